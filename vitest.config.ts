@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config'
+
+// Unit and integration tests (real sockets on loopback). Browser tests live in vitest.e2e.config.ts.
+export default defineConfig({
+  test: {
+    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    environment: 'node',
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Network rule: LAN beacons may only ever use loopback in tests.
+    env: { CHASKI_LAN_INTERFACES: '127.0.0.1', ELECTRON_SKIP_BINARY_DOWNLOAD: '1' }
+  }
+})
