@@ -3,14 +3,14 @@
 // Then it checks what a user would get: the built app inside app.asar, and no dev-only packages in it.
 // Usage: npm run build && npm run package:check
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { listPackage } from '@electron/asar'
 
 const root = resolve(__dirname, '..')
-const electronVersion = (require(join(root, 'node_modules/electron/package.json')) as { version: string })
-  .version
+const electronPackage = join(root, 'node_modules/electron/package.json')
+const electronVersion = (JSON.parse(readFileSync(electronPackage, 'utf8')) as { version: string }).version
 
 function fail(message: string): never {
   console.error(`package:check failed: ${message}`)
