@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
 
-const shared = resolve(__dirname, 'src/shared')
+const shared = resolve(import.meta.dirname, 'src/shared')
 
 // Three builds: main (Node, Electron main process), preload (sandboxed, CommonJS) and renderer (browser).
 export default defineConfig({
@@ -10,7 +10,7 @@ export default defineConfig({
     resolve: { alias: { '@shared': shared } },
     build: {
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src/main/index.ts') }
+        input: { index: resolve(import.meta.dirname, 'src/main/index.ts') }
       }
     }
   },
@@ -18,9 +18,9 @@ export default defineConfig({
     resolve: { alias: { '@shared': shared } }
   },
   renderer: {
-    root: resolve(__dirname, 'src/renderer'),
+    root: resolve(import.meta.dirname, 'src/renderer'),
     resolve: {
-      alias: { '@renderer': resolve(__dirname, 'src/renderer/src'), '@shared': shared }
+      alias: { '@renderer': resolve(import.meta.dirname, 'src/renderer/src'), '@shared': shared }
     },
     plugins: [vue()]
   }

@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config'
 
-// Unit and integration tests (real sockets on loopback). Browser tests live in vitest.e2e.config.ts.
+// Unit and integration tests (real sockets on loopback). Browser tests live in vitest.e2e.config.mts.
 export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
