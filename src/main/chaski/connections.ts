@@ -1,0 +1,539 @@
+// Connections of one node (spec §3): dialling with timeouts, the handshake and version negotiation, duplicate
+// links, the edge registry (by peer id and listening address), deliberate closes, and reconnection after an
+// unexpected loss. Frames of established edges are handed back to the node (ConnectionHost.onCommand).
+import net from 'node:net'
+import { addressKey, formatAddress, isUnspecifiedIp, normalizeIp } from './address'
+import {
+  CLOSED_PEER_MEMORY_MS,
+  CLOSED_PEER_MEMORY_SIZE,
+  MIN_PROTOCOL_VERSION,
+  PROTOCOL_VERSION
+} from './constants'
+import { Edge } from './edge'
+import {
+  ConnectTimeoutError,
+  ConnectionRefusedError,
+  HandshakeTimeoutError,
+  NodeStoppedError,
+  PeerUnreachableError,
+  ProtocolError,
+  ProtocolVersionError,
+  SelfConnectionError
+} from './errors'
+import { RECONNECTING_REASONS, type ChaskiNodeEvents, type RemovalReason } from './events'
+import { ClosedPeers, keepNewLink, negotiateVersion } from './handshake'
+import { Link, type LinkHandler, type PendingHandshake } from './link'
+import type { Logger } from './logger'
+import {
+  parseClose,
+  parseHandshake,
+  type CloseData,
+  type CloseReason,
+  type Envelope,
+  type HandshakeData,
+  type Identity
+} from './messages'
+import type { NormalizedOptions } from './options'
+import { ReconnectQueue, type ReconnectState } from './reconnect'
+import type { WireFormat } from './wire'
+
+/** What the connection layer needs from its node. */
+export interface ConnectionHost {
+  readonly id: string
+  readonly options: Readonly<NormalizedOptions>
+  readonly log: Logger
+  readonly wire: WireFormat
+  /** True while the node is started and not stopping. */
+  readonly running: boolean
+  /** Our listening port. */
+  readonly port: number
+  /** Our identity plus `fields`, as control data (identity entries are encoded once per change). */
+  identityWith(fields: Record<string, unknown>): unknown
+  /** Frames to decode (topic 'All', our subscriptions, everything when root). */
+  acceptsTopic(topic: string): boolean
+  /** A frame of an established edge (everything but the handshake and close). */
+  onCommand(link: Link, edge: Edge, envelope: Envelope): void
+  /** An edge left the registry (pending pings and discovery waves must let go of it). */
+  onEdgeRemoved(edge: Edge): void
+  emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void
+}
+
+/** Close reason received on the wire → why the edge is removed on our side. */
+function removalFor(reason: CloseReason): RemovalReason {
+  if (reason === 'stop') return 'peer-stopped'
+  if (reason === 'protocol-error' || reason === 'version') return 'protocol-error'
+  return 'closed-by-peer'
+}
+
+function isLoopback(ip: string): boolean {
+  return ip.startsWith('127.') || ip === '::1'
+}
+
+export class ConnectionManager {
+  readonly edgesById = new Map<string, Edge>()
+  readonly edgesByAddress = new Map<string, Edge>()
+  private readonly links = new Set<Link>()
+  private readonly dialing = new Set<net.Socket>()
+  private readonly connecting = new Map<string, Promise<Edge>>()
+  /** Outbound links that lost a duplicate race wait for the surviving edge of this peer id. */
+  private readonly edgeWaiters = new Map<string, ((edge: Edge) => void)[]>()
+  /** Edges being retried: their latency history and paired flags go to the reconnected edge. */
+  private readonly lostEdges = new Map<string, Edge>()
+  private readonly closedPeers = new ClosedPeers(CLOSED_PEER_MEMORY_MS, CLOSED_PEER_MEMORY_SIZE)
+  private readonly reconnectQueue: ReconnectQueue
+  private readonly linkHandler: LinkHandler
+  private readonly options: Readonly<NormalizedOptions>
+
+  constructor(private readonly host: ConnectionHost) {
+    this.options = host.options
+    this.reconnectQueue = new ReconnectQueue(
+      {
+        maxAttempts: host.options.reconnections,
+        baseMs: host.options.reconnectBaseMs,
+        capMs: host.options.reconnectCapMs
+      },
+      {
+        dial: (target) => this.connect(target.ip, target.port, true),
+        onAttempt: (peer, delayMs) => host.emit('reconnecting', { peer, attempt: peer.attempt, delayMs }),
+        onGaveUp: (peer) => {
+          this.lostEdges.delete(addressKey(peer.ip, peer.port))
+          host.log.warn('gave up reconnecting', {
+            peer: formatAddress(peer.ip, peer.port),
+            attempts: peer.attempt
+          })
+          host.emit('reconnect-gave-up', { peer, attempts: peer.attempt })
+        },
+        onSuccess: () => {}
+      }
+    )
+    this.linkHandler = {
+      acceptTopic: (_link, topic) => host.acceptsTopic(topic),
+      onFrame: (link, topic, body) => this.onFrame(link, topic, body),
+      onBadFrame: (link, error) => this.onBadFrame(link, error),
+      onClose: (link) => this.onLinkClose(link)
+    }
+  }
+
+  get edges(): Edge[] {
+    return [...this.edgesById.values()]
+  }
+
+  /** Peers being retried after an unexpected loss. */
+  get reconnects(): ReconnectState[] {
+    return this.reconnectQueue.list()
+  }
+
+  get reconnecting(): boolean {
+    return this.reconnectQueue.size > 0
+  }
+
+  edgeByAddress(ip: string, port: number): Edge | undefined {
+    return this.edgesByAddress.get(addressKey(ip, port))
+  }
+
+  /** Connects to a listening address, or returns the existing edge; concurrent calls share one attempt. */
+  connect(ip: string, port: number, reconnect: boolean): Promise<Edge> {
+    if (!this.host.running) return Promise.reject(new NodeStoppedError('node is not running'))
+    const key = addressKey(ip, port)
+    const existing = this.edgesByAddress.get(key)
+    if (existing) return Promise.resolve(existing)
+    if (this.isSelfAddress(ip, port)) {
+      return Promise.reject(new SelfConnectionError(`${formatAddress(ip, port)} is this node`))
+    }
+    const inflight = this.connecting.get(key)
+    if (inflight) return inflight
+    const attempt = this.dial(ip, port, reconnect)
+    this.connecting.set(key, attempt)
+    const cleanup = (): void => {
+      if (this.connecting.get(key) === attempt) this.connecting.delete(key)
+    }
+    attempt.then(cleanup, cleanup)
+    return attempt
+  }
+
+  /** A new inbound TCP connection (from the node's server). */
+  accept(socket: net.Socket): void {
+    if (!this.host.running) {
+      socket.destroy()
+      return
+    }
+    const link = new Link(socket, false, this.linkHandler, this.options.maxFrameSize)
+    this.links.add(link)
+    // A connection that never introduces itself is dropped.
+    link.handshakeTimer = setTimeout(() => {
+      link.handshakeTimer = null
+      this.host.log.debug('inbound connection without handshake dropped', { from: link.remoteAddress })
+      link.destroy({ reason: 'lost', detail: 'handshake timeout' })
+    }, this.options.handshakeTimeoutMs)
+  }
+
+  /** Deliberate close, announced to the peer and never undone by reconnection (spec §3 Ours). */
+  close(
+    edge: Edge,
+    reason: 'closed' | 'pair-disconnect' | 'pair-rejected',
+    removal: RemovalReason
+  ): Promise<void> {
+    const key = addressKey(edge.ip, edge.port)
+    this.reconnectQueue.cancel(key)
+    this.lostEdges.delete(key)
+    if (this.edgesById.get(edge.id) !== edge) return Promise.resolve()
+    this.closedPeers.remember(edge.id)
+    return edge.link.close(this.controlFrame('close', { reason, id: this.host.id }), { reason: removal })
+  }
+
+  /** Stops retrying a peer (the user closed it while it was being retried). */
+  forget(ip: string, port: number): void {
+    const key = addressKey(ip, port)
+    this.reconnectQueue.cancel(key)
+    this.lostEdges.delete(key)
+  }
+
+  /** Closes every link with a `close {reason: 'stop'}` and resolves when every socket is closed. */
+  async stop(): Promise<void> {
+    this.reconnectQueue.stop()
+    const stopped = new NodeStoppedError('node stopped')
+    for (const socket of this.dialing) socket.destroy()
+    this.dialing.clear()
+    const closeFrame = this.controlFrame('close', { reason: 'stop', id: this.host.id })
+    const closing: Promise<void>[] = []
+    for (const link of this.links) {
+      this.failHandshake(link, stopped)
+      closing.push(link.close(link.state === 'open' ? closeFrame : null, { reason: 'stopped' }))
+    }
+    await Promise.all(closing)
+    this.edgeWaiters.clear()
+  }
+
+  private controlFrame(command: string, data: unknown): Buffer {
+    return this.host.wire.control(command, data, this.options.ttl)
+  }
+
+  private handshakeFrame(
+    command: 'handshake' | 'handshake_back',
+    version: number,
+    reconnect: boolean
+  ): Buffer {
+    const data = this.host.identityWith({ v: version, vmin: MIN_PROTOCOL_VERSION, reconnect })
+    return this.controlFrame(command, data)
+  }
+
+  private isSelfAddress(ip: string, port: number): boolean {
+    if (port !== this.host.port) return false
+    const own = normalizeIp(this.options.ip)
+    return normalizeIp(ip) === own || (isUnspecifiedIp(own) && (isLoopback(ip) || isUnspecifiedIp(ip)))
+  }
+
+  private dial(ip: string, port: number, reconnect: boolean): Promise<Edge> {
+    const address = formatAddress(ip, port)
+    const { connectTimeoutMs, handshakeTimeoutMs, maxFrameSize } = this.options
+    return new Promise<Edge>((resolve, reject) => {
+      const socket = net.connect({ host: ip, port, noDelay: true })
+      this.dialing.add(socket)
+      let settled = false
+      const fail = (error: Error): void => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        this.dialing.delete(socket)
+        socket.destroy()
+        reject(error)
+      }
+      const timer = setTimeout(
+        () =>
+          fail(new ConnectTimeoutError(`TCP connect to ${address} timed out after ${connectTimeoutMs} ms`)),
+        connectTimeoutMs
+      )
+      socket.once('error', (error: NodeJS.ErrnoException) =>
+        fail(new PeerUnreachableError(`cannot reach ${address}: ${error.code ?? error.message}`))
+      )
+      socket.once('close', () => fail(new NodeStoppedError('connection attempt aborted')))
+      socket.once('connect', () => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        this.dialing.delete(socket)
+        socket.removeAllListeners('error')
+        socket.removeAllListeners('close')
+        if (!this.host.running) {
+          socket.destroy()
+          reject(new NodeStoppedError('node stopped while connecting'))
+          return
+        }
+        const link = new Link(socket, true, this.linkHandler, maxFrameSize)
+        link.reconnect = reconnect
+        link.pendingHandshake = { resolve, reject }
+        this.links.add(link)
+        link.handshakeTimer = setTimeout(() => {
+          link.handshakeTimer = null
+          const message = `${address} did not complete the handshake within ${handshakeTimeoutMs} ms`
+          this.failHandshake(link, new HandshakeTimeoutError(message))
+          link.destroy({ reason: 'lost', detail: 'handshake timeout' })
+        }, handshakeTimeoutMs)
+        link.send(this.handshakeFrame('handshake', PROTOCOL_VERSION, reconnect))
+        link.flush()
+      })
+    })
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Frames
+
+  private onFrame(link: Link, topic: string, body: Buffer): void {
+    const envelope = this.host.wire.decode(topic, body)
+    if (link.state === 'handshaking') {
+      this.onHandshakeFrame(link, envelope)
+      return
+    }
+    const edge = link.edge
+    if (link.state !== 'open' || edge === null) return
+    switch (envelope.command) {
+      case 'close':
+        this.onCloseCommand(link, parseClose(envelope.data))
+        return
+      case 'handshake':
+      case 'handshake_back': {
+        // A peer following the original 4-message exchange: refresh and answer.
+        const handshake = parseHandshake(envelope.data, envelope.command)
+        if (edge.refresh(handshake)) this.host.emit('edge-updated', { edge })
+        if (envelope.command === 'handshake') {
+          link.send(this.handshakeFrame('handshake_back', link.version, false))
+        }
+        return
+      }
+      default:
+        this.host.onCommand(link, edge, envelope)
+    }
+  }
+
+  private onHandshakeFrame(link: Link, envelope: Envelope): void {
+    switch (envelope.command) {
+      case 'handshake':
+        this.onHandshake(link, parseHandshake(envelope.data, 'handshake'), !link.outbound)
+        return
+      case 'handshake_back':
+        if (!link.outbound) throw new ProtocolError('handshake_back on an inbound connection')
+        this.onHandshake(link, parseHandshake(envelope.data, 'handshake_back'), false)
+        return
+      case 'close':
+        this.onCloseCommand(link, parseClose(envelope.data))
+        return
+      default:
+        throw new ProtocolError(`'${envelope.command}' before the handshake`)
+    }
+  }
+
+  /**
+   * Handshake (docs/PROTOCOL.md "Handshake"): the initiator sends `handshake`; the acceptor registers the edge
+   * and answers `handshake_back`; the initiator registers on `handshake_back`, so when connect() resolves
+   * both sides list the edge with the peer's identity.
+   */
+  private onHandshake(link: Link, handshake: HandshakeData, reply: boolean): void {
+    link.clearHandshakeTimer()
+    const selfId = this.host.id
+    const version = reply ? negotiateVersion(handshake) : handshake.v
+    if (version === null || version < MIN_PROTOCOL_VERSION || version > PROTOCOL_VERSION) {
+      const error = new ProtocolVersionError(
+        `peer speaks protocol v${handshake.vmin}..v${handshake.v}, we speak v${MIN_PROTOCOL_VERSION}..v${PROTOCOL_VERSION}`
+      )
+      this.reportProtocolError(link, error)
+      this.refuse(link, 'version', error)
+      return
+    }
+    if (handshake.id === selfId) {
+      const error = new SelfConnectionError(
+        `${formatAddress(link.remoteAddress, link.remotePort)} is this node`
+      )
+      this.refuse(link, 'self', error)
+      return
+    }
+    if (reply && handshake.reconnect && this.closedPeers.has(handshake.id)) {
+      this.refuse(
+        link,
+        'reconnect-refused',
+        new ConnectionRefusedError('reconnection refused', 'reconnect-refused')
+      )
+      return
+    }
+    const ip = isUnspecifiedIp(handshake.ip) ? normalizeIp(link.remoteAddress) : normalizeIp(handshake.ip)
+    const key = addressKey(ip, handshake.port)
+    const existing = this.edgesById.get(handshake.id)
+    let keepNew = true
+    if (existing && existing.link !== link && existing.link.state === 'open') {
+      keepNew = keepNewLink(selfId, handshake.id, existing.link.outbound, link.outbound)
+    } else if (!existing && reply && this.connecting.has(key) && selfId < handshake.id) {
+      // Both sides are dialling each other: our own link (initiated by the lower id) wins.
+      keepNew = false
+    }
+    if (!keepNew) {
+      link.removal = { reason: 'lost', detail: 'duplicate' }
+      if (existing) this.settleHandshake(link, existing)
+      void link.close(this.controlFrame('close', { reason: 'duplicate', id: selfId }), link.removal)
+      return
+    }
+    link.peer = handshake
+    link.version = version
+    if (reply) {
+      // Out at once: registering the edge and the listeners of its events must not delay the peer's connect().
+      link.send(this.handshakeFrame('handshake_back', version, false))
+      link.flush()
+    }
+    link.state = 'open'
+    this.closedPeers.forget(handshake.id)
+    const edge = existing
+      ? this.replaceLink(existing, link, handshake)
+      : this.registerEdge(link, handshake, ip, key, version)
+    this.settleHandshake(link, edge)
+  }
+
+  private replaceLink(edge: Edge, link: Link, handshake: HandshakeData): Edge {
+    const old = edge.link
+    edge.replaceLink(link)
+    edge.version = link.version
+    link.edge = edge
+    old.edge = null
+    void old.close(this.controlFrame('close', { reason: 'duplicate', id: this.host.id }), {
+      reason: 'lost',
+      detail: 'duplicate'
+    })
+    if (edge.refresh(handshake)) this.host.emit('edge-updated', { edge })
+    return edge
+  }
+
+  private registerEdge(link: Link, identity: Identity, ip: string, key: string, version: number): Edge {
+    const edge = new Edge(identity, link, ip, version)
+    link.edge = edge
+    const lost = this.lostEdges.get(key)
+    const reconnected = lost !== undefined || this.reconnectQueue.has(key)
+    if (lost) {
+      edge.stats.adopt(lost.stats)
+      for (const topic of lost.pairedTopics) if (edge.subscriptions.has(topic)) edge.pairedTopics.add(topic)
+      this.lostEdges.delete(key)
+    }
+    this.reconnectQueue.cancel(key)
+    const previousAtAddress = this.edgesByAddress.get(key)
+    if (previousAtAddress && previousAtAddress.id !== edge.id) {
+      // A restarted peer on the same address with a new id: the old edge is stale.
+      previousAtAddress.link.destroy({ reason: 'lost', detail: 'replaced by a new node at the same address' })
+    }
+    this.edgesById.set(edge.id, edge)
+    this.edgesByAddress.set(key, edge)
+    this.host.emit('handshake', { edge, version, direction: edge.direction })
+    this.host.emit('edge-added', { edge, direction: edge.direction, reconnected })
+    const waiters = this.edgeWaiters.get(edge.id)
+    if (waiters) {
+      this.edgeWaiters.delete(edge.id)
+      for (const waiter of waiters) waiter(edge)
+    }
+    return edge
+  }
+
+  private settleHandshake(link: Link, edge: Edge): void {
+    const pending = link.pendingHandshake
+    link.pendingHandshake = null
+    pending?.resolve(edge)
+  }
+
+  private failHandshake(link: Link, error: Error): void {
+    const pending = link.pendingHandshake
+    link.pendingHandshake = null
+    pending?.reject(error)
+  }
+
+  private refuse(link: Link, reason: CloseReason, error: Error): void {
+    this.failHandshake(link, error)
+    const removal = reason === 'version' ? 'protocol-error' : 'closed-by-us'
+    const frame = this.controlFrame('close', { reason, id: this.host.id })
+    void link.close(frame, { reason: removal, detail: reason })
+  }
+
+  private onCloseCommand(link: Link, close: CloseData): void {
+    if (close.reason === 'duplicate') {
+      // We lost a duplicate race: the peer keeps the other link; a pending connect gets that edge.
+      const pending = link.pendingHandshake
+      link.pendingHandshake = null
+      if (pending && close.id !== undefined) this.waitForEdge(close.id, pending)
+      else pending?.reject(new ConnectionRefusedError('peer kept another connection', 'duplicate'))
+      link.destroy({ reason: 'lost', detail: 'duplicate' })
+      return
+    }
+    const error =
+      close.reason === 'self'
+        ? new SelfConnectionError('the peer is this node')
+        : close.reason === 'version'
+          ? new ProtocolVersionError('the peer speaks no protocol version we support')
+          : new ConnectionRefusedError(`peer closed the connection (${close.reason})`, close.reason)
+    this.failHandshake(link, error)
+    if (link.reconnect && close.reason === 'reconnect-refused' && link.edge === null) {
+      // The peer closed us deliberately before: stop retrying it.
+      this.reconnectQueue.cancel(addressKey(link.remoteAddress, link.remotePort))
+    }
+    link.destroy({ reason: removalFor(close.reason), detail: close.reason })
+  }
+
+  private waitForEdge(peerId: string, pending: PendingHandshake): void {
+    const edge = this.edgesById.get(peerId)
+    if (edge) return pending.resolve(edge)
+    let done = false
+    const timer = setTimeout(() => {
+      if (done) return
+      done = true
+      pending.reject(new HandshakeTimeoutError('the peer kept another connection that never completed'))
+    }, this.options.handshakeTimeoutMs)
+    const list = this.edgeWaiters.get(peerId) ?? []
+    list.push((found) => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      pending.resolve(found)
+    })
+    this.edgeWaiters.set(peerId, list)
+  }
+
+  private onBadFrame(link: Link, error: Error): void {
+    this.reportProtocolError(link, error)
+    this.failHandshake(link, error)
+    void link.close(this.controlFrame('close', { reason: 'protocol-error', id: this.host.id }), {
+      reason: 'protocol-error',
+      detail: error.message
+    })
+  }
+
+  private reportProtocolError(link: Link, error: Error): void {
+    const from = formatAddress(link.remoteAddress, link.remotePort)
+    this.host.log.warn('protocol error, closing the connection', { from, error })
+    this.host.emit('protocol-error', {
+      error,
+      transport: 'tcp',
+      edge: link.edge,
+      remoteAddress: link.remoteAddress,
+      remotePort: link.remotePort
+    })
+  }
+
+  private onLinkClose(link: Link): void {
+    this.links.delete(link)
+    const running = this.host.running
+    if (link.pendingHandshake) {
+      this.failHandshake(
+        link,
+        running
+          ? new ConnectionRefusedError('the peer closed the connection during the handshake')
+          : new NodeStoppedError('node stopped')
+      )
+    }
+    const edge = link.edge
+    if (!edge || edge.link !== link || this.edgesById.get(edge.id) !== edge) return
+    const key = addressKey(edge.ip, edge.port)
+    this.edgesById.delete(edge.id)
+    if (this.edgesByAddress.get(key) === edge) this.edgesByAddress.delete(key)
+    this.host.onEdgeRemoved(edge)
+    const removal = link.removal ?? { reason: 'lost' as const }
+    const reason: RemovalReason = running ? removal.reason : 'stopped'
+    const willReconnect = running && RECONNECTING_REASONS.has(reason) && this.options.reconnections > 0
+    if (willReconnect) this.lostEdges.set(key, edge)
+    this.host.emit('edge-removed', { edge, reason, detail: removal.detail, willReconnect })
+    if (willReconnect) {
+      this.reconnectQueue.start(key, { peerId: edge.id, name: edge.name, ip: edge.ip, port: edge.port })
+    }
+  }
+}

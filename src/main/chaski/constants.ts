@@ -1,0 +1,87 @@
+// Defaults and limits of the ChaskiNode protocol. Section numbers refer to /work/shared/spec/chaskinode.md
+// ("spec §n"); the wire format itself is documented in docs/PROTOCOL.md.
+
+/** Highest wire protocol version this implementation speaks (handshake field `v`). */
+export const PROTOCOL_VERSION = 1
+/** Lowest wire protocol version this implementation still accepts (handshake field `vmin`). */
+export const MIN_PROTOCOL_VERSION = 1
+
+/** Topic of control frames (handshake, ping, discovery...): spec §2. */
+export const CONTROL_TOPIC = 'All'
+/** Special topic every root node subscribes to: spec §1. */
+export const ROOT_TOPIC = '@'
+
+/** A root node with port 0 tries these first: spec §1. */
+export const FAVOURITE_PORTS: readonly number[] = [8511, 8512, 8513, 8514, 8515, 8516]
+
+/** 4-byte body length + 4-byte topic length: spec §2. */
+export const FRAME_HEADER_SIZE = 8
+/** Default upper bound of one frame (topic + body), checked before allocating: spec §2 Ours. */
+export const DEFAULT_MAX_FRAME_SIZE = 4 * 1024 * 1024
+/** Topics are short names; a longer topic length on the wire is a protocol error. */
+export const MAX_TOPIC_BYTES = 256
+/** Names and ids from the wire are bounded too. */
+export const MAX_NAME_BYTES = 256
+export const MAX_ID_LENGTH = 64
+/** Subscriptions listed in a handshake or pong. */
+export const MAX_SUBSCRIPTIONS = 1024
+/** Ids in a discovery's visited list (bounded by ttl in practice). */
+export const MAX_VISITED = 1024
+/** Candidates carried back by a discovery_ack. */
+export const MAX_CANDIDATES = 64
+/** Random payload of a ping (`size`). */
+export const MAX_PING_SIZE = 1024 * 1024
+
+/** Defaults of the constructor options: spec §1. */
+export const DEFAULT_TTL = 64
+export const DEFAULT_MAX_CONNECTIONS = 5
+export const DEFAULT_RECONNECTIONS = 32
+export const DEFAULT_MESSAGES_POOL_MAX_SIZE = 128
+
+/** TCP connect and handshake bounds: spec §3 Ours. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 5_000
+/** A ping with no pong after this long rejects: spec §6. */
+export const DEFAULT_PING_TIMEOUT_MS = 5_000
+/** UDP status request bound: spec §5 Ours (the original could wait forever). */
+export const DEFAULT_STATUS_TIMEOUT_MS = 1_000
+/** discovery() upper bound: spec §4. */
+export const DEFAULT_DISCOVERY_TIMEOUT_MS = 10_000
+/** How long a forwarding hop waits for its children's discovery_ack at most. */
+export const DEFAULT_DISCOVERY_HOP_WAIT_MS = 5_000
+
+/** Keep-alive: every 7 s × a random factor in [1, 1.5): spec §6. */
+export const DEFAULT_KEEP_ALIVE_INTERVAL_MS = 7_000
+export const KEEP_ALIVE_JITTER_FACTOR = 0.5
+
+/** Reconnection backoff: base × 2^(n-1), capped, ±20 % jitter: spec §3 Ours. */
+export const DEFAULT_RECONNECT_BASE_MS = 250
+export const DEFAULT_RECONNECT_CAP_MS = 30_000
+export const RECONNECT_JITTER = 0.2
+
+/** A stopping node waits this long for peers to close their side before destroying sockets. */
+export const CLOSE_GRACE_MS = 500
+/** TCP port 0 binding: retries when UDP cannot take the same number. */
+export const BIND_ATTEMPTS = 32
+
+/** Latency estimator (spec §6): fixed measurement variance 100², initial jitter 100. */
+export const LATENCY_MEASUREMENT_STD_MS = 100
+export const LATENCY_INITIAL_JITTER_MS = 100
+/** Raw round-trip samples kept per edge for charts and percentiles. */
+export const RTT_SAMPLES_KEPT = 60
+
+/** Outgoing frames are batched per tick; a batch is flushed early past this many bytes. */
+export const WRITE_BATCH_BYTES = 64 * 1024
+/** publish() waits for 'drain' when a socket buffers more than this. */
+export const WRITE_HIGH_WATER_BYTES = 8 * 1024 * 1024
+
+/** UDP side channel: magic prefix of every datagram, bounded size, response rate limit (spec §5). */
+export const UDP_MAGIC = 'CKS1'
+export const MAX_DATAGRAM_SIZE = 8 * 1024
+export const UDP_RESPONSES_PER_SECOND = 500
+
+/** Deliberately closed peers are refused automatic reconnection for this long (spec §3 Ours). */
+export const CLOSED_PEER_MEMORY_MS = 10 * 60_000
+export const CLOSED_PEER_MEMORY_SIZE = 1024
+/** Discovery searches already handled, remembered to answer duplicates at once. */
+export const SEEN_SEARCHES_SIZE = 1024

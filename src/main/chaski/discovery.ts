@@ -1,0 +1,451 @@
+// Discovery and pairing (spec §4) with our echo wave (docs/PROTOCOL.md, "Discovery"):
+// every node that receives a `discovery` answers its previous hop with `discovery_ack` once its subtree is
+// done, carrying the pairing candidates found below it. The origin thus knows when the whole reachable
+// network has answered: no candidate → it is the first node of the topic at once (no timeout to wait out);
+// candidates → it keeps the best one (lowest pairing rank, then most shared edges, then lowest id) and
+// closes surplus pairing edges, so the reference topologies are reproduced exactly, whatever the timing.
+import { randomUUID } from 'node:crypto'
+import { isUnspecifiedIp } from './address'
+import { MAX_CANDIDATES, ROOT_TOPIC, SEEN_SEARCHES_SIZE } from './constants'
+import type { Edge } from './edge'
+import type { DiscoveryOutcome, DiscoveryResult } from './events'
+import type { Logger } from './logger'
+import { MessagePool } from './message-pool'
+import type { DiscoveryAckData, DiscoveryData, OnPair, PairingCandidate, ReportPairedData } from './messages'
+import type { PairingState } from './pairing'
+import type { StatusResponse } from './udp-status'
+
+/** What the discovery protocol needs from its node (kept narrow so it stays testable and small). */
+export interface DiscoveryHost {
+  readonly id: string
+  readonly name: string
+  /** Our listening address as peers can dial it. */
+  readonly listenIp: string
+  readonly port: number
+  readonly ttl: number
+  readonly root: boolean
+  readonly maxConnections: number
+  readonly hopWaitMs: number
+  readonly subscriptions: ReadonlySet<string>
+  readonly pairing: PairingState
+  readonly log: Logger
+  edgeList(): Edge[]
+  edgeByAddress(ip: string, port: number): Edge | undefined
+  send(edge: Edge, command: 'discovery' | 'discovery_ack' | 'report_paired', data: object, ttl: number): void
+  connectToPeer(ip: string, port: number): Promise<Edge>
+  requestStatus(ip: string, port: number): Promise<StatusResponse>
+  /** Deliberate close initiated by discovery. */
+  closeEdge(edge: Edge, reason: 'pair-disconnect' | 'pair-rejected'): void
+  markEdgePaired(edge: Edge, topic: string): void
+  concluded(result: DiscoveryResult): void
+}
+
+export interface DiscoveryRequest {
+  via: Edge | null
+  onPair: OnPair
+  timeoutMs: number
+}
+
+interface HeldReport {
+  edge: Edge
+  report: ReportPairedData
+}
+
+interface OriginSession {
+  search: string
+  topic: string
+  startedAt: number
+  awaiting: Set<Edge>
+  candidates: PairingCandidate[]
+  waveDone: boolean
+  chosen: string | null
+  held: Map<string, HeldReport>
+  timer: NodeJS.Timeout | null
+  done: boolean
+  resolve: (result: DiscoveryResult) => void
+}
+
+interface ForwardState {
+  search: string
+  upstream: Edge
+  awaiting: Set<Edge>
+  result: 'none' | 'pairing'
+  candidates: PairingCandidate[]
+  timer: NodeJS.Timeout | null
+}
+
+/** Candidate order: lower rank, then more shared edges, then lower id. */
+export function compareCandidates(a: PairingCandidate, b: PairingCandidate): number {
+  if (a.rank !== b.rank) return a.rank - b.rank
+  if (a.shared !== b.shared) return b.shared - a.shared
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+}
+
+function mergeCandidates(into: PairingCandidate[], more: PairingCandidate[]): PairingCandidate[] {
+  if (more.length === 0) return into
+  const byId = new Map<string, PairingCandidate>()
+  for (const candidate of [...into, ...more]) byId.set(candidate.id, candidate)
+  return [...byId.values()].sort(compareCandidates).slice(0, MAX_CANDIDATES)
+}
+
+export class DiscoveryEngine {
+  private readonly sessions = new Map<string, OriginSession>()
+  private readonly sessionsByTopic = new Map<string, Promise<DiscoveryResult>>()
+  private readonly forwards = new Map<string, ForwardState>()
+  private seen: MessagePool | null = null
+  private stopped = false
+
+  constructor(private readonly host: DiscoveryHost) {}
+
+  /** Runs discovery for every subscription (spec §4); resolves when each topic is concluded. */
+  async run(request: DiscoveryRequest): Promise<DiscoveryResult[]> {
+    const host = this.host
+    const startedAt = Date.now()
+    const topics = [...host.subscriptions].filter((topic) => topic !== ROOT_TOPIC)
+    const results: Promise<DiscoveryResult>[] = []
+    const remaining: string[] = []
+    const edges = host.edgeList()
+    for (const topic of topics) {
+      const ongoing = this.sessionsByTopic.get(topic)
+      if (ongoing) {
+        results.push(ongoing)
+        continue
+      }
+      // Spec §4: a subscription already shared with a connected edge is paired through it.
+      const sharing = edges.filter((edge) => edge.subscriptions.has(topic))
+      if (sharing.length > 0) {
+        for (const edge of sharing) host.markEdgePaired(edge, topic)
+        host.pairing.setPaired(topic, 1, sharing[0]!)
+        results.push(Promise.resolve(this.conclude(topic, 'already-paired', sharing[0]!, startedAt)))
+      } else {
+        host.pairing.setUnpaired(topic)
+        remaining.push(topic)
+      }
+    }
+    const via = request.via ?? edges[0] ?? null
+    for (const topic of remaining) {
+      if (!via || !via.open) {
+        host.pairing.setPaired(topic, 0)
+        results.push(Promise.resolve(this.conclude(topic, 'no-edges', null, startedAt)))
+        continue
+      }
+      const promise = this.startSession(topic, via, request)
+      this.sessionsByTopic.set(topic, promise)
+      void promise.finally(() => {
+        if (this.sessionsByTopic.get(topic) === promise) this.sessionsByTopic.delete(topic)
+      })
+      results.push(promise)
+    }
+    return Promise.all(results)
+  }
+
+  private startSession(topic: string, via: Edge, request: DiscoveryRequest): Promise<DiscoveryResult> {
+    const host = this.host
+    return new Promise<DiscoveryResult>((resolve) => {
+      const session: OriginSession = {
+        search: randomUUID(),
+        topic,
+        startedAt: Date.now(),
+        awaiting: new Set([via]),
+        candidates: [],
+        waveDone: false,
+        chosen: null,
+        held: new Map(),
+        timer: null,
+        done: false,
+        resolve
+      }
+      this.sessions.set(session.search, session)
+      session.timer = setTimeout(() => this.onSessionTimeout(session), request.timeoutMs)
+      const data: DiscoveryData = {
+        search: session.search,
+        topic,
+        origin_id: host.id,
+        origin_name: host.name,
+        origin_ip: host.listenIp,
+        origin_port: host.port,
+        previous_hop: host.id,
+        visited: [host.id],
+        on_pair: request.onPair,
+        root_ip: via.ip,
+        root_port: via.port,
+        wait_ms: request.timeoutMs
+      }
+      host.send(via, 'discovery', data, host.ttl)
+    })
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Incoming commands
+
+  onDiscovery(from: Edge, input: DiscoveryData, ttl: number): void {
+    const host = this.host
+    const data = { ...input }
+    // An origin listening on 0.0.0.0/:: is reachable at the address its first hop sees.
+    if (isUnspecifiedIp(data.origin_ip) && data.previous_hop === data.origin_id)
+      data.origin_ip = from.link.remoteAddress
+    this.seen ??= new MessagePool(SEEN_SEARCHES_SIZE)
+    if (
+      this.stopped ||
+      data.origin_id === host.id ||
+      data.visited.includes(host.id) ||
+      !this.seen.add(data.search)
+    ) {
+      this.ack(from, data.search, 'none', [])
+      return
+    }
+    const topic = data.topic
+    if (!host.root && host.pairing.isPaired(topic)) {
+      void this.answerAsPaired(from, data, ttl)
+      return
+    }
+    this.forward(from, data, ttl)
+  }
+
+  onAck(from: Edge, ack: DiscoveryAckData): void {
+    const session = this.sessions.get(ack.search)
+    if (session && !session.done) {
+      if (!session.awaiting.delete(from)) return
+      session.candidates = mergeCandidates(session.candidates, ack.candidates)
+      if (session.awaiting.size === 0) this.onWaveDone(session)
+      return
+    }
+    const state = this.forwards.get(ack.search)
+    if (!state || !state.awaiting.delete(from)) return
+    if (ack.result === 'pairing') state.result = 'pairing'
+    state.candidates = mergeCandidates(state.candidates, ack.candidates)
+    if (state.awaiting.size === 0) this.finishForward(state)
+  }
+
+  onReport(from: Edge, report: ReportPairedData): void {
+    const session = this.sessions.get(report.search)
+    if (!session || session.done || session.topic !== report.topic) {
+      this.onLateReport(from, report)
+      return
+    }
+    session.held.set(from.id, { edge: from, report })
+    if (session.waveDone && session.chosen === from.id) this.accept(session, from, report)
+  }
+
+  /** An edge went away: it answers 'none' for every wave still waiting on it. */
+  onEdgeRemoved(edge: Edge): void {
+    for (const session of this.sessions.values()) {
+      session.held.delete(edge.id)
+      if (!session.done && session.awaiting.delete(edge) && session.awaiting.size === 0)
+        this.onWaveDone(session)
+    }
+    for (const state of [...this.forwards.values()]) {
+      if (state.upstream === edge) {
+        if (state.timer) clearTimeout(state.timer)
+        this.forwards.delete(state.search)
+        continue
+      }
+      if (state.awaiting.delete(edge) && state.awaiting.size === 0) this.finishForward(state)
+    }
+  }
+
+  stop(): void {
+    this.stopped = true
+    for (const session of [...this.sessions.values()]) this.finish(session, 'stopped', null)
+    for (const state of this.forwards.values()) if (state.timer) clearTimeout(state.timer)
+    this.forwards.clear()
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Forwarding and answering
+
+  private forward(from: Edge, data: DiscoveryData, ttl: number): void {
+    const host = this.host
+    const nextTtl = ttl - 1
+    const visited = new Set(data.visited)
+    const targets =
+      nextTtl > 0
+        ? host
+            .edgeList()
+            .filter(
+              (edge) => edge !== from && edge.id !== data.origin_id && !visited.has(edge.id) && edge.open
+            )
+        : []
+    if (targets.length === 0) {
+      this.ack(from, data.search, 'none', [])
+      return
+    }
+    const waitMs = Math.min(data.wait_ms, host.hopWaitMs)
+    const state: ForwardState = {
+      search: data.search,
+      upstream: from,
+      awaiting: new Set(targets),
+      result: 'none',
+      candidates: [],
+      timer: null
+    }
+    this.forwards.set(data.search, state)
+    state.timer = setTimeout(() => this.finishForward(state), waitMs)
+    const next: DiscoveryData = {
+      ...data,
+      previous_hop: host.id,
+      visited: [...data.visited, host.id],
+      wait_ms: Math.floor(waitMs * 0.9)
+    }
+    for (const edge of targets) host.send(edge, 'discovery', next, nextTtl)
+  }
+
+  private finishForward(state: ForwardState): void {
+    if (this.forwards.get(state.search) !== state) return
+    this.forwards.delete(state.search)
+    if (state.timer) clearTimeout(state.timer)
+    this.ack(state.upstream, state.search, state.result, state.candidates)
+  }
+
+  /** Spec §4, paired branch: ask the origin's status over UDP, then connect and report_paired. */
+  private async answerAsPaired(from: Edge, data: DiscoveryData, ttl: number): Promise<void> {
+    const host = this.host
+    const topic = data.topic
+    const shared = (): number => host.edgeList().filter((edge) => edge.subscriptions.has(topic)).length
+    if (ttl <= 0 || !host.subscriptions.has(topic) || shared() >= host.maxConnections) {
+      this.ack(from, data.search, 'none', [])
+      return
+    }
+    try {
+      const status = await host.requestStatus(data.origin_ip, data.origin_port)
+      if (status.paired[topic] === true) {
+        this.ack(from, data.search, 'none', [])
+        return
+      }
+    } catch (error) {
+      // No UDP answer: try TCP anyway; the origin closes the edge if it is paired already.
+      host.log.debug('status request before pairing failed', { error })
+    }
+    const count = shared()
+    if (this.stopped || !host.pairing.isPaired(topic) || count >= host.maxConnections) {
+      this.ack(from, data.search, 'none', [])
+      return
+    }
+    const rank = host.pairing.rank(topic)
+    this.ack(from, data.search, 'pairing', [{ id: host.id, rank, shared: count }])
+    let edge: Edge
+    try {
+      edge = await host.connectToPeer(data.origin_ip, data.origin_port)
+    } catch (error) {
+      host.log.warn('could not connect to a discovery origin', {
+        origin: `${data.origin_ip}:${data.origin_port}`,
+        error
+      })
+      return
+    }
+    const report: ReportPairedData = {
+      search: data.search,
+      topic,
+      on_pair: data.on_pair,
+      root_ip: data.root_ip,
+      root_port: data.root_port,
+      rank
+    }
+    host.markEdgePaired(edge, topic)
+    host.send(edge, 'report_paired', report, host.ttl)
+  }
+
+  private ack(to: Edge, search: string, result: 'none' | 'pairing', candidates: PairingCandidate[]): void {
+    if (!to.open) return
+    const data: DiscoveryAckData = { search, result, candidates }
+    this.host.send(to, 'discovery_ack', data, 0)
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Origin side
+
+  private onWaveDone(session: OriginSession): void {
+    session.waveDone = true
+    if (session.candidates.length === 0) {
+      const held = this.bestHeld(session)
+      if (held) return this.accept(session, held.edge, held.report)
+      // The whole reachable network answered and nobody can pair: first node of the topic (spec §4 Ours).
+      if (!this.host.pairing.isPaired(session.topic)) this.host.pairing.setPaired(session.topic, 0)
+      this.finish(session, 'first-of-topic', null)
+      return
+    }
+    session.chosen = session.candidates[0]!.id
+    const chosen = session.held.get(session.chosen)
+    if (chosen) this.accept(session, chosen.edge, chosen.report)
+  }
+
+  private onSessionTimeout(session: OriginSession): void {
+    session.timer = null
+    if (session.done) return
+    const held = this.bestHeld(session)
+    if (held) return this.accept(session, held.edge, held.report)
+    this.host.pairing.setPaired(session.topic, 0)
+    this.finish(session, 'timeout', null)
+  }
+
+  private bestHeld(session: OriginSession): HeldReport | null {
+    let best: HeldReport | null = null
+    for (const held of session.held.values()) {
+      if (!held.edge.open) continue
+      if (
+        !best ||
+        compareCandidates(
+          { id: held.edge.id, rank: held.report.rank, shared: 0 },
+          { id: best.edge.id, rank: best.report.rank, shared: 0 }
+        ) < 0
+      ) {
+        best = held
+      }
+    }
+    return best
+  }
+
+  private accept(session: OriginSession, edge: Edge, report: ReportPairedData): void {
+    session.held.delete(edge.id)
+    this.pairThrough(edge, report)
+    for (const other of session.held.values()) {
+      if (other.edge !== edge && !other.edge.paired) this.host.closeEdge(other.edge, 'pair-rejected')
+    }
+    session.held.clear()
+    this.finish(session, 'paired', edge)
+  }
+
+  /** Spec §4: mark the edge paired, apply onPair 'disconnect', mark ourselves paired. */
+  private pairThrough(edge: Edge, report: ReportPairedData): void {
+    const host = this.host
+    host.markEdgePaired(edge, report.topic)
+    if (report.on_pair === 'disconnect') {
+      const rootEdge = host.edgeByAddress(report.root_ip, report.root_port)
+      if (rootEdge && rootEdge !== edge && !rootEdge.paired) host.closeEdge(rootEdge, 'pair-disconnect')
+    }
+    host.pairing.setPaired(report.topic, report.rank + 1, edge)
+  }
+
+  /** A report for no running search: accept if still unpaired, else this branch lost (spec §4). */
+  private onLateReport(edge: Edge, report: ReportPairedData): void {
+    const pairing = this.host.pairing
+    if (pairing.has(report.topic) && !pairing.isPaired(report.topic)) {
+      this.pairThrough(edge, report)
+      return
+    }
+    const session = this.sessions.get(report.search)
+    if (session && session.held.size > 0) session.held.delete(edge.id)
+    if (!edge.paired) this.host.closeEdge(edge, 'pair-rejected')
+  }
+
+  private finish(session: OriginSession, outcome: DiscoveryOutcome, edge: Edge | null): void {
+    if (session.done) return
+    session.done = true
+    if (session.timer) clearTimeout(session.timer)
+    session.timer = null
+    // Keep the session a little while for late reports of this search? They are handled as late reports.
+    this.sessions.delete(session.search)
+    session.resolve(this.conclude(session.topic, outcome, edge, session.startedAt))
+  }
+
+  private conclude(
+    topic: string,
+    result: DiscoveryOutcome,
+    edge: Edge | null,
+    startedAt: number
+  ): DiscoveryResult {
+    const concluded: DiscoveryResult = { topic, result, edge, elapsedMs: Date.now() - startedAt }
+    this.host.concluded(concluded)
+    return concluded
+  }
+}

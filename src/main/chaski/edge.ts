@@ -1,0 +1,169 @@
+// Edge: our view of one connected peer (spec §3): its identity from the handshake, latency, paired topics.
+// The TCP link behind it is private (#link) so app code can read and snapshot an Edge safely.
+import { formatAddress } from './address'
+import { EdgeLatency } from './latency'
+import type { Link } from './link'
+import type { Identity } from './messages'
+
+export type EdgeDirection = 'outbound' | 'inbound'
+
+/** The sender of a received message, as passed in 'message' events. */
+export interface PeerRef {
+  readonly id: string
+  readonly name: string
+  readonly ip: string
+  readonly port: number
+}
+
+export class Edge {
+  /** The peer's node id (protocol logic keys on this, never on the name). */
+  readonly id: string
+  name: string
+  /** The peer's listening address (from the handshake), not the ephemeral source port. */
+  readonly ip: string
+  readonly port: number
+  subscriptions: ReadonlySet<string>
+  /** The peer is a root node (receives every topic). */
+  root: boolean
+  /** The peer reported itself paired for all its subscriptions. */
+  peerPaired: boolean
+  /** Topics for which this edge is our pairing link (spec §4). */
+  readonly pairedTopics = new Set<string>()
+  readonly direction: EdgeDirection
+  /** Negotiated wire protocol version. */
+  version: number
+  /** Epoch ms of registration. */
+  readonly connectedAt = Date.now()
+  /** One-way latency estimate, raw round trips. */
+  readonly stats = new EdgeLatency()
+  /** Keep-alive ping still waiting for its pong (spec §6). */
+  keepAlivePending: number | null = null
+  #link: Link
+  #from: PeerRef | null = null
+
+  constructor(identity: Identity, link: Link, ip: string, version: number) {
+    this.id = identity.id
+    this.name = identity.name
+    this.ip = ip
+    this.port = identity.port
+    this.subscriptions = new Set(identity.subscriptions)
+    this.root = identity.root
+    this.peerPaired = identity.paired
+    this.direction = link.outbound ? 'outbound' : 'inbound'
+    this.version = version
+    this.#link = link
+  }
+
+  /** @internal The TCP link currently carrying this edge. */
+  get link(): Link {
+    return this.#link
+  }
+
+  /** @internal A duplicate race replaced the link (docs/PROTOCOL.md, "Duplicate links"). */
+  replaceLink(link: Link): void {
+    this.#link = link
+  }
+
+  get open(): boolean {
+    return this.#link.state === 'open'
+  }
+
+  get state(): 'open' | 'closing' | 'closed' {
+    const state = this.#link.state
+    return state === 'handshaking' ? 'open' : state
+  }
+
+  /** True when this edge pairs us with the peer for at least one topic. */
+  get paired(): boolean {
+    return this.pairedTopics.size > 0
+  }
+
+  isPairedFor(topic: string): boolean {
+    return this.pairedTopics.has(topic)
+  }
+
+  /** One-way latency estimate in ms (spec §6: half the round trip, Gaussian-filtered); null before a pong. */
+  get latency(): number | null {
+    return this.stats.latency
+  }
+
+  /** Standard deviation of the latency estimate in ms; null before a pong. */
+  get jitter(): number | null {
+    return this.stats.jitter
+  }
+
+  /** Last raw round trip in ms. */
+  get lastRtt(): number | null {
+    return this.stats.lastRtt
+  }
+
+  /** The last (up to 60) raw round trips in ms, oldest first. */
+  get rttSamples(): number[] {
+    return this.stats.rttSamples
+  }
+
+  get address(): string {
+    return formatAddress(this.ip, this.port)
+  }
+
+  /** Shares a topic with us, or is root (root nodes receive every topic). */
+  wants(topic: string): boolean {
+    return this.root || this.subscriptions.has(topic)
+  }
+
+  /** @internal Cached sender reference for 'message' events. */
+  get from(): PeerRef {
+    this.#from ??= Object.freeze({ id: this.id, name: this.name, ip: this.ip, port: this.port })
+    return this.#from
+  }
+
+  /** @internal Applies identity fields from a pong / update; returns true when something changed. */
+  refresh(update: { name: string; subscriptions: string[]; paired: boolean; root?: boolean }): boolean {
+    let changed = false
+    if (update.name !== this.name) {
+      this.name = update.name
+      this.#from = null
+      changed = true
+    }
+    if (
+      update.subscriptions.length !== this.subscriptions.size ||
+      update.subscriptions.some((topic) => !this.subscriptions.has(topic))
+    ) {
+      this.subscriptions = new Set(update.subscriptions)
+      for (const topic of this.pairedTopics)
+        if (!this.subscriptions.has(topic)) this.pairedTopics.delete(topic)
+      changed = true
+    }
+    if (update.paired !== this.peerPaired) {
+      this.peerPaired = update.paired
+      changed = true
+    }
+    if (update.root !== undefined && update.root !== this.root) {
+      this.root = update.root
+      changed = true
+    }
+    return changed
+  }
+
+  toString(): string {
+    return `${this.paired ? '*' : ''}${this.name}@${this.address}`
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      id: this.id,
+      name: this.name,
+      ip: this.ip,
+      port: this.port,
+      subscriptions: [...this.subscriptions],
+      root: this.root,
+      paired: this.paired,
+      pairedTopics: [...this.pairedTopics],
+      direction: this.direction,
+      latency: this.latency,
+      jitter: this.jitter,
+      lastRtt: this.lastRtt,
+      state: this.state
+    }
+  }
+}

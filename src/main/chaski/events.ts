@@ -1,0 +1,103 @@
+// Typed events of ChaskiNode: everything a UI needs to follow the node without polling.
+import type { Edge, EdgeDirection, PeerRef } from './edge'
+import type { ReconnectState } from './reconnect'
+import type { LanDiscoveryEvents } from './lan/lan-discovery'
+
+/** Why an edge left `node.edges` (docs/PROTOCOL.md, "Closing"). */
+export type RemovalReason =
+  /** closeConnection() on this node. */
+  | 'closed-by-us'
+  /** The peer called closeConnection() (or rejected a pairing). */
+  | 'closed-by-peer'
+  /** The peer stopped. */
+  | 'peer-stopped'
+  /** This node stopped. */
+  | 'stopped'
+  /** EOF, reset or socket error without a close command: reconnection applies. */
+  | 'lost'
+  /** The previous keep-alive ping was never answered: reconnection applies. */
+  | 'keepalive-timeout'
+  /** A malformed or invalid frame (from either side). */
+  | 'protocol-error'
+  /** Discovery with onPair 'disconnect' closed the edge to the search root (spec §4). */
+  | 'pair-disconnect'
+  /** Discovery closed a surplus pairing edge (another branch won, spec §4). */
+  | 'pair-rejected'
+
+/** Reasons after which the node retries the peer (unexpected loss). */
+export const RECONNECTING_REASONS: ReadonlySet<RemovalReason> = new Set<RemovalReason>([
+  'lost',
+  'keepalive-timeout'
+])
+
+export type DiscoveryOutcome =
+  /** A connected edge already shared the topic. */
+  | 'already-paired'
+  /** A paired node connected and reported (report_paired). */
+  | 'paired'
+  /** The whole reachable network answered and nobody can pair: we are the topic's first node (spec §4 Ours). */
+  | 'first-of-topic'
+  /** No edge to search through: we are the topic's first node. */
+  | 'no-edges'
+  /** timeoutMs passed: considered paired (spec §4). */
+  | 'timeout'
+  /** The node stopped during the search. */
+  | 'stopped'
+
+export interface DiscoveryResult {
+  topic: string
+  result: DiscoveryOutcome
+  /** The pairing edge, when one exists. */
+  edge: Edge | null
+  elapsedMs: number
+}
+
+export interface NodeStatus {
+  name: string
+  /** topic → paired (a null-prototype record). */
+  paired: Record<string, boolean>
+  serving: boolean
+  reconnecting: boolean
+}
+
+export interface ProtocolErrorEvent {
+  error: Error
+  transport: 'tcp' | 'udp'
+  /** The registered edge, when the bad frame came over one. */
+  edge: Edge | null
+  remoteAddress: string
+  remotePort: number
+}
+
+export interface ChaskiNodeEvents {
+  ready: { ip: string; port: number }
+  'edge-added': { edge: Edge; direction: EdgeDirection; reconnected: boolean }
+  'edge-removed': { edge: Edge; reason: RemovalReason; detail?: string; willReconnect: boolean }
+  /** The peer's name, subscriptions or paired flag changed (pong or update). */
+  'edge-updated': { edge: Edge }
+  handshake: { edge: Edge; version: number; direction: EdgeDirection }
+  latency: { edge: Edge; rttMs: number; latency: number | null; jitter: number | null }
+  paired: { topic: string; edge: Edge | null }
+  unpaired: { topic: string }
+  reconnecting: { peer: ReconnectState; attempt: number; delayMs: number }
+  'reconnect-gave-up': { peer: ReconnectState; attempts: number }
+  'discovery-started': {
+    topics: string[]
+    via: Edge | null
+    onPair: 'none' | 'disconnect'
+    timeoutMs: number
+  }
+  'discovery-concluded': DiscoveryResult
+  message: { topic: string; data: unknown; from: PeerRef }
+  'protocol-error': ProtocolErrorEvent
+  stopped: Record<string, never>
+  'subscriptions-changed': { subscriptions: string[]; added: string[]; removed: string[] }
+  'name-changed': { name: string; previous: string }
+  /** LAN discovery (option `lan`): a node heard for the first time, changed, or gone (docs/PROTOCOL.md). */
+  'lan-peer-seen': LanDiscoveryEvents['lan-peer-seen'][0]
+  'lan-peer-updated': LanDiscoveryEvents['lan-peer-updated'][0]
+  'lan-peer-lost': LanDiscoveryEvents['lan-peer-lost'][0]
+}
+
+/** The shape node:events' typed EventEmitter expects: event → argument tuple. */
+export type ChaskiNodeEventMap = { [K in keyof ChaskiNodeEvents]: [ChaskiNodeEvents[K]] }

@@ -1,0 +1,209 @@
+// TCP frames (spec §2): [u32 BE body length][u32 BE topic length][topic UTF-8][body].
+// The decoder keeps a list of received chunks and an offset instead of concatenating every chunk,
+// checks both lengths before allocating anything, and can skip a body it does not want without buffering it.
+import { DEFAULT_MAX_FRAME_SIZE, FRAME_HEADER_SIZE, MAX_TOPIC_BYTES } from './constants'
+import { FrameTooLargeError, ProtocolError } from './errors'
+
+// Local copies: hot paths should not go through module-binding getters when run from transpiled sources.
+const HEADER_SIZE = FRAME_HEADER_SIZE
+
+type DirectSlice = { utf8Slice?: (start: number, end: number) => string }
+const directUtf8 = typeof (Buffer.prototype as unknown as DirectSlice).utf8Slice === 'function'
+
+function utf8Slice(buf: Buffer, start: number, end: number): string {
+  return directUtf8
+    ? (buf as unknown as Required<DirectSlice>).utf8Slice(start, end)
+    : buf.toString('utf8', start, end)
+}
+
+/** Encodes one frame into a single allocation. */
+export function encodeFrame(topic: string, body: Uint8Array): Buffer {
+  const topicLength = Buffer.byteLength(topic, 'utf8')
+  const frame = Buffer.allocUnsafe(HEADER_SIZE + topicLength + body.length)
+  frame.writeUInt32BE(body.length, 0)
+  frame.writeUInt32BE(topicLength, 4)
+  frame.write(topic, HEADER_SIZE, topicLength, 'utf8')
+  frame.set(body, HEADER_SIZE + topicLength)
+  return frame
+}
+
+export interface FrameHandler {
+  /** Called once the topic is known; false skips the body (never buffered, never decoded). */
+  acceptTopic(topic: string): boolean
+  /** A complete frame. `body` may be a view into a received chunk: decode it before returning. */
+  onFrame(topic: string, body: Buffer): void
+}
+
+export interface FrameDecoderOptions {
+  maxFrameSize?: number
+  maxTopicBytes?: number
+}
+
+const enum State {
+  Header,
+  Topic,
+  Body,
+  Skip
+}
+
+export class FrameDecoder {
+  private readonly chunks: Buffer[] = []
+  private head = 0
+  private buffered = 0
+  private state = State.Header
+  private bodyLength = 0
+  private topicLength = 0
+  private topic = ''
+  private skipLeft = 0
+  private dead = false
+  private readonly maxFrameSize: number
+  private readonly maxTopicBytes: number
+
+  constructor(
+    private readonly handler: FrameHandler,
+    options: FrameDecoderOptions = {}
+  ) {
+    this.maxFrameSize = options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE
+    this.maxTopicBytes = options.maxTopicBytes ?? MAX_TOPIC_BYTES
+  }
+
+  /** Bytes received but not yet consumed (for tests and memory checks). */
+  get bufferedBytes(): number {
+    return this.buffered
+  }
+
+  /** Stops decoding for good (EOF, close, error): later chunks are ignored and buffers released. */
+  destroy(): void {
+    this.dead = true
+    this.chunks.length = 0
+    this.buffered = 0
+    this.head = 0
+  }
+
+  /**
+   * Feeds received bytes. Throws FrameTooLargeError / ProtocolError on a bad header (the decoder is then dead),
+   * and rethrows whatever the handler throws (the caller closes the connection).
+   */
+  push(chunk: Buffer): void {
+    if (this.dead || chunk.length === 0) return
+    this.chunks.push(chunk)
+    this.buffered += chunk.length
+    try {
+      this.drain()
+    } catch (error) {
+      this.destroy()
+      throw error
+    }
+  }
+
+  private drain(): void {
+    while (!this.dead) {
+      if (this.state === State.Header) {
+        if (this.buffered < HEADER_SIZE) return
+        this.readHeader()
+        this.state = State.Topic
+      }
+      if (this.state === State.Topic) {
+        if (this.buffered < this.topicLength) return
+        this.topic = this.readTopic(this.topicLength)
+        if (this.handler.acceptTopic(this.topic)) {
+          this.state = State.Body
+        } else {
+          this.state = State.Skip
+          this.skipLeft = this.bodyLength
+        }
+        if (this.dead) return
+      }
+      if (this.state === State.Body) {
+        if (this.buffered < this.bodyLength) return
+        const body = this.take(this.bodyLength)
+        this.state = State.Header
+        this.handler.onFrame(this.topic, body)
+        continue
+      }
+      if (this.state === State.Skip) {
+        this.skipLeft -= this.skip(this.skipLeft)
+        if (this.skipLeft > 0) return
+        this.state = State.Header
+      }
+    }
+  }
+
+  private readHeader(): void {
+    const first = this.chunks[0]!
+    let bodyLength: number
+    let topicLength: number
+    if (first.length - this.head >= HEADER_SIZE) {
+      bodyLength = first.readUInt32BE(this.head)
+      topicLength = first.readUInt32BE(this.head + 4)
+      this.advance(HEADER_SIZE)
+    } else {
+      const header = this.take(HEADER_SIZE)
+      bodyLength = header.readUInt32BE(0)
+      topicLength = header.readUInt32BE(4)
+    }
+    if (topicLength > this.maxTopicBytes) {
+      throw new ProtocolError(`topic length ${topicLength} exceeds the limit of ${this.maxTopicBytes} bytes`)
+    }
+    if (bodyLength + topicLength > this.maxFrameSize) {
+      throw new FrameTooLargeError(
+        `frame of ${bodyLength + topicLength} bytes exceeds the limit of ${this.maxFrameSize} bytes`
+      )
+    }
+    this.bodyLength = bodyLength
+    this.topicLength = topicLength
+  }
+
+  private readTopic(n: number): string {
+    const first = this.chunks[0]
+    if (n === 0 || !first) return ''
+    if (first.length - this.head >= n) {
+      const topic = utf8Slice(first, this.head, this.head + n)
+      this.advance(n)
+      return topic
+    }
+    return this.take(n).toString('utf8')
+  }
+
+  /** Returns the next n bytes (n <= buffered): a view when contiguous, else one copy. */
+  private take(n: number): Buffer {
+    const first = this.chunks[0]
+    if (n === 0 || !first) return Buffer.alloc(0)
+    if (first.length - this.head >= n) {
+      const view = first.subarray(this.head, this.head + n)
+      this.advance(n)
+      return view
+    }
+    const out = Buffer.allocUnsafe(n)
+    let written = 0
+    while (written < n) {
+      const chunk = this.chunks[0]!
+      const count = Math.min(chunk.length - this.head, n - written)
+      chunk.copy(out, written, this.head, this.head + count)
+      written += count
+      this.advance(count)
+    }
+    return out
+  }
+
+  /** Drops up to n buffered bytes; returns how many were dropped. */
+  private skip(n: number): number {
+    let dropped = 0
+    while (dropped < n && this.buffered > 0) {
+      const chunk = this.chunks[0]!
+      const count = Math.min(chunk.length - this.head, n - dropped)
+      this.advance(count)
+      dropped += count
+    }
+    return dropped
+  }
+
+  private advance(n: number): void {
+    this.head += n
+    this.buffered -= n
+    if (this.head === this.chunks[0]!.length) {
+      this.chunks.shift()
+      this.head = 0
+    }
+  }
+}

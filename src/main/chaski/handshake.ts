@@ -1,0 +1,66 @@
+// Handshake rules that need no sockets (spec §3, docs/PROTOCOL.md "Handshake" and "Duplicate links").
+import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from './constants'
+
+/**
+ * Version negotiation: both sides send the range they speak (vmin..v); the link uses the highest version in
+ * both ranges. null: no common version (the link is closed with reason 'version').
+ */
+export function negotiateVersion(
+  peer: { v: number; vmin: number },
+  ours: { v: number; vmin: number } = { v: PROTOCOL_VERSION, vmin: MIN_PROTOCOL_VERSION }
+): number | null {
+  const high = Math.min(peer.v, ours.v)
+  const low = Math.max(peer.vmin, ours.vmin)
+  return high >= low ? high : null
+}
+
+/**
+ * Two links to the same peer (both sides dialled at once, or a reconnection over a half-open link):
+ * both sides keep the same one. A link opened again by the same initiator replaces the old one;
+ * otherwise the link initiated by the lower node id wins.
+ */
+export function keepNewLink(
+  selfId: string,
+  peerId: string,
+  existingOutbound: boolean,
+  newOutbound: boolean
+): boolean {
+  const existingInitiator = existingOutbound ? selfId : peerId
+  const newInitiator = newOutbound ? selfId : peerId
+  if (existingInitiator === newInitiator) return true
+  const winner = selfId < peerId ? selfId : peerId
+  return newInitiator === winner
+}
+
+/** Peers we closed deliberately: their automatic reconnections are refused for a while (spec §3 Ours). */
+export class ClosedPeers {
+  private readonly until = new Map<string, number>()
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxSize: number
+  ) {}
+
+  remember(peerId: string): void {
+    this.until.delete(peerId)
+    this.until.set(peerId, Date.now() + this.ttlMs)
+    if (this.until.size > this.maxSize) {
+      const oldest = this.until.keys().next().value
+      if (oldest !== undefined) this.until.delete(oldest)
+    }
+  }
+
+  forget(peerId: string): void {
+    this.until.delete(peerId)
+  }
+
+  has(peerId: string): boolean {
+    const until = this.until.get(peerId)
+    if (until === undefined) return false
+    if (until < Date.now()) {
+      this.until.delete(peerId)
+      return false
+    }
+    return true
+  }
+}

@@ -1,0 +1,182 @@
+// LAN auto-connect: a fresh node pairs with no manual step (docs/PROTOCOL.md, "LAN beacons").
+// The rule mirrors discovery (spec §4): each subscription wants one link to a node that shares it. So a node dials
+// a LAN peer only while some subscription of its own is not shared by any edge (or dial in flight), picks the peer
+// sharing the most of those topics, never exceeds maxConnections, and never dials a peer twice (one dial per id,
+// and the library keeps one edge per peer id when two nodes dial each other at once). Once the edge is up, a
+// discovery through it marks the shared topics paired, exactly as a manual connect + discovery would.
+import { MIN_PROTOCOL_VERSION } from '../constants'
+import type { Edge } from '../edge'
+import type { RemovalReason } from '../events'
+import type { Logger } from '../logger'
+import type { ChaskiNode } from '../node'
+import type { LanPeer } from './peer-table'
+
+/** What auto-connect needs from the node: a narrow slice of ChaskiNode (tests may pass a fake). */
+export type AutoConnectHost = Pick<
+  ChaskiNode,
+  | 'id'
+  | 'subscriptions'
+  | 'maxConnections'
+  | 'edges'
+  | 'reconnects'
+  | 'pairedFor'
+  | 'connect'
+  | 'discovery'
+  | 'running'
+>
+
+/** Edge removals after which we do not dial that peer again while it stays on the LAN: someone meant it. */
+const DELIBERATE: ReadonlySet<RemovalReason> = new Set<RemovalReason>([
+  'closed-by-us',
+  'closed-by-peer',
+  'pair-disconnect',
+  'pair-rejected',
+  'protocol-error'
+])
+const RETRY_BASE_MS = 1000
+const RETRY_CAP_MS = 30_000
+/** Auto-connect's discovery: the echo wave usually ends it far sooner; this only bounds a silent network. */
+const PAIRING_DISCOVERY_TIMEOUT_MS = 5000
+
+export class LanAutoConnect {
+  private readonly dialing = new Map<string, LanPeer>()
+  /** Peer id -> when we may try again after a failed dial, and how many failures so far. */
+  private readonly backoff = new Map<string, { until: number; failures: number }>()
+  private readonly declined = new Set<string>()
+  private retryTimer: NodeJS.Timeout | undefined
+  private scheduled = false
+  private stopped = false
+
+  constructor(
+    private readonly host: AutoConnectHost,
+    private readonly peers: () => ReadonlyMap<string, LanPeer>,
+    private readonly log: Logger
+  ) {}
+
+  /** Re-evaluates soon (coalesces bursts of LAN and edge events into one pass). */
+  schedule(): void {
+    if (this.scheduled || this.stopped) return
+    this.scheduled = true
+    setImmediate(() => {
+      this.scheduled = false
+      this.evaluate()
+    })
+  }
+
+  onPeerLost(peer: LanPeer): void {
+    // A peer that left and comes back is a new start: forget its history.
+    this.declined.delete(peer.id)
+    this.backoff.delete(peer.id)
+  }
+
+  /**
+   * Any new edge (dialled by us, by the peer, or by hand) that shares a topic we are not paired for yet leads to a
+   * discovery through it. The edge may arrive before the peer's beacon does (it dialled us first), so LAN
+   * membership is not required here.
+   */
+  onEdgeAdded(edge: Edge): void {
+    if (this.stopped) return
+    const needsPairing = [...edge.subscriptions].some(
+      (topic) => this.host.subscriptions.has(topic) && !this.host.pairedFor(topic)
+    )
+    if (!needsPairing) return
+    // Both ends do this (the dialer and the accepter), so both become paired for what they share.
+    this.host
+      .discovery({ node: edge, timeoutMs: PAIRING_DISCOVERY_TIMEOUT_MS })
+      .catch((err: unknown) =>
+        this.log.debug('LAN pairing discovery ended', { peer: edge.id, err: err as Error })
+      )
+  }
+
+  onEdgeRemoved(edge: Edge, reason: RemovalReason): void {
+    if (DELIBERATE.has(reason)) this.declined.add(edge.id)
+    this.schedule()
+  }
+
+  stop(): void {
+    this.stopped = true
+    clearTimeout(this.retryTimer)
+  }
+
+  /** One pass: dial the best LAN peers for the subscriptions no edge (or dial in flight) shares yet. */
+  evaluate(): void {
+    if (this.stopped || !this.host.running) return
+    const edges = this.host.edges
+    const uncovered = new Set([...this.host.subscriptions].filter((topic) => topic !== '@'))
+    for (const edge of edges) for (const topic of edge.subscriptions) uncovered.delete(topic)
+    for (const peer of this.dialing.values()) for (const topic of peer.subscriptions) uncovered.delete(topic)
+    let slots = this.host.maxConnections - edges.length - this.dialing.size
+    if (uncovered.size === 0 || slots <= 0) return
+
+    const connected = new Set(edges.map((edge) => edge.id))
+    const retrying = new Set(this.host.reconnects.map((state) => state.peerId))
+    const now = performance.now()
+    const candidates = [...this.peers().values()].filter(
+      (peer) =>
+        !connected.has(peer.id) &&
+        !this.dialing.has(peer.id) &&
+        !retrying.has(peer.id) &&
+        !this.declined.has(peer.id) &&
+        (this.backoff.get(peer.id)?.until ?? 0) <= now &&
+        peer.v >= MIN_PROTOCOL_VERSION // the handshake would refuse an older peer
+    )
+    while (slots > 0 && uncovered.size > 0) {
+      // Most uncovered topics shared first, then the lowest id: every node ranks peers the same way.
+      let best: { peer: LanPeer; shared: number } | undefined
+      for (const peer of candidates) {
+        const shared = peer.subscriptions.filter((topic) => uncovered.has(topic)).length
+        if (shared === 0) continue
+        if (
+          best === undefined ||
+          shared > best.shared ||
+          (shared === best.shared && peer.id < best.peer.id)
+        ) {
+          best = { peer, shared }
+        }
+      }
+      if (best === undefined) break
+      candidates.splice(candidates.indexOf(best.peer), 1)
+      for (const topic of best.peer.subscriptions) uncovered.delete(topic)
+      slots--
+      this.dial(best.peer)
+    }
+    this.scheduleRetry()
+  }
+
+  private dial(peer: LanPeer): void {
+    this.dialing.set(peer.id, peer)
+    this.log.debug('auto-connecting to LAN peer', { peer: peer.id, address: peer.address })
+    this.host.connect(peer.address).then(
+      (edge) => {
+        this.dialing.delete(peer.id)
+        this.backoff.delete(peer.id)
+        if (edge.id !== peer.id)
+          this.log.debug('LAN peer answered with another id', { expected: peer.id, got: edge.id })
+        this.schedule()
+      },
+      (err: unknown) => {
+        this.dialing.delete(peer.id)
+        const failures = (this.backoff.get(peer.id)?.failures ?? 0) + 1
+        const delay = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (failures - 1))
+        this.backoff.set(peer.id, { until: performance.now() + delay, failures })
+        this.log.info('LAN auto-connect failed', { peer: peer.address, err: err as Error, retryInMs: delay })
+        this.schedule()
+      }
+    )
+  }
+
+  /** Wakes up when the earliest backoff ends, so a peer that failed once is retried without a LAN event. */
+  private scheduleRetry(): void {
+    clearTimeout(this.retryTimer)
+    this.retryTimer = undefined
+    const peers = this.peers()
+    let next = Infinity
+    for (const [id, entry] of this.backoff) {
+      if (!peers.has(id)) this.backoff.delete(id)
+      else if (entry.until < next) next = entry.until
+    }
+    if (next === Infinity || this.stopped) return
+    this.retryTimer = setTimeout(() => this.schedule(), Math.max(0, next - performance.now()))
+    this.retryTimer.unref()
+  }
+}

@@ -1,0 +1,122 @@
+// The glue between a ChaskiNode and LAN discovery, so node.ts only creates, starts and stops it: announces on
+// every change of name, subscriptions or paired state, keeps each peer's `connected` flag true to the edges,
+// re-emits the lan-peer-* events on the node, and runs auto-connect when asked to.
+import { PROTOCOL_VERSION } from '../constants'
+import type { ChaskiNodeEvents } from '../events'
+import { createLogger } from '../logger'
+import type { ChaskiNode } from '../node'
+import { LanAutoConnect } from './auto-connect'
+import type { AutoConnectHost } from './auto-connect'
+import { LanDiscovery } from './lan-discovery'
+import type { LanDiscoveryInit } from './lan-discovery'
+import type { LanOptions } from './options'
+import type { LanPeer } from './peer-table'
+
+export type NodeLanHost = AutoConnectHost &
+  Pick<ChaskiNode, 'name' | 'port' | 'options' | 'paired' | 'root' | 'on' | 'off'>
+
+type LanEventName = 'lan-peer-seen' | 'lan-peer-updated' | 'lan-peer-lost'
+
+export interface NodeLanInit {
+  /** Fast edge lookup by peer id (the node's own map). */
+  isConnected: (id: string) => boolean
+  /** Emits on the node. */
+  emit: <K extends LanEventName>(event: K, payload: ChaskiNodeEvents[K]) => void
+  /** Test seams passed to LanDiscovery (env cap source, interface list, poll period). */
+  discovery?: Pick<LanDiscoveryInit, 'env' | 'networkInterfaces' | 'interfacePollMs'>
+}
+
+const CHANGES_WORTH_A_DIAL: ReadonlySet<keyof LanPeer> = new Set<keyof LanPeer>([
+  'subscriptions',
+  'ip',
+  'port',
+  'connected',
+  'v'
+])
+
+export class NodeLan {
+  readonly discovery: LanDiscovery
+  private readonly autoConnect: LanAutoConnect | null
+  private readonly unsubscribe: (() => void)[] = []
+
+  constructor(
+    private readonly host: NodeLanHost,
+    options: LanOptions | true,
+    init: NodeLanInit
+  ) {
+    const log = createLogger('chaski:lan')
+    this.discovery = new LanDiscovery({
+      options,
+      logger: log,
+      isConnected: init.isConnected,
+      self: () => ({
+        id: host.id,
+        name: host.name,
+        v: PROTOCOL_VERSION,
+        ip: host.options.ip,
+        port: host.port,
+        subscriptions: host.subscriptions,
+        paired: host.paired,
+        root: host.root
+      }),
+      ...init.discovery
+    })
+    this.autoConnect = this.discovery.options.autoConnect
+      ? new LanAutoConnect(host, () => this.discovery.peers, createLogger('chaski:lan:auto-connect'))
+      : null
+
+    this.discovery.on('lan-peer-seen', (event) => {
+      init.emit('lan-peer-seen', event)
+      this.autoConnect?.schedule()
+    })
+    this.discovery.on('lan-peer-updated', (event) => {
+      init.emit('lan-peer-updated', event)
+      if (event.changes.some((change) => CHANGES_WORTH_A_DIAL.has(change))) this.autoConnect?.schedule()
+    })
+    this.discovery.on('lan-peer-lost', (event) => {
+      init.emit('lan-peer-lost', event)
+      this.autoConnect?.onPeerLost(event.peer)
+    })
+
+    const announce = (): void => this.discovery.announce()
+    this.listen('name-changed', announce)
+    this.listen('paired', announce)
+    this.listen('unpaired', announce)
+    this.listen('subscriptions-changed', () => {
+      announce()
+      this.autoConnect?.schedule()
+    })
+    this.listen('edge-added', ({ edge }) => {
+      this.discovery.refreshConnected(edge.id)
+      this.autoConnect?.onEdgeAdded(edge)
+    })
+    this.listen('edge-removed', ({ edge, reason }) => {
+      this.discovery.refreshConnected(edge.id)
+      this.autoConnect?.onEdgeRemoved(edge, reason)
+    })
+  }
+
+  get peers(): ReadonlyMap<string, LanPeer> {
+    return this.discovery.peers
+  }
+
+  /** Call once the node listens (its port is known). */
+  async start(): Promise<void> {
+    await this.discovery.start()
+  }
+
+  /** Says goodbye and closes the LAN sockets; auto-connect dials nothing more. */
+  async stop(): Promise<void> {
+    this.autoConnect?.stop()
+    for (const off of this.unsubscribe.splice(0)) off()
+    await this.discovery.stop()
+  }
+
+  private listen<K extends keyof ChaskiNodeEvents>(
+    event: K,
+    listener: (payload: ChaskiNodeEvents[K]) => void
+  ): void {
+    this.host.on(event, listener)
+    this.unsubscribe.push(() => this.host.off(event, listener))
+  }
+}

@@ -1,0 +1,310 @@
+// Constructor options: validated and normalised once, with a clear InvalidOptionError per mistake (spec §1).
+import { randomUUID } from 'node:crypto'
+import { isIP } from 'node:net'
+import type { Codec, Deserializer, Serializer } from './codec'
+import { createCodec } from './codec'
+import {
+  CONTROL_TOPIC,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_DISCOVERY_HOP_WAIT_MS,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_INTERVAL_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_FRAME_SIZE,
+  DEFAULT_MESSAGES_POOL_MAX_SIZE,
+  DEFAULT_PING_TIMEOUT_MS,
+  DEFAULT_RECONNECT_BASE_MS,
+  DEFAULT_RECONNECT_CAP_MS,
+  DEFAULT_RECONNECTIONS,
+  DEFAULT_STATUS_TIMEOUT_MS,
+  DEFAULT_TTL,
+  MAX_ID_LENGTH,
+  MAX_NAME_BYTES,
+  MAX_SUBSCRIPTIONS,
+  MAX_TOPIC_BYTES
+} from './constants'
+import { InvalidOptionError } from './errors'
+// LAN discovery lives in ./lan; ChaskiNode starts it when `lan` is set (see lan/node-lan.ts).
+import { normalizeLanOptions, type LanOptions } from './lan/options'
+
+export type { LanOptions }
+
+export interface ChaskiNodeOptions {
+  /** Address the TCP server and UDP socket bind to (IPv4 or IPv6). @default '127.0.0.1' */
+  ip?: string
+  /** 0: any free port (root nodes try 8511–8516 first). TCP and UDP share the number. @default 0 */
+  port?: number
+  /** Display name; protocol logic uses `id`. @default the node id */
+  name?: string
+  /** Topics (a string or a list). @default [] */
+  subscriptions?: string | Iterable<string>
+  /** Encodes a frame body; default msgpack (msgpackr). */
+  serializer?: Serializer
+  /** Decodes a frame body; default msgpack (msgpackr). */
+  deserializer?: Deserializer
+  /** Start listening at once. @default true */
+  run?: boolean
+  /** Hop limit of discovery and propagated messages. @default 64 */
+  ttl?: number
+  /** Root node: subscribes '@', counts as paired, receives every topic. @default false */
+  root?: boolean
+  /** Start paired for every subscription. @default false */
+  paired?: boolean
+  /** Edges sharing a topic a paired node accepts when answering discovery. @default 5 */
+  maxConnections?: number
+  /** Reconnection attempts after an unexpected loss; 0 or null disables. @default 32 */
+  reconnections?: number | null
+  /** Periodic ping of every edge. @default true */
+  keepAlive?: boolean
+  /** Forward topic messages to other subscribers (TTL + duplicate pool). @default false */
+  messagePropagation?: boolean
+  /** Size of the pool of recent message ids used to drop duplicates. @default 128 */
+  messagesPoolMaxSize?: number
+  /** LAN discovery: multicast beacons + `lanPeers` (+ autoConnect). `true` for all defaults. @default false */
+  lan?: boolean | LanOptions
+
+  // Advanced (tests and tools)
+  /** Fixed node id (a random UUID by default). */
+  id?: string
+  /** Mean keep-alive period; each round waits this × a random factor in [1, 1.5). @default 7000 */
+  keepAliveIntervalMs?: number
+  /** @default 5000 */
+  connectTimeoutMs?: number
+  /** @default 5000 */
+  handshakeTimeoutMs?: number
+  /** Default ping timeout. @default 5000 */
+  pingTimeoutMs?: number
+  /** UDP status request timeout. @default 1000 */
+  statusTimeoutMs?: number
+  /** Largest accepted frame (topic + body). @default 4 MiB */
+  maxFrameSize?: number
+  /** Reconnection backoff base. @default 250 */
+  reconnectBaseMs?: number
+  /** Reconnection backoff cap. @default 30000 */
+  reconnectCapMs?: number
+  /** Upper bound of a forwarding hop's wait for discovery acks. @default 5000 */
+  discoveryHopWaitMs?: number
+}
+
+export interface NormalizedOptions {
+  id: string
+  ip: string
+  port: number
+  name: string
+  subscriptions: string[]
+  codec: Codec
+  customCodec: boolean
+  run: boolean
+  ttl: number
+  root: boolean
+  paired: boolean
+  maxConnections: number
+  reconnections: number
+  keepAlive: boolean
+  messagePropagation: boolean
+  messagesPoolMaxSize: number
+  lan: boolean | LanOptions
+  keepAliveIntervalMs: number
+  connectTimeoutMs: number
+  handshakeTimeoutMs: number
+  pingTimeoutMs: number
+  statusTimeoutMs: number
+  maxFrameSize: number
+  reconnectBaseMs: number
+  reconnectCapMs: number
+  discoveryHopWaitMs: number
+}
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  'ip',
+  'port',
+  'name',
+  'subscriptions',
+  'serializer',
+  'deserializer',
+  'run',
+  'ttl',
+  'root',
+  'paired',
+  'maxConnections',
+  'reconnections',
+  'keepAlive',
+  'messagePropagation',
+  'messagesPoolMaxSize',
+  'lan',
+  'id',
+  'keepAliveIntervalMs',
+  'connectTimeoutMs',
+  'handshakeTimeoutMs',
+  'pingTimeoutMs',
+  'statusTimeoutMs',
+  'maxFrameSize',
+  'reconnectBaseMs',
+  'reconnectCapMs',
+  'discoveryHopWaitMs'
+])
+
+function bad(message: string): never {
+  throw new InvalidOptionError(message)
+}
+
+function integer(name: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    bad(`option '${name}' must be an integer in ${min}..${max}, got ${describe(value)}`)
+  }
+  return value
+}
+
+function boolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') bad(`option '${name}' must be a boolean, got ${describe(value)}`)
+  return value
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value)
+  return typeof value
+}
+
+/** Validates one topic name (subscribe, publish, options). */
+export function validateTopic(topic: unknown, what = 'topic'): string {
+  if (typeof topic !== 'string' || topic.length === 0)
+    bad(`${what} must be a non-empty string, got ${describe(topic)}`)
+  if (Buffer.byteLength(topic, 'utf8') > MAX_TOPIC_BYTES)
+    bad(`${what} '${topic}' is longer than ${MAX_TOPIC_BYTES} bytes`)
+  if (topic === CONTROL_TOPIC) bad(`${what} '${CONTROL_TOPIC}' is reserved for control frames`)
+  return topic
+}
+
+/** A string or an iterable of strings → a de-duplicated list of valid topics. */
+export function normalizeTopics(value: unknown, what = 'subscriptions'): string[] {
+  if (value === undefined || value === null) return []
+  const list: unknown[] =
+    typeof value === 'string'
+      ? [value]
+      : isIterable(value)
+        ? [...value]
+        : bad(`option '${what}' must be a string or a list of strings, got ${describe(value)}`)
+  if (list.length > MAX_SUBSCRIPTIONS) bad(`option '${what}' has more than ${MAX_SUBSCRIPTIONS} topics`)
+  return [...new Set(list.map((topic) => validateTopic(topic, `a topic in '${what}'`)))]
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.iterator in value
+}
+
+export function validateName(value: unknown): string {
+  if (typeof value !== 'string' || value.trim().length === 0)
+    bad(`option 'name' must be a non-empty string, got ${describe(value)}`)
+  if (Buffer.byteLength(value, 'utf8') > MAX_NAME_BYTES)
+    bad(`option 'name' is longer than ${MAX_NAME_BYTES} bytes`)
+  return value
+}
+
+export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptions {
+  if (typeof input !== 'object' || input === null) bad('options must be an object')
+  for (const key of Object.keys(input)) {
+    if (!KNOWN_OPTIONS.has(key)) bad(`unknown option '${key}'`)
+  }
+  const ip = input.ip ?? '127.0.0.1'
+  if (typeof ip !== 'string' || isIP(ip) === 0)
+    bad(`option 'ip' must be an IPv4 or IPv6 address, got ${describe(ip)}`)
+  const id = input.id ?? randomUUID()
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) {
+    bad(`option 'id' must be a non-empty string of at most ${MAX_ID_LENGTH} characters`)
+  }
+  if (input.serializer !== undefined && typeof input.serializer !== 'function')
+    bad("option 'serializer' must be a function")
+  if (input.deserializer !== undefined && typeof input.deserializer !== 'function') {
+    bad("option 'deserializer' must be a function")
+  }
+  if ((input.serializer === undefined) !== (input.deserializer === undefined)) {
+    bad("options 'serializer' and 'deserializer' must be given together")
+  }
+  const lan = input.lan ?? false
+  try {
+    normalizeLanOptions(lan) // validated here so a bad `lan` fails at construction like every other option
+  } catch (error) {
+    bad(`option 'lan': ${(error as Error).message}`)
+  }
+  const reconnections =
+    input.reconnections === null
+      ? 0
+      : integer('reconnections', input.reconnections, DEFAULT_RECONNECTIONS, 0, 1_000_000)
+  const reconnectBaseMs = integer(
+    'reconnectBaseMs',
+    input.reconnectBaseMs,
+    DEFAULT_RECONNECT_BASE_MS,
+    1,
+    3_600_000
+  )
+  const reconnectCapMs = integer(
+    'reconnectCapMs',
+    input.reconnectCapMs,
+    DEFAULT_RECONNECT_CAP_MS,
+    1,
+    86_400_000
+  )
+  if (reconnectCapMs < reconnectBaseMs) bad("option 'reconnectCapMs' must not be below 'reconnectBaseMs'")
+  const root = boolean('root', input.root, false)
+  return {
+    id,
+    ip: ip.toLowerCase(),
+    port: integer('port', input.port, 0, 0, 65535),
+    name: input.name === undefined ? id : validateName(input.name),
+    subscriptions: normalizeTopics(input.subscriptions),
+    codec: createCodec(input.serializer, input.deserializer),
+    customCodec: input.serializer !== undefined,
+    run: boolean('run', input.run, true),
+    ttl: integer('ttl', input.ttl, DEFAULT_TTL, 0, 255),
+    root,
+    paired: boolean('paired', input.paired, false),
+    maxConnections: integer('maxConnections', input.maxConnections, DEFAULT_MAX_CONNECTIONS, 0, 100_000),
+    reconnections,
+    keepAlive: boolean('keepAlive', input.keepAlive, true),
+    messagePropagation: boolean('messagePropagation', input.messagePropagation, false),
+    messagesPoolMaxSize: integer(
+      'messagesPoolMaxSize',
+      input.messagesPoolMaxSize,
+      DEFAULT_MESSAGES_POOL_MAX_SIZE,
+      1,
+      10_000_000
+    ),
+    lan,
+    keepAliveIntervalMs: integer(
+      'keepAliveIntervalMs',
+      input.keepAliveIntervalMs,
+      DEFAULT_KEEP_ALIVE_INTERVAL_MS,
+      10,
+      86_400_000
+    ),
+    connectTimeoutMs: integer(
+      'connectTimeoutMs',
+      input.connectTimeoutMs,
+      DEFAULT_CONNECT_TIMEOUT_MS,
+      1,
+      600_000
+    ),
+    handshakeTimeoutMs: integer(
+      'handshakeTimeoutMs',
+      input.handshakeTimeoutMs,
+      DEFAULT_HANDSHAKE_TIMEOUT_MS,
+      1,
+      600_000
+    ),
+    pingTimeoutMs: integer('pingTimeoutMs', input.pingTimeoutMs, DEFAULT_PING_TIMEOUT_MS, 1, 600_000),
+    statusTimeoutMs: integer('statusTimeoutMs', input.statusTimeoutMs, DEFAULT_STATUS_TIMEOUT_MS, 1, 600_000),
+    maxFrameSize: integer('maxFrameSize', input.maxFrameSize, DEFAULT_MAX_FRAME_SIZE, 1024, 0xffff_ffff),
+    reconnectBaseMs,
+    reconnectCapMs,
+    discoveryHopWaitMs: integer(
+      'discoveryHopWaitMs',
+      input.discoveryHopWaitMs,
+      DEFAULT_DISCOVERY_HOP_WAIT_MS,
+      1,
+      600_000
+    )
+  }
+}

@@ -1,0 +1,151 @@
+// Ping bookkeeping (spec §6): every ping has its own id, so overlapping pings on one edge never interfere,
+// and round trips are measured locally with a monotonic high-resolution clock.
+import { performance } from 'node:perf_hooks'
+import type { Edge } from './edge'
+import { EdgeClosedError, PingTimeoutError } from './errors'
+
+interface PendingPing {
+  edge: Edge
+  sentAt: number
+  latencyUpdate: boolean
+  resolve: ((rttMs: number) => void) | null
+  reject: ((error: Error) => void) | null
+  /** performance.now() deadline; Infinity for keep-alive pings (closed by the next keep-alive round). */
+  deadline: number
+  timeoutMs: number
+}
+
+export interface PongOutcome {
+  edge: Edge
+  rttMs: number
+  latencyUpdate: boolean
+  keepAlive: boolean
+}
+
+export class PingTracker {
+  private readonly pending = new Map<number, PendingPing>()
+  private nextId = 1
+  // One timer per node for every ping timeout (not one per ping): armed for the earliest deadline.
+  private timer: NodeJS.Timeout | null = null
+  private timerAt = Infinity
+
+  get size(): number {
+    return this.pending.size
+  }
+
+  /**
+   * Registers a ping about to be sent and returns its id. With `waiter`, the promise callbacks are settled by
+   * the pong (RTT in ms) or the timeout; without, it is a keep-alive ping tracked on the edge.
+   */
+  start(
+    edge: Edge,
+    latencyUpdate: boolean,
+    waiter: { resolve: (rttMs: number) => void; reject: (error: Error) => void; timeoutMs: number } | null
+  ): number {
+    const id = this.nextId++
+    const sentAt = performance.now()
+    const entry: PendingPing = {
+      edge,
+      sentAt,
+      latencyUpdate,
+      resolve: waiter?.resolve ?? null,
+      reject: waiter?.reject ?? null,
+      deadline: waiter ? sentAt + waiter.timeoutMs : Infinity,
+      timeoutMs: waiter?.timeoutMs ?? 0
+    }
+    this.pending.set(id, entry)
+    if (entry.deadline < this.timerAt) this.arm(entry.deadline)
+    return id
+  }
+
+  private arm(deadline: number): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timerAt = deadline
+    this.timer = setTimeout(() => this.expire(), Math.max(0, deadline - performance.now()) + 1)
+    this.timer.unref()
+  }
+
+  private expire(): void {
+    this.timer = null
+    this.timerAt = Infinity
+    const now = performance.now()
+    let next = Infinity
+    for (const [id, entry] of this.pending) {
+      if (entry.deadline <= now) {
+        this.pending.delete(id)
+        entry.reject?.(
+          new PingTimeoutError(`no pong from ${entry.edge.toString()} within ${entry.timeoutMs} ms`)
+        )
+      } else if (entry.deadline < next) next = entry.deadline
+    }
+    if (next !== Infinity) this.arm(next)
+  }
+
+  /** Matches a pong; returns null for an unknown id or a pong arriving over another edge. */
+  complete(edge: Edge, pingId: number): PongOutcome | null {
+    const entry = this.pending.get(pingId)
+    if (!entry || entry.edge !== edge) return null
+    this.pending.delete(pingId)
+    const rttMs = performance.now() - entry.sentAt
+    const keepAlive = edge.keepAlivePending === pingId
+    if (keepAlive) edge.keepAlivePending = null
+    entry.resolve?.(rttMs)
+    return { edge, rttMs, latencyUpdate: entry.latencyUpdate, keepAlive }
+  }
+
+  /** Rejects every ping in flight on an edge that went away. */
+  dropEdge(edge: Edge): void {
+    for (const [id, entry] of this.pending) {
+      if (entry.edge !== edge) continue
+      this.pending.delete(id)
+      entry.reject?.(new EdgeClosedError(`edge ${edge.toString()} closed before the pong`))
+    }
+  }
+
+  clear(error: Error): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.timerAt = Infinity
+    for (const [id, entry] of this.pending) {
+      this.pending.delete(id)
+      entry.reject?.(error)
+    }
+  }
+}
+
+/** One node-level keep-alive timer (not one per edge): spec §6. */
+export class KeepAlive {
+  private timer: NodeJS.Timeout | null = null
+  private running = false
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly jitterFactor: number,
+    private readonly round: () => void
+  ) {}
+
+  start(): void {
+    if (this.running) return
+    this.running = true
+    this.schedule()
+  }
+
+  stop(): void {
+    this.running = false
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+  }
+
+  private schedule(): void {
+    const delay = this.intervalMs * (1 + Math.random() * this.jitterFactor)
+    this.timer = setTimeout(() => {
+      this.timer = null
+      if (!this.running) return
+      try {
+        this.round()
+      } finally {
+        if (this.running) this.schedule()
+      }
+    }, delay)
+  }
+}

@@ -1,0 +1,240 @@
+// UDP side channel (spec §5): `status` request → `response`. Datagrams are 'CKS1' + a codec body; anything
+// else, oversized, malformed, unsolicited or from the wrong source is dropped. Requests always time out.
+import { randomUUID } from 'node:crypto'
+import dgram from 'node:dgram'
+import { isIP } from 'node:net'
+import { normalizeIp } from './address'
+import type { Codec } from './codec'
+import { msgpackCodec } from './codec'
+import {
+  DEFAULT_STATUS_TIMEOUT_MS,
+  MAX_DATAGRAM_SIZE,
+  MAX_ID_LENGTH,
+  MAX_NAME_BYTES,
+  MAX_SUBSCRIPTIONS,
+  MAX_TOPIC_BYTES,
+  UDP_MAGIC,
+  UDP_RESPONSES_PER_SECOND
+} from './constants'
+import { InvalidOptionError, NodeStoppedError, ProtocolError, StatusTimeoutError } from './errors'
+import type { NodeStatus } from './events'
+import type { Logger } from './logger'
+
+const MAGIC = Buffer.from(UDP_MAGIC, 'latin1')
+
+export interface StatusResponse extends NodeStatus {
+  id: string
+}
+
+export function encodeDatagram(codec: Codec, value: unknown): Buffer {
+  const body = codec.encode(value)
+  const out = Buffer.allocUnsafe(MAGIC.length + body.length)
+  MAGIC.copy(out, 0)
+  out.set(body, MAGIC.length)
+  return out
+}
+
+type Datagram = { command: 'status'; id: string } | ({ command: 'response' } & StatusResponse)
+
+const hasOwn = Object.prototype.hasOwnProperty
+
+function own(obj: Record<string, unknown>, key: string): unknown {
+  return hasOwn.call(obj, key) ? obj[key] : undefined
+}
+
+/** Decodes and validates a datagram; throws ProtocolError when it is not one of ours. */
+export function decodeDatagram(codec: Codec, bytes: Buffer): Datagram {
+  if (bytes.length > MAX_DATAGRAM_SIZE)
+    throw new ProtocolError(`datagram of ${bytes.length} bytes is too large`)
+  if (bytes.length <= MAGIC.length || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
+    throw new ProtocolError('datagram without the CKS1 prefix')
+  }
+  let value: unknown
+  try {
+    value = codec.decode(bytes.subarray(MAGIC.length))
+  } catch (error) {
+    throw new ProtocolError(`undecodable datagram: ${(error as Error).message}`)
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ProtocolError('datagram is not a map')
+  const obj = value as Record<string, unknown>
+  const id = own(obj, 'id')
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH)
+    throw new ProtocolError('datagram: bad id')
+  const command = own(obj, 'command')
+  if (command === 'status') return { command, id }
+  if (command !== 'response') throw new ProtocolError('datagram: unknown command')
+  const name = own(obj, 'name')
+  if (typeof name !== 'string' || Buffer.byteLength(name) > MAX_NAME_BYTES)
+    throw new ProtocolError('response: bad name')
+  const serving = own(obj, 'serving')
+  const reconnecting = own(obj, 'reconnecting')
+  if (typeof serving !== 'boolean' || typeof reconnecting !== 'boolean')
+    throw new ProtocolError('response: bad flags')
+  const pairedIn = own(obj, 'paired')
+  if (typeof pairedIn !== 'object' || pairedIn === null || Array.isArray(pairedIn)) {
+    throw new ProtocolError('response: paired must be a map')
+  }
+  const entries = Object.entries(pairedIn as Record<string, unknown>)
+  if (entries.length > MAX_SUBSCRIPTIONS) throw new ProtocolError('response: too many topics')
+  const paired = Object.create(null) as Record<string, boolean>
+  for (const [topic, flag] of entries) {
+    if (typeof flag !== 'boolean' || Buffer.byteLength(topic) > MAX_TOPIC_BYTES)
+      throw new ProtocolError('response: bad paired entry')
+    paired[topic] = flag
+  }
+  return { command, id, name, paired, serving, reconnecting }
+}
+
+interface PendingRequest {
+  ip: string
+  port: number
+  resolve(response: StatusResponse): void
+  reject(error: Error): void
+  timer: NodeJS.Timeout
+}
+
+/** The status side channel on a node's own UDP socket. */
+export class UdpStatusChannel {
+  private readonly pending = new Map<string, PendingRequest>()
+  private tokens = UDP_RESPONSES_PER_SECOND
+  private tokensAt = Date.now()
+  private closed = false
+
+  constructor(
+    private readonly socket: dgram.Socket,
+    private readonly codec: Codec,
+    private readonly getStatus: () => NodeStatus,
+    private readonly log: Logger,
+    private readonly onGarbage: (error: Error, address: string, port: number) => void
+  ) {
+    socket.on('message', (bytes, rinfo) => this.onMessage(bytes, rinfo))
+  }
+
+  /** Asks a node at ip:port for its status; rejects with StatusTimeoutError after timeoutMs. */
+  request(ip: string, port: number, timeoutMs = DEFAULT_STATUS_TIMEOUT_MS): Promise<StatusResponse> {
+    if (this.closed) return Promise.reject(new NodeStoppedError('node stopped'))
+    const family = this.socket.address().family === 'IPv6' ? 6 : 4
+    // Our socket cannot reach the other address family: use a throwaway socket instead.
+    if (isIP(ip) !== family) return requestStatus(ip, port, { timeoutMs, codec: this.codec })
+    const id = randomUUID()
+    return new Promise<StatusResponse>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id)
+        reject(new StatusTimeoutError(`no status response from ${ip}:${port} within ${timeoutMs} ms`))
+      }, timeoutMs)
+      this.pending.set(id, { ip: normalizeIp(ip), port, resolve, reject, timer })
+      this.socket.send(encodeDatagram(this.codec, { command: 'status', id }), port, ip, (error) => {
+        if (!error) return
+        const entry = this.pending.get(id)
+        if (!entry) return
+        clearTimeout(entry.timer)
+        this.pending.delete(id)
+        reject(new StatusTimeoutError(`status request to ${ip}:${port} failed: ${error.message}`))
+      })
+    })
+  }
+
+  close(): void {
+    this.closed = true
+    for (const [id, entry] of this.pending) {
+      clearTimeout(entry.timer)
+      this.pending.delete(id)
+      entry.reject(new NodeStoppedError('node stopped'))
+    }
+  }
+
+  private onMessage(bytes: Buffer, rinfo: dgram.RemoteInfo): void {
+    if (this.closed) return
+    let datagram: Datagram
+    try {
+      datagram = decodeDatagram(this.codec, bytes)
+    } catch (error) {
+      this.onGarbage(error as Error, rinfo.address, rinfo.port)
+      return
+    }
+    if (datagram.command === 'status') {
+      if (!this.takeToken()) return
+      const status = this.getStatus()
+      const response = { command: 'response', id: datagram.id, ...status, paired: { ...status.paired } }
+      this.socket.send(encodeDatagram(this.codec, response), rinfo.port, rinfo.address, (error) => {
+        if (error) this.log.debug('status response not sent', { error })
+      })
+      return
+    }
+    const entry = this.pending.get(datagram.id)
+    // Unsolicited, late, or from another source than the one asked: dropped.
+    if (!entry || entry.port !== rinfo.port || entry.ip !== normalizeIp(rinfo.address)) return
+    clearTimeout(entry.timer)
+    this.pending.delete(datagram.id)
+    const { command: _command, ...response } = datagram
+    entry.resolve(response)
+  }
+
+  /** Token bucket: a flood of status requests cannot turn the node into an amplifier. */
+  private takeToken(): boolean {
+    const now = Date.now()
+    this.tokens = Math.min(
+      UDP_RESPONSES_PER_SECOND,
+      this.tokens + ((now - this.tokensAt) * UDP_RESPONSES_PER_SECOND) / 1000
+    )
+    this.tokensAt = now
+    if (this.tokens < 1) return false
+    this.tokens -= 1
+    return true
+  }
+}
+
+export interface RequestStatusOptions {
+  timeoutMs?: number
+  codec?: Codec
+}
+
+/** Standalone status request (e.g. `chaski status`): its own socket, closed afterwards. Spec §5. */
+export function requestStatus(
+  ip: string,
+  port: number,
+  options: RequestStatusOptions = {}
+): Promise<StatusResponse> {
+  const family = isIP(ip)
+  if (family === 0) return Promise.reject(new InvalidOptionError(`not an IP address: '${ip}'`))
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    return Promise.reject(new InvalidOptionError(`bad port ${port}`))
+  const timeoutMs = options.timeoutMs ?? DEFAULT_STATUS_TIMEOUT_MS
+  const codec = options.codec ?? msgpackCodec
+  const id = randomUUID()
+  const socket = dgram.createSocket(family === 6 ? 'udp6' : 'udp4')
+  return new Promise<StatusResponse>((resolve, reject) => {
+    let done = false
+    const finish = (error: Error | null, response?: StatusResponse): void => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      socket.close()
+      if (error) reject(error)
+      else resolve(response!)
+    }
+    const timer = setTimeout(
+      () => finish(new StatusTimeoutError(`no status response from ${ip}:${port} within ${timeoutMs} ms`)),
+      timeoutMs
+    )
+    socket.on('error', (error) => finish(new StatusTimeoutError(`status request failed: ${error.message}`)))
+    socket.on('message', (bytes, rinfo) => {
+      if (rinfo.port !== port || normalizeIp(rinfo.address) !== normalizeIp(ip)) return
+      try {
+        const datagram = decodeDatagram(codec, bytes)
+        if (datagram.command !== 'response' || datagram.id !== id) return
+        const { command: _command, ...response } = datagram
+        finish(null, response)
+      } catch {
+        // Garbage is dropped; the timeout still bounds the wait.
+      }
+    })
+    // Bind to the loopback/any address of the right family explicitly: never an implicit interface choice.
+    socket.bind({ address: family === 6 ? '::' : '0.0.0.0', port: 0 }, () => {
+      socket.send(encodeDatagram(codec, { command: 'status', id }), port, ip, (error) => {
+        if (error) finish(new StatusTimeoutError(`status request to ${ip}:${port} failed: ${error.message}`))
+      })
+    })
+  })
+}

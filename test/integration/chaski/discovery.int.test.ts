@@ -1,0 +1,151 @@
+// Spec §4 reference scenarios (all nodes on 127.0.0.1; node 0 paired, ttl 15, maxConnections 10,
+// reconnections 0): exact topologies, and the early finish when no partner exists (spec §4 Ours).
+import { describe, expect, it } from 'vitest'
+import type { ChaskiNode } from '../../../src/main/chaski/index'
+import { fakePeer } from '../../helpers/fake-peer'
+import { edgeCounts, useNodes } from '../../helpers/nodes'
+import { waitFor } from '../../helpers/wait-for'
+
+const createNode = useNodes({ ttl: 15, maxConnections: 10, reconnections: 0 })
+
+async function network(topics: string[]): Promise<ChaskiNode[]> {
+  const nodes: ChaskiNode[] = []
+  for (const [index, topic] of topics.entries()) {
+    nodes.push(await createNode({ name: `Node${index}`, subscriptions: [topic], paired: index === 0 }))
+  }
+  for (const node of nodes.slice(1)) await node.connect(nodes[0]!)
+  return nodes
+}
+
+function connected(a: ChaskiNode, b: ChaskiNode): boolean {
+  return a.isConnectedTo(b) && b.isConnectedTo(a)
+}
+
+async function settled(nodes: ChaskiNode[], expected: number[]): Promise<void> {
+  await waitFor(() => edgeCounts(nodes).join() === expected.join(), {
+    timeoutMs: 10_000,
+    message: `edge counts ${expected.join()} (now ${edgeCounts(nodes).join()})`
+  })
+}
+
+describe('discovery reference scenarios (spec §4)', () => {
+  it('A,B,B: nodes 1 and 2 run discovery: every pair is connected', async () => {
+    const nodes = await network(['A', 'B', 'B'])
+    const [n0, n1, n2] = nodes as [ChaskiNode, ChaskiNode, ChaskiNode]
+    const first = await n1.discovery({ onPair: 'none', timeoutMs: 10_000 })
+    expect(first[0]!.result).toBe('first-of-topic')
+    const second = await n2.discovery({ onPair: 'none', timeoutMs: 10_000 })
+    expect(second[0]!.result).toBe('paired')
+    await settled(nodes, [2, 2, 2])
+    expect(connected(n0, n1) && connected(n0, n2) && connected(n1, n2)).toBe(true)
+    expect(n1.pairedFor('B') && n2.pairedFor('B')).toBe(true)
+    const pairing = n2.edges.find((edge) => edge.id === n1.id)!
+    expect(pairing.paired).toBe(true)
+  })
+
+  it("A,B,B with onPair 'disconnect': node 2 drops its edge to node 0 (edge counts 1, 2, 1)", async () => {
+    const nodes = await network(['A', 'B', 'B'])
+    const [n0, n1, n2] = nodes as [ChaskiNode, ChaskiNode, ChaskiNode]
+    await n1.discovery({ onPair: 'none' })
+    expect(n1.pairedFor('B')).toBe(true)
+    await n2.discovery({ onPair: 'disconnect' })
+    await settled(nodes, [1, 2, 1])
+    expect(connected(n0, n1)).toBe(true)
+    expect(connected(n1, n2)).toBe(true)
+    expect(n2.isConnectedTo(n0)).toBe(false)
+  })
+
+  it('A,B×6: node 1 becomes the hub of B (6 edges), nodes 2–6 have 2 each', async () => {
+    const nodes = await network(['A', 'B', 'B', 'B', 'B', 'B', 'B'])
+    for (const node of nodes.slice(1)) await node.discovery({ onPair: 'none' })
+    await settled(nodes, [6, 6, 2, 2, 2, 2, 2])
+    const [n0, n1] = nodes as [ChaskiNode, ChaskiNode]
+    for (const node of nodes.slice(2)) {
+      expect(connected(node, n0)).toBe(true)
+      expect(connected(node, n1)).toBe(true)
+    }
+    expect(nodes.every((node) => node.paired)).toBe(true)
+  })
+
+  it('A,B,C,A,B,C: 0–3, 1–4 and 2–5 get connected', async () => {
+    const nodes = await network(['A', 'B', 'C', 'A', 'B', 'C'])
+    for (const node of nodes.slice(1)) await node.discovery({ onPair: 'none' })
+    const [n0, n1, n2, n3, n4, n5] = nodes as ChaskiNode[] as [
+      ChaskiNode,
+      ChaskiNode,
+      ChaskiNode,
+      ChaskiNode,
+      ChaskiNode,
+      ChaskiNode
+    ]
+    await settled(nodes, [5, 2, 2, 1, 2, 2])
+    expect(connected(n0, n3)).toBe(true)
+    expect(connected(n1, n4)).toBe(true)
+    expect(connected(n2, n5)).toBe(true)
+    expect(n1.isConnectedTo(n2)).toBe(false)
+  })
+})
+
+describe('discovery finishes early (spec §4 Ours)', () => {
+  it('with no partner anywhere, the origin becomes first-of-topic long before the timeout', async () => {
+    const nodes = await network(['A', 'B', 'C', 'D'])
+    const started = Date.now()
+    const [result] = await nodes[1]!.discovery({ timeoutMs: 10_000 })
+    expect(result!.result).toBe('first-of-topic')
+    expect(Date.now() - started).toBeLessThan(5_000)
+    expect(nodes[1]!.pairedFor('B')).toBe(true)
+  })
+
+  it('a node without edges is first of its topics at once', async () => {
+    const lone = await createNode({ subscriptions: ['X', 'Y'] })
+    const results = await lone.discovery({ timeoutMs: 10_000 })
+    expect(results.map((r) => r.result)).toEqual(['no-edges', 'no-edges'])
+    expect(lone.paired).toBe(true)
+  })
+
+  it('a topic already shared with an edge is paired through it without a search', async () => {
+    const a = await createNode({ subscriptions: ['S'] })
+    const b = await createNode({ subscriptions: ['S'] })
+    const edge = await a.connect(b)
+    const concluded: string[] = []
+    a.on('discovery-concluded', ({ result }) => concluded.push(result))
+    const [result] = await a.discovery()
+    expect(result!.result).toBe('already-paired')
+    expect(edge.paired).toBe(true)
+    expect(concluded).toEqual(['already-paired'])
+  })
+
+  it('emits discovery-started and discovery-concluded, and paired per topic', async () => {
+    const nodes = await network(['A', 'B', 'B'])
+    await nodes[1]!.discovery()
+    const events: string[] = []
+    nodes[2]!.on('discovery-started', ({ topics }) => events.push(`started:${topics.join()}`))
+    nodes[2]!.on('paired', ({ topic }) => events.push(`paired:${topic}`))
+    nodes[2]!.on('discovery-concluded', ({ topic, result }) => events.push(`concluded:${topic}:${result}`))
+    await nodes[2]!.discovery()
+    expect(events).toEqual(['started:B', 'paired:B', 'concluded:B:paired'])
+  })
+})
+
+describe('discovery echo wave robustness', () => {
+  it('an edge that vanishes mid-wave counts as a "none" answer (no wait for the hop timeout)', async () => {
+    // origin — hub — silent (a peer that never acks discovery). Closing the silent peer mid-wave must let the
+    // hub answer at once instead of waiting its 5 s hop bound.
+    const silent = await fakePeer({ answerPings: true, subscriptions: ['X'] })
+    try {
+      const hub = await createNode({ name: 'hub', subscriptions: ['H'] })
+      const origin = await createNode({ name: 'origin', subscriptions: ['S'] })
+      await hub.connect(`127.0.0.1:${silent.port}`)
+      await origin.connect(hub)
+      const started = Date.now()
+      const pending = origin.discovery({ timeoutMs: 20_000 })
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      await silent.close()
+      const [result] = await pending
+      expect(result!.result).toBe('first-of-topic')
+      expect(Date.now() - started).toBeLessThan(4_000)
+    } finally {
+      await silent.close()
+    }
+  })
+})

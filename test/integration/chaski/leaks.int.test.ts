@@ -1,0 +1,67 @@
+// No leaked handles: 200 nodes created at once with port 0 get distinct ports, and after stop() the process's
+// active TCP/UDP/timer resources return to the baseline.
+import { describe, expect, it } from 'vitest'
+import { ChaskiNode } from '../../../src/main/chaski/index'
+import { waitFor } from '../../helpers/wait-for'
+import '../../helpers/nodes'
+
+const KINDS = new Set(['TCPServerWrap', 'TCPSocketWrap', 'UDPWrap', 'Timeout'])
+
+/** True when no kind has more live handles than at the baseline (the test runner's own timers come and go). */
+function backToBaseline(baseline: Record<string, number>): boolean {
+  const now = handles()
+  return Object.keys(now).every((kind) => now[kind]! <= (baseline[kind] ?? 0))
+}
+
+function handles(): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const kind of process.getActiveResourcesInfo())
+    if (KINDS.has(kind)) counts[kind] = (counts[kind] ?? 0) + 1
+  return counts
+}
+
+describe('resource leaks', () => {
+  it('200 nodes created at once get distinct ports and leave no handles after stop()', async () => {
+    const baseline = handles()
+    const nodes = Array.from({ length: 200 }, (_, i) => new ChaskiNode({ name: `n${i}`, keepAlive: true }))
+    try {
+      await Promise.all(nodes.map((node) => node.ready))
+      expect(new Set(nodes.map((node) => node.port)).size).toBe(200)
+      // Some traffic so links, ping timers and write batching are exercised too.
+      for (let i = 1; i < 40; i++) await nodes[i]!.connect(nodes[0]!)
+      await nodes[0]!.ping()
+      void nodes[0]!.ping(nodes[0]!.edges[0]!, { timeoutMs: 60_000 }).catch(() => {})
+      expect(handles().UDPWrap ?? 0).toBeGreaterThanOrEqual(200)
+    } finally {
+      await Promise.all(nodes.map((node) => node.stop()))
+    }
+    await waitFor(() => backToBaseline(baseline), {
+      timeoutMs: 5_000,
+      message: `handles back to baseline ${JSON.stringify(baseline)}`
+    }).catch(() => {
+      throw new Error(`leaked handles: ${JSON.stringify(handles())} vs baseline ${JSON.stringify(baseline)}`)
+    })
+  })
+
+  it('stop() is idempotent and resolves only once every socket is closed', async () => {
+    const a = new ChaskiNode({ keepAlive: false })
+    const b = new ChaskiNode({ keepAlive: false })
+    await Promise.all([a.ready, b.ready])
+    await a.connect(b)
+    const [first, second] = [a.stop(), a.stop()]
+    expect(first).toBe(second)
+    await first
+    expect(a.status.serving).toBe(false)
+    expect(a.edges).toHaveLength(0)
+    await waitFor(() => b.edges.length === 0)
+    await b.stop()
+  })
+
+  it('a node stopped before it was ready releases everything', async () => {
+    const baseline = handles()
+    const nodes = Array.from({ length: 20 }, () => new ChaskiNode({ keepAlive: true }))
+    await Promise.all(nodes.map((node) => node.stop()))
+    for (const node of nodes) await expect(node.ready).rejects.toMatchObject({ name: 'NodeStoppedError' })
+    await waitFor(() => backToBaseline(baseline), { timeoutMs: 5_000 })
+  })
+})

@@ -1,0 +1,148 @@
+// Spec §3 Ours: unexpected loss (peer SIGKILLed) is retried with backoff until the peer is back on the same
+// port; deliberate closes (closeConnection, stop) are never undone; retries are bounded by `reconnections`.
+import { afterEach, describe, expect, it } from 'vitest'
+import type { ChaskiNode, RemovalReason } from '../../../src/main/chaski/index'
+import { freePort } from '../../helpers/free-port'
+import { useNodes } from '../../helpers/nodes'
+import { PeerProcess } from '../../helpers/peer-handle'
+import { waitFor } from '../../helpers/wait-for'
+
+const createNode = useNodes({ reconnectBaseMs: 50, reconnectCapMs: 400 })
+const peers: PeerProcess[] = []
+
+afterEach(async () => {
+  await Promise.all(peers.splice(0).map((peer) => peer.kill()))
+})
+
+async function startPeer(port: number, name = 'child'): Promise<PeerProcess> {
+  const peer = await PeerProcess.start({
+    port,
+    name,
+    subscriptions: ['t'],
+    keepAlive: false,
+    reconnections: 0
+  })
+  peers.push(peer)
+  return peer
+}
+
+function track(node: ChaskiNode): {
+  removed: RemovalReason[]
+  attempts: number[]
+  added: boolean[]
+  gaveUp: number
+} {
+  const log = { removed: [] as RemovalReason[], attempts: [] as number[], added: [] as boolean[], gaveUp: 0 }
+  node.on('edge-removed', ({ reason }) => log.removed.push(reason))
+  node.on('reconnecting', ({ attempt }) => log.attempts.push(attempt))
+  node.on('edge-added', ({ reconnected }) => log.added.push(reconnected))
+  node.on('reconnect-gave-up', () => log.gaveUp++)
+  return log
+}
+
+/** Observation window for "nothing happens": many backoff periods (base 50 ms) long. */
+const QUIET_MS = 1_000
+
+describe('reconnection', () => {
+  it('reconnects after the peer is killed with SIGKILL and restarted on the same port', async () => {
+    const port = await freePort()
+    const first = await startPeer(port)
+    const node = await createNode({ name: 'survivor', subscriptions: ['t'] })
+    const log = track(node)
+    const edge = await node.connect(`127.0.0.1:${port}`)
+    await node.ping(edge)
+    edge.pairedTopics.add('t')
+    await first.kill('SIGKILL')
+    await waitFor(() => log.removed.length === 1, { message: 'edge removed after SIGKILL' })
+    expect(log.removed).toEqual(['lost'])
+    await waitFor(() => log.attempts.length >= 2, { message: 'retrying with backoff' })
+    expect(node.status.reconnecting).toBe(true)
+    const state = node.reconnects[0]!
+    expect(state.port).toBe(port)
+    expect(state.attempt).toBeGreaterThanOrEqual(1)
+    const second = await startPeer(port)
+    const back = await waitFor(() => node.edges[0], { timeoutMs: 15_000, message: 'edge back after restart' })
+    expect(back.id).toBe(second.id)
+    expect(log.added.at(-1)).toBe(true)
+    expect(back.rttSamples.length).toBeGreaterThanOrEqual(1)
+    expect(back.isPairedFor('t')).toBe(true)
+    expect(node.reconnects).toHaveLength(0)
+    expect(await node.ping(back)).toBeGreaterThan(0)
+  })
+
+  it('gives up after `reconnections` attempts', async () => {
+    const port = await freePort()
+    const peer = await startPeer(port)
+    const node = await createNode({ reconnections: 3 })
+    const log = track(node)
+    await node.connect(`127.0.0.1:${port}`)
+    await peer.kill('SIGKILL')
+    await waitFor(() => log.gaveUp === 1, { timeoutMs: 15_000, message: 'gave up' })
+    expect(log.attempts).toEqual([1, 2, 3])
+    expect(node.reconnects).toHaveLength(0)
+    expect(node.edges).toHaveLength(0)
+  })
+
+  it('a close by the peer (closeConnection) is not undone', async () => {
+    const port = await freePort()
+    const peer = await startPeer(port)
+    const node = await createNode()
+    const log = track(node)
+    await node.connect(`127.0.0.1:${port}`)
+    peer.send({ cmd: 'close-all' })
+    await waitFor(() => log.removed.length === 1)
+    expect(log.removed).toEqual(['closed-by-peer'])
+    await new Promise((resolve) => setTimeout(resolve, QUIET_MS))
+    expect(log.attempts).toEqual([])
+    expect(node.edges).toHaveLength(0)
+  })
+
+  it('a peer that stops (SIGTERM → stop()) is not retried', async () => {
+    const port = await freePort()
+    const peer = await startPeer(port)
+    const node = await createNode()
+    const log = track(node)
+    await node.connect(`127.0.0.1:${port}`)
+    await peer.kill('SIGTERM')
+    await waitFor(() => log.removed.length === 1)
+    expect(log.removed).toEqual(['peer-stopped'])
+    await new Promise((resolve) => setTimeout(resolve, QUIET_MS))
+    expect(log.attempts).toEqual([])
+  })
+
+  it('our own closeConnection is not undone by either side', async () => {
+    const a = await createNode({ name: 'a' })
+    const b = await createNode({ name: 'b' })
+    const logA = track(a)
+    const logB = track(b)
+    const edge = await a.connect(b)
+    await a.closeConnection(edge)
+    await waitFor(() => logB.removed.length === 1)
+    await new Promise((resolve) => setTimeout(resolve, QUIET_MS))
+    expect(logA.attempts).toEqual([])
+    expect(logB.attempts).toEqual([])
+    expect(a.edges).toHaveLength(0)
+    expect(b.edges).toHaveLength(0)
+  })
+
+  it('a socket reset from an in-process peer is retried by both sides and ends with one edge', async () => {
+    const a = await createNode({ name: 'a' })
+    const b = await createNode({ name: 'b' })
+    const logA = track(a)
+    const edge = await a.connect(b)
+    edge.link.socket.resetAndDestroy()
+    await waitFor(() => logA.removed.length === 1)
+    expect(logA.removed).toEqual(['lost'])
+    await waitFor(
+      () =>
+        a.edges.length === 1 &&
+        b.edges.length === 1 &&
+        a.reconnects.length === 0 &&
+        b.reconnects.length === 0,
+      {
+        message: 'one edge again on both sides'
+      }
+    )
+    expect(await a.ping(a.edges[0]!)).toBeGreaterThan(0)
+  })
+})
