@@ -1,0 +1,258 @@
+// `chaski node`: one ChaskiNode in the foreground. This file turns flags into validated node options (through the
+// library's own validation) and hands them to ../foreground-node.ts, which runs the node until SIGINT/SIGTERM.
+import { networkInterfaces } from 'node:os'
+import type { ChaskiNodeOptions, LanOptions, PeerAddress } from '../../chaski/index'
+import { lanDefaults, normalizeOptions, resolveLanInterfaces } from '../../chaski/index'
+import { DEFAULT_DISCOVERY_TIMEOUT_MS } from '../../chaski/constants'
+import { normalizeLanOptions } from '../../chaski/lan/index'
+import {
+  CliUsageError,
+  parseCommandArgs,
+  parseInteger,
+  parseList,
+  parsePeerAddress,
+  parseSeconds,
+  usageErrorFromOption
+} from '../args'
+import type { ParsedArgs } from '../args'
+import type { Command } from '../command'
+import { runForegroundNode } from '../foreground-node'
+
+const DEFAULT_LATENCY_EVERY_S = 5
+
+/** Library option → the flag that sets it, so validation errors name what the person typed. */
+const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
+  ip: 'ip',
+  port: 'port',
+  name: 'name',
+  subscriptions: 'subscribe',
+  ttl: 'ttl',
+  maxConnections: 'max-connections',
+  reconnections: 'reconnections',
+  keepAliveIntervalMs: 'keepalive'
+}
+
+export interface NodeCommandConfig {
+  /** Validated options for `new ChaskiNode` (run: false; the runner starts it). */
+  options: ChaskiNodeOptions
+  /** Peers to connect to once listening, in order. */
+  connect: PeerAddress[]
+  discover: { onPair: 'none' | 'disconnect'; timeoutMs: number } | null
+  /** LAN discovery requested, and whether it connects by itself (then --discover waits for a first edge). */
+  lan: { interfaces: string[]; autoConnect: boolean; port?: number } | null
+  json: boolean
+  latencyEveryMs: number
+}
+
+export const nodeCommand: Command = {
+  name: 'node',
+  summary: 'run one node in the foreground until Ctrl-C',
+  usage: [
+    'node [--name <name>] [--ip <address>] [--port <port>] [--subscribe <topics>] [--connect <host:port>]...'
+  ],
+  description: [
+    'Starts a ChaskiNode (TCP links and UDP status on the same port) and prints where it listens, every link',
+    'added or removed, pairings, and latency (at most one line per link every few seconds). Ctrl-C or SIGTERM',
+    'closes every link deliberately, so peers do not try to reconnect. With --json, every line is one JSON',
+    'object {"event": ..., "time": ..., ...}. A --connect that fails is reported; the node keeps running.'
+  ].join('\n'),
+  flags: {
+    name: { type: 'string', value: '<name>', help: 'display name (default: the node id)' },
+    ip: {
+      type: 'string',
+      value: '<address>',
+      help: 'IPv4/IPv6 address to listen on (default 127.0.0.1; 0.0.0.0 for all)'
+    },
+    port: {
+      type: 'string',
+      value: '<port>',
+      help: 'port for TCP and UDP, 0 = any free port (default 0;\nroot nodes try 8511-8516 first)'
+    },
+    subscribe: {
+      type: 'string',
+      multiple: true,
+      value: '<A,B>',
+      help: 'topics to subscribe to, comma-separated'
+    },
+    root: { type: 'boolean', help: 'root node: receives every topic and always forwards discovery' },
+    paired: { type: 'boolean', help: 'start paired for every subscription' },
+    ttl: {
+      type: 'string',
+      value: '<hops>',
+      help: 'hop limit of discovery and propagated messages (default 64)'
+    },
+    'max-connections': {
+      type: 'string',
+      value: '<n>',
+      help: 'links sharing a topic a paired node accepts (default 5)'
+    },
+    reconnections: {
+      type: 'string',
+      value: '<n>',
+      help: 'retries after an unexpected loss, 0 = never (default 32)'
+    },
+    keepalive: {
+      type: 'string',
+      value: '<seconds>',
+      help: 'mean keep-alive ping period, 0 = off (default 7)'
+    },
+    connect: {
+      type: 'string',
+      multiple: true,
+      value: '<host:port>',
+      help: 'connect to this node once listening'
+    },
+    discover: { type: 'boolean', help: 'after connecting, search the network for a partner per topic' },
+    'on-pair': {
+      type: 'string',
+      value: '<none|disconnect>',
+      help: 'with --discover: keep (none) or drop (disconnect)\nthe link the search went through once paired (default none)'
+    },
+    timeout: {
+      type: 'string',
+      value: '<seconds>',
+      help: `with --discover: upper bound of the search (default ${DEFAULT_DISCOVERY_TIMEOUT_MS / 1000})`
+    },
+    lan: {
+      type: 'string',
+      multiple: true,
+      optionalValue: true,
+      value: 'interface',
+      help: 'find peers on the LAN with multicast beacons, on the\nnamed interfaces (names or addresses, comma-separated;\ndefault all), capped by CHASKI_LAN_INTERFACES'
+    },
+    'auto-connect': { type: 'boolean', help: 'with --lan: connect to LAN peers sharing a topic' },
+    'lan-port': {
+      type: 'string',
+      value: '<port>',
+      help: `with --lan: UDP port of the beacons, the same for every node\n(default ${lanDefaults.DEFAULT_BEACON_PORT})`
+    },
+    'latency-every': {
+      type: 'string',
+      value: '<seconds>',
+      help: `at most one latency line per link this often (default ${DEFAULT_LATENCY_EVERY_S})`
+    },
+    json: { type: 'boolean', help: 'one JSON event per line instead of text' }
+  },
+  examples: [
+    'chaski node --name hub --root --port 8511',
+    'chaski node --name a --subscribe A,B --connect 127.0.0.1:8511 --discover --on-pair disconnect',
+    'chaski node --subscribe B --lan --auto-connect --json'
+  ],
+
+  async run(argv, context) {
+    const config = parseNodeArgs(parseCommandArgs(this.flags, argv))
+    return runForegroundNode(config, context)
+  }
+}
+
+/** Flags → validated config. Throws CliUsageError (exit 2) for anything wrong on the command line. */
+export function parseNodeArgs(args: ParsedArgs): NodeCommandConfig {
+  const options: ChaskiNodeOptions = { run: false }
+  const name = args.string('name')
+  if (name !== undefined) options.name = name
+  const ip = args.string('ip')
+  if (ip !== undefined) options.ip = ip.replace(/^\[(.*)\]$/, '$1')
+  const port = args.string('port')
+  if (port !== undefined) options.port = parseInteger('port', port)
+  if (args.has('subscribe')) options.subscriptions = parseList('subscribe', args.strings('subscribe'))
+  if (args.flag('root')) options.root = true
+  if (args.flag('paired')) options.paired = true
+  const ttl = args.string('ttl')
+  if (ttl !== undefined) options.ttl = parseInteger('ttl', ttl)
+  const maxConnections = args.string('max-connections')
+  if (maxConnections !== undefined) options.maxConnections = parseInteger('max-connections', maxConnections)
+  const reconnections = args.string('reconnections')
+  if (reconnections !== undefined) options.reconnections = parseInteger('reconnections', reconnections)
+  const keepalive = args.string('keepalive')
+  if (keepalive !== undefined) {
+    const ms = parseSeconds('keepalive', keepalive, 0, 86_400)
+    if (ms === 0) options.keepAlive = false
+    else options.keepAliveIntervalMs = ms
+  }
+
+  const lan = parseLan(args)
+  if (lan) {
+    options.lan = {
+      interfaces: lan.interfaces.length ? lan.interfaces : undefined,
+      autoConnect: lan.autoConnect,
+      port: lan.port
+    } satisfies LanOptions
+  }
+  try {
+    normalizeOptions(options)
+  } catch (err) {
+    throw usageErrorFromOption(err, FLAG_OF_OPTION)
+  }
+
+  const connect = parseList('connect', args.strings('connect')).map((text) =>
+    parsePeerAddress('--connect', text)
+  )
+  return {
+    options,
+    connect,
+    discover: parseDiscover(args),
+    lan,
+    json: args.flag('json'),
+    latencyEveryMs: args.has('latency-every')
+      ? parseSeconds('latency-every', args.string('latency-every')!, 0, 3_600)
+      : DEFAULT_LATENCY_EVERY_S * 1000
+  }
+}
+
+function parseDiscover(args: ParsedArgs): NodeCommandConfig['discover'] {
+  const onPair = args.string('on-pair')
+  const timeout = args.string('timeout')
+  if (!args.flag('discover')) {
+    if (onPair !== undefined) throw new CliUsageError('--on-pair only applies to a search: add --discover')
+    if (timeout !== undefined) throw new CliUsageError('--timeout only applies to a search: add --discover')
+    return null
+  }
+  if (onPair !== undefined && onPair !== 'none' && onPair !== 'disconnect') {
+    throw new CliUsageError(`--on-pair must be 'none' or 'disconnect', got '${onPair}'`)
+  }
+  return {
+    onPair: onPair === 'disconnect' ? 'disconnect' : 'none',
+    timeoutMs:
+      timeout === undefined ? DEFAULT_DISCOVERY_TIMEOUT_MS : parseSeconds('timeout', timeout, 0.001, 3_600)
+  }
+}
+
+function parseLan(args: ParsedArgs): NodeCommandConfig['lan'] {
+  if (!args.has('lan')) {
+    if (args.flag('auto-connect')) {
+      throw new CliUsageError('--auto-connect connects to peers found on the LAN: add --lan')
+    }
+    if (args.has('lan-port')) throw new CliUsageError('--lan-port is the port of LAN beacons: add --lan')
+    return null
+  }
+  // `--lan` alone reads as '' (every interface); `--lan eth0,wlan0` or repeated --lan name some.
+  const interfaces = args
+    .strings('lan')
+    .flatMap((value) => value.split(','))
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+  const portText = args.string('lan-port')
+  const lan = {
+    interfaces,
+    autoConnect: args.flag('auto-connect'),
+    port: portText === undefined ? undefined : parseInteger('lan-port', portText)
+  }
+  try {
+    normalizeLanOptions({ ...lan, interfaces: interfaces.length ? interfaces : undefined })
+  } catch (err) {
+    const message = (err as Error).message
+    throw new CliUsageError(message.replace(/^lan\.interfaces/, '--lan').replace(/^lan\.port/, '--lan-port'))
+  }
+  return lan
+}
+
+/**
+ * Interfaces LAN beacons would actually use once CHASKI_LAN_INTERFACES caps the request: an empty list deserves
+ * a warning at start (the node runs, but nobody will hear it).
+ */
+export function effectiveLanInterfaces(lan: NonNullable<NodeCommandConfig['lan']>): string[] {
+  const requested = lan.interfaces.length ? lan.interfaces : undefined
+  return resolveLanInterfaces(requested, process.env, networkInterfaces()).map(
+    (item) => `${item.name} (${item.address})`
+  )
+}

@@ -1,0 +1,105 @@
+// `chaski serve`: the desktop app's node host, headless, with the dashboard served to a browser (src/main/serve).
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { DEFAULT_SERVE_PORT, startServeHost, type ServeHandle } from '../../serve/serve-host'
+import { CliUsageError, parseCommandArgs, parseInteger } from '../args'
+import type { Command } from '../command'
+import { EXIT_FAILURE, EXIT_OK } from '../command'
+import { createPrinter, sanitize } from '../output'
+
+/**
+ * The built renderer: beside out/main/cli.js once built; from a source checkout, the repo's out/renderer.
+ * CHASKI_RENDERER_DIR overrides both (development and tests).
+ */
+export function findRendererDir(): string | null {
+  const override = process.env['CHASKI_RENDERER_DIR']
+  const candidates = override
+    ? [override]
+    : [join(__dirname, '../renderer'), resolve(__dirname, '../../../../out/renderer')]
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? null
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run nodes headless and serve the dashboard to a browser',
+  usage: ['serve [--host <ip>] [--port <n>] [--token <t>] [--config <file>] [--bare] [--json]'],
+  description:
+    "Runs the desktop app's node host without a window and serves the same dashboard over HTTP on 127.0.0.1\n" +
+    '(use --host to listen elsewhere). Every request needs the access token: open the printed URL, which\n' +
+    'carries it. Nodes and preferences are kept in the --config file (the desktop app format); without it they\n' +
+    'last as long as the process. Stops every node cleanly on Ctrl-C / SIGTERM.',
+  flags: {
+    host: { type: 'string', value: '<ip>', help: 'address to listen on (default 127.0.0.1)' },
+    port: {
+      type: 'string',
+      value: '<n>',
+      help: `HTTP port, 0 for any free one (default ${DEFAULT_SERVE_PORT})`
+    },
+    token: { type: 'string', value: '<t>', help: 'access token (default: a new random one)' },
+    config: { type: 'string', value: '<file>', help: 'settings file to load and save (desktop app format)' },
+    bare: { type: 'boolean', help: 'start with no node when the settings have none (no default first node)' },
+    json: { type: 'boolean', help: 'print one JSON object per line' }
+  },
+  examples: ['chaski serve', 'chaski serve --port 8600 --config ~/.config/chaski/settings.json'],
+
+  async run(argv, { streams, signal }) {
+    const args = parseCommandArgs(this.flags, argv)
+    const port = args.has('port')
+      ? parseInteger('port', args.string('port') ?? '', { min: 0, max: 65535 })
+      : undefined
+    const token = args.string('token')
+    if (token !== undefined && !/^[\w.~-]{8,200}$/.test(token))
+      throw new CliUsageError('--token must be 8–200 letters, digits or ._~- characters')
+    const printer = createPrinter({ json: args.flag('json'), streams, timestamps: !args.flag('json') })
+    const rendererDir = findRendererDir()
+    if (!rendererDir) {
+      printer.error(
+        'error',
+        { error: 'dashboard not built' },
+        'chaski serve: the dashboard is not built; run `npm run build` first'
+      )
+      return EXIT_FAILURE
+    }
+    let handle: ServeHandle
+    try {
+      handle = await startServeHost({
+        host: args.string('host'),
+        port,
+        token,
+        rendererDir,
+        settingsFile: args.has('config') ? resolve(args.string('config') ?? '') : null,
+        firstLaunchNode: !args.flag('bare'),
+        logger: { warn: (message) => printer.error('warning', { message }, `warning: ${sanitize(message)}`) }
+      })
+    } catch (err) {
+      const message =
+        (err as NodeJS.ErrnoException).code === 'EADDRINUSE'
+          ? `port ${port ?? DEFAULT_SERVE_PORT} is in use; pick another with --port (0 for any free one)`
+          : (err as Error).message
+      printer.error('error', { error: message }, `chaski serve: ${sanitize(message)}`)
+      return EXIT_FAILURE
+    }
+    const nodes = handle.host.getState().nodes
+    printer.event(
+      'serving',
+      {
+        url: handle.url,
+        openUrl: handle.openUrl,
+        nodes: nodes.map((n) => ({ id: n.id, name: n.config.name, address: n.address }))
+      },
+      [
+        `Dashboard: ${handle.openUrl}`,
+        `  (open it in a browser; the token in the URL is required)`,
+        ...nodes.map((n) => `  node ${sanitize(n.config.name)}: ${n.address ?? n.error ?? n.state}`)
+      ].join('\n')
+    )
+    await new Promise<void>((done) => {
+      if (signal.aborted) done()
+      else signal.addEventListener('abort', () => done(), { once: true })
+    })
+    printer.event('stopping', {}, 'stopping: closing every node (peers see a deliberate close)...')
+    await handle.close()
+    printer.event('stopped', {}, 'stopped')
+    return EXIT_OK
+  }
+}

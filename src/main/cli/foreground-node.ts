@@ -1,0 +1,174 @@
+// Runs the node of `chaski node` until SIGINT/SIGTERM: listen, print, connect, discover, then stop cleanly so every
+// peer sees a deliberate close (spec §3 Ours) and does not try to reconnect.
+import { ChaskiNode, formatAddress } from '../chaski/index'
+import type { CommandContext } from './command'
+import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './command'
+import type { NodeCommandConfig } from './commands/node'
+import { effectiveLanInterfaces } from './commands/node'
+import { attachNodePrinter } from './node-events'
+import type { EventPrinter } from './output'
+import { createPrinter, errorFields, formatTopics, sanitize } from './output'
+import { untilAborted } from './signals'
+
+/** stop() waits for peers to close their side (bounded by the library); past this the CLI gives up waiting. */
+const STOP_DEADLINE_MS = 5_000
+
+export async function runForegroundNode(
+  config: NodeCommandConfig,
+  { streams, signal }: CommandContext
+): Promise<number> {
+  const printer = createPrinter({ json: config.json, streams, timestamps: !config.json })
+  const node = new ChaskiNode(config.options)
+  const detach = attachNodePrinter(node, printer, { latencyEveryMs: config.latencyEveryMs })
+  try {
+    await node.start()
+  } catch (err) {
+    detach()
+    await node.stop().catch(() => undefined)
+    printer.error(
+      'error',
+      { phase: 'listen', error: errorFields(err) },
+      `chaski node: cannot listen: ${listenHint(err, config)}`
+    )
+    return EXIT_FAILURE
+  }
+  printReady(node, config, printer)
+
+  const work = connectAndDiscover(node, config, printer, signal)
+  await untilAborted(signal)
+  const signalName = String(signal.reason)
+  printer.event('stopping', { signal: signalName }, `stopping     (${signalName}): closing every link`)
+  const stopped = await Promise.race([
+    node.stop().then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), STOP_DEADLINE_MS).unref())
+  ])
+  await work
+  detach()
+  if (!stopped) {
+    printer.error(
+      'error',
+      { phase: 'stop' },
+      `chaski node: the node did not stop within ${STOP_DEADLINE_MS / 1000} s`
+    )
+    return EXIT_INTERRUPTED
+  }
+  printer.event('stopped', { signal: signalName }, 'stopped')
+  return EXIT_OK
+}
+
+function printReady(node: ChaskiNode, config: NodeCommandConfig, printer: EventPrinter): void {
+  const address = formatAddress(node.ip, node.port)
+  const subscriptions = [...node.subscriptions]
+  const lanInterfaces = config.lan ? effectiveLanInterfaces(config.lan) : []
+  printer.event(
+    'ready',
+    {
+      id: node.id,
+      name: node.name,
+      ip: node.ip,
+      port: node.port,
+      address: `${node.name}@${address}`,
+      subscriptions,
+      root: node.options.root,
+      paired: node.paired,
+      lan: config.lan ? { ...config.lan, using: lanInterfaces } : null
+    },
+    `listening    ${sanitize(node.name)} on ${address} (TCP and UDP), topics ${formatTopics(subscriptions)}` +
+      `${node.options.root ? ', root' : ''}; id ${node.id}\n` +
+      `             others can join with: chaski node --connect ${joinAddress(node.ip, node.port)}`
+  )
+  if (config.lan && lanInterfaces.length === 0) {
+    printer.error(
+      'warning',
+      { message: 'LAN discovery has no interface to use', cap: process.env.CHASKI_LAN_INTERFACES ?? null },
+      'warning      LAN discovery has no interface to use (check --lan and the CHASKI_LAN_INTERFACES cap)'
+    )
+  }
+}
+
+/** What another node would dial: a wildcard listen address is not dialable, so name the placeholder. */
+function joinAddress(ip: string, port: number): string {
+  if (ip === '0.0.0.0' || ip === '::') return `<an address of this machine>:${port}`
+  return formatAddress(ip, port)
+}
+
+/** The --connect and --discover steps; failures are printed, the node keeps running. Never rejects. */
+async function connectAndDiscover(
+  node: ChaskiNode,
+  config: NodeCommandConfig,
+  printer: EventPrinter,
+  signal: AbortSignal
+): Promise<void> {
+  for (const target of config.connect) {
+    if (signal.aborted) return
+    const address = formatAddress(target.ip, target.port)
+    try {
+      await node.connect(address)
+    } catch (err) {
+      if (signal.aborted) return
+      printer.error(
+        'connect-failed',
+        { target: address, error: errorFields(err) },
+        `connect      ${address} failed: ${connectHint(err)}`
+      )
+    }
+  }
+  if (!config.discover || signal.aborted) return
+  try {
+    if (node.edges.length === 0 && config.lan?.autoConnect)
+      await firstEdge(node, config.discover.timeoutMs, signal)
+    if (signal.aborted) return
+    // Progress and results are printed from the node's discovery-started / discovery-concluded events.
+    await node.discovery({ onPair: config.discover.onPair, timeoutMs: config.discover.timeoutMs })
+  } catch (err) {
+    if (signal.aborted) return
+    printer.error(
+      'discovery-failed',
+      { error: errorFields(err) },
+      `discovery    failed: ${sanitize((err as Error).message)}`
+    )
+  }
+}
+
+/** With --lan --auto-connect and nothing to search through yet, wait (bounded) for the first LAN link. */
+function firstEdge(node: ChaskiNode, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer)
+      node.off('edge-added', done)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, timeoutMs)
+    node.on('edge-added', done)
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
+
+function connectHint(err: unknown): string {
+  const error = err instanceof Error ? err : new Error(String(err))
+  const message = sanitize(error.message)
+  switch (error.name) {
+    case 'PeerUnreachableError':
+      return `${message}. Is a chaski node running there? Check the address and port it printed.`
+    case 'ConnectTimeoutError':
+      return `${message}. Nothing answered in time: check the address, the network and any firewall.`
+    case 'HandshakeTimeoutError':
+      return `${message}. Something answered but did not complete the ChaskiNode handshake: is it a chaski node?`
+    case 'SelfConnectionError':
+      return `${message}. That is this node's own address.`
+    default:
+      return message
+  }
+}
+
+function listenHint(err: unknown, config: NodeCommandConfig): string {
+  const error = err instanceof Error ? err : new Error(String(err))
+  if (error.name === 'AddressInUseError') {
+    return `${sanitize(error.message)}. Another program uses port ${String(config.options.port ?? 0)}: pick another --port, or --port 0 for any free one.`
+  }
+  if (error.name === 'ListenError') {
+    return `${sanitize(error.message)}. Check that --ip is an address of this machine (or 0.0.0.0 / :: for all).`
+  }
+  return `${error.name}: ${sanitize(error.message)}`
+}
