@@ -10,7 +10,11 @@ export default defineConfig({
     resolve: { alias: { '@shared': shared } },
     build: {
       rollupOptions: {
-        input: { index: resolve(import.meta.dirname, 'src/main/index.ts') }
+        input: {
+          // The Electron entry, and the `chaski` CLI (plain Node: bin/chaski.js loads out/main/cli.js).
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          cli: resolve(import.meta.dirname, 'src/main/cli/index.ts')
+        }
       }
     }
   },

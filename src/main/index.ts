@@ -1,12 +1,40 @@
-// Electron entry: the only module that touches BrowserWindow. Everything else in src/main runs under plain Node.
+// Electron entry: the only module that touches BrowserWindow and ipcMain. Everything it drives (NodeHost, contract
+// handlers, settings) runs under plain Node and is tested there.
 import { join } from 'node:path'
-import { app, BrowserWindow } from 'electron'
+import { app, BrowserWindow, ipcMain, Menu, screen } from 'electron'
+import { UPDATE_CHANNEL } from '../shared/methods'
+import { appMenuTemplate } from './electron/app-menu'
+import { registerContractHandlers } from './electron/register-ipc'
+import { restoreBounds } from './electron/window-bounds'
+import { createContractHandlers } from './host/contract-handlers'
+import { NodeHost } from './host/node-host'
+import { SETTINGS_FILE } from './settings/settings-store'
 import { applyWindowSecurity, secureWebPreferences } from './window-security'
 
+let mainWindow: BrowserWindow | null = null
+const host = new NodeHost({
+  settingsFile: process.env['CHASKI_SETTINGS_FILE'] ?? join(app.getPath('userData'), SETTINGS_FILE),
+  onUpdate: (update) => mainWindow?.webContents.send(UPDATE_CHANNEL, update)
+})
+
+function rendererUrl(): string | null {
+  // electron-vite sets ELECTRON_RENDERER_URL in dev; a packaged app loads the built file.
+  return !app.isPackaged ? (process.env['ELECTRON_RENDERER_URL'] ?? null) : null
+}
+
+function isOurPage(url: string | undefined): boolean {
+  if (!url) return false
+  const dev = rendererUrl()
+  return dev ? url.startsWith(dev) : url.startsWith('file://')
+}
+
 function createWindow(): BrowserWindow {
+  const bounds = restoreBounds(
+    host.getWindowBounds(),
+    screen.getAllDisplays().map((d) => d.workArea)
+  )
   const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
+    ...bounds,
     minWidth: 800,
     minHeight: 560,
     show: false,
@@ -14,22 +42,51 @@ function createWindow(): BrowserWindow {
     webPreferences: secureWebPreferences(join(__dirname, '../preload/index.js'))
   })
   applyWindowSecurity(win.webContents)
-  win.once('ready-to-show', () => win.show())
-
-  // electron-vite sets ELECTRON_RENDERER_URL in dev; a packaged app loads the built file.
-  const devUrl = process.env['ELECTRON_RENDERER_URL']
-  if (!app.isPackaged && devUrl) void win.loadURL(devUrl)
+  win.once('ready-to-show', () => {
+    if (host.getWindowBounds()?.maximized) win.maximize()
+    win.show()
+  })
+  win.on('close', () => {
+    void host.setWindowBounds({ ...win.getNormalBounds(), maximized: win.isMaximized() })
+  })
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null
+  })
+  const dev = rendererUrl()
+  if (dev) void win.loadURL(dev)
   else void win.loadFile(join(__dirname, '../renderer/index.html'))
   return win
 }
 
-void app.whenReady().then(() => {
-  createWindow()
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow()
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.focus()
   })
-})
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit()
-})
+  void app.whenReady().then(async () => {
+    Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(process.platform, 'Chaski')))
+    registerContractHandlers(ipcMain, createContractHandlers(host), isOurPage)
+    await host.load()
+    mainWindow = createWindow()
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow()
+    })
+  })
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+
+  // Clean shutdown: every node stops (peers see a deliberate close) before the process exits.
+  let shuttingDown = false
+  app.on('before-quit', (event) => {
+    if (shuttingDown) return
+    shuttingDown = true
+    event.preventDefault()
+    void host.shutdown().finally(() => app.quit())
+  })
+}

@@ -1,8 +1,8 @@
-export {}
+import type { ChaskiBridge } from '../shared/contract'
 
 declare global {
   interface Window {
-    /** Present only inside the desktop app (the preload bridge). */
-    chaskiInfo?: { platform: string }
+    /** The typed contract: the preload bridge in the desktop app, the WebSocket bridge in a browser. */
+    chaski?: ChaskiBridge
   }
 }

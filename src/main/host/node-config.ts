@@ -1,0 +1,64 @@
+// A local node's configuration: defaults for what the user left out, and the mapping to ChaskiNode options.
+import { randomUUID } from 'node:crypto'
+import type { NodeConfigInput } from '../../shared/contract'
+import type { NodeConfig } from '../../shared/snapshots'
+import type { ChaskiNodeOptions } from '../chaski/index'
+import { stripUndefined } from './strip-undefined'
+
+/** The library's defaults (spec §1), plus the app's: LAN discovery on, start with the app. */
+export function defaultNodeConfig(): NodeConfig {
+  return {
+    id: randomUUID(),
+    name: 'Node',
+    ip: '127.0.0.1',
+    port: 0,
+    subscriptions: [],
+    ttl: 64,
+    root: false,
+    paired: false,
+    maxConnections: 5,
+    reconnections: 32,
+    keepAlive: true,
+    messagePropagation: false,
+    messagesPoolMaxSize: 128,
+    lan: { enabled: true, autoConnect: true, interfaces: [] },
+    autoStart: true
+  }
+}
+
+export function completeNodeConfig(
+  input: NodeConfigInput,
+  base: NodeConfig = defaultNodeConfig()
+): NodeConfig {
+  const { lan, ...rest } = input
+  const defined = stripUndefined(rest)
+  const config: NodeConfig = { ...base, ...defined, lan: { ...base.lan, ...stripUndefined(lan ?? {}) } }
+  config.subscriptions = [...new Set(config.subscriptions)]
+  return config
+}
+
+/** The ChaskiNode options for a config; `run: false` because the host starts nodes itself. */
+export function toNodeOptions(config: NodeConfig): ChaskiNodeOptions {
+  return {
+    id: config.id,
+    name: config.name,
+    ip: config.ip,
+    port: config.port,
+    subscriptions: config.subscriptions,
+    ttl: config.ttl,
+    root: config.root,
+    paired: config.paired,
+    maxConnections: config.maxConnections,
+    reconnections: config.reconnections,
+    keepAlive: config.keepAlive,
+    messagePropagation: config.messagePropagation,
+    messagesPoolMaxSize: config.messagesPoolMaxSize,
+    lan: config.lan.enabled
+      ? {
+          autoConnect: config.lan.autoConnect,
+          ...(config.lan.interfaces.length > 0 ? { interfaces: config.lan.interfaces } : {})
+        }
+      : false,
+    run: false
+  }
+}

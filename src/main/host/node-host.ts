@@ -1,0 +1,371 @@
+// NodeHost: the service that runs local ChaskiNode instances for the UI (desktop window or browser dashboard).
+// It holds no Electron code: src/main/index.ts and the browser host both drive it through contract handlers.
+import type {
+  ConnectTarget,
+  ContractArgs,
+  ContractResults,
+  DiscoveryOutcome,
+  NodeConfigInput,
+  PingOutcome
+} from '../../shared/contract'
+import type {
+  AppNotice,
+  AppState,
+  AppUpdate,
+  HostEvent,
+  HostEventKind,
+  NodeSnapshot,
+  Preferences,
+  ReceivedMessage
+} from '../../shared/snapshots'
+import type { Edge } from '../chaski/index'
+import { SettingsStore, emptySettings, type LoadOutcome } from '../settings/settings-store'
+import {
+  DEFAULT_PREFERENCES,
+  SETTINGS_VERSION,
+  type Settings,
+  type WindowBounds
+} from '../settings/settings-schema'
+import { stripUndefined } from './strip-undefined'
+import { BoundedList } from './bounded-list'
+import { firstLaunchNode } from './first-launch'
+import { HostedNode, type HostedNodeListener } from './hosted-node'
+import { NodeNotServingError, UnknownNodeError, UnknownPeerError, describeError } from './host-errors'
+import { completeNodeConfig } from './node-config'
+import { edgeSnapshot, graphModel } from './snapshot'
+import { UpdateCoalescer, UPDATE_INTERVAL_MS } from './update-coalescer'
+import { previewData } from './message-preview'
+
+export const EVENT_LOG_SIZE = 300
+export const MESSAGE_LOG_SIZE = 200
+
+export interface NodeHostInit {
+  /** The settings file; null keeps everything in memory (tests, `chaski serve` without --config). */
+  settingsFile: string | null
+  /** Receives coalesced updates (at most one per `updateIntervalMs`). */
+  onUpdate?: (update: AppUpdate) => void
+  /** @default 100 */
+  updateIntervalMs?: number
+  /** Create the first-launch node when there are no saved settings. @default true */
+  firstLaunchNode?: boolean
+}
+
+export class NodeHost {
+  private readonly nodes = new Map<string, HostedNode>()
+  private readonly events = new BoundedList<HostEvent>(EVENT_LOG_SIZE)
+  private readonly messages = new BoundedList<ReceivedMessage>(MESSAGE_LOG_SIZE)
+  private readonly listeners = new Set<(update: AppUpdate) => void>()
+  private readonly store: SettingsStore | null
+  private readonly coalescer: UpdateCoalescer
+  private preferences: Preferences = { ...DEFAULT_PREFERENCES }
+  private notices: AppNotice[] = []
+  private windowBounds: WindowBounds | null = null
+  private seq = 0
+  private closed = false
+
+  constructor(private readonly init: NodeHostInit) {
+    this.store = init.settingsFile ? new SettingsStore(init.settingsFile) : null
+    if (init.onUpdate) this.listeners.add(init.onUpdate)
+    this.coalescer = new UpdateCoalescer(
+      {
+        snapshotNode: (id) => this.nodes.get(id)?.snapshot() ?? null,
+        graph: () => graphModel(this.snapshots()),
+        preferences: () => this.preferences,
+        notices: () => this.notices
+      },
+      (update) => {
+        for (const m of update.messages) this.messages.push(m)
+        for (const listener of this.listeners) listener(update)
+      },
+      init.updateIntervalMs ?? UPDATE_INTERVAL_MS
+    )
+  }
+
+  /** Adds an update listener (e.g. one per browser client); returns the function that removes it. */
+  subscribeUpdates(listener: (update: AppUpdate) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Loads settings (or creates the first-launch node) and starts the nodes marked autoStart. */
+  async load(): Promise<LoadOutcome['kind']> {
+    const outcome: LoadOutcome = this.store
+      ? await this.store.load()
+      : { kind: 'missing', settings: emptySettings() }
+    const { settings } = outcome
+    this.preferences = settings.preferences
+    this.windowBounds = settings.window
+    if (outcome.kind === 'recovered') {
+      this.addNotice(
+        'error',
+        `Your settings file could not be used because ${outcome.problem}. It was moved to ${outcome.movedTo} ` +
+          'and the app started with default settings; fix or restore that file to get your nodes back.'
+      )
+    }
+    let configs = settings.nodes
+    if (outcome.kind === 'missing' && this.init.firstLaunchNode !== false) configs = [await firstLaunchNode()]
+    for (const config of configs) this.nodes.set(config.id, new HostedNode(config, this.nodeListener))
+    if (outcome.kind !== 'loaded' && this.store) await this.save()
+    await Promise.all(
+      [...this.nodes.values()].filter((n) => n.config.autoStart).map((n) => n.start().catch(() => undefined))
+    )
+    return outcome.kind
+  }
+
+  getState(): AppState {
+    return {
+      nodes: this.snapshots(),
+      graph: graphModel(this.snapshots()),
+      events: this.events.toArray(),
+      messages: this.messages.toArray(),
+      preferences: this.preferences,
+      notices: this.notices
+    }
+  }
+
+  async createNode(input: NodeConfigInput): Promise<NodeSnapshot> {
+    const config = completeNodeConfig(input)
+    if (input.name === undefined) config.name = this.freeName('Node')
+    const hosted = new HostedNode(config, this.nodeListener)
+    this.nodes.set(config.id, hosted)
+    this.coalescer.nodeChanged(config.id)
+    try {
+      if (config.autoStart) await hosted.start()
+    } catch (err) {
+      // A node that cannot start is not kept: the user fixes the options and tries again.
+      this.nodes.delete(config.id)
+      this.coalescer.nodeRemoved(config.id)
+      throw err
+    }
+    await this.save()
+    return hosted.snapshot()
+  }
+
+  async startNode(id: string): Promise<NodeSnapshot> {
+    const hosted = this.get(id)
+    await hosted.start()
+    return hosted.snapshot()
+  }
+
+  async stopNode(id: string): Promise<NodeSnapshot> {
+    const hosted = this.get(id)
+    await hosted.stop()
+    return hosted.snapshot()
+  }
+
+  async removeNode(id: string): Promise<null> {
+    const hosted = this.get(id)
+    await hosted.stop()
+    this.nodes.delete(id)
+    this.coalescer.nodeRemoved(id)
+    await this.save()
+    return null
+  }
+
+  async renameNode(id: string, name: string): Promise<NodeSnapshot> {
+    const hosted = this.get(id)
+    hosted.config = { ...hosted.config, name }
+    if (hosted.node) hosted.node.name = name
+    return this.configChanged(hosted)
+  }
+
+  async subscribe(id: string, topics: string[]): Promise<NodeSnapshot> {
+    const hosted = this.get(id)
+    const added = topics.filter((t) => !hosted.config.subscriptions.includes(t))
+    hosted.config = { ...hosted.config, subscriptions: [...hosted.config.subscriptions, ...added] }
+    if (hosted.node && added.length > 0) hosted.node.subscribe(added)
+    return this.configChanged(hosted)
+  }
+
+  async unsubscribe(id: string, topics: string[]): Promise<NodeSnapshot> {
+    const hosted = this.get(id)
+    hosted.config = {
+      ...hosted.config,
+      subscriptions: hosted.config.subscriptions.filter((t) => !topics.includes(t))
+    }
+    if (hosted.node) hosted.node.unsubscribe(topics)
+    return this.configChanged(hosted)
+  }
+
+  /** Changing LAN settings restarts a running node's beacons (the node keeps its edges). */
+  async setLan(id: string, patch: { enabled?: boolean; autoConnect?: boolean }): Promise<NodeSnapshot> {
+    const hosted = this.get(id)
+    hosted.config = { ...hosted.config, lan: { ...hosted.config.lan, ...stripUndefined(patch) } }
+    await hosted.applyLanConfig()
+    return this.configChanged(hosted)
+  }
+
+  async connect(id: string, target: ConnectTarget): Promise<ContractResults['connect']> {
+    const hosted = this.get(id)
+    const node = this.serving(hosted)
+    const address = this.targetAddress(target)
+    let edge: Edge
+    try {
+      edge = await node.connect(address)
+    } catch (err) {
+      const { name, message } = describeError(err, address.replace(/^[^@]*@/, ''))
+      throw Object.assign(new Error(message), { name })
+    }
+    if (target.kind === 'address') this.rememberAddress(target.address)
+    return edgeSnapshot(edge)
+  }
+
+  async disconnect(id: string, peerId: string): Promise<null> {
+    const hosted = this.get(id)
+    const node = this.serving(hosted)
+    const edge = node.edges.find((e) => e.id === peerId)
+    if (!edge) {
+      if (hosted.forgetPeer(peerId)) return null
+      throw new UnknownPeerError(`${hosted.config.name} has no connection to that peer (any more)`)
+    }
+    await node.closeConnection(edge)
+    return null
+  }
+
+  async discovery(id: string, args: ContractArgs<'discovery'>[1]): Promise<DiscoveryOutcome> {
+    const hosted = this.get(id)
+    const node = this.serving(hosted)
+    const via = args.viaPeerId ? node.edges.find((e) => e.id === args.viaPeerId) : undefined
+    if (args.viaPeerId && !via)
+      throw new UnknownPeerError('the peer to start discovery from is not connected')
+    return hosted.runDiscovery({ onPair: args.onPair, timeoutMs: args.timeoutMs, via })
+  }
+
+  async ping(id: string, peerId: string | null): Promise<PingOutcome[]> {
+    const node = this.serving(this.get(id))
+    const edges = peerId === null ? node.edges : node.edges.filter((e) => e.id === peerId)
+    if (peerId !== null && edges.length === 0) throw new UnknownPeerError('that peer is not connected')
+    return Promise.all(
+      edges.map((edge) =>
+        node.ping(edge).then(
+          (rttMs): PingOutcome => ({ peerId: edge.id, rttMs, error: null }),
+          (err): PingOutcome => ({ peerId: edge.id, rttMs: null, error: describeError(err).message })
+        )
+      )
+    )
+  }
+
+  async publish(id: string, topic: string, data: string): Promise<{ deliveredTo: number }> {
+    const node = this.serving(this.get(id))
+    const deliveredTo = node.edges.filter((e) => e.wants(topic)).length
+    await node.publish(topic, data)
+    return { deliveredTo }
+  }
+
+  async setPreferences(patch: Partial<Preferences>): Promise<Preferences> {
+    this.preferences = { ...this.preferences, ...stripUndefined(patch) }
+    this.coalescer.preferencesChanged()
+    await this.save()
+    return this.preferences
+  }
+
+  async dismissNotice(id: string): Promise<null> {
+    this.notices = this.notices.filter((n) => n.id !== id)
+    this.coalescer.noticesChanged()
+    return null
+  }
+
+  getWindowBounds(): WindowBounds | null {
+    return this.windowBounds
+  }
+
+  async setWindowBounds(bounds: WindowBounds): Promise<void> {
+    this.windowBounds = bounds
+    await this.save()
+  }
+
+  /** Stops every node (peers see a deliberate close) and writes the settings. */
+  async shutdown(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.coalescer.close()
+    await Promise.allSettled([...this.nodes.values()].map((n) => n.stop()))
+    await this.save().catch(() => undefined)
+  }
+
+  private readonly nodeListener: HostedNodeListener = {
+    changed: (node, graphToo) => this.coalescer.nodeChanged(node.id, graphToo),
+    event: (node, kind: HostEventKind, text) => {
+      const event: HostEvent = { seq: ++this.seq, at: Date.now(), nodeId: node.id, kind, text }
+      this.events.push(event)
+      this.coalescer.event(event)
+    },
+    message: (node, m) => {
+      this.coalescer.message(
+        () => ({
+          seq: ++this.seq,
+          at: Date.now(),
+          nodeId: node.id,
+          topic: m.topic,
+          fromName: m.fromName,
+          fromAddress: m.fromAddress,
+          preview: previewData(m.data)
+        }),
+        MESSAGE_LOG_SIZE
+      )
+    }
+  }
+
+  private snapshots(): NodeSnapshot[] {
+    return [...this.nodes.values()].map((n) => n.snapshot())
+  }
+
+  private get(id: string): HostedNode {
+    const hosted = this.nodes.get(id)
+    if (!hosted) throw new UnknownNodeError('that node does not exist (any more); refresh the list of nodes')
+    return hosted
+  }
+
+  private serving(hosted: HostedNode): NonNullable<HostedNode['node']> {
+    if (!hosted.node || hosted.state !== 'serving')
+      throw new NodeNotServingError(`${hosted.config.name} is not running; start it first`)
+    return hosted.node
+  }
+
+  private targetAddress(target: ConnectTarget): string {
+    if (target.kind === 'address') return target.address
+    if (target.kind === 'node') {
+      const other = this.get(target.nodeId)
+      if (!other.node || other.state !== 'serving')
+        throw new NodeNotServingError(`${other.config.name} is not running; start it first`)
+      return other.node.address
+    }
+    for (const hosted of this.nodes.values()) {
+      const peer = hosted.snapshot().lan.peers.find((p) => p.id === target.peerId)
+      if (peer) return peer.address
+    }
+    throw new UnknownPeerError('that LAN peer is not heard any more; wait for it to announce itself again')
+  }
+
+  private rememberAddress(address: string): void {
+    const recent = [address, ...this.preferences.recentAddresses.filter((a) => a !== address)].slice(0, 10)
+    void this.setPreferences({ recentAddresses: recent }).catch(() => undefined)
+  }
+
+  private async configChanged(hosted: HostedNode): Promise<NodeSnapshot> {
+    this.coalescer.nodeChanged(hosted.id)
+    await this.save()
+    return hosted.snapshot()
+  }
+
+  private freeName(base: string): string {
+    const taken = new Set([...this.nodes.values()].map((n) => n.config.name))
+    for (let i = 1; ; i++) if (!taken.has(`${base}${i}`)) return `${base}${i}`
+  }
+
+  private addNotice(level: AppNotice['level'], text: string): void {
+    this.notices = [...this.notices, { id: `notice-${++this.seq}`, level, text }]
+    this.coalescer.noticesChanged()
+  }
+
+  private async save(): Promise<void> {
+    if (!this.store) return
+    const settings: Settings = {
+      version: SETTINGS_VERSION,
+      nodes: [...this.nodes.values()].map((n) => n.config),
+      preferences: this.preferences,
+      window: this.windowBounds
+    }
+    await this.store.save(settings)
+  }
+}

@@ -1,0 +1,139 @@
+// Builds the serialisable snapshots the UI sees from live ChaskiNode objects. Pure reads, no side effects.
+import type { EdgeSnapshot, GraphModelSnapshot, LanPeerSnapshot, NodeSnapshot } from '../../shared/snapshots'
+import { formatAddress, type ChaskiNode, type Edge } from '../chaski/index'
+
+export function edgeSnapshot(edge: Edge): EdgeSnapshot {
+  return {
+    peerId: edge.id,
+    name: edge.name,
+    ip: edge.ip,
+    port: edge.port,
+    address: edge.address,
+    subscriptions: [...edge.subscriptions],
+    latencyMs: edge.latency,
+    jitterMs: edge.jitter,
+    lastRttMs: edge.lastRtt,
+    rttSamples: edge.rttSamples,
+    paired: edge.paired,
+    state: 'connected',
+    since: edge.connectedAt,
+    attempt: 0
+  }
+}
+
+/** A peer we are not connected to but still show: reconnecting (attempt n) or given up. */
+export function unconnectedEdge(
+  peer: { peerId: string; name: string; ip: string; port: number },
+  state: 'reconnecting' | 'gave-up',
+  since: number,
+  attempt: number
+): EdgeSnapshot {
+  return {
+    peerId: peer.peerId,
+    name: peer.name,
+    ip: peer.ip,
+    port: peer.port,
+    address: formatAddress(peer.ip, peer.port),
+    subscriptions: [],
+    latencyMs: null,
+    jitterMs: null,
+    lastRttMs: null,
+    rttSamples: [],
+    paired: false,
+    state,
+    since,
+    attempt
+  }
+}
+
+/** Edges that are retrying or gave up: still shown to the user, with their state and since when. */
+export function retryingEdges(node: ChaskiNode, gaveUp: Iterable<EdgeSnapshot>): EdgeSnapshot[] {
+  const list = node.reconnects.map((peer) => unconnectedEdge(peer, 'reconnecting', peer.since, peer.attempt))
+  return [...list, ...gaveUp]
+}
+
+export function lanPeerSnapshots(node: ChaskiNode): LanPeerSnapshot[] {
+  const peers = (node as { lanPeers?: ReadonlyMap<string, LanPeerLike> }).lanPeers
+  if (!peers) return []
+  return [...peers.values()].map((p) => ({
+    id: p.id,
+    name: p.name,
+    ip: p.ip,
+    port: p.port,
+    address: formatAddress(p.ip, p.port),
+    subscriptions: [...p.subscriptions],
+    paired: p.paired,
+    firstSeen: p.firstSeen,
+    lastSeen: p.lastSeen,
+    interface: p.interface,
+    connected: p.connected
+  }))
+}
+
+/** The shape of a LAN peer entry (src/main/chaski/lan). */
+export interface LanPeerLike {
+  id: string
+  name: string
+  ip: string
+  port: number
+  subscriptions: Iterable<string>
+  paired: boolean
+  firstSeen: number
+  lastSeen: number
+  interface: string
+  connected: boolean
+}
+
+/** The network as the graph shows it: local nodes, their peers, and LAN peers not connected yet. */
+export function graphModel(nodes: NodeSnapshot[]): GraphModelSnapshot {
+  const graphNodes = new Map<string, GraphModelSnapshot['nodes'][number]>()
+  const links = new Map<string, GraphModelSnapshot['links'][number]>()
+  for (const n of nodes) {
+    graphNodes.set(n.id, {
+      id: n.id,
+      label: n.config.name,
+      kind: 'local',
+      address: n.address,
+      topics: n.config.subscriptions,
+      paired: n.paired
+    })
+  }
+  for (const n of nodes) {
+    for (const e of n.edges) {
+      if (!graphNodes.has(e.peerId)) {
+        graphNodes.set(e.peerId, {
+          id: e.peerId,
+          label: e.name,
+          kind: 'peer',
+          address: e.address,
+          topics: e.subscriptions,
+          paired: e.paired
+        })
+      }
+      // One link per pair of nodes, whichever side reports it; keep the known latency.
+      const key = n.id < e.peerId ? `${n.id}|${e.peerId}` : `${e.peerId}|${n.id}`
+      const existing = links.get(key)
+      if (
+        !existing ||
+        (existing.latencyMs === null && e.latencyMs !== null) ||
+        existing.state !== 'connected'
+      ) {
+        links.set(key, { source: n.id, target: e.peerId, latencyMs: e.latencyMs, state: e.state })
+      }
+    }
+  }
+  for (const n of nodes) {
+    for (const p of n.lan.peers) {
+      if (graphNodes.has(p.id)) continue
+      graphNodes.set(p.id, {
+        id: p.id,
+        label: p.name,
+        kind: 'lan',
+        address: p.address,
+        topics: p.subscriptions,
+        paired: p.paired
+      })
+    }
+  }
+  return { nodes: [...graphNodes.values()], links: [...links.values()] }
+}

@@ -1,0 +1,59 @@
+// The saved-settings file format: versioned JSON, validated on load with the same schemas the contract uses.
+import * as v from 'valibot'
+import { NodeConfigSchema, PreferencesPatchSchema } from '../../shared/contract'
+import type { NodeConfig, Preferences } from '../../shared/snapshots'
+
+export const SETTINGS_VERSION = 1
+
+export interface Settings {
+  version: typeof SETTINGS_VERSION
+  nodes: NodeConfig[]
+  preferences: Preferences
+  window: WindowBounds | null
+}
+
+export interface WindowBounds {
+  x: number
+  y: number
+  width: number
+  height: number
+  maximized: boolean
+}
+
+const WindowBoundsSchema = v.strictObject({
+  x: v.pipe(v.number(), v.integer()),
+  y: v.pipe(v.number(), v.integer()),
+  width: v.pipe(v.number(), v.integer(), v.minValue(200), v.maxValue(20_000)),
+  height: v.pipe(v.number(), v.integer(), v.minValue(200), v.maxValue(20_000)),
+  maximized: v.boolean()
+})
+
+export const SettingsSchema = v.strictObject({
+  version: v.literal(
+    SETTINGS_VERSION,
+    `unsupported settings version (this app reads version ${SETTINGS_VERSION})`
+  ),
+  nodes: v.pipe(
+    v.array(NodeConfigSchema),
+    v.maxLength(256),
+    v.check((nodes) => new Set(nodes.map((n) => n.id)).size === nodes.length, 'two nodes share an id')
+  ),
+  preferences: v.strictObject({
+    theme: v.picklist(['system', 'light', 'dark']),
+    recentAddresses: v.nonNullable(PreferencesPatchSchema.entries.recentAddresses.wrapped)
+  }),
+  window: v.nullable(WindowBoundsSchema)
+})
+
+export const DEFAULT_PREFERENCES: Preferences = { theme: 'system', recentAddresses: [] }
+
+/** Describes the first problem in words, with where it is ("nodes.0.port: port must be at most 65535"). */
+export function validateSettings(
+  data: unknown
+): { ok: true; settings: Settings } | { ok: false; message: string } {
+  const result = v.safeParse(SettingsSchema, data)
+  if (result.success) return { ok: true, settings: result.output as Settings }
+  const issue = result.issues[0]
+  const path = issue.path?.map((p) => String(p.key)).join('.')
+  return { ok: false, message: `${path ? `${path}: ` : ''}${issue.message}` }
+}

@@ -1,0 +1,199 @@
+// The typed API between the UI and the node host: argument schemas (validated in main before anything reaches the
+// service), result types, and the bridge type that window.chaski and the WebSocket bridge both implement.
+import * as v from 'valibot'
+import type { MethodName } from './methods'
+import type { Result } from './result'
+import type { AppState, AppUpdate, EdgeSnapshot, NodeSnapshot, Preferences } from './snapshots'
+
+export const LIMITS = {
+  nameLength: 64,
+  topicLength: 128,
+  topicsPerCall: 64,
+  addressLength: 300,
+  publishBytes: 64 * 1024,
+  recentAddresses: 10,
+  discoveryTimeoutMs: 120_000
+} as const
+
+const Id = v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(1, 'an id is required'),
+  v.maxLength(64, 'id is too long')
+)
+const Name = v.pipe(
+  v.string('name must be text'),
+  v.trim(),
+  v.minLength(1, 'name must not be empty'),
+  v.maxLength(LIMITS.nameLength, `name must be at most ${LIMITS.nameLength} characters`)
+)
+export const TopicSchema = v.pipe(
+  v.string('a topic must be text'),
+  v.trim(),
+  v.minLength(1, 'a topic must not be empty'),
+  v.maxLength(LIMITS.topicLength, `a topic must be at most ${LIMITS.topicLength} characters`),
+  v.check((t) => t !== 'All' && t !== '@', "'All' and '@' are reserved topics")
+)
+const Topics = v.pipe(
+  v.array(TopicSchema, 'topics must be a list'),
+  v.maxLength(LIMITS.topicsPerCall, `at most ${LIMITS.topicsPerCall} topics at once`)
+)
+const Int = (label: string, min: number, max: number) =>
+  v.pipe(
+    v.number(`${label} must be a number`),
+    v.integer(`${label} must be a whole number`),
+    v.minValue(min, `${label} must be at least ${min}`),
+    v.maxValue(max, `${label} must be at most ${max}`)
+  )
+
+export const LanConfigSchema = v.strictObject({
+  enabled: v.boolean('lan.enabled must be true or false'),
+  autoConnect: v.boolean('lan.autoConnect must be true or false'),
+  interfaces: v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64))), v.maxLength(32))
+})
+
+/** Every field of a node's configuration, as saved; `createNode` takes any subset and fills the defaults. */
+export const NodeConfigSchema = v.strictObject({
+  id: Id,
+  name: Name,
+  ip: v.pipe(v.string('ip must be text'), v.trim(), v.minLength(1, 'ip is required'), v.maxLength(64)),
+  port: Int('port', 0, 65535),
+  subscriptions: Topics,
+  ttl: Int('ttl', 0, 255),
+  root: v.boolean('root must be true or false'),
+  paired: v.boolean('paired must be true or false'),
+  maxConnections: Int('maxConnections', 1, 1000),
+  reconnections: Int('reconnections', 0, 1000),
+  keepAlive: v.boolean('keepAlive must be true or false'),
+  messagePropagation: v.boolean('messagePropagation must be true or false'),
+  messagesPoolMaxSize: Int('messagesPoolMaxSize', 1, 100_000),
+  lan: LanConfigSchema,
+  autoStart: v.boolean('autoStart must be true or false')
+})
+
+export const NodeConfigInputSchema = v.strictObject({
+  ...v.partial(v.omit(NodeConfigSchema, ['id', 'lan'])).entries,
+  lan: v.optional(v.partial(LanConfigSchema))
+})
+export type NodeConfigInput = v.InferOutput<typeof NodeConfigInputSchema>
+
+/** Where `connect` goes: an address typed by the user, another local node, or a peer heard on the LAN. */
+export const ConnectTargetSchema = v.variant('kind', [
+  v.strictObject({
+    kind: v.literal('address'),
+    address: v.pipe(
+      v.string(),
+      v.trim(),
+      v.minLength(1, 'an address is required'),
+      v.maxLength(LIMITS.addressLength)
+    )
+  }),
+  v.strictObject({ kind: v.literal('node'), nodeId: Id }),
+  v.strictObject({ kind: v.literal('lanPeer'), peerId: Id })
+])
+export type ConnectTarget = v.InferOutput<typeof ConnectTargetSchema>
+
+export const DiscoveryArgsSchema = v.strictObject({
+  onPair: v.picklist(['none', 'disconnect'], "onPair must be 'none' or 'disconnect'"),
+  timeoutMs: Int('timeoutMs', 100, LIMITS.discoveryTimeoutMs),
+  /** Peer to start from; default the first edge (spec §4). */
+  viaPeerId: v.optional(Id)
+})
+
+export const PreferencesPatchSchema = v.strictObject({
+  theme: v.optional(v.picklist(['system', 'light', 'dark'])),
+  recentAddresses: v.optional(
+    v.pipe(
+      v.array(v.pipe(v.string(), v.maxLength(LIMITS.addressLength))),
+      v.maxLength(LIMITS.recentAddresses)
+    )
+  )
+})
+
+/** Argument schemas, one tuple per method. */
+export const ARGUMENTS = {
+  getState: v.strictTuple([]),
+  createNode: v.strictTuple([NodeConfigInputSchema]),
+  startNode: v.strictTuple([Id]),
+  stopNode: v.strictTuple([Id]),
+  removeNode: v.strictTuple([Id]),
+  renameNode: v.strictTuple([Id, Name]),
+  subscribe: v.strictTuple([Id, Topics]),
+  unsubscribe: v.strictTuple([Id, Topics]),
+  setLan: v.strictTuple([
+    Id,
+    v.strictObject({ enabled: v.optional(v.boolean()), autoConnect: v.optional(v.boolean()) })
+  ]),
+  connect: v.strictTuple([Id, ConnectTargetSchema]),
+  disconnect: v.strictTuple([Id, Id]),
+  discovery: v.strictTuple([Id, DiscoveryArgsSchema]),
+  ping: v.strictTuple([Id, v.nullable(Id)]),
+  publish: v.strictTuple([
+    Id,
+    TopicSchema,
+    v.pipe(
+      v.string('data must be text'),
+      v.maxLength(LIMITS.publishBytes, 'message is too long (64 KiB max)')
+    )
+  ]),
+  setPreferences: v.strictTuple([PreferencesPatchSchema]),
+  dismissNotice: v.strictTuple([Id])
+} satisfies Record<MethodName, v.GenericSchema<unknown[], unknown[]>>
+
+export type ContractArgs<M extends MethodName> = v.InferOutput<(typeof ARGUMENTS)[M]>
+
+export interface PingOutcome {
+  peerId: string
+  rttMs: number | null
+  error: string | null
+}
+
+export interface DiscoveryOutcome {
+  topics: {
+    topic: string
+    result: 'already-paired' | 'paired' | 'first-of-topic' | 'timeout'
+    partner: string | null
+  }[]
+}
+
+/** What each method resolves with. */
+export interface ContractResults {
+  getState: AppState
+  createNode: NodeSnapshot
+  startNode: NodeSnapshot
+  stopNode: NodeSnapshot
+  removeNode: null
+  renameNode: NodeSnapshot
+  subscribe: NodeSnapshot
+  unsubscribe: NodeSnapshot
+  setLan: NodeSnapshot
+  connect: EdgeSnapshot
+  disconnect: null
+  discovery: DiscoveryOutcome
+  ping: PingOutcome[]
+  publish: { deliveredTo: number }
+  setPreferences: Preferences
+  dismissNotice: null
+}
+
+export type ContractMethods = {
+  [M in MethodName]: (...args: ContractArgs<M>) => Promise<Result<ContractResults[M]>>
+}
+
+/** What the page sees as window.chaski (preload) or through the WebSocket bridge (browser mode). */
+export interface ChaskiBridge extends ContractMethods {
+  /** Calls `listener` with every coalesced update; returns the unsubscribe function. */
+  onUpdate(listener: (update: AppUpdate) => void): () => void
+}
+
+/** Validates raw arguments from the UI; returns them typed, or a message naming the first problem. */
+export function parseArguments<M extends MethodName>(
+  method: M,
+  raw: unknown
+): { ok: true; args: ContractArgs<M> } | { ok: false; message: string } {
+  const result = v.safeParse(ARGUMENTS[method], raw)
+  if (result.success) return { ok: true, args: result.output as ContractArgs<M> }
+  const issue = result.issues[0]
+  const path = issue.path?.map((p) => String(p.key)).join('.')
+  return { ok: false, message: `${method}: ${path ? `${path}: ` : ''}${issue.message}` }
+}
