@@ -159,7 +159,8 @@ export interface GraphLinkModel {
   target: string
   /** One-way latency estimate in ms, when known. */
   latencyMs: number | null
-  state: EdgeState
+  /** An edge's state, or 'heard': the peer is heard on the LAN but not connected (drawn dashed). */
+  state: EdgeState | 'heard'
 }
 
 export interface GraphModelSnapshot {

@@ -230,6 +230,15 @@ export class HostedNode {
     node.on('protocol-error', ({ error, remoteAddress, remotePort }) => {
       log('protocol-error', `protocol error from ${remoteAddress}:${remotePort}: ${error.message}`)
     })
+    node.on('lan-peer-seen', ({ peer }) => {
+      log('lan-peer-seen', `heard ${peer.name} (${peer.address}) on the LAN`)
+      changed()
+    })
+    node.on('lan-peer-updated', () => changed())
+    node.on('lan-peer-lost', ({ peer, reason }) => {
+      log('lan-peer-lost', `${peer.name} (${peer.address}) left the LAN: ${reason}`)
+      changed()
+    })
     node.on('subscriptions-changed', () => changed())
     node.on('name-changed', () => changed())
     node.on('message', ({ topic, data, from }) => {

@@ -247,9 +247,7 @@ export class NodeHost {
 
   async publish(id: string, topic: string, data: string): Promise<{ deliveredTo: number }> {
     const node = this.serving(this.get(id))
-    const deliveredTo = node.edges.filter((e) => e.wants(topic)).length
-    await node.publish(topic, data)
-    return { deliveredTo }
+    return { deliveredTo: await node.publish(topic, data) }
   }
 
   async setPreferences(patch: Partial<Preferences>): Promise<Preferences> {

@@ -124,15 +124,19 @@ export function graphModel(nodes: NodeSnapshot[]): GraphModelSnapshot {
   }
   for (const n of nodes) {
     for (const p of n.lan.peers) {
-      if (graphNodes.has(p.id)) continue
-      graphNodes.set(p.id, {
-        id: p.id,
-        label: p.name,
-        kind: 'lan',
-        address: p.address,
-        topics: p.subscriptions,
-        paired: p.paired
-      })
+      if (!graphNodes.has(p.id)) {
+        graphNodes.set(p.id, {
+          id: p.id,
+          label: p.name,
+          kind: 'lan',
+          address: p.address,
+          topics: p.subscriptions,
+          paired: p.paired
+        })
+      }
+      // A peer we hear but are not connected to: a dashed 'heard' link, unless an edge already joins the two.
+      const key = n.id < p.id ? `${n.id}|${p.id}` : `${p.id}|${n.id}`
+      if (!links.has(key)) links.set(key, { source: n.id, target: p.id, latencyMs: null, state: 'heard' })
     }
   }
   return { nodes: [...graphNodes.values()], links: [...links.values()] }
