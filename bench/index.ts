@@ -22,7 +22,8 @@ const MODULES: ModuleEntry[] = [
   { name: 'throughput', load: () => import('./node-throughput') },
   { name: 'discovery', load: () => import('./node-discovery') },
   { name: 'scale', load: () => import('./node-scale') },
-  { name: 'lan', load: () => import('./lan') }
+  { name: 'lan', load: () => import('./lan') },
+  { name: 'graph', load: () => import('./dashboard-graph') }
 ]
 
 const RESULTS_DIR = path.join(__dirname, 'results')

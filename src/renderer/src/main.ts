@@ -1,5 +1,20 @@
+// Renderer entry: Pinia, the bridge (the preload's window.chaski in the desktop app, else the WebSocket of
+// `chaski serve`, whose connection status the header shows), then the app.
+import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
+import { createWsBridge, wsUrlFor } from './bridge/ws-bridge'
+import { useAppStore } from './stores/app-store'
 import './style.css'
 
-createApp(App).mount('#app')
+const pinia = createPinia()
+const app = createApp(App).use(pinia)
+const store = useAppStore(pinia)
+
+const ipc = window.chaski
+store.setBridgeMode(ipc ? 'ipc' : 'websocket')
+const bridge =
+  ipc ?? createWsBridge(wsUrlFor(window.location), (status) => store.setBridgeStatus(status.connected))
+store.connectBridge(bridge).catch((err: unknown) => console.error('chaski: could not load the state', err))
+
+app.mount('#app')

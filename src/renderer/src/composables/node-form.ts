@@ -1,0 +1,152 @@
+// The create-node dialog's model: every NodeConfig option with the library's defaults filled in, validation per
+// field as the person types (the contract's own schemas, so the dialog and the host agree), and the createNode input.
+import * as v from 'valibot'
+import { NodeConfigSchema, TopicSchema, type NodeConfigInput } from '../../../shared/contract'
+import { ipVersion } from '../../../shared/address-text'
+
+export interface NodeForm {
+  name: string
+  ip: string
+  port: number | null
+  subscriptions: string[]
+  ttl: number | null
+  root: boolean
+  paired: boolean
+  maxConnections: number | null
+  reconnections: number | null
+  keepAlive: boolean
+  messagePropagation: boolean
+  messagesPoolMaxSize: number | null
+  lan: { enabled: boolean; autoConnect: boolean; interfaces: string[] }
+  autoStart: boolean
+}
+
+export type NodeFormField =
+  | 'name'
+  | 'ip'
+  | 'port'
+  | 'subscriptions'
+  | 'ttl'
+  | 'maxConnections'
+  | 'reconnections'
+  | 'messagesPoolMaxSize'
+  | 'lan.interfaces'
+
+export const NODE_FORM_FIELDS: readonly NodeFormField[] = [
+  'name',
+  'ip',
+  'port',
+  'subscriptions',
+  'ttl',
+  'maxConnections',
+  'reconnections',
+  'messagesPoolMaxSize',
+  'lan.interfaces'
+]
+
+/** The first free 'Node<n>' among the names in use (the host picks names the same way). */
+export function freeNodeName(taken: readonly string[], base = 'Node'): string {
+  const names = new Set(taken)
+  for (let i = 1; ; i++) if (!names.has(`${base}${i}`)) return `${base}${i}`
+}
+
+/** Defaults of spec §1 and of the app (LAN discovery on, start at once): the same as the host's defaultNodeConfig. */
+export function defaultNodeForm(takenNames: readonly string[] = []): NodeForm {
+  return {
+    name: freeNodeName(takenNames),
+    ip: '127.0.0.1',
+    port: 0,
+    subscriptions: [],
+    ttl: 64,
+    root: false,
+    paired: false,
+    maxConnections: 5,
+    reconnections: 32,
+    keepAlive: true,
+    messagePropagation: false,
+    messagesPoolMaxSize: 128,
+    lan: { enabled: true, autoConnect: true, interfaces: [] },
+    autoStart: true
+  }
+}
+
+function firstIssue(schema: v.GenericSchema, value: unknown): string | null {
+  const result = v.safeParse(schema, value)
+  return result.success ? null : (result.issues[0]?.message ?? 'invalid value')
+}
+
+const fields = NodeConfigSchema.entries
+
+/** Why a topic typed into a chip input cannot be added, or null. */
+export function topicProblem(topic: string, existing: readonly string[] = []): string | null {
+  const problem = firstIssue(TopicSchema, topic)
+  if (problem) return problem
+  return existing.includes(topic.trim()) ? `'${topic.trim()}' is already in the list` : null
+}
+
+/** What is wrong with one field, in words the person can act on; null when it is fine. */
+export function fieldProblem(form: NodeForm, field: NodeFormField): string | null {
+  const number = (value: number | null, schema: v.GenericSchema, label: string) =>
+    value === null ? `${label} is required` : firstIssue(schema, value)
+  switch (field) {
+    case 'name':
+      return firstIssue(fields.name, form.name)
+    case 'ip': {
+      const ip = form.ip.trim()
+      if (ip === '') return 'ip is required (127.0.0.1 for this machine only, 0.0.0.0 for every interface)'
+      if (/^\[.*\]$/.test(ip)) return 'write an IPv6 address without brackets, e.g. ::1'
+      return ipVersion(ip) === 0 ? `not an IPv4/IPv6 address: '${ip}'` : null
+    }
+    case 'port':
+      return number(form.port, fields.port, 'port')
+    case 'subscriptions':
+      return firstIssue(fields.subscriptions, form.subscriptions)
+    case 'ttl':
+      return number(form.ttl, fields.ttl, 'ttl')
+    case 'maxConnections':
+      return number(form.maxConnections, fields.maxConnections, 'maxConnections')
+    case 'reconnections':
+      return number(form.reconnections, fields.reconnections, 'reconnections')
+    case 'messagesPoolMaxSize':
+      return number(form.messagesPoolMaxSize, fields.messagesPoolMaxSize, 'messagesPoolMaxSize')
+    case 'lan.interfaces':
+      return firstIssue(fields.lan.entries.interfaces, form.lan.interfaces)
+  }
+}
+
+export function formProblems(form: NodeForm): Partial<Record<NodeFormField, string>> {
+  const problems: Partial<Record<NodeFormField, string>> = {}
+  for (const field of NODE_FORM_FIELDS) {
+    const problem = fieldProblem(form, field)
+    if (problem) problems[field] = problem
+  }
+  return problems
+}
+
+/** The createNode argument; call only when formProblems() is empty. */
+export function toCreateInput(form: NodeForm): NodeConfigInput {
+  const required = (value: number | null, label: string): number => {
+    if (value === null) throw new Error(`${label} is required`)
+    return value
+  }
+  return {
+    name: form.name.trim(),
+    ip: form.ip.trim(),
+    port: required(form.port, 'port'),
+    subscriptions: [...new Set(form.subscriptions.map((t) => t.trim()))],
+    ttl: required(form.ttl, 'ttl'),
+    root: form.root,
+    paired: form.paired,
+    maxConnections: required(form.maxConnections, 'maxConnections'),
+    reconnections: required(form.reconnections, 'reconnections'),
+    keepAlive: form.keepAlive,
+    messagePropagation: form.messagePropagation,
+    messagesPoolMaxSize: required(form.messagesPoolMaxSize, 'messagesPoolMaxSize'),
+    lan: {
+      enabled: form.lan.enabled,
+      autoConnect: form.lan.autoConnect,
+      interfaces: [...form.lan.interfaces]
+    },
+    autoStart: form.autoStart
+  }
+}

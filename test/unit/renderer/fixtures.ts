@@ -1,0 +1,66 @@
+// Snapshots for the renderer's unit tests: plain data shaped like what the host sends.
+import type { EdgeSnapshot, HostEvent, NodeSnapshot, ReceivedMessage } from '../../../src/shared/snapshots'
+
+export function edge(patch: Partial<EdgeSnapshot> & { peerId: string }): EdgeSnapshot {
+  return {
+    name: patch.peerId,
+    ip: '127.0.0.1',
+    port: 9000,
+    address: '127.0.0.1:9000',
+    subscriptions: [],
+    latencyMs: null,
+    jitterMs: null,
+    lastRttMs: null,
+    rttSamples: [],
+    paired: false,
+    state: 'connected',
+    since: 0,
+    attempt: 0,
+    ...patch
+  }
+}
+
+export function node(
+  patch: Partial<NodeSnapshot> & { id: string },
+  subscriptions: string[] = []
+): NodeSnapshot {
+  return {
+    config: {
+      id: patch.id,
+      name: patch.id,
+      ip: '127.0.0.1',
+      port: 0,
+      subscriptions,
+      ttl: 64,
+      root: false,
+      paired: false,
+      maxConnections: 5,
+      reconnections: 32,
+      keepAlive: true,
+      messagePropagation: false,
+      messagesPoolMaxSize: 128,
+      lan: { enabled: false, autoConnect: false, interfaces: [] },
+      autoStart: true
+    },
+    state: 'serving',
+    since: 0,
+    error: null,
+    port: 9000,
+    address: '127.0.0.1:9000',
+    pairedTopics: {},
+    paired: false,
+    edges: [],
+    lan: { enabled: false, autoConnect: false, active: false, peers: [] },
+    discovery: null,
+    recentPeers: [],
+    ...patch
+  }
+}
+
+export function event(seq: number, nodeId: string, kind: HostEvent['kind'] = 'edge-added'): HostEvent {
+  return { seq, at: seq * 1000, nodeId, kind, text: `${kind} ${seq}` }
+}
+
+export function message(seq: number, nodeId: string, topic: string): ReceivedMessage {
+  return { seq, at: seq, nodeId, topic, fromName: 'peer', fromAddress: '127.0.0.1:1', preview: `m${seq}` }
+}
