@@ -1,29 +1,13 @@
 // A local node's configuration: defaults for what the user left out, and the mapping to ChaskiNode options.
 import { randomUUID } from 'node:crypto'
 import type { NodeConfigInput } from '../../shared/contract'
+import { nodeDefaults } from '../../shared/node-defaults'
 import type { NodeConfig } from '../../shared/snapshots'
 import type { ChaskiNodeOptions } from '../chaski/index'
 import { stripUndefined } from './strip-undefined'
 
-/** The library's defaults (spec §1), plus the app's: LAN discovery on, start with the app. */
 export function defaultNodeConfig(): NodeConfig {
-  return {
-    id: randomUUID(),
-    name: 'Node',
-    ip: '127.0.0.1',
-    port: 0,
-    subscriptions: [],
-    ttl: 64,
-    root: false,
-    paired: false,
-    maxConnections: 5,
-    reconnections: 32,
-    keepAlive: true,
-    messagePropagation: false,
-    messagesPoolMaxSize: 128,
-    lan: { enabled: true, autoConnect: true, interfaces: [] },
-    autoStart: true
-  }
+  return { id: randomUUID(), name: 'Node', ...nodeDefaults() }
 }
 
 export function completeNodeConfig(

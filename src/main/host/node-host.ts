@@ -32,6 +32,7 @@ import { firstLaunchNode } from './first-launch'
 import { HostedNode, type HostedNodeListener } from './hosted-node'
 import { NodeNotServingError, UnknownNodeError, UnknownPeerError, describeError } from './host-errors'
 import { completeNodeConfig } from './node-config'
+import { freeNodeName } from '../../shared/node-defaults'
 import { edgeSnapshot, graphModel } from './snapshot'
 import { UpdateCoalescer, UPDATE_INTERVAL_MS } from './update-coalescer'
 import { previewData } from './message-preview'
@@ -125,7 +126,8 @@ export class NodeHost {
 
   async createNode(input: NodeConfigInput): Promise<NodeSnapshot> {
     const config = completeNodeConfig(input)
-    if (input.name === undefined) config.name = this.freeName('Node')
+    if (input.name === undefined)
+      config.name = freeNodeName([...this.nodes.values()].map((n) => n.config.name))
     const hosted = new HostedNode(config, this.nodeListener)
     this.nodes.set(config.id, hosted)
     this.coalescer.nodeChanged(config.id)
@@ -344,11 +346,6 @@ export class NodeHost {
     this.coalescer.nodeChanged(hosted.id)
     await this.save()
     return hosted.snapshot()
-  }
-
-  private freeName(base: string): string {
-    const taken = new Set([...this.nodes.values()].map((n) => n.config.name))
-    for (let i = 1; ; i++) if (!taken.has(`${base}${i}`)) return `${base}${i}`
   }
 
   private addNotice(level: AppNotice['level'], text: string): void {

@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest'
 import { parseArguments } from '../../../src/shared/contract'
 import { defaultNodeConfig } from '../../../src/main/host/node-config'
+import { freeNodeName } from '../../../src/shared/node-defaults'
 import {
   defaultNodeForm,
   fieldProblem,
   formProblems,
-  freeNodeName,
   toCreateInput,
   topicProblem,
   type NodeForm,

@@ -3,6 +3,7 @@
 import * as v from 'valibot'
 import { NodeConfigSchema, TopicSchema, type NodeConfigInput } from '../../../shared/contract'
 import { ipVersion } from '../../../shared/address-text'
+import { freeNodeName, nodeDefaults } from '../../../shared/node-defaults'
 
 export interface NodeForm {
   name: string
@@ -44,30 +45,9 @@ export const NODE_FORM_FIELDS: readonly NodeFormField[] = [
   'lan.interfaces'
 ]
 
-/** The first free 'Node<n>' among the names in use (the host picks names the same way). */
-export function freeNodeName(taken: readonly string[], base = 'Node'): string {
-  const names = new Set(taken)
-  for (let i = 1; ; i++) if (!names.has(`${base}${i}`)) return `${base}${i}`
-}
-
-/** Defaults of spec §1 and of the app (LAN discovery on, start at once): the same as the host's defaultNodeConfig. */
+/** Defaults of spec §1 and of the app, shared with the host (src/shared/node-defaults.ts). */
 export function defaultNodeForm(takenNames: readonly string[] = []): NodeForm {
-  return {
-    name: freeNodeName(takenNames),
-    ip: '127.0.0.1',
-    port: 0,
-    subscriptions: [],
-    ttl: 64,
-    root: false,
-    paired: false,
-    maxConnections: 5,
-    reconnections: 32,
-    keepAlive: true,
-    messagePropagation: false,
-    messagesPoolMaxSize: 128,
-    lan: { enabled: true, autoConnect: true, interfaces: [] },
-    autoStart: true
-  }
+  return { name: freeNodeName(takenNames), ...nodeDefaults() }
 }
 
 function firstIssue(schema: v.GenericSchema, value: unknown): string | null {

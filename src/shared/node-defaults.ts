@@ -1,0 +1,29 @@
+// Defaults of a new local node: the library's (spec §1) plus the app's (LAN discovery on, start with the app).
+// One definition for the host (src/main/host/node-config.ts) and the create-node dialog.
+import type { NodeConfig } from './snapshots'
+
+export type NodeDefaults = Omit<NodeConfig, 'id' | 'name'>
+
+export function nodeDefaults(): NodeDefaults {
+  return {
+    ip: '127.0.0.1',
+    port: 0,
+    subscriptions: [],
+    ttl: 64,
+    root: false,
+    paired: false,
+    maxConnections: 5,
+    reconnections: 32,
+    keepAlive: true,
+    messagePropagation: false,
+    messagesPoolMaxSize: 128,
+    lan: { enabled: true, autoConnect: true, interfaces: [] },
+    autoStart: true
+  }
+}
+
+/** The first free '<base><n>' among the names in use (new nodes get distinct names). */
+export function freeNodeName(taken: Iterable<string>, base = 'Node'): string {
+  const names = new Set(taken)
+  for (let i = 1; ; i++) if (!names.has(`${base}${i}`)) return `${base}${i}`
+}
