@@ -1,21 +1,22 @@
 // Connections of one node (spec §3): dialling with timeouts, the handshake and version negotiation, duplicate
 // links, the edge registry (by peer id and listening address), deliberate closes, and reconnection after an
 // unexpected loss. Frames of established edges are handed back to the node (ConnectionHost.onCommand).
-import net from 'node:net'
+import type net from 'node:net'
 import { addressKey, formatAddress, isUnspecifiedIp, normalizeIp } from './address'
 import {
   CLOSED_PEER_MEMORY_MS,
   CLOSED_PEER_MEMORY_SIZE,
+  CONTROL_TOPIC,
   MIN_PROTOCOL_VERSION,
   PROTOCOL_VERSION
 } from './constants'
+import { connectionDeadlines } from './deadlines'
+import { TcpDial } from './dial'
 import { Edge } from './edge'
 import {
-  ConnectTimeoutError,
   ConnectionRefusedError,
   HandshakeTimeoutError,
   NodeStoppedError,
-  PeerUnreachableError,
   ProtocolError,
   ProtocolVersionError,
   SelfConnectionError
@@ -47,8 +48,8 @@ export interface ConnectionHost {
   readonly running: boolean
   /** Our listening port. */
   readonly port: number
-  /** Our identity plus `fields`, as control data (identity entries are encoded once per change). */
-  identityWith(fields: Record<string, unknown>): unknown
+  /** Data of our handshake / handshake_back (encoded once per identity change with the default codec). */
+  handshakeData(version: number, reconnect: boolean): unknown
   /** Frames to decode (topic 'All', our subscriptions, everything when root). */
   acceptsTopic(topic: string): boolean
   /** A frame of an established edge (everything but the handshake and close). */
@@ -73,7 +74,11 @@ export class ConnectionManager {
   readonly edgesById = new Map<string, Edge>()
   readonly edgesByAddress = new Map<string, Edge>()
   private readonly links = new Set<Link>()
-  private readonly dialing = new Set<net.Socket>()
+  private readonly dialing = new Set<TcpDial>()
+  /** Dial and handshake timeouts: one timer for the process, shared with other nodes (deadlines.ts). */
+  private readonly deadlines = connectionDeadlines
+  /** Registered edges as an array (publish() walks it for every message); rebuilt on first use after a change. */
+  private edgeArray: readonly Edge[] | null = null
   private readonly connecting = new Map<string, Promise<Edge>>()
   /** Outbound links that lost a duplicate race wait for the surviving edge of this peer id. */
   private readonly edgeWaiters = new Map<string, ((edge: Edge) => void)[]>()
@@ -110,12 +115,19 @@ export class ConnectionManager {
       acceptTopic: (_link, topic) => host.acceptsTopic(topic),
       onFrame: (link, topic, body) => this.onFrame(link, topic, body),
       onBadFrame: (link, error) => this.onBadFrame(link, error),
+      onHandshakeDeadline: (link) => this.onHandshakeDeadline(link),
       onClose: (link) => this.onLinkClose(link)
     }
   }
 
   get edges(): Edge[] {
     return [...this.edgesById.values()]
+  }
+
+  /** The registered edges, not to be modified (a new array once an edge comes or goes). */
+  get edgeList(): readonly Edge[] {
+    this.edgeArray ??= [...this.edgesById.values()]
+    return this.edgeArray
   }
 
   /** Peers being retried after an unexpected loss. */
@@ -159,12 +171,8 @@ export class ConnectionManager {
     }
     const link = new Link(socket, false, this.linkHandler, this.options.maxFrameSize)
     this.links.add(link)
-    // A connection that never introduces itself is dropped.
-    link.handshakeTimer = setTimeout(() => {
-      link.handshakeTimer = null
-      this.host.log.debug('inbound connection without handshake dropped', { from: link.remoteAddress })
-      link.destroy({ reason: 'lost', detail: 'handshake timeout' })
-    }, this.options.handshakeTimeoutMs)
+    // A connection that never introduces itself is dropped (onHandshakeDeadline).
+    this.deadlines.add(link, this.options.handshakeTimeoutMs)
   }
 
   /** Deliberate close, announced to the peer and never undone by reconnection (spec §3 Ours). */
@@ -192,8 +200,12 @@ export class ConnectionManager {
   async stop(): Promise<void> {
     this.reconnectQueue.stop()
     const stopped = new NodeStoppedError('node stopped')
-    for (const socket of this.dialing) socket.destroy()
+    for (const dial of this.dialing) {
+      this.deadlines.delete(dial)
+      dial.socket.destroy()
+    }
     this.dialing.clear()
+    for (const link of this.links) this.deadlines.delete(link)
     const closeFrame = this.controlFrame('close', { reason: 'stop', id: this.host.id })
     const closing: Promise<void>[] = []
     for (const link of this.links) {
@@ -208,13 +220,15 @@ export class ConnectionManager {
     return this.host.wire.control(command, data, this.options.ttl)
   }
 
-  private handshakeFrame(
+  /** Queues our handshake (or handshake_back) on the link, encoded straight into its write batch. */
+  private sendHandshake(
+    link: Link,
     command: 'handshake' | 'handshake_back',
     version: number,
     reconnect: boolean
-  ): Buffer {
-    const data = this.host.identityWith({ v: version, vmin: MIN_PROTOCOL_VERSION, reconnect })
-    return this.controlFrame(command, data)
+  ): void {
+    const data = this.host.handshakeData(version, reconnect)
+    this.host.wire.send(link, command, CONTROL_TOPIC, data, this.options.ttl, Date.now())
   }
 
   private isSelfAddress(ip: string, port: number): boolean {
@@ -224,55 +238,50 @@ export class ConnectionManager {
   }
 
   private dial(ip: string, port: number, reconnect: boolean): Promise<Edge> {
-    const address = formatAddress(ip, port)
-    const { connectTimeoutMs, handshakeTimeoutMs, maxFrameSize } = this.options
     return new Promise<Edge>((resolve, reject) => {
-      const socket = net.connect({ host: ip, port, noDelay: true })
-      this.dialing.add(socket)
-      let settled = false
-      const fail = (error: Error): void => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        this.dialing.delete(socket)
-        socket.destroy()
-        reject(error)
-      }
-      const timer = setTimeout(
-        () =>
-          fail(new ConnectTimeoutError(`TCP connect to ${address} timed out after ${connectTimeoutMs} ms`)),
-        connectTimeoutMs
-      )
-      socket.once('error', (error: NodeJS.ErrnoException) =>
-        fail(new PeerUnreachableError(`cannot reach ${address}: ${error.code ?? error.message}`))
-      )
-      socket.once('close', () => fail(new NodeStoppedError('connection attempt aborted')))
-      socket.once('connect', () => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        this.dialing.delete(socket)
-        socket.removeAllListeners('error')
-        socket.removeAllListeners('close')
-        if (!this.host.running) {
-          socket.destroy()
-          reject(new NodeStoppedError('node stopped while connecting'))
-          return
+      const dial = new TcpDial(ip, port, this.options.connectTimeoutMs, this.deadlines, {
+        connected: (socket) => {
+          this.dialing.delete(dial)
+          this.startHandshake(socket, reconnect, { resolve, reject })
+        },
+        failed: (error) => {
+          this.dialing.delete(dial)
+          reject(error)
         }
-        const link = new Link(socket, true, this.linkHandler, maxFrameSize)
-        link.reconnect = reconnect
-        link.pendingHandshake = { resolve, reject }
-        this.links.add(link)
-        link.handshakeTimer = setTimeout(() => {
-          link.handshakeTimer = null
-          const message = `${address} did not complete the handshake within ${handshakeTimeoutMs} ms`
-          this.failHandshake(link, new HandshakeTimeoutError(message))
-          link.destroy({ reason: 'lost', detail: 'handshake timeout' })
-        }, handshakeTimeoutMs)
-        link.send(this.handshakeFrame('handshake', PROTOCOL_VERSION, reconnect))
-        link.flush()
       })
+      this.dialing.add(dial)
     })
+  }
+
+  /** The TCP connection of a dial is open: introduce ourselves (the peer answers handshake_back). */
+  private startHandshake(socket: net.Socket, reconnect: boolean, pending: PendingHandshake): void {
+    if (!this.host.running) {
+      socket.destroy()
+      pending.reject(new NodeStoppedError('node stopped while connecting'))
+      return
+    }
+    const link = new Link(socket, true, this.linkHandler, this.options.maxFrameSize)
+    link.reconnect = reconnect
+    link.pendingHandshake = pending
+    this.links.add(link)
+    this.deadlines.add(link, this.options.handshakeTimeoutMs)
+    this.sendHandshake(link, 'handshake', PROTOCOL_VERSION, reconnect)
+    link.flush()
+  }
+
+  /** A link's handshake did not complete within handshakeTimeoutMs (spec §3 Ours). */
+  private onHandshakeDeadline(link: Link): void {
+    if (link.outbound) {
+      const address = formatAddress(link.remoteAddress, link.remotePort)
+      const ms = this.options.handshakeTimeoutMs
+      this.failHandshake(
+        link,
+        new HandshakeTimeoutError(`${address} did not complete the handshake within ${ms} ms`)
+      )
+    } else {
+      this.host.log.debug('inbound connection without handshake dropped', { from: link.remoteAddress })
+    }
+    link.destroy({ reason: 'lost', detail: 'handshake timeout' })
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -295,9 +304,7 @@ export class ConnectionManager {
         // A peer following the original 4-message exchange: refresh and answer.
         const handshake = parseHandshake(envelope.data, envelope.command)
         if (edge.refresh(handshake)) this.host.emit('edge-updated', { edge })
-        if (envelope.command === 'handshake') {
-          link.send(this.handshakeFrame('handshake_back', link.version, false))
-        }
+        if (envelope.command === 'handshake') this.sendHandshake(link, 'handshake_back', link.version, false)
         return
       }
       default:
@@ -328,7 +335,7 @@ export class ConnectionManager {
    * both sides list the edge with the peer's identity.
    */
   private onHandshake(link: Link, handshake: HandshakeData, reply: boolean): void {
-    link.clearHandshakeTimer()
+    this.deadlines.delete(link)
     const selfId = this.host.id
     const version = reply ? negotiateVersion(handshake) : handshake.v
     if (version === null || version < MIN_PROTOCOL_VERSION || version > PROTOCOL_VERSION) {
@@ -374,7 +381,7 @@ export class ConnectionManager {
     link.version = version
     if (reply) {
       // Out at once: registering the edge and the listeners of its events must not delay the peer's connect().
-      link.send(this.handshakeFrame('handshake_back', version, false))
+      this.sendHandshake(link, 'handshake_back', version, false)
       link.flush()
     }
     link.state = 'open'
@@ -417,6 +424,7 @@ export class ConnectionManager {
     }
     this.edgesById.set(edge.id, edge)
     this.edgesByAddress.set(key, edge)
+    this.edgeArray = null
     this.host.emit('handshake', { edge, version, direction: edge.direction })
     this.host.emit('edge-added', { edge, direction: edge.direction, reconnected })
     const waiters = this.edgeWaiters.get(edge.id)
@@ -512,6 +520,7 @@ export class ConnectionManager {
 
   private onLinkClose(link: Link): void {
     this.links.delete(link)
+    this.deadlines.delete(link)
     const running = this.host.running
     if (link.pendingHandshake) {
       this.failHandshake(
@@ -525,6 +534,7 @@ export class ConnectionManager {
     if (!edge || edge.link !== link || this.edgesById.get(edge.id) !== edge) return
     const key = addressKey(edge.ip, edge.port)
     this.edgesById.delete(edge.id)
+    this.edgeArray = null
     if (this.edgesByAddress.get(key) === edge) this.edgesByAddress.delete(key)
     this.host.onEdgeRemoved(edge)
     const removal = link.removal ?? { reason: 'lost' as const }

@@ -63,6 +63,12 @@ export const RECONNECT_JITTER = 0.2
 export const CLOSE_GRACE_MS = 500
 /** TCP port 0 binding: retries when UDP cannot take the same number. */
 export const BIND_ATTEMPTS = 32
+/**
+ * Pending-connection queue of a node's TCP server (listen backlog). Node's default, 511, overflows when hundreds
+ * of peers connect to one hub at once: the kernel drops SYNs (TcpExtListenOverflows) and each dropped client
+ * waits out a 1 s retransmit. Linux caps the value at net.core.somaxconn (4096 on current kernels).
+ */
+export const LISTEN_BACKLOG = 4096
 
 /** Latency estimator (spec §6): fixed measurement variance 100², initial jitter 100. */
 export const LATENCY_MEASUREMENT_STD_MS = 100

@@ -38,6 +38,8 @@ export class Edge {
   readonly stats = new EdgeLatency()
   /** Keep-alive ping still waiting for its pong (spec §6). */
   keepAlivePending: number | null = null
+  /** @internal Identity bytes of the last validated pong in our layout (node.ts onPong compares, not decodes). */
+  pongIdentity: Buffer | null = null
   #link: Link
   #from: PeerRef | null = null
 
@@ -142,6 +144,8 @@ export class Edge {
       this.root = update.root
       changed = true
     }
+    // The bytes of an earlier pong no longer describe this edge: the next pong is decoded in full.
+    if (changed) this.pongIdentity = null
     return changed
   }
 

@@ -3,18 +3,11 @@
 // checks both lengths before allocating anything, and can skip a body it does not want without buffering it.
 import { DEFAULT_MAX_FRAME_SIZE, FRAME_HEADER_SIZE, MAX_TOPIC_BYTES } from './constants'
 import { FrameTooLargeError, ProtocolError } from './errors'
+import { utf8Slice } from './buffer-text'
 
 // Local copies: hot paths should not go through module-binding getters when run from transpiled sources.
 const HEADER_SIZE = FRAME_HEADER_SIZE
-
-type DirectSlice = { utf8Slice?: (start: number, end: number) => string }
-const directUtf8 = typeof (Buffer.prototype as unknown as DirectSlice).utf8Slice === 'function'
-
-function utf8Slice(buf: Buffer, start: number, end: number): string {
-  return directUtf8
-    ? (buf as unknown as Required<DirectSlice>).utf8Slice(start, end)
-    : buf.toString('utf8', start, end)
-}
+const utf8 = utf8Slice
 
 /** Encodes one frame into a single allocation. */
 export function encodeFrame(topic: string, body: Uint8Array): Buffer {
@@ -25,6 +18,16 @@ export function encodeFrame(topic: string, body: Uint8Array): Buffer {
   frame.write(topic, HEADER_SIZE, topicLength, 'utf8')
   frame.set(body, HEADER_SIZE + topicLength)
   return frame
+}
+
+/** True when buf[at, at + n) are the characters of `text`, all ASCII (a non-ASCII topic is simply decoded). */
+function sameAscii(buf: Buffer, at: number, n: number, text: string): boolean {
+  if (text.length !== n) return false
+  for (let i = 0; i < n; i++) {
+    const code = text.charCodeAt(i)
+    if (code > 0x7f || buf[at + i] !== code) return false
+  }
+  return true
 }
 
 export interface FrameHandler {
@@ -54,6 +57,8 @@ export class FrameDecoder {
   private bodyLength = 0
   private topicLength = 0
   private topic = ''
+  /** The previous frame's topic: most frames repeat it, and the same string object is cheaper downstream. */
+  private lastTopic = ''
   private skipLeft = 0
   private dead = false
   private readonly maxFrameSize: number
@@ -157,12 +162,17 @@ export class FrameDecoder {
   private readTopic(n: number): string {
     const first = this.chunks[0]
     if (n === 0 || !first) return ''
+    let topic: string
     if (first.length - this.head >= n) {
-      const topic = utf8Slice(first, this.head, this.head + n)
+      topic = sameAscii(first, this.head, n, this.lastTopic)
+        ? this.lastTopic
+        : utf8(first, this.head, this.head + n)
       this.advance(n)
-      return topic
+    } else {
+      topic = this.take(n).toString('utf8')
     }
-    return this.take(n).toString('utf8')
+    this.lastTopic = topic
+    return topic
   }
 
   /** Returns the next n bytes (n <= buffered): a view when contiguous, else one copy. */

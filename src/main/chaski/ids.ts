@@ -1,11 +1,55 @@
 // Message ids (the envelope's `uuid`, spec §2): a random 64-bit process prefix plus a counter. Unique across
 // nodes (random prefix) and cheap enough for every frame; randomUUID() per message was a measurable cost.
+// Frames that never need the id as a string (control frames, publish without propagation) get it written
+// straight into the frame as bytes (writeNextMessageId): no string is built, concatenated or flattened.
 import { randomBytes } from 'node:crypto'
 
 const prefix = randomBytes(8).toString('hex') + '-'
+const PREFIX_BYTES = Buffer.from(prefix, 'latin1')
+const DIGITS = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz', 'latin1')
 let counter = 0
+// Digits of `counter` in base 36, kept up to date so a frame's size is known without converting the number.
+let digits = 1
+let nextDigitAt = 36
+
+function next(): number {
+  counter++
+  if (counter === Number.MAX_SAFE_INTEGER) {
+    counter = 0
+    digits = 1
+    nextDigitAt = 36
+  } else if (counter === nextDigitAt) {
+    digits++
+    nextDigitAt *= 36
+  }
+  return counter
+}
 
 export function nextMessageId(): string {
-  counter = (counter + 1) % Number.MAX_SAFE_INTEGER
-  return prefix + counter.toString(36)
+  return prefix + next().toString(36)
+}
+
+/** Encoded size (msgpack header included) of the id writeNextMessageId() writes next. */
+export function nextMessageIdSize(): number {
+  const after = counter + 1
+  const n = after === Number.MAX_SAFE_INTEGER ? 1 : after === nextDigitAt ? digits + 1 : digits
+  return 1 + PREFIX_BYTES.length + n
+}
+
+/**
+ * Writes the next id as a msgpack string (fixstr header + ASCII bytes: the same bytes nextMessageId() would
+ * give) at `at` and returns the offset after it. Room for nextMessageIdSize() bytes must be reserved.
+ */
+export function writeNextMessageId(buf: Uint8Array, at: number): number {
+  let value = next()
+  const length = PREFIX_BYTES.length + digits
+  buf[at] = 0xa0 | length
+  // A native copy: a byte loop is slower until the JIT has optimized it (handshakes come before that).
+  buf.set(PREFIX_BYTES, at + 1)
+  const end = at + 1 + length
+  for (let i = end - 1; i > end - 1 - digits; i--) {
+    buf[i] = DIGITS[value % 36]!
+    value = Math.floor(value / 36)
+  }
+  return end
 }

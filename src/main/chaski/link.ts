@@ -2,9 +2,10 @@
 // single close path. It knows nothing about commands; ChaskiNode (and the handshake) give it meaning.
 import type { Socket } from 'node:net'
 import { CLOSE_GRACE_MS, WRITE_BATCH_BYTES, WRITE_HIGH_WATER_BYTES } from './constants'
+import type { Deadline } from './deadlines'
 import type { Edge } from './edge'
 import type { RemovalReason } from './events'
-import { FrameDecoder } from './framing'
+import { FrameDecoder, type FrameHandler } from './framing'
 import type { HandshakeData } from './messages'
 
 export interface LinkHandler {
@@ -12,6 +13,8 @@ export interface LinkHandler {
   onFrame(link: Link, topic: string, body: Buffer): void
   /** A frame could not be decoded or validated; the link must be closed. */
   onBadFrame(link: Link, error: Error): void
+  /** The handshake did not complete in time (the deadline set with ConnectionManager's sweep). */
+  onHandshakeDeadline(link: Link): void
   /** The socket is fully closed (exactly once). */
   onClose(link: Link): void
 }
@@ -27,11 +30,11 @@ export interface PendingHandshake {
 const BATCH_BYTES = WRITE_BATCH_BYTES
 const HIGH_WATER_BYTES = WRITE_HIGH_WATER_BYTES
 
-function flushLink(link: Link): void {
-  link.flush()
+function flushAtEndOfTick(link: Link): void {
+  link.endOfTick()
 }
 
-export class Link {
+export class Link implements FrameHandler, Deadline {
   state: LinkState = 'handshaking'
   /** The registered edge this link carries (null while handshaking or after losing a duplicate race). */
   edge: Edge | null = null
@@ -43,19 +46,29 @@ export class Link {
   removal: { reason: RemovalReason; detail?: string } | null = null
   /** Outbound links wait here for handshake_back. */
   pendingHandshake: PendingHandshake | null = null
-  handshakeTimer: NodeJS.Timeout | null = null
+  /** Handshake deadline (performance.now() ms) while the link is in its connection's DeadlineSweep. */
+  deadlineAt = 0
   /** Set on outbound links dialled by the reconnection loop. */
   reconnect = false
-  readonly remoteAddress: string
-  readonly remotePort: number
-  readonly closed: Promise<void>
   private readonly decoder: FrameDecoder
-  private pending: Buffer[] | null = null
-  private pendingBytes = 0
+  /** The peer's address, read on first use: a getpeername() call most connections never need. */
+  private peerAddress: string | null = null
+  private peerPort = 0
+  /**
+   * Frames written this tick, encoded straight into one buffer (reserve()) and sent in one write at the end
+   * of the tick. A tick's first frame gets a buffer of its own size (a lone ping allocates ~60 bytes); a
+   * second frame moves the batch to a full-size buffer, so a burst costs no allocation per frame.
+   */
+  private batchBuffer: Buffer | null = null
+  private batchUsed = 0
+  /** A batch filled up in this tick: start the next one full-size at once. */
+  private burst = false
   private flushScheduled = false
   private graceTimer: NodeJS.Timeout | null = null
   private drainWaiters: Promise<void> | null = null
-  private resolveClosed!: () => void
+  // The `closed` promise is made on demand: most links are only awaited when a node stops.
+  private closedPromise: Promise<void> | null = null
+  private resolveClosed: (() => void) | null = null
   private unknownCommandLogged = false
 
   constructor(
@@ -64,16 +77,7 @@ export class Link {
     private readonly handler: LinkHandler,
     maxFrameSize: number
   ) {
-    this.remoteAddress = socket.remoteAddress ?? ''
-    this.remotePort = socket.remotePort ?? 0
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve))
-    this.decoder = new FrameDecoder(
-      {
-        acceptTopic: (topic) => handler.acceptTopic(this, topic),
-        onFrame: (topic, body) => handler.onFrame(this, topic, body)
-      },
-      { maxFrameSize }
-    )
+    this.decoder = new FrameDecoder(this, { maxFrameSize })
     socket.setNoDelay(true)
     socket.on('data', (chunk: Buffer) => this.onData(chunk))
     // A reader stops at EOF: nothing after it is decoded.
@@ -82,6 +86,33 @@ export class Link {
       // The 'close' event follows; the reason stays 'lost' unless already known.
     })
     socket.on('close', () => this.onSocketClose())
+  }
+
+  /** Resolves when the socket is fully closed. */
+  get closed(): Promise<void> {
+    if (this.closedPromise === null) {
+      this.closedPromise =
+        this.state === 'closed'
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => (this.resolveClosed = resolve))
+    }
+    return this.closedPromise
+  }
+
+  /** The peer's address as the socket sees it ('' once the socket is gone without having been asked). */
+  get remoteAddress(): string {
+    if (this.peerAddress === null) this.readPeer()
+    return this.peerAddress!
+  }
+
+  get remotePort(): number {
+    if (this.peerAddress === null) this.readPeer()
+    return this.peerPort
+  }
+
+  private readPeer(): void {
+    this.peerAddress = this.socket.remoteAddress ?? ''
+    this.peerPort = this.socket.remotePort ?? 0
   }
 
   get isOpen(): boolean {
@@ -95,35 +126,89 @@ export class Link {
     return true
   }
 
-  /** Queues a frame; frames queued in the same tick leave in one write. */
+  // ------------------------------------------------------------------------------------------------------
+  // Write side
+
+  /** Queues an encoded frame; frames queued in the same tick leave in one write. */
   send(frame: Buffer): boolean {
-    if (this.state === 'closed' || this.socket.destroyed || !this.socket.writable) return false
-    if (this.pending === null) this.pending = [frame]
-    else this.pending.push(frame)
-    this.pendingBytes += frame.length
-    if (this.pendingBytes >= BATCH_BYTES) {
-      this.flush()
-    } else if (!this.flushScheduled) {
-      this.flushScheduled = true
-      process.nextTick(flushLink, this)
+    if (this.batchBuffer === null && this.writable) {
+      // A tick's first frame is adopted as the batch, not copied. reserve() never writes past batchUsed in a
+      // buffer it did not allocate: a second frame always moves the batch to a new buffer.
+      this.batchBuffer = frame
+      this.batchUsed = frame.length
+      this.scheduleFlush()
+      if (frame.length >= BATCH_BYTES) this.flush()
+      return true
     }
+    const at = this.reserve(frame.length)
+    if (at < 0) return false
+    this.batchBuffer!.set(frame, at)
     return true
   }
 
+  /**
+   * Room for a frame of `size` bytes at the end of this tick's batch: returns its offset in `batch`, or -1 when
+   * the link can no longer write. The caller fills exactly those bytes at once (envelope-encoder.ts).
+   */
+  reserve(size: number): number {
+    if (!this.writable) return -1
+    let buf = this.batchBuffer
+    const used = this.batchUsed
+    if (buf === null) {
+      buf = Buffer.allocUnsafe(this.burst ? Math.max(size, BATCH_BYTES) : size)
+      this.batchBuffer = buf
+      this.scheduleFlush()
+    } else if (used + size > buf.length) {
+      if (used + size > BATCH_BYTES) {
+        // Full: this batch leaves now, the rest of the tick goes into a new full-size one.
+        this.flush()
+        this.burst = true
+        return this.reserve(size)
+      }
+      const grown = Buffer.allocUnsafe(BATCH_BYTES)
+      buf.copy(grown, 0, 0, used)
+      this.batchBuffer = grown
+    }
+    this.batchUsed = used + size
+    return used
+  }
+
+  /** The buffer reserve() returned an offset into (valid until the next reserve() or send()). */
+  get batch(): Buffer {
+    return this.batchBuffer!
+  }
+
+  /** Writes this tick's batch now (handshakes do, so the peer's connect() is not delayed by our listeners). */
   flush(): void {
+    const buf = this.batchBuffer
+    if (buf === null) return
+    const used = this.batchUsed
+    this.batchBuffer = null
+    this.batchUsed = 0
+    if (!this.writable) return
+    this.socket.write(used === buf.length ? buf : buf.subarray(0, used))
+  }
+
+  /** @internal The end of the tick in which frames were queued (process.nextTick). */
+  endOfTick(): void {
     this.flushScheduled = false
-    const pending = this.pending
-    if (pending === null) return
-    this.pending = null
-    const bytes = this.pendingBytes
-    this.pendingBytes = 0
-    if (this.socket.destroyed || !this.socket.writable) return
-    this.socket.write(pending.length === 1 ? pending[0]! : Buffer.concat(pending, bytes))
+    this.burst = false
+    this.flush()
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    process.nextTick(flushAtEndOfTick, this)
+  }
+
+  private get writable(): boolean {
+    return this.state !== 'closed' && !this.socket.destroyed && this.socket.writable
   }
 
   /** True when the socket buffers more than the high-water mark (publish() then waits for 'drain'). */
   get congested(): boolean {
-    return this.socket.writableLength + this.pendingBytes > HIGH_WATER_BYTES
+    return this.socket.writableLength + this.batchUsed > HIGH_WATER_BYTES
   }
 
   waitDrain(): Promise<void> {
@@ -141,16 +226,17 @@ export class Link {
     return this.drainWaiters
   }
 
+  // ------------------------------------------------------------------------------------------------------
+  // Closing
+
   /**
    * Graceful close: optional last frame (the `close` command), then FIN. The peer closes its side when it
    * reads it; after a short grace period the socket is destroyed anyway. Resolves when fully closed.
    */
   close(lastFrame: Buffer | null, removal: { reason: RemovalReason; detail?: string }): Promise<void> {
     if (this.removal === null) this.removal = removal
-    if (this.state === 'closed') return this.closed
-    if (this.state === 'closing') return this.closed
+    if (this.state === 'closed' || this.state === 'closing') return this.closed
     this.state = 'closing'
-    this.clearHandshakeTimer()
     if (lastFrame) this.send(lastFrame)
     this.flush()
     this.socket.end()
@@ -163,14 +249,24 @@ export class Link {
     if (this.removal === null) this.removal = removal
     if (this.state === 'closed') return
     this.state = 'closing'
-    this.clearHandshakeTimer()
     this.decoder.destroy()
     this.socket.destroy()
   }
 
-  clearHandshakeTimer(): void {
-    if (this.handshakeTimer) clearTimeout(this.handshakeTimer)
-    this.handshakeTimer = null
+  /** Deadline: the handshake did not complete in time. */
+  onDeadline(): void {
+    if (this.state === 'handshaking') this.handler.onHandshakeDeadline(this)
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Read side (FrameHandler of the decoder)
+
+  acceptTopic(topic: string): boolean {
+    return this.handler.acceptTopic(this, topic)
+  }
+
+  onFrame(topic: string, body: Buffer): void {
+    this.handler.onFrame(this, topic, body)
   }
 
   private onData(chunk: Buffer): void {
@@ -185,13 +281,12 @@ export class Link {
   private onSocketClose(): void {
     if (this.state === 'closed') return
     this.state = 'closed'
-    this.pending = null
-    this.pendingBytes = 0
+    this.batchBuffer = null
+    this.batchUsed = 0
     this.decoder.destroy()
-    this.clearHandshakeTimer()
     if (this.graceTimer) clearTimeout(this.graceTimer)
     this.graceTimer = null
     this.handler.onClose(this)
-    this.resolveClosed()
+    this.resolveClosed?.()
   }
 }

@@ -4,7 +4,7 @@
 import type dgram from 'node:dgram'
 import type net from 'node:net'
 import { formatAddress } from './address'
-import { BIND_ATTEMPTS, FAVOURITE_PORTS } from './constants'
+import { BIND_ATTEMPTS, FAVOURITE_PORTS, LISTEN_BACKLOG } from './constants'
 import { AddressInUseError, ListenError } from './errors'
 
 export interface BoundSockets {
@@ -25,7 +25,8 @@ function listenTcp(server: net.Server, ip: string, port: number): Promise<number
     }
     server.once('error', onError)
     server.once('listening', onListening)
-    server.listen({ host: ip, port, exclusive: true })
+    // A deep backlog: a hub accepting a burst of connects must not drop SYNs (constants.ts, LISTEN_BACKLOG).
+    server.listen({ host: ip, port, exclusive: true, backlog: LISTEN_BACKLOG })
   })
 }
 

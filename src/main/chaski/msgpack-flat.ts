@@ -2,18 +2,12 @@
 // and string-keyed maps, a few levels deep. It allocates exactly what it returns, which keeps ping/pong cheap.
 // Anything outside that subset makes the caller fall back to msgpackr. A '__proto__' key is never assigned
 // (such data goes to msgpackr, which renames it); validators read own properties only.
+import { utf8Slice } from './buffer-text'
 
 const MAX_DEPTH = 4
 
-type DirectBuffer = {
-  utf8Slice(start: number, end: number): string
-  latin1Slice(start: number, end: number): string
-}
-const direct = typeof (Buffer.prototype as unknown as Partial<DirectBuffer>).utf8Slice === 'function'
-
-function utf8Slice(buf: Buffer, start: number, end: number): string {
-  return direct ? (buf as unknown as DirectBuffer).utf8Slice(start, end) : buf.toString('utf8', start, end)
-}
+// Hoisted: per-value calls must not go through module-binding getters when run transpiled (tsx).
+const utf8 = utf8Slice
 
 /** UTF-8 length; short ASCII strings are measured without a native call. */
 function byteLength(text: string): number {
@@ -71,14 +65,26 @@ const KNOWN_KEYS = [
 const KEYS_BY_LENGTH: { text: string; bytes: Buffer }[][] = []
 for (const text of KNOWN_KEYS)
   (KEYS_BY_LENGTH[text.length] ??= []).push({ text, bytes: Buffer.from(text, 'latin1') })
+/** The same names encoded (fixstr header + text): written by copying, never measured or converted. */
+const ENCODED_KEYS = new Map<string, Buffer>(
+  KNOWN_KEYS.map((text) => [text, Buffer.from([0xa0 | text.length, ...Buffer.from(text, 'latin1')])])
+)
 
+function copyKey(buf: Buffer, at: number, bytes: Buffer): number {
+  for (let i = 0; i < bytes.length; i++) buf[at + i] = bytes[i]!
+  return at + bytes.length
+}
+
+// Indexed loops here and below, not for...of: a handshake is decoded a few times per connection, before the JIT
+// has optimized anything, and the iterator protocol is what costs most in unoptimized code.
 function knownKey(buf: Buffer, start: number, length: number): string | null {
   const candidates = KEYS_BY_LENGTH[length]
   if (!candidates) return null
-  outer: for (const candidate of candidates) {
-    const bytes = candidate.bytes
-    for (let i = 0; i < length; i++) if (buf[start + i] !== bytes[i]) continue outer
-    return candidate.text
+  for (let c = 0; c < candidates.length; c++) {
+    const bytes = candidates[c]!.bytes
+    let i = 0
+    while (i < length && buf[start + i] === bytes[i]) i++
+    if (i === length) return candidates[c]!.text
   }
   return null
 }
@@ -95,20 +101,37 @@ export class PartlyEncodedMap {
   ) {}
 }
 
-/** Encodes the entries of a plain object (no map header), for PartlyEncodedMap. */
+/**
+ * A value already encoded as msgpack (e.g. a node's handshake data, encoded once per identity change and sent on
+ * every connection): written as its bytes.
+ */
+export class EncodedValue {
+  constructor(readonly bytes: Buffer) {}
+}
+
+/** Encodes a value of the supported subset in one allocation; null when it is outside the subset. */
+export function encodeFlat(value: unknown): Buffer | null {
+  const size = flatSize(value)
+  if (size < 0) return null
+  const bytes = Buffer.allocUnsafe(size)
+  writeFlat(bytes, 0, value)
+  return bytes
+}
+
+/** Encodes the entries of a plain object (no map header): pong data (control-data.ts), PartlyEncodedMap. */
 export function encodeEntries(record: Record<string, unknown>): { entries: Buffer; count: number } | null {
   const keys = Object.keys(record)
   let size = 0
-  for (const key of keys) {
-    const itemSize = flatSize(record[key], 1)
+  for (let i = 0; i < keys.length; i++) {
+    const itemSize = flatSize(record[keys[i]!], 1)
     if (itemSize < 0) return null
-    size += flatSize(key, 1) + itemSize
+    size += flatSize(keys[i]!, 1) + itemSize
   }
   const entries = Buffer.allocUnsafe(size)
   let at = 0
-  for (const key of keys) {
-    at = writeFlat(entries, at, key)
-    at = writeFlat(entries, at, record[key])
+  for (let i = 0; i < keys.length; i++) {
+    at = writeFlat(entries, at, keys[i]!)
+    at = writeFlat(entries, at, record[keys[i]!])
   }
   return { entries, count: keys.length }
 }
@@ -130,6 +153,7 @@ export function flatSize(value: unknown, depth = 0): number {
     const n = value.length
     return (n < 256 ? 2 : n < 65536 ? 3 : 5) + n
   }
+  if (value instanceof EncodedValue) return value.bytes.length
   if (depth >= MAX_DEPTH) return -1
   if (value instanceof PartlyEncodedMap) {
     const fields = flatSize(value.fields, depth)
@@ -140,8 +164,8 @@ export function flatSize(value: unknown, depth = 0): number {
   if (Array.isArray(value)) {
     if (value.length >= 65536) return -1
     let size = value.length < 16 ? 1 : 3
-    for (const item of value) {
-      const itemSize = flatSize(item, depth + 1)
+    for (let i = 0; i < value.length; i++) {
+      const itemSize = flatSize(value[i], depth + 1)
       if (itemSize < 0) return -1
       size += itemSize
     }
@@ -151,10 +175,11 @@ export function flatSize(value: unknown, depth = 0): number {
     const keys = Object.keys(value)
     if (keys.length >= 65536) return -1
     let size = keys.length < 16 ? 1 : 3
-    for (const key of keys) {
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
       const item = (value as Record<string, unknown>)[key]
       if (item === undefined) return -1
-      const keySize = flatSize(key, depth + 1)
+      const keySize = ENCODED_KEYS.get(key)?.length ?? flatSize(key, depth + 1)
       const itemSize = flatSize(item, depth + 1)
       if (itemSize < 0) return -1
       size += keySize + itemSize
@@ -232,11 +257,15 @@ export function writeFlat(buf: Buffer, at: number, value: unknown): number {
     buf.set(value, at)
     return at + n
   }
+  if (value instanceof EncodedValue) {
+    buf.set(value.bytes, at)
+    return at + value.bytes.length
+  }
   if (value instanceof PartlyEncodedMap) {
     const start = at
     at = writeFlat(buf, at, value.fields)
     buf[start] = 0x80 | (Object.keys(value.fields).length + value.count)
-    value.entries.copy(buf, at)
+    buf.set(value.entries, at)
     return at + value.entries.length
   }
   if (Array.isArray(value)) {
@@ -246,7 +275,7 @@ export function writeFlat(buf: Buffer, at: number, value: unknown): number {
       buf.writeUInt16BE(value.length, at + 1)
       at += 3
     }
-    for (const item of value) at = writeFlat(buf, at, item)
+    for (let i = 0; i < value.length; i++) at = writeFlat(buf, at, value[i])
     return at
   }
   const record = value as Record<string, unknown>
@@ -257,8 +286,10 @@ export function writeFlat(buf: Buffer, at: number, value: unknown): number {
     buf.writeUInt16BE(keys.length, at + 1)
     at += 3
   }
-  for (const key of keys) {
-    at = writeFlat(buf, at, key)
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!
+    const encoded = ENCODED_KEYS.get(key)
+    at = encoded === undefined ? writeFlat(buf, at, key) : copyKey(buf, at, encoded)
     at = writeFlat(buf, at, record[key])
   }
   return at
@@ -375,7 +406,7 @@ export class FlatReader {
   private str(n: number): string {
     this.need(n)
     this.at += n
-    return utf8Slice(this.buf, this.at - n, this.at)
+    return utf8(this.buf, this.at - n, this.at)
   }
 
   /** A map key: protocol field names come back as constants. */

@@ -8,23 +8,26 @@ import net from 'node:net'
 import { dialableIp, formatAddress, parseAddress } from './address'
 import type { Codec } from './codec'
 import { ConnectionManager } from './connections'
+import { encodePingData } from './control-data'
 import {
   CONTROL_TOPIC,
   DEFAULT_DISCOVERY_TIMEOUT_MS,
   KEEP_ALIVE_JITTER_FACTOR,
   MAX_PING_SIZE,
+  PROTOCOL_VERSION,
   ROOT_TOPIC
 } from './constants'
 import { DiscoveryEngine, type DiscoveryHost } from './discovery'
 import { Edge } from './edge'
 import { EdgeClosedError, InvalidOptionError, NodeStoppedError, NotRunningError } from './errors'
 import type { ChaskiNodeEvents, DiscoveryResult, NodeStatus } from './events'
+import { PongBytes } from './envelope-codec'
 import { nextMessageId } from './ids'
 import type { Link } from './link'
 import { bindSockets, closeServer, closeUdp } from './listener'
+import { LocalIdentity } from './local-identity'
 import { createLogger, type Logger } from './logger'
 import { MessagePool } from './message-pool'
-import { encodeEntries, PartlyEncodedMap } from './msgpack-flat'
 import {
   isKnownCommand,
   parseDiscovery,
@@ -49,7 +52,7 @@ import { PairingState } from './pairing'
 import { KeepAlive, PingTracker } from './pinger'
 import type { ReconnectState } from './reconnect'
 import { UdpStatusChannel, type StatusResponse } from './udp-status'
-import { WireFormat } from './wire'
+import { WireFormat, type OutgoingFrame } from './wire'
 import { NodeLan } from './lan/node-lan'
 import type { LanPeer } from './lan/peer-table'
 import type { LanDiscovery } from './lan/lan-discovery'
@@ -137,8 +140,7 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
   /** @internal Frame encoding/decoding (ConnectionHost). */
   readonly wire: WireFormat
   /** Our identity as sent in handshakes and pongs; rebuilt after a change of name, subscriptions or pairing. */
-  private cachedIdentity: Identity | null = null
-  private encodedIdentityCache: { entries: Buffer; count: number } | null | undefined = undefined
+  private readonly localIdentity: LocalIdentity
   private readonly connections: ConnectionManager
   private readonly pings = new PingTracker()
   private readonly keepAlive: KeepAlive | null
@@ -164,7 +166,8 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
     this.id = normalized.id
     this._name = normalized.name
     this.codec = normalized.codec
-    this.wire = new WireFormat(normalized.codec, normalized.customCodec)
+    this.wire = new WireFormat(normalized.codec, normalized.customCodec, normalized.messagePropagation)
+    this.localIdentity = new LocalIdentity(() => this.buildIdentity(), normalized.customCodec)
     this.log = createLogger('chaski:node')
     this.subs = new Set(normalized.subscriptions)
     if (normalized.root) this.subs.add(ROOT_TOPIC)
@@ -188,7 +191,7 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
       get port() {
         return node._port
       },
-      identityWith: (fields) => this.identityWith(fields),
+      handshakeData: (version, reconnect) => this.localIdentity.handshake(version, reconnect),
       acceptsTopic: (topic) => topic === CONTROL || this.options.root || this.subs.has(topic),
       onCommand: (link, edge, envelope) => this.onCommand(link, edge, envelope),
       onEdgeRemoved: (edge) => {
@@ -368,6 +371,8 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
     this.udp = bound.udp
     this._port = bound.port
     this.identityChanged()
+    // Encoded now that the port is known, so connecting does not pay for it (rebuilt on identity changes).
+    this.localIdentity.handshake(PROTOCOL_VERSION, false)
     this.server.on('error', (error) => this.log.error('TCP server error', { error }))
     this.udp.on('error', (error) => this.log.warn('UDP socket error', { error }))
     this.statusChannel = new UdpStatusChannel(
@@ -433,7 +438,7 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
   /** Connects to a peer, or returns the existing edge; concurrent calls for one peer share one attempt. */
   async connect(target: ConnectTarget, port?: number): Promise<Edge> {
     const { ip, port: targetPort } = this.resolveTarget(target, port)
-    await this.whenRunning()
+    if (this.lifecycle !== 'running') await this.whenRunning()
     return this.connections.connect(ip, targetPort, false)
   }
 
@@ -539,33 +544,47 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
   }
 
   private sendPing(edge: Edge, pingId: number, latencyUpdate: boolean, size: number): void {
-    const data = {
-      ping_id: pingId,
-      latency_update: latencyUpdate,
-      dummy_data: size > 0 ? randomBytes(size) : null
-    }
-    edge.link.send(this.controlFrame('ping', data))
+    const dummy = size > 0 ? randomBytes(size) : null
+    const data = this.options.customCodec
+      ? { ping_id: pingId, latency_update: latencyUpdate, dummy_data: dummy }
+      : encodePingData(pingId, latencyUpdate, dummy)
+    this.wire.send(edge.link, 'ping', CONTROL, data, this.options.ttl, Date.now())
   }
 
   private onPing(edge: Edge, envelope: Envelope): void {
     const ping = parsePing(envelope.data)
-    const pong = this.identityWith({ ping_id: ping.ping_id })
+    const pong = this.localIdentity.pong(ping.ping_id)
     // The pong carries the ping's own timestamp back (spec §6).
-    edge.link.send(this.frame('pong', CONTROL, pong, this.options.ttl, nextMessageId(), envelope.timestamp))
+    this.wire.send(edge.link, 'pong', CONTROL, pong, this.options.ttl, envelope.timestamp)
   }
 
   private onPong(edge: Edge, envelope: Envelope): void {
-    // A pong repeating the identity we already hold (the usual case) needs no re-validation: only its id.
-    let pingId = samePongIdentity(edge, envelope.data)
-    if (pingId === null) {
-      const pong = parsePong(envelope.data)
-      if (edge.refresh(pong)) this.emitSafe('edge-updated', { edge })
-      pingId = pong.ping_id
+    const data = envelope.data
+    let pingId: number
+    if (data instanceof PongBytes && edge.pongIdentity !== null && data.identityEquals(edge.pongIdentity)) {
+      // Our own pong layout repeating, byte for byte, the identity of the last validated pong: only the id is
+      // new, nothing to decode or validate (envelope-decoder.ts, PongBytes).
+      pingId = data.pingId
+    } else {
+      pingId = this.refreshFromPong(edge, data instanceof PongBytes ? data.decode() : data)
+      if (data instanceof PongBytes) edge.pongIdentity = data.identityCopy()
     }
     const outcome = this.pings.complete(edge, pingId)
     if (!outcome) return
     edge.stats.record(outcome.rttMs, outcome.latencyUpdate)
-    this.emitSafe('latency', { edge, rttMs: outcome.rttMs, latency: edge.latency, jitter: edge.jitter })
+    if (this.listenerCount('latency') > 0) {
+      this.emitSafe('latency', { edge, rttMs: outcome.rttMs, latency: edge.latency, jitter: edge.jitter })
+    }
+  }
+
+  /** Validates a decoded pong, applies a changed identity to the edge, returns its ping id. */
+  private refreshFromPong(edge: Edge, data: unknown): number {
+    // A pong repeating the identity we already hold needs no re-validation: only its id.
+    const pingId = samePongIdentity(edge, data)
+    if (pingId !== null) return pingId
+    const pong = parsePong(data)
+    if (edge.refresh(pong)) this.emitSafe('edge-updated', { edge })
+    return pong.ping_id
   }
 
   private keepAliveRound(): void {
@@ -627,7 +646,7 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
     data: object,
     ttl: number
   ): void {
-    if (edge.open) edge.link.send(this.frame(command, CONTROL, data, ttl, nextMessageId(), Date.now()))
+    if (edge.open) this.wire.send(edge.link, command, CONTROL, data, ttl, Date.now())
   }
 
   /** @internal DiscoveryHost */
@@ -691,17 +710,19 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
    * Sends `data` to every edge whose peer subscribes to `topic` (or is root). Resolves with the number of
    * edges it was sent to, after socket buffers drained below the high-water mark (backpressure).
    */
-  async publish(topic: string, data: unknown, options: PublishOptions = {}): Promise<number> {
+  async publish(topic: string, data: unknown, options?: PublishOptions): Promise<number> {
     checkTopic(topic)
     if (this.lifecycle !== 'running') await this.whenRunning()
-    const ttl = options.ttl ?? this.options.ttl
-    const uuid = newMessageId()
-    this.pool?.add(uuid)
-    const frame = this.frame('message', topic, data, ttl, uuid, Date.now())
+    const ttl = options?.ttl ?? this.options.ttl
+    const pool = this.pool
+    // Pooled ids (propagation) are needed as strings; otherwise the id is written into the frame as bytes.
+    const uuid = pool === null ? null : newMessageId()
+    if (uuid !== null) pool!.add(uuid)
+    const frame = this.wire.outgoing('message', topic, data, ttl, uuid, Date.now())
     let sent = 0
     let waits: Promise<void>[] | null = null
-    for (const edge of this.edgesById.values()) {
-      if (!edge.wants(topic) || !edge.link.send(frame)) continue
+    for (const edge of this.connections.edgeList) {
+      if (!edge.wants(topic) || !frame.sendTo(edge.link)) continue
       sent++
       if (edge.link.congested) (waits ??= []).push(edge.link.waitDrain())
     }
@@ -717,10 +738,10 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
       this.emitSafe('message', { topic, data: envelope.data, from: edge.from })
     // Propagation (spec §6): forward with ttl - 1 to every other interested edge.
     if (pool === null || envelope.ttl - 1 <= 0) return
-    let frame: Buffer | null = null
-    for (const other of this.edgesById.values()) {
+    let frame: OutgoingFrame | null = null
+    for (const other of this.connections.edgeList) {
       if (other === edge || !other.wants(topic)) continue
-      frame ??= this.frame(
+      frame ??= this.wire.outgoing(
         'message',
         topic,
         envelope.data,
@@ -728,7 +749,7 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
         envelope.uuid,
         envelope.timestamp
       )
-      other.link.send(frame)
+      frame.sendTo(other.link)
     }
   }
 
@@ -746,9 +767,9 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
   // ------------------------------------------------------------------------------------------------------
   // Encoding helpers
 
-  /** Our identity as sent in handshakes and pongs (cached; see identityChanged). */
-  private identity(): Identity {
-    this.cachedIdentity ??= {
+  /** Our identity as sent in handshakes and pongs (LocalIdentity caches it until identityChanged()). */
+  private buildIdentity(): Identity {
+    return {
       id: this.id,
       name: this._name,
       ip: this.options.ip,
@@ -757,43 +778,14 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
       paired: this.paired,
       root: this.options.root
     }
-    return this.cachedIdentity
   }
 
   private identityChanged(): void {
-    this.cachedIdentity = null
-    this.encodedIdentityCache = undefined
-  }
-
-  /** Our identity plus `fields` as control data; with the default codec the identity part is pre-encoded. */
-  private identityWith(fields: Record<string, unknown>): unknown {
-    const encoded = this.encodedIdentity
-    return encoded
-      ? new PartlyEncodedMap(fields, encoded.entries, encoded.count)
-      : { ...fields, ...this.identity() }
-  }
-
-  /** The identity's msgpack map entries, encoded once per change (pongs reuse them); null with a custom codec. */
-  private get encodedIdentity(): { entries: Buffer; count: number } | null {
-    if (this.encodedIdentityCache === undefined) {
-      this.encodedIdentityCache = this.options.customCodec ? null : encodeEntries({ ...this.identity() })
-    }
-    return this.encodedIdentityCache
+    this.localIdentity.changed()
   }
 
   private controlFrame(command: string, data: unknown): Buffer {
     return this.wire.control(command, data, this.options.ttl)
-  }
-
-  private frame(
-    command: string,
-    topic: string,
-    data: unknown,
-    ttl: number,
-    uuid: string,
-    timestamp: number
-  ): Buffer {
-    return this.wire.frame(command, topic, data, ttl, uuid, timestamp)
   }
 
   /** Listener errors are logged, never allowed to break the connection that triggered them. */

@@ -168,13 +168,18 @@ function describe(value: unknown): string {
   return typeof value
 }
 
+// Local copies: publish() validates its topic every time, and imported bindings are getters under tsx.
+const TOPIC_LIMIT = MAX_TOPIC_BYTES
+const CONTROL = CONTROL_TOPIC
+
 /** Validates one topic name (subscribe, publish, options). */
 export function validateTopic(topic: unknown, what = 'topic'): string {
   if (typeof topic !== 'string' || topic.length === 0)
     bad(`${what} must be a non-empty string, got ${describe(topic)}`)
-  if (Buffer.byteLength(topic, 'utf8') > MAX_TOPIC_BYTES)
-    bad(`${what} '${topic}' is longer than ${MAX_TOPIC_BYTES} bytes`)
-  if (topic === CONTROL_TOPIC) bad(`${what} '${CONTROL_TOPIC}' is reserved for control frames`)
+  // A UTF-16 unit is at most 3 UTF-8 bytes: short topics need no byte count.
+  if (topic.length * 3 > TOPIC_LIMIT && Buffer.byteLength(topic, 'utf8') > TOPIC_LIMIT)
+    bad(`${what} '${topic}' is longer than ${TOPIC_LIMIT} bytes`)
+  if (topic === CONTROL) bad(`${what} '${CONTROL}' is reserved for control frames`)
   return topic
 }
 

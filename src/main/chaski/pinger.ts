@@ -61,7 +61,8 @@ export class PingTracker {
   private arm(deadline: number): void {
     if (this.timer) clearTimeout(this.timer)
     this.timerAt = deadline
-    this.timer = setTimeout(() => this.expire(), Math.max(0, deadline - performance.now()) + 1)
+    // Whole milliseconds: Node keeps one timer list per distinct duration.
+    this.timer = setTimeout(() => this.expire(), Math.max(0, Math.ceil(deadline - performance.now())) + 1)
     this.timer.unref()
   }
 
@@ -137,7 +138,8 @@ export class KeepAlive {
   }
 
   private schedule(): void {
-    const delay = this.intervalMs * (1 + Math.random() * this.jitterFactor)
+    // Whole milliseconds: Node keeps one timer list per distinct duration (one per node otherwise).
+    const delay = Math.round(this.intervalMs * (1 + Math.random() * this.jitterFactor))
     this.timer = setTimeout(() => {
       this.timer = null
       if (!this.running) return

@@ -1,34 +1,110 @@
-// Frame encoding/decoding for one node: the hand-written msgpack envelope (envelope-codec.ts) with the default
-// codec, or the generic codec + validator when the user plugs in a serializer/deserializer.
+// Frame encoding/decoding for one node: the hand-written msgpack envelope (envelope-encoder.ts / -decoder.ts)
+// with the default codec, or the generic codec + validator when the user plugs in a serializer/deserializer.
 import type { Codec } from './codec'
 import { CONTROL_TOPIC } from './constants'
-import { decodeEnvelopeFast, encodeEnvelopeFrame } from './envelope-codec'
+import { decodeEnvelopeFast, encodeEnvelopeFrame, planFrame, writePlannedFrame } from './envelope-codec'
 import { ProtocolError } from './errors'
 import { encodeFrame } from './framing'
 import { nextMessageId } from './ids'
+import type { Link } from './link'
 import { parseEnvelope, type Envelope } from './messages'
 
 const CONTROL = CONTROL_TOPIC
 // Hoisted: per-frame calls must not go through module-binding getters when run transpiled (tsx).
 const encodeFast = encodeEnvelopeFrame
 const decodeFast = decodeEnvelopeFast
+const plan = planFrame
+const writePlanned = writePlannedFrame
 const newId = nextMessageId
 
+/**
+ * One frame for one or more links: encoded into the first link's batch buffer, then copied into the others'
+ * (publish, message propagation). Made by WireFormat.outgoing() and used at once, in the same synchronous run.
+ */
+export class OutgoingFrame {
+  private size = 0
+  /** With a custom codec: the encoded frame. */
+  private frame: Buffer | null = null
+  /** Where the first link received the bytes, for the copies. */
+  private source: Buffer | null = null
+  private sourceAt = 0
+
+  /** @internal */
+  reset(size: number, frame: Buffer | null): this {
+    this.size = size
+    this.frame = frame
+    this.source = null
+    return this
+  }
+
+  /** Queues the frame on `link`; false when the link can no longer write. */
+  sendTo(link: Link): boolean {
+    if (this.frame !== null) return link.send(this.frame)
+    const at = link.reserve(this.size)
+    if (at < 0) return false
+    const batch = link.batch
+    if (this.source === null) {
+      writePlanned(batch, at)
+      this.source = batch
+      this.sourceAt = at
+    } else {
+      this.source.copy(batch, at, this.sourceAt, this.sourceAt + this.size)
+    }
+    return true
+  }
+}
+
 export class WireFormat {
+  private readonly outgoingFrame = new OutgoingFrame()
+
   constructor(
     private readonly codec: Codec,
     /** True when the user supplied serializer/deserializer (no fast path then). */
-    private readonly custom: boolean
+    private readonly custom: boolean,
+    /** Decoded envelopes carry their uuid (message propagation pools them); otherwise it may be ''. */
+    private readonly keepIds = true
   ) {}
 
-  frame(command: string, topic: string, data: unknown, ttl: number, uuid: string, timestamp: number): Buffer {
+  /** A complete frame as its own buffer. `uuid` null: a fresh message id. */
+  frame(
+    command: string,
+    topic: string,
+    data: unknown,
+    ttl: number,
+    uuid: string | null,
+    timestamp: number
+  ): Buffer {
     if (!this.custom) return encodeFast(command, topic, data, timestamp, ttl, uuid)
-    return encodeFrame(topic, this.codec.encode({ command, topic, data, timestamp, ttl, uuid }))
+    const body = this.codec.encode({ command, topic, data, timestamp, ttl, uuid: uuid ?? newId() })
+    return encodeFrame(topic, body)
   }
 
-  /** A control frame (topic 'All') with a fresh message id. */
+  /** A control frame (topic 'All') with a fresh message id, as its own buffer. */
   control(command: string, data: unknown, ttl: number): Buffer {
-    return this.frame(command, CONTROL, data, ttl, newId(), Date.now())
+    return this.frame(command, CONTROL, data, ttl, null, Date.now())
+  }
+
+  /**
+   * A frame to queue on one or more links (OutgoingFrame.sendTo), encoded once. The returned object is reused
+   * by the next call: use it at once.
+   */
+  outgoing(
+    command: string,
+    topic: string,
+    data: unknown,
+    ttl: number,
+    uuid: string | null,
+    timestamp: number
+  ): OutgoingFrame {
+    if (this.custom) {
+      return this.outgoingFrame.reset(0, this.frame(command, topic, data, ttl, uuid, timestamp))
+    }
+    return this.outgoingFrame.reset(plan(command, topic, data, timestamp, ttl, uuid), null)
+  }
+
+  /** Queues one frame on one link, encoded straight into its batch buffer. */
+  send(link: Link, command: string, topic: string, data: unknown, ttl: number, timestamp: number): boolean {
+    return this.outgoing(command, topic, data, ttl, null, timestamp).sendTo(link)
   }
 
   /** Decodes and validates a frame body; throws ProtocolError on anything malformed. */
@@ -36,7 +112,7 @@ export class WireFormat {
     if (!this.custom) {
       let fast: Envelope | null
       try {
-        fast = decodeFast(body, topic)
+        fast = decodeFast(body, topic, this.keepIds)
       } catch (error) {
         throw new ProtocolError(`undecodable frame body: ${(error as Error).message}`)
       }

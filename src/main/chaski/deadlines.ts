@@ -1,0 +1,72 @@
+// One timer for many deadlines (dial and handshake timeouts of connections, spec §3 Ours).
+// A timer per connection cost a setTimeout + clearTimeout on every connect (timer-list inserts showed in the
+// connect profile); here adding or removing a deadline is a Set operation, and the single timer is armed for
+// the earliest deadline only. Deadlines are added in nearly increasing order, so it is rarely re-armed.
+import { performance } from 'node:perf_hooks'
+
+/** Something that must happen by a time (performance.now() ms), or be given up by onDeadline(). */
+export interface Deadline {
+  deadlineAt: number
+  onDeadline(): void
+}
+
+export class DeadlineSweep {
+  private readonly entries = new Set<Deadline>()
+  private timer: NodeJS.Timeout | null = null
+  private timerAt = Infinity
+
+  get size(): number {
+    return this.entries.size
+  }
+
+  /** `entry.onDeadline()` runs once `inMs` have passed, unless delete(entry) came first. */
+  add(entry: Deadline, inMs: number): void {
+    entry.deadlineAt = performance.now() + inMs
+    this.entries.add(entry)
+    if (entry.deadlineAt < this.timerAt) this.arm(entry.deadlineAt)
+  }
+
+  delete(entry: Deadline): void {
+    // The timer stays armed: when it fires with nothing due it only re-arms for the next deadline (or stops).
+    this.entries.delete(entry)
+  }
+
+  /** Forgets every deadline and the timer (node stop). */
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.timerAt = Infinity
+    this.entries.clear()
+  }
+
+  private arm(at: number): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timerAt = at
+    // Whole milliseconds (Node keeps one timer list per distinct duration, 1000 nodes would make 1000 lists),
+    // rounded up and +1: timers fire on the event loop's cached clock, which may lag performance.now().
+    this.timer = setTimeout(() => this.sweep(), Math.max(0, Math.ceil(at - performance.now())) + 1)
+    // Unreferenced: whatever has a deadline holds a socket, which keeps the process alive on its own.
+    this.timer.unref()
+  }
+
+  private sweep(): void {
+    this.timer = null
+    this.timerAt = Infinity
+    const now = performance.now()
+    let next = Infinity
+    const due: Deadline[] = []
+    for (const entry of this.entries) {
+      if (entry.deadlineAt <= now) due.push(entry)
+      else if (entry.deadlineAt < next) next = entry.deadlineAt
+    }
+    for (const entry of due) this.entries.delete(entry)
+    if (next !== Infinity) this.arm(next)
+    for (const entry of due) entry.onDeadline()
+  }
+}
+
+/**
+ * The sweep every node's connections share: one timer per process, not per node (a node's first connect would
+ * otherwise arm one, and 1000 nodes would hold 1000). It only ever holds dials and handshakes in progress.
+ */
+export const connectionDeadlines = new DeadlineSweep()

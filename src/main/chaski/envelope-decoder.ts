@@ -1,0 +1,375 @@
+// Fast reader of the default msgpack body (spec §2): our own layout (envelope-encoder.ts: a 6-entry map in a
+// fixed key order, `data` last) is read at known positions, with known commands returned as interned strings.
+// Any other valid layout, from another implementation, returns null and goes to the generic decoder and
+// validator (wire.ts), which also words the precise error.
+import { latin1Slice, utf8Slice } from './buffer-text'
+import { unpackRange } from './codec'
+import { ProtocolError } from './errors'
+import { K_COMMAND, K_DATA, K_TIMESTAMP, K_TOPIC, K_TTL, K_UUID } from './envelope-encoder'
+import type { Envelope } from './messages'
+import { COMMANDS } from './messages'
+import { FlatReader } from './msgpack-flat'
+
+// Imported functions are hoisted into locals: per-frame calls must not go through module-binding getters
+// when this file runs transpiled (tsx); bundlers make this a no-op.
+const unpack = unpackRange
+const utf8 = utf8Slice
+const latin1 = latin1Slice
+const readFlat = FlatReader.read
+const KEY_COMMAND = K_COMMAND
+const KEY_TOPIC = K_TOPIC
+const KEY_TIMESTAMP = K_TIMESTAMP
+const KEY_TTL = K_TTL
+const KEY_UUID = K_UUID
+const KEY_DATA = K_DATA
+
+/** Known commands by byte length (at most 2 share one), so a command is found without creating a string. */
+const COMMANDS_BY_LENGTH: { command: string; bytes: Buffer }[][] = []
+for (const command of COMMANDS) {
+  ;(COMMANDS_BY_LENGTH[command.length] ??= []).push({ command, bytes: Buffer.from(command, 'latin1') })
+}
+
+function encodedKey(name: string): Buffer {
+  return Buffer.from([0xa0 | name.length, ...Buffer.from(name, 'latin1')])
+}
+
+const PING_ID_KEY = encodedKey('ping_id')
+const LATENCY_UPDATE_KEY = encodedKey('latency_update')
+const DUMMY_DATA_KEY = encodedKey('dummy_data')
+/** Keys of `handshake` data in the order our encoder writes them (local-identity.ts). */
+const HS_V = encodedKey('v')
+const HS_VMIN = encodedKey('vmin')
+const HS_RECONNECT = encodedKey('reconnect')
+const HS_ID = encodedKey('id')
+const HS_NAME = encodedKey('name')
+const HS_IP = encodedKey('ip')
+const HS_PORT = encodedKey('port')
+const HS_SUBSCRIPTIONS = encodedKey('subscriptions')
+const HS_PAIRED = encodedKey('paired')
+const HS_ROOT = encodedKey('root')
+/** Strings inside control data are bounded by their validators; this only bounds what the reader accepts. */
+const MAX_TEXT = 0xffff
+
+/**
+ * A pong in our own layout: `ping_id` first, then the sender's identity entries as its encoder wrote them. The
+ * identity stays encoded, so a pong repeating the identity an edge already holds is matched by comparing bytes
+ * instead of decoding and validating seven fields (node.ts onPong). `data` is a view into received bytes: use
+ * it while the frame is handled, copy what must outlive it (identityCopy).
+ */
+export class PongBytes {
+  constructor(
+    readonly pingId: number,
+    /** The whole `data` value (a msgpack map). */
+    readonly data: Buffer,
+    /** Where the identity entries start in `data`. */
+    readonly identityAt: number
+  ) {}
+
+  /** True when the identity entries are byte for byte `identity` (a copy kept from an earlier pong). */
+  identityEquals(identity: Buffer): boolean {
+    const data = this.data
+    const n = identity.length
+    if (data.length - this.identityAt !== n) return false
+    const at = this.identityAt
+    for (let i = 0; i < n; i++) if (data[at + i] !== identity[i]) return false
+    return true
+  }
+
+  identityCopy(): Buffer {
+    return Buffer.from(this.data.subarray(this.identityAt))
+  }
+
+  /** The whole data value, decoded like any control data (then validated by parsePong). */
+  decode(): unknown {
+    const data = this.data
+    const flat = readFlat(data, 0, data.length)
+    if (flat) return flat.value
+    try {
+      return unpack(data, 0, data.length)
+    } catch (error) {
+      throw new ProtocolError(`undecodable frame body: ${(error as Error).message}`)
+    }
+  }
+}
+
+function equalsAt(buf: Buffer, offset: number, bytes: Uint8Array): boolean {
+  const n = bytes.length
+  if (offset + n > buf.length) return false
+  for (let i = 0; i < n; i++) if (buf[offset + i] !== bytes[i]) return false
+  return true
+}
+
+/** Reader state for the fast path; any surprise returns null (generic path). */
+class Reader {
+  at = 1
+  constructor(readonly buf: Buffer) {}
+
+  key(expected: Buffer): boolean {
+    if (!equalsAt(this.buf, this.at, expected)) return false
+    this.at += expected.length
+    return true
+  }
+
+  /** The command as an interned constant when known (no allocation), else a new string (≤ 32 bytes). */
+  command(): string | null {
+    const buf = this.buf
+    const type = buf[this.at]
+    if (type !== undefined && type > 0xa0 && type <= 0xbf) {
+      const candidates = COMMANDS_BY_LENGTH[type & 0x1f]
+      if (candidates !== undefined) {
+        for (let i = 0; i < candidates.length; i++) {
+          const known = candidates[i]!
+          if (equalsAt(buf, this.at + 1, known.bytes)) {
+            this.at += 1 + known.bytes.length
+            return known.command
+          }
+        }
+      }
+    }
+    return this.str(32)
+  }
+
+  /**
+   * A non-empty id (uuid): an ASCII fixstr is read as latin1 (no UTF-8 decoding), else any string of at most
+   * maxBytes. Without `keep`, an ASCII fixstr is checked and skipped and '' returned: no string made for nothing.
+   */
+  id(maxBytes: number, keep: boolean): string | null {
+    const buf = this.buf
+    const type = buf[this.at]
+    if (type === undefined || type <= 0xa0 || type > 0xbf) {
+      const text = this.str(maxBytes)
+      return text === null || text.length === 0 ? null : text
+    }
+    const start = this.at + 1
+    const end = start + (type & 0x1f)
+    if (end > buf.length) return null
+    for (let i = start; i < end; i++) if (buf[i]! > 0x7f) return this.str(maxBytes)
+    this.at = end
+    return keep ? latin1(buf, start, end) : ''
+  }
+
+  /** True (and consumed) when the next value is the string `text`; compared without creating a string. */
+  strEquals(text: string): boolean {
+    const buf = this.buf
+    const type = buf[this.at]
+    const n = text.length
+    if (type === undefined || type < 0xa0 || type > 0xbf || (type & 0x1f) !== n) {
+      const start = this.at
+      if (this.str(1024) === text) return true
+      this.at = start
+      return false
+    }
+    const start = this.at + 1
+    if (start + n > buf.length) return false
+    for (let i = 0; i < n; i++) {
+      const code = text.charCodeAt(i)
+      if (code > 0x7f) {
+        if (utf8(buf, start, start + n) !== text) return false
+        this.at = start + n
+        return true
+      }
+      if (buf[start + i] !== code) return false
+    }
+    this.at = start + n
+    return true
+  }
+
+  /** A string of at most maxBytes; null when not a string or too long. */
+  str(maxBytes: number): string | null {
+    const buf = this.buf
+    const type = buf[this.at]
+    let length: number
+    let start: number
+    if (type === undefined) return null
+    if (type >= 0xa0 && type <= 0xbf) {
+      length = type & 0x1f
+      start = this.at + 1
+    } else if (type === 0xd9 && this.at + 2 <= buf.length) {
+      length = buf[this.at + 1]!
+      start = this.at + 2
+    } else if (type === 0xda && this.at + 3 <= buf.length) {
+      length = (buf[this.at + 1]! << 8) | buf[this.at + 2]!
+      start = this.at + 3
+    } else return null
+    const end = start + length
+    if (length > maxBytes || end > buf.length) return null
+    this.at = end
+    return utf8(buf, start, end)
+  }
+
+  /** true / false; null for anything else. */
+  bool(): boolean | null {
+    const type = this.buf[this.at]
+    if (type !== 0xc2 && type !== 0xc3) return null
+    this.at++
+    return type === 0xc3
+  }
+
+  /** A list of strings (fixarray or array 16); null for anything else. */
+  strList(): string[] | null {
+    const buf = this.buf
+    const type = buf[this.at]
+    let n: number
+    if (type !== undefined && type >= 0x90 && type <= 0x9f) {
+      n = type & 0x0f
+      this.at += 1
+    } else if (type === 0xdc && this.at + 3 <= buf.length) {
+      n = (buf[this.at + 1]! << 8) | buf[this.at + 2]!
+      this.at += 3
+    } else return null
+    // Every string takes at least one byte: a count above the remaining bytes is a lie.
+    if (n > buf.length - this.at) return null
+    const list: string[] = new Array(n)
+    for (let i = 0; i < n; i++) {
+      const item = this.str(MAX_TEXT)
+      if (item === null) return null
+      list[i] = item
+    }
+    return list
+  }
+
+  /** A non-negative integer or a float; null for anything else. */
+  number(): number | null {
+    const buf = this.buf
+    const at = this.at
+    const type = buf[at]
+    if (type === undefined) return null
+    if (type < 0x80) {
+      this.at = at + 1
+      return type
+    }
+    if (type === 0xcb && at + 9 <= buf.length) {
+      this.at = at + 9
+      return buf.readDoubleBE(at + 1)
+    }
+    if (type === 0xcc && at + 2 <= buf.length) {
+      this.at = at + 2
+      return buf[at + 1]!
+    }
+    if (type === 0xcd && at + 3 <= buf.length) {
+      this.at = at + 3
+      return (buf[at + 1]! << 8) | buf[at + 2]!
+    }
+    if (type === 0xce && at + 5 <= buf.length) {
+      this.at = at + 5
+      return buf.readUInt32BE(at + 1)
+    }
+    if (type === 0xcf && at + 9 <= buf.length) {
+      this.at = at + 9
+      return Number(buf.readBigUInt64BE(at + 1))
+    }
+    return null
+  }
+}
+
+const NO_DATA = Symbol('no-data')
+
+/** `data` must end exactly at the end of the body. Control data (topic 'All') uses the flat reader. */
+function readData(reader: Reader, control: boolean): unknown {
+  const buf = reader.buf
+  const at = reader.at
+  const type = buf[at]
+  if (type === undefined) return NO_DATA
+  if (type === 0xc0) return at + 1 === buf.length ? null : NO_DATA
+  if (type === 0xc4 || type === 0xc5 || type === 0xc6) {
+    const headerSize = type === 0xc4 ? 2 : type === 0xc5 ? 3 : 5
+    if (at + headerSize > buf.length) return NO_DATA
+    const length =
+      type === 0xc4 ? buf[at + 1]! : type === 0xc5 ? buf.readUInt16BE(at + 1) : buf.readUInt32BE(at + 1)
+    if (at + headerSize + length !== buf.length) return NO_DATA
+    return buf.subarray(at + headerSize)
+  }
+  if ((type >= 0xa0 && type <= 0xbf) || type === 0xd9 || type === 0xda) {
+    const value = reader.str(Number.MAX_SAFE_INTEGER)
+    return value !== null && reader.at === buf.length ? value : NO_DATA
+  }
+  if (control) {
+    const flat = readFlat(buf, at, buf.length)
+    if (flat) return flat.value
+  }
+  return unpack(buf, at, buf.length)
+}
+
+/** Our pong layout (see PongBytes), or null to decode it like any other control data. */
+function readPong(buf: Buffer, at: number): PongBytes | null {
+  const type = buf[at]
+  if (type === undefined || type < 0x81 || type > 0x8f || !equalsAt(buf, at + 1, PING_ID_KEY)) return null
+  const reader = new Reader(buf)
+  reader.at = at + 1 + PING_ID_KEY.length
+  const pingId = reader.number()
+  if (pingId === null || !Number.isSafeInteger(pingId)) return null
+  return new PongBytes(pingId, buf.subarray(at), reader.at - at)
+}
+
+/**
+ * `handshake` / `handshake_back` data in our layout, read straight into one object: unlike the generic map reader
+ * it looks up no keys and adds no properties one by one, which matters because a handshake runs once per
+ * connection, before the JIT has warmed up. The values are only decoded here; parseHandshake validates them
+ * like any other handshake. null: another layout, read by the generic path.
+ */
+function readHandshake(buf: Buffer, at: number): Record<string, unknown> | null {
+  if (buf[at] !== 0x8a) return null
+  const r = new Reader(buf)
+  r.at = at + 1
+  const v = r.key(HS_V) ? r.number() : null
+  const vmin = v !== null && r.key(HS_VMIN) ? r.number() : null
+  const reconnect = vmin !== null && r.key(HS_RECONNECT) ? r.bool() : null
+  const id = reconnect !== null && r.key(HS_ID) ? r.str(MAX_TEXT) : null
+  const name = id !== null && r.key(HS_NAME) ? r.str(MAX_TEXT) : null
+  const ip = name !== null && r.key(HS_IP) ? r.str(MAX_TEXT) : null
+  const port = ip !== null && r.key(HS_PORT) ? r.number() : null
+  const subscriptions = port !== null && r.key(HS_SUBSCRIPTIONS) ? r.strList() : null
+  const paired = subscriptions !== null && r.key(HS_PAIRED) ? r.bool() : null
+  const root = paired !== null && r.key(HS_ROOT) ? r.bool() : null
+  if (root === null || r.at !== buf.length) return null
+  return { v, vmin, reconnect, id, name, ip, port, subscriptions, paired, root }
+}
+
+/** `ping` data in our layout (control-data.ts) as a plain object, validated by parsePing; null otherwise. */
+function readPing(buf: Buffer, at: number): Record<string, unknown> | null {
+  if (buf[at] !== 0x83) return null
+  const r = new Reader(buf)
+  r.at = at + 1
+  const pingId = r.key(PING_ID_KEY) ? r.number() : null
+  const latencyUpdate = pingId !== null && r.key(LATENCY_UPDATE_KEY) ? r.bool() : null
+  if (latencyUpdate === null || !r.key(DUMMY_DATA_KEY)) return null
+  const type = buf[r.at]
+  let dummy: Buffer | null
+  if (type === 0xc0 && r.at + 1 === buf.length) dummy = null
+  else if (type === 0xc4 && r.at + 2 + buf[r.at + 1]! === buf.length) dummy = buf.subarray(r.at + 2)
+  else return null // larger payloads: the generic reader
+  return { ping_id: pingId, latency_update: latencyUpdate, dummy_data: dummy }
+}
+
+/** Control data in one of the layouts read by a dedicated reader (ping, pong, handshake), else null. */
+function readKnownControl(command: string, buf: Buffer, at: number): unknown {
+  if (command === 'ping') return readPing(buf, at)
+  if (command === 'pong') return readPong(buf, at)
+  if (command === 'handshake' || command === 'handshake_back') return readHandshake(buf, at)
+  return null
+}
+
+/**
+ * Reads our canonical envelope layout. Returns null when the body has another layout (the caller then uses the
+ * generic codec + parseEnvelope, which also produces the precise validation error). Throws only when `data`
+ * itself is undecodable. A `pong` in our layout comes back with `data` as PongBytes. Without `keepIds` (a node
+ * that does not pool message ids: only propagation reads them), the uuid is checked but left out: it is ''.
+ */
+export function decodeEnvelopeFast(body: Buffer, frameTopic: string, keepIds = true): Envelope | null {
+  if (body[0] !== 0x86) return null
+  const reader = new Reader(body)
+  if (!reader.key(KEY_COMMAND)) return null
+  const command = reader.command()
+  if (command === null || command.length === 0 || !reader.key(KEY_TOPIC)) return null
+  if (!reader.strEquals(frameTopic) || !reader.key(KEY_TIMESTAMP)) return null
+  const timestamp = reader.number()
+  if (timestamp === null || !Number.isFinite(timestamp) || !reader.key(KEY_TTL)) return null
+  const ttl = reader.number()
+  if (ttl === null || ttl > 255 || !reader.key(KEY_UUID)) return null
+  const uuid = reader.id(64, keepIds)
+  if (uuid === null || !reader.key(KEY_DATA)) return null
+  const control = frameTopic === 'All'
+  const data = (control && readKnownControl(command, body, reader.at)) || readData(reader, control)
+  if (data === NO_DATA) return null
+  return { command, topic: frameTopic, data, timestamp, ttl, uuid }
+}
