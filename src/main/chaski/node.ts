@@ -54,6 +54,7 @@ import type { ReconnectState } from './reconnect'
 import { UdpStatusChannel, type StatusResponse } from './udp-status'
 import { WireFormat, type OutgoingFrame } from './wire'
 import { NodeLan } from './lan/node-lan'
+import { normalizeLanOptions, type LanOptions } from './lan/options'
 import type { LanPeer } from './lan/peer-table'
 import type { LanDiscovery } from './lan/lan-discovery'
 
@@ -126,12 +127,15 @@ export interface ChaskiNode {
 export class ChaskiNode extends EventEmitter implements DiscoveryHost {
   /** Random UUID (or options.id): protocol logic uses it, never the name. */
   readonly id: string
-  /** Normalised options. */
-  readonly options: Readonly<NormalizedOptions>
+  /** Normalised options (`lan` changes with setLan()). */
+  get options(): Readonly<NormalizedOptions> {
+    return this._options
+  }
   /** Resolves when TCP and UDP listen (`port` is then the real port); rejects with a clear error. */
   readonly ready: Promise<void>
   readonly log: Logger
 
+  private _options: Readonly<NormalizedOptions>
   private _name: string
   private _port = 0
   private readonly subs: Set<string>
@@ -147,7 +151,9 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
   private readonly discoveryEngine: DiscoveryEngine
   private readonly pool: MessagePool | null
   /** LAN discovery (option `lan`), null when off. */
-  private readonly lan: NodeLan | null
+  private lan: NodeLan | null
+  /** setLan() calls run one after another. */
+  private lanChange: Promise<void> = Promise.resolve()
   private server: net.Server | null = null
   private udp: dgram.Socket | null = null
   private statusChannel: UdpStatusChannel | null = null
@@ -162,7 +168,7 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- getters of the ConnectionHost below
     const node = this
     const normalized = normalizeOptions(options)
-    this.options = Object.freeze(normalized)
+    this._options = Object.freeze(normalized)
     this.id = normalized.id
     this._name = normalized.name
     this.codec = normalized.codec
@@ -206,13 +212,7 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
     })
     // `ready` may legitimately go unobserved (fire-and-forget nodes): never an unhandled rejection.
     this.ready.catch(() => {})
-    this.lan =
-      normalized.lan === false
-        ? null
-        : new NodeLan(this, normalized.lan, {
-            isConnected: (id) => this.edgesById.has(id),
-            emit: (event, payload) => this.emitSafe(event, payload)
-          })
+    this.lan = this.createLan(normalized.lan)
     if (normalized.run) void this.start().catch(() => {})
   }
 
@@ -392,6 +392,37 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
     this.lan?.start().catch((error: unknown) => this.log.warn('LAN discovery failed to start', { error }))
   }
 
+  /**
+   * Turns LAN discovery on or off, or changes its options, on a node that may be running: the old beacons say
+   * goodbye and the new ones start at once. Edges are untouched. Invalid options throw InvalidOptionError.
+   */
+  setLan(lan: boolean | LanOptions): Promise<void> {
+    try {
+      normalizeLanOptions(lan)
+    } catch (error) {
+      return Promise.reject(new InvalidOptionError(`option 'lan': ${(error as Error).message}`))
+    }
+    const change = this.lanChange.then(async () => {
+      const previous = this.lan
+      this.lan = null
+      await previous?.stop()
+      this._options = Object.freeze({ ...this._options, lan })
+      if (this.lifecycle === 'stopping' || this.lifecycle === 'stopped') return
+      this.lan = this.createLan(lan)
+      if (this.lifecycle === 'running') await this.lan?.start()
+    })
+    this.lanChange = change.catch(() => {})
+    return change
+  }
+
+  private createLan(lan: boolean | LanOptions): NodeLan | null {
+    if (lan === false) return null
+    return new NodeLan(this, lan, {
+      isConnected: (id) => this.edgesById.has(id),
+      emit: (event, payload) => this.emitSafe(event, payload)
+    })
+  }
+
   /** Announces the stop to every peer, closes every socket, clears every timer. Idempotent. */
   stop(): Promise<void> {
     this.stopPromise ??= this.shutdown()
@@ -402,6 +433,7 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
     const previous = this.lifecycle
     this.lifecycle = 'stopping'
     if (previous === 'starting') await this.startPromise?.catch(() => {})
+    await this.lanChange
     await this.lan?.stop() // goodbye first: LAN peers drop us at once, auto-connect dials nothing more
     this.keepAlive?.stop()
     this.discoveryEngine.stop()

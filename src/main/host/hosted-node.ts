@@ -90,14 +90,11 @@ export class HostedNode {
     return had
   }
 
-  /**
-   * LAN options are fixed when a ChaskiNode is built, so a running node is restarted with the new ones; its peers
-   * see a deliberate close and the node reconnects to nobody by itself (LAN auto-connect may).
-   */
+  /** Applies the config's LAN settings to the running node (beacons restart; edges stay). */
   async applyLanConfig(): Promise<void> {
     if (!this.node) return
-    await this.stop()
-    await this.start()
+    await this.node.setLan(toNodeOptions(this.config).lan ?? false)
+    this.listener.changed(this, true)
   }
 
   /** Runs discovery (spec §4) and keeps per-topic progress in the snapshot while it runs. */

@@ -189,7 +189,7 @@ export class NodeHost {
     return this.configChanged(hosted)
   }
 
-  /** Changing LAN settings restarts a running node's beacons (the node keeps its edges). */
+  /** Changing LAN settings restarts a running node's beacons; the node keeps its edges. */
   async setLan(id: string, patch: { enabled?: boolean; autoConnect?: boolean }): Promise<NodeSnapshot> {
     const hosted = this.get(id)
     hosted.config = { ...hosted.config, lan: { ...hosted.config.lan, ...stripUndefined(patch) } }
