@@ -1,7 +1,11 @@
 // Peer addresses: 'ip:port', '[v6]:port', 'Name@ip:port', a leading '*' (paired marker of toString()),
 // or (ip, port). Spec §3.
 import { isIP } from 'node:net'
+import { parseAddressText } from '../../shared/address-text'
 import { InvalidAddressError } from './errors'
+
+/** Longer address text is refused before parsing. */
+const MAX_ADDRESS_TEXT = 300
 
 export interface PeerAddress {
   ip: string
@@ -50,35 +54,8 @@ export function parseAddress(text: string, port?: number): PeerAddress {
     if (isIP(ip) === 0) throw new InvalidAddressError(`not an IPv4/IPv6 address: '${text}'`)
     return { ip: normalizeIp(ip), port }
   }
-  let rest = text.trim()
-  if (rest.startsWith('*')) rest = rest.slice(1)
-  let name: string | undefined
-  const at = rest.lastIndexOf('@')
-  if (at >= 0) {
-    name = rest.slice(0, at)
-    rest = rest.slice(at + 1)
-  }
-  let ipText: string
-  let portText: string
-  if (rest.startsWith('[')) {
-    const close = rest.indexOf(']')
-    if (close < 0 || rest[close + 1] !== ':')
-      throw new InvalidAddressError(`expected '[ipv6]:port', got '${text}'`)
-    ipText = rest.slice(1, close)
-    portText = rest.slice(close + 2)
-  } else {
-    const colon = rest.lastIndexOf(':')
-    if (colon < 0) throw new InvalidAddressError(`expected 'ip:port', got '${text}'`)
-    ipText = rest.slice(0, colon)
-    portText = rest.slice(colon + 1)
-    if (ipText.includes(':'))
-      throw new InvalidAddressError(`IPv6 addresses need brackets: '[${ipText}]:${portText}'`)
-  }
-  if (isIP(ipText) === 0) throw new InvalidAddressError(`not an IPv4/IPv6 address: '${ipText}' in '${text}'`)
-  if (!/^\d{1,5}$/.test(portText)) throw new InvalidAddressError(`bad port '${portText}' in '${text}'`)
-  const parsedPort = Number(portText)
-  if (!isValidPort(parsedPort)) throw new InvalidAddressError(`port out of range in '${text}'`)
-  const address: PeerAddress = { ip: normalizeIp(ipText), port: parsedPort }
-  if (name !== undefined && name !== '') address.name = name
-  return address
+  // The grammar is shared with the UI (validation as you type), so both accept and refuse exactly the same text.
+  const parsed = parseAddressText(text, MAX_ADDRESS_TEXT)
+  if (!parsed.ok) throw new InvalidAddressError(parsed.message)
+  return parsed.address
 }

@@ -17,7 +17,10 @@ const BAD_COMMAND_LINES: { args: string[]; message: RegExp }[] = [
     args: ['node', '--connect', 'nowhere:99'],
     message: /bad address for --connect: .*e\.g\. 127\.0\.0\.1:8511/
   },
-  { args: ['node', '--connect', '127.0.0.1:0'], message: /bad address for --connect: port out of range/ },
+  {
+    args: ['node', '--connect', '127.0.0.1:0'],
+    message: /bad address for --connect: port 0 is out of range \(1–65535\)/
+  },
   {
     args: ['node', '--discover', '--on-pair', 'maybe'],
     message: /--on-pair must be 'none' or 'disconnect', got 'maybe'/
