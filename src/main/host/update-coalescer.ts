@@ -30,7 +30,7 @@ export class UpdateCoalescer {
   private preferencesDirty = false
   private noticesDirty = false
   private timer: NodeJS.Timeout | null = null
-  private lastFlush = -Infinity
+  private lastFlush = 0
   private seq = 0
   private closed = false
 
@@ -84,20 +84,14 @@ export class UpdateCoalescer {
 
   private schedule(): void {
     if (this.timer || this.closed) return
-    this.timer = setTimeout(() => this.flush(), Math.ceil(this.remaining()))
+    const wait = Math.max(0, this.lastFlush + this.intervalMs - Date.now())
+    this.timer = setTimeout(() => this.flush(), wait)
     this.timer.unref?.()
-  }
-
-  /** Milliseconds until the next update may go out. */
-  private remaining(): number {
-    return Math.max(0, this.lastFlush + this.intervalMs - performance.now())
   }
 
   private flush(): void {
     this.timer = null
-    // Node's timers count from the event loop's cached clock and can fire a few ms early after a long tick:
-    // check the real clock so updates never come closer than the interval.
-    if (this.remaining() > 0) return this.schedule()
+    this.lastFlush = Date.now()
     const nodes: NodeSnapshot[] = []
     for (const id of this.dirtyNodes) {
       const snapshot = this.sources.snapshotNode(id)
@@ -119,8 +113,5 @@ export class UpdateCoalescer {
     this.messages = []
     this.graphDirty = this.preferencesDirty = this.noticesDirty = false
     this.publish(update)
-    // Counted from the end of delivery, so deliveries (not just flush starts) stay an interval apart even when
-    // building a snapshot takes a few milliseconds.
-    this.lastFlush = performance.now()
   }
 }
