@@ -1,6 +1,6 @@
 // The raw baseline: plain node:net on 127.0.0.1, length-prefixed frames (4-byte big-endian length + payload),
 // no codec, no protocol. It is what our ChaskiNode is compared against in the same run: an echo for ping,
-// one-way frames for throughput, a bare TCP connect for connect time.
+// one-way frames for throughput, a bare TCP connect (and connect + one echo) for connect time.
 import net from 'node:net'
 import { once } from 'node:events'
 import { randomBytes } from 'node:crypto'
@@ -106,12 +106,32 @@ async function rawConnect(port: number): Promise<net.Socket> {
   return socket
 }
 
-/** Times bare TCP connects (until 'connect' on the client) to an accept-only server. */
+/**
+ * Times bare TCP connects (until 'connect' on the client) to an accept-only server, and connects followed by one
+ * echoed frame: the least any handshake that waits for the acceptor's answer can cost (spec §3's does).
+ */
 export class RawConnectTimer {
-  private constructor(private readonly server: RawServer) {}
+  private constructor(
+    private readonly server: RawServer,
+    private readonly echo: RawServer
+  ) {}
 
   static async open(): Promise<RawConnectTimer> {
-    return new RawConnectTimer(await startRawServer('accept'))
+    const [server, echo] = await Promise.all([startRawServer('accept'), startRawServer('echo')])
+    return new RawConnectTimer(server, echo)
+  }
+
+  /** Milliseconds of one connect plus one round trip of a `size`-byte frame, on a new connection each time. */
+  async sampleWithEcho(size: number): Promise<number> {
+    const frame = encodeRawFrame(Buffer.alloc(size))
+    const t0 = performance.now()
+    const socket = await rawConnect(this.echo.port)
+    const answered = once(socket, 'data')
+    socket.write(frame)
+    await withTimeout(answered, 5_000, 'raw echo after connect')
+    const elapsed = performance.now() - t0
+    socket.destroy()
+    return elapsed
   }
 
   /** Milliseconds of one connect; the socket is closed afterwards (not timed). */
@@ -123,8 +143,8 @@ export class RawConnectTimer {
     return elapsed
   }
 
-  close(): Promise<void> {
-    return this.server.close()
+  async close(): Promise<void> {
+    await Promise.all([this.server.close(), this.echo.close()])
   }
 }
 
