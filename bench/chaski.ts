@@ -1,6 +1,7 @@
 // Loads the ChaskiNode library lazily, so the raw baseline still runs (and says why ours is missing)
-// when the library is absent or fails to load.
+// when the library is absent or fails to load. It is the bundled build (library-build.ts), as it ships.
 import type * as ChaskiLibrary from '../src/main/chaski/index'
+import { libraryBundle } from './library-build'
 import { withTimeout } from './waiting'
 
 export type Chaski = typeof ChaskiLibrary
@@ -15,10 +16,13 @@ export class LibraryUnavailableError extends Error {
 let loaded: Promise<Chaski> | undefined
 
 export function loadChaski(): Promise<Chaski> {
-  loaded ??= import('../src/main/chaski/index').catch((err: unknown) => {
-    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err)
-    throw new LibraryUnavailableError(`ChaskiNode library not loadable: ${reason}`)
-  })
+  loaded ??= libraryBundle()
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS bundle at a path known at run time
+    .then((file) => require(file) as Chaski)
+    .catch((err: unknown) => {
+      const reason = err instanceof Error ? err.message.split('\n')[0] : String(err)
+      throw new LibraryUnavailableError(`ChaskiNode library not loadable: ${reason}`)
+    })
   return loaded
 }
 

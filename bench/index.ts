@@ -6,6 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { formatBytes, formatDuration, formatRate, formatRatio, renderTable, round } from './stats'
+import { libraryBundle } from './library-build'
 import { openFileLimit } from './star-child'
 import { withTimeout } from './waiting'
 import type { BenchContext, BenchModule, Metric, MetricStatus } from './types'
@@ -141,6 +142,11 @@ async function main(): Promise<number> {
   const selected = MODULES.filter((m) => args.only === null || args.only.includes(m.name))
   const machineBefore = machineInfo()
   const reports: ModuleReport[] = []
+  // Once, before any module: child processes (scale) load this same bundle instead of building their own.
+  process.stderr.write('[bench] bundling src/main/chaski as it ships (bench/library-build.ts)\n')
+  await libraryBundle().catch((err: Error) =>
+    process.stderr.write(`[bench] library bundle failed, our figures will be missing: ${err.message}\n`)
+  )
 
   for (const entry of selected) {
     const m0 = performance.now()
