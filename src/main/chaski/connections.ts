@@ -44,10 +44,11 @@ export interface ConnectionHost {
   readonly options: Readonly<NormalizedOptions>
   readonly log: Logger
   readonly wire: WireFormat
+  // Methods, not getters: an object literal with getters is a dictionary-mode object (about 1 KiB per node).
   /** True while the node is started and not stopping. */
-  readonly running: boolean
+  isRunning(): boolean
   /** Our listening port. */
-  readonly port: number
+  listeningPort(): number
   /** Data of our handshake / handshake_back (encoded once per identity change with the default codec). */
   handshakeData(version: number, reconnect: boolean): unknown
   /** Frames to decode (topic 'All', our subscriptions, everything when root). */
@@ -70,7 +71,11 @@ function isLoopback(ip: string): boolean {
   return ip.startsWith('127.') || ip === '::1'
 }
 
-export class ConnectionManager {
+/**
+ * The node's connections. It is the LinkHandler of every link it creates itself (methods on one prototype, not a
+ * handler object with closures per node).
+ */
+export class ConnectionManager implements LinkHandler {
   readonly edgesById = new Map<string, Edge>()
   readonly edgesByAddress = new Map<string, Edge>()
   private readonly links = new Set<Link>()
@@ -81,47 +86,44 @@ export class ConnectionManager {
   private edgeArray: readonly Edge[] | null = null
   private readonly connecting = new Map<string, Promise<Edge>>()
   /** Outbound links that lost a duplicate race wait for the surviving edge of this peer id. */
-  private readonly edgeWaiters = new Map<string, ((edge: Edge) => void)[]>()
-  /** Edges being retried: their latency history and paired flags go to the reconnected edge. */
-  private readonly lostEdges = new Map<string, Edge>()
+  private edgeWaiters: Map<string, ((edge: Edge) => void)[]> | null = null
+  /** Edges being retried: their latency history and paired flags go to the reconnected edge (made on first use). */
+  private lostEdgeMap: Map<string, Edge> | null = null
   private readonly closedPeers = new ClosedPeers(CLOSED_PEER_MEMORY_MS, CLOSED_PEER_MEMORY_SIZE)
-  private readonly reconnectQueue: ReconnectQueue
-  private readonly linkHandler: LinkHandler
+  /** Made on the first unexpected loss: most nodes never retry anyone. */
+  private retries: ReconnectQueue | null = null
   private readonly options: Readonly<NormalizedOptions>
 
   constructor(private readonly host: ConnectionHost) {
     this.options = host.options
-    this.reconnectQueue = new ReconnectQueue(
-      {
-        maxAttempts: host.options.reconnections,
-        baseMs: host.options.reconnectBaseMs,
-        capMs: host.options.reconnectCapMs
-      },
-      {
-        dial: (target) => this.connect(target.ip, target.port, true),
-        onAttempt: (peer, delayMs) => host.emit('reconnecting', { peer, attempt: peer.attempt, delayMs }),
-        onGaveUp: (peer) => {
-          this.lostEdges.delete(addressKey(peer.ip, peer.port))
-          host.log.warn('gave up reconnecting', {
-            peer: formatAddress(peer.ip, peer.port),
-            attempts: peer.attempt
-          })
-          host.emit('reconnect-gave-up', { peer, attempts: peer.attempt })
-        },
-        onSuccess: () => {}
-      }
-    )
-    this.linkHandler = {
-      acceptTopic: (_link, topic) => host.acceptsTopic(topic),
-      onFrame: (link, topic, body) => this.onFrame(link, topic, body),
-      onBadFrame: (link, error) => this.onBadFrame(link, error),
-      onHandshakeDeadline: (link) => this.onHandshakeDeadline(link),
-      onClose: (link) => this.onLinkClose(link)
-    }
   }
 
   get edges(): Edge[] {
     return [...this.edgesById.values()]
+  }
+
+  private createRetries(): ReconnectQueue {
+    return new ReconnectQueue(
+      {
+        maxAttempts: this.host.options.reconnections,
+        baseMs: this.host.options.reconnectBaseMs,
+        capMs: this.host.options.reconnectCapMs
+      },
+      {
+        dial: (target) => this.connect(target.ip, target.port, true),
+        onAttempt: (peer, delayMs) =>
+          this.host.emit('reconnecting', { peer, attempt: peer.attempt, delayMs }),
+        onGaveUp: (peer) => {
+          this.lostEdgeMap?.delete(addressKey(peer.ip, peer.port))
+          this.host.log.warn('gave up reconnecting', {
+            peer: formatAddress(peer.ip, peer.port),
+            attempts: peer.attempt
+          })
+          this.host.emit('reconnect-gave-up', { peer, attempts: peer.attempt })
+        },
+        onSuccess: () => {}
+      }
+    )
   }
 
   /** The registered edges, not to be modified (a new array once an edge comes or goes). */
@@ -132,11 +134,11 @@ export class ConnectionManager {
 
   /** Peers being retried after an unexpected loss. */
   get reconnects(): ReconnectState[] {
-    return this.reconnectQueue.list()
+    return this.retries?.list() ?? []
   }
 
   get reconnecting(): boolean {
-    return this.reconnectQueue.size > 0
+    return (this.retries?.size ?? 0) > 0
   }
 
   edgeByAddress(ip: string, port: number): Edge | undefined {
@@ -145,7 +147,7 @@ export class ConnectionManager {
 
   /** Connects to a listening address, or returns the existing edge; concurrent calls share one attempt. */
   connect(ip: string, port: number, reconnect: boolean): Promise<Edge> {
-    if (!this.host.running) return Promise.reject(new NodeStoppedError('node is not running'))
+    if (!this.host.isRunning()) return Promise.reject(new NodeStoppedError('node is not running'))
     const key = addressKey(ip, port)
     const existing = this.edgesByAddress.get(key)
     if (existing) return Promise.resolve(existing)
@@ -165,11 +167,11 @@ export class ConnectionManager {
 
   /** A new inbound TCP connection (from the node's server). */
   accept(socket: net.Socket): void {
-    if (!this.host.running) {
+    if (!this.host.isRunning()) {
       socket.destroy()
       return
     }
-    const link = new Link(socket, false, this.linkHandler, this.options.maxFrameSize)
+    const link = new Link(socket, false, this, this.options.maxFrameSize)
     this.links.add(link)
     // A connection that never introduces itself is dropped (onHandshakeDeadline).
     this.deadlines.add(link, this.options.handshakeTimeoutMs)
@@ -182,8 +184,8 @@ export class ConnectionManager {
     removal: RemovalReason
   ): Promise<void> {
     const key = addressKey(edge.ip, edge.port)
-    this.reconnectQueue.cancel(key)
-    this.lostEdges.delete(key)
+    this.retries?.cancel(key)
+    this.lostEdgeMap?.delete(key)
     if (this.edgesById.get(edge.id) !== edge) return Promise.resolve()
     this.closedPeers.remember(edge.id)
     return edge.link.close(this.controlFrame('close', { reason, id: this.host.id }), { reason: removal })
@@ -192,13 +194,13 @@ export class ConnectionManager {
   /** Stops retrying a peer (the user closed it while it was being retried). */
   forget(ip: string, port: number): void {
     const key = addressKey(ip, port)
-    this.reconnectQueue.cancel(key)
-    this.lostEdges.delete(key)
+    this.retries?.cancel(key)
+    this.lostEdgeMap?.delete(key)
   }
 
   /** Closes every link with a `close {reason: 'stop'}` and resolves when every socket is closed. */
   async stop(): Promise<void> {
-    this.reconnectQueue.stop()
+    this.retries?.stop()
     const stopped = new NodeStoppedError('node stopped')
     for (const dial of this.dialing) {
       this.deadlines.delete(dial)
@@ -213,7 +215,7 @@ export class ConnectionManager {
       closing.push(link.close(link.state === 'open' ? closeFrame : null, { reason: 'stopped' }))
     }
     await Promise.all(closing)
-    this.edgeWaiters.clear()
+    this.edgeWaiters = null
   }
 
   private controlFrame(command: string, data: unknown): Buffer {
@@ -232,7 +234,7 @@ export class ConnectionManager {
   }
 
   private isSelfAddress(ip: string, port: number): boolean {
-    if (port !== this.host.port) return false
+    if (port !== this.host.listeningPort()) return false
     const own = normalizeIp(this.options.ip)
     return normalizeIp(ip) === own || (isUnspecifiedIp(own) && (isLoopback(ip) || isUnspecifiedIp(ip)))
   }
@@ -255,12 +257,12 @@ export class ConnectionManager {
 
   /** The TCP connection of a dial is open: introduce ourselves (the peer answers handshake_back). */
   private startHandshake(socket: net.Socket, reconnect: boolean, pending: PendingHandshake): void {
-    if (!this.host.running) {
+    if (!this.host.isRunning()) {
       socket.destroy()
       pending.reject(new NodeStoppedError('node stopped while connecting'))
       return
     }
-    const link = new Link(socket, true, this.linkHandler, this.options.maxFrameSize)
+    const link = new Link(socket, true, this, this.options.maxFrameSize)
     link.reconnect = reconnect
     link.pendingHandshake = pending
     this.links.add(link)
@@ -270,7 +272,8 @@ export class ConnectionManager {
   }
 
   /** A link's handshake did not complete within handshakeTimeoutMs (spec §3 Ours). */
-  private onHandshakeDeadline(link: Link): void {
+  /** @internal LinkHandler */
+  onHandshakeDeadline(link: Link): void {
     if (link.outbound) {
       const address = formatAddress(link.remoteAddress, link.remotePort)
       const ms = this.options.handshakeTimeoutMs
@@ -287,7 +290,13 @@ export class ConnectionManager {
   // ------------------------------------------------------------------------------------------------------
   // Frames
 
-  private onFrame(link: Link, topic: string, body: Buffer): void {
+  /** @internal LinkHandler */
+  acceptTopic(_link: Link, topic: string): boolean {
+    return this.host.acceptsTopic(topic)
+  }
+
+  /** @internal LinkHandler */
+  onFrame(link: Link, topic: string, body: Buffer): void {
     const envelope = this.host.wire.decode(topic, body)
     if (link.state === 'handshaking') {
       this.onHandshakeFrame(link, envelope)
@@ -377,7 +386,6 @@ export class ConnectionManager {
       void link.close(this.controlFrame('close', { reason: 'duplicate', id: selfId }), link.removal)
       return
     }
-    link.peer = handshake
     link.version = version
     if (reply) {
       // Out at once: registering the edge and the listeners of its events must not delay the peer's connect().
@@ -409,14 +417,14 @@ export class ConnectionManager {
   private registerEdge(link: Link, identity: Identity, ip: string, key: string, version: number): Edge {
     const edge = new Edge(identity, link, ip, version)
     link.edge = edge
-    const lost = this.lostEdges.get(key)
-    const reconnected = lost !== undefined || this.reconnectQueue.has(key)
+    const lost = this.lostEdgeMap?.get(key)
+    const reconnected = lost !== undefined || this.retries?.has(key) === true
     if (lost) {
       edge.stats.adopt(lost.stats)
       for (const topic of lost.pairedTopics) if (edge.subscriptions.has(topic)) edge.pairedTopics.add(topic)
-      this.lostEdges.delete(key)
+      this.lostEdgeMap?.delete(key)
     }
-    this.reconnectQueue.cancel(key)
+    this.retries?.cancel(key)
     const previousAtAddress = this.edgesByAddress.get(key)
     if (previousAtAddress && previousAtAddress.id !== edge.id) {
       // A restarted peer on the same address with a new id: the old edge is stale.
@@ -427,9 +435,9 @@ export class ConnectionManager {
     this.edgeArray = null
     this.host.emit('handshake', { edge, version, direction: edge.direction })
     this.host.emit('edge-added', { edge, direction: edge.direction, reconnected })
-    const waiters = this.edgeWaiters.get(edge.id)
+    const waiters = this.edgeWaiters?.get(edge.id)
     if (waiters) {
-      this.edgeWaiters.delete(edge.id)
+      this.edgeWaiters!.delete(edge.id)
       for (const waiter of waiters) waiter(edge)
     }
     return edge
@@ -473,7 +481,7 @@ export class ConnectionManager {
     this.failHandshake(link, error)
     if (link.reconnect && close.reason === 'reconnect-refused' && link.edge === null) {
       // The peer closed us deliberately before: stop retrying it.
-      this.reconnectQueue.cancel(addressKey(link.remoteAddress, link.remotePort))
+      this.retries?.cancel(addressKey(link.remoteAddress, link.remotePort))
     }
     link.destroy({ reason: removalFor(close.reason), detail: close.reason })
   }
@@ -487,17 +495,19 @@ export class ConnectionManager {
       done = true
       pending.reject(new HandshakeTimeoutError('the peer kept another connection that never completed'))
     }, this.options.handshakeTimeoutMs)
-    const list = this.edgeWaiters.get(peerId) ?? []
+    const list = this.edgeWaiters?.get(peerId) ?? []
     list.push((found) => {
       if (done) return
       done = true
       clearTimeout(timer)
       pending.resolve(found)
     })
+    this.edgeWaiters ??= new Map()
     this.edgeWaiters.set(peerId, list)
   }
 
-  private onBadFrame(link: Link, error: Error): void {
+  /** @internal LinkHandler */
+  onBadFrame(link: Link, error: Error): void {
     this.reportProtocolError(link, error)
     this.failHandshake(link, error)
     void link.close(this.controlFrame('close', { reason: 'protocol-error', id: this.host.id }), {
@@ -518,10 +528,11 @@ export class ConnectionManager {
     })
   }
 
-  private onLinkClose(link: Link): void {
+  /** @internal LinkHandler */
+  onClose(link: Link): void {
     this.links.delete(link)
     this.deadlines.delete(link)
-    const running = this.host.running
+    const running = this.host.isRunning()
     if (link.pendingHandshake) {
       this.failHandshake(
         link,
@@ -540,10 +551,14 @@ export class ConnectionManager {
     const removal = link.removal ?? { reason: 'lost' as const }
     const reason: RemovalReason = running ? removal.reason : 'stopped'
     const willReconnect = running && RECONNECTING_REASONS.has(reason) && this.options.reconnections > 0
-    if (willReconnect) this.lostEdges.set(key, edge)
+    if (willReconnect) {
+      this.lostEdgeMap ??= new Map()
+      this.lostEdgeMap.set(key, edge)
+    }
     this.host.emit('edge-removed', { edge, reason, detail: removal.detail, willReconnect })
     if (willReconnect) {
-      this.reconnectQueue.start(key, { peerId: edge.id, name: edge.name, ip: edge.ip, port: edge.port })
+      this.retries ??= this.createRetries()
+      this.retries.start(key, { peerId: edge.id, name: edge.name, ip: edge.ip, port: edge.port })
     }
   }
 }

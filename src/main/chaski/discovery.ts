@@ -89,11 +89,24 @@ function mergeCandidates(into: PairingCandidate[], more: PairingCandidate[]): Pa
 }
 
 export class DiscoveryEngine {
-  private readonly sessions = new Map<string, OriginSession>()
-  private readonly sessionsByTopic = new Map<string, Promise<DiscoveryResult>>()
-  private readonly forwards = new Map<string, ForwardState>()
+  // Made on first use (most nodes of a large network never run or relay a discovery): about 190 bytes each.
+  private sessionMap: Map<string, OriginSession> | null = null
+  private topicMap: Map<string, Promise<DiscoveryResult>> | null = null
+  private forwardMap: Map<string, ForwardState> | null = null
   private seen: MessagePool | null = null
   private stopped = false
+
+  private get sessions(): Map<string, OriginSession> {
+    return (this.sessionMap ??= new Map())
+  }
+
+  private get sessionsByTopic(): Map<string, Promise<DiscoveryResult>> {
+    return (this.topicMap ??= new Map())
+  }
+
+  private get forwards(): Map<string, ForwardState> {
+    return (this.forwardMap ??= new Map())
+  }
 
   constructor(private readonly host: DiscoveryHost) {}
 
@@ -229,6 +242,7 @@ export class DiscoveryEngine {
 
   /** An edge went away: it answers 'none' for every wave still waiting on it. */
   onEdgeRemoved(edge: Edge): void {
+    if (this.sessionMap === null && this.forwardMap === null) return
     for (const session of this.sessions.values()) {
       session.held.delete(edge.id)
       if (!session.done && session.awaiting.delete(edge) && session.awaiting.size === 0)

@@ -34,7 +34,8 @@ export function keepNewLink(
 
 /** Peers we closed deliberately: their automatic reconnections are refused for a while (spec §3 Ours). */
 export class ClosedPeers {
-  private readonly until = new Map<string, number>()
+  /** Made on the first deliberate close: most nodes never close anyone. */
+  private until: Map<string, number> | null = null
 
   constructor(
     private readonly ttlMs: number,
@@ -42,23 +43,24 @@ export class ClosedPeers {
   ) {}
 
   remember(peerId: string): void {
-    this.until.delete(peerId)
-    this.until.set(peerId, Date.now() + this.ttlMs)
-    if (this.until.size > this.maxSize) {
-      const oldest = this.until.keys().next().value
-      if (oldest !== undefined) this.until.delete(oldest)
+    const until = (this.until ??= new Map())
+    until.delete(peerId)
+    until.set(peerId, Date.now() + this.ttlMs)
+    if (until.size > this.maxSize) {
+      const oldest = until.keys().next().value
+      if (oldest !== undefined) until.delete(oldest)
     }
   }
 
   forget(peerId: string): void {
-    this.until.delete(peerId)
+    this.until?.delete(peerId)
   }
 
   has(peerId: string): boolean {
-    const until = this.until.get(peerId)
+    const until = this.until?.get(peerId)
     if (until === undefined) return false
     if (until < Date.now()) {
-      this.until.delete(peerId)
+      this.until!.delete(peerId)
       return false
     }
     return true

@@ -6,7 +6,6 @@ import type { Deadline } from './deadlines'
 import type { Edge } from './edge'
 import type { RemovalReason } from './events'
 import { FrameDecoder, type FrameHandler } from './framing'
-import type { HandshakeData } from './messages'
 
 export interface LinkHandler {
   acceptTopic(link: Link, topic: string): boolean
@@ -38,8 +37,6 @@ export class Link implements FrameHandler, Deadline {
   state: LinkState = 'handshaking'
   /** The registered edge this link carries (null while handshaking or after losing a duplicate race). */
   edge: Edge | null = null
-  /** The peer's handshake, once received. */
-  peer: HandshakeData | null = null
   /** Negotiated protocol version. */
   version = 0
   /** Set when we know why this link closes; `lost` otherwise. */

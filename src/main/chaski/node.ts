@@ -165,8 +165,6 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
 
   constructor(options: ChaskiNodeOptions = {}) {
     super()
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- getters of the ConnectionHost below
-    const node = this
     const normalized = normalizeOptions(options)
     this._options = Object.freeze(normalized)
     this.id = normalized.id
@@ -191,12 +189,8 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
       options: this.options,
       log: this.log,
       wire: this.wire,
-      get running() {
-        return node.lifecycle === 'running'
-      },
-      get port() {
-        return node._port
-      },
+      isRunning: () => this.lifecycle === 'running',
+      listeningPort: () => this._port,
       handshakeData: (version, reconnect) => this.localIdentity.handshake(version, reconnect),
       acceptsTopic: (topic) => topic === CONTROL || this.options.root || this.subs.has(topic),
       onCommand: (link, edge, envelope) => this.onCommand(link, edge, envelope),

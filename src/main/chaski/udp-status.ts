@@ -96,7 +96,8 @@ interface PendingRequest {
 
 /** The status side channel on a node's own UDP socket. */
 export class UdpStatusChannel {
-  private readonly pending = new Map<string, PendingRequest>()
+  /** Requests waiting for a response; made on the first request (most nodes are only ever asked). */
+  private pendingMap: Map<string, PendingRequest> | null = null
   private tokens = UDP_RESPONSES_PER_SECOND
   private tokensAt = Date.now()
   private closed = false
@@ -118,18 +119,19 @@ export class UdpStatusChannel {
     // Our socket cannot reach the other address family: use a throwaway socket instead.
     if (isIP(ip) !== family) return requestStatus(ip, port, { timeoutMs, codec: this.codec })
     const id = randomUUID()
+    const pending = (this.pendingMap ??= new Map())
     return new Promise<StatusResponse>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.pending.delete(id)
+        pending.delete(id)
         reject(new StatusTimeoutError(`no status response from ${ip}:${port} within ${timeoutMs} ms`))
       }, timeoutMs)
-      this.pending.set(id, { ip: normalizeIp(ip), port, resolve, reject, timer })
+      pending.set(id, { ip: normalizeIp(ip), port, resolve, reject, timer })
       this.socket.send(encodeDatagram(this.codec, { command: 'status', id }), port, ip, (error) => {
         if (!error) return
-        const entry = this.pending.get(id)
+        const entry = pending.get(id)
         if (!entry) return
         clearTimeout(entry.timer)
-        this.pending.delete(id)
+        pending.delete(id)
         reject(new StatusTimeoutError(`status request to ${ip}:${port} failed: ${error.message}`))
       })
     })
@@ -137,9 +139,11 @@ export class UdpStatusChannel {
 
   close(): void {
     this.closed = true
-    for (const [id, entry] of this.pending) {
+    const pending = this.pendingMap
+    if (pending === null) return
+    for (const [id, entry] of pending) {
       clearTimeout(entry.timer)
-      this.pending.delete(id)
+      pending.delete(id)
       entry.reject(new NodeStoppedError('node stopped'))
     }
   }
@@ -162,11 +166,11 @@ export class UdpStatusChannel {
       })
       return
     }
-    const entry = this.pending.get(datagram.id)
+    const entry = this.pendingMap?.get(datagram.id)
     // Unsolicited, late, or from another source than the one asked: dropped.
     if (!entry || entry.port !== rinfo.port || entry.ip !== normalizeIp(rinfo.address)) return
     clearTimeout(entry.timer)
-    this.pending.delete(datagram.id)
+    this.pendingMap!.delete(datagram.id)
     const { command: _command, ...response } = datagram
     entry.resolve(response)
   }
