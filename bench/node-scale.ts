@@ -79,8 +79,17 @@ async function runBoth(ctx: BenchContext, count: number, concurrency: number): P
   return [raw, ours]
 }
 
-const pick = (r: Outcome, key: 'connectMs' | 'createMs' | 'rssPerNode' | 'heapUsedPerNode'): number | null =>
-  r.error === undefined ? (r[key] ?? null) : null
+const pick = (
+  r: Outcome,
+  key: 'connectMs' | 'createMs' | 'rssPerNode' | 'heapUsedPerNode' | 'youngGenerationPerNode'
+): number | null => (r.error === undefined ? (r[key] ?? null) : null)
+
+/** RSS per node without the young generation's growth (a per-process cost, star-child.ts youngGenerationBytes). */
+function rssWithoutYoung(r: Outcome): number | null {
+  const rss = pick(r, 'rssPerNode')
+  const young = pick(r, 'youngGenerationPerNode')
+  return rss === null || young === null ? null : rss - young
+}
 
 function detailOf(r: Outcome): Record<string, unknown> {
   return {
@@ -89,6 +98,7 @@ function detailOf(r: Outcome): Record<string, unknown> {
     connectMs: round(r.connectMs ?? Number.NaN),
     rssPerNode: Math.round(r.rssPerNode ?? Number.NaN),
     heapUsedPerNode: Math.round(r.heapUsedPerNode ?? Number.NaN),
+    youngGenerationPerNode: Math.round(r.youngGenerationPerNode ?? Number.NaN),
     externalPerNode: Math.round(r.externalPerNode ?? Number.NaN)
   }
 }
@@ -141,6 +151,15 @@ async function run(ctx: BenchContext): Promise<Metric[]> {
       original: ORIGINAL_BYTES_PER_NODE,
       target: { of: 'ours', op: '<=', value: 64 * 1024, text: '≤ 64 KiB' },
       note: 'RSS delta after GC / nodes; raw = TCP server + UDP socket + link'
+    },
+    {
+      id: 'star.rssPerNodeWithoutYoung',
+      label: `star of ${count}: resident memory per node, young gen. aside`,
+      kind: 'bytes',
+      ours: rssWithoutYoung(ours),
+      raw: rssWithoutYoung(raw),
+      original: null,
+      note: "the row above minus V8's young generation grown during the burst (once per process, capped)"
     },
     {
       id: 'star.heapPerNode',

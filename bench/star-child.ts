@@ -7,6 +7,7 @@ import net from 'node:net'
 import dgram from 'node:dgram'
 import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
+import v8 from 'node:v8'
 import { loadChaski, startNode, stopNodes, type ChaskiNodeInstance } from './chaski'
 import { runLimited, sleep, waitUntil, withTimeout } from './waiting'
 
@@ -19,6 +20,8 @@ export interface StarResult {
   rssPerNode: number
   heapUsedPerNode: number
   externalPerNode: number
+  /** Growth of V8's young generation (resident pages, empty after GC), per node: see youngGenerationBytes. */
+  youngGenerationPerNode: number
   rssBefore: number
   rssAfter: number
   fdLimit: number | null
@@ -52,6 +55,18 @@ function fullGc(): void {
   if (!gc) throw new Error('run with --expose-gc')
   gc()
   gc()
+}
+
+/**
+ * Resident bytes of V8's young generation. A burst of long-lived objects (a thousand nodes made at once) grows it
+ * towards its cap; its pages stay resident though empty after a full GC. That is a once-per-process cost, counted
+ * in the RSS delta, that does not grow with more nodes once at the cap.
+ */
+function youngGenerationBytes(): number {
+  return v8
+    .getHeapSpaceStatistics()
+    .filter((space) => space.space_name === 'new_space' || space.space_name === 'new_large_object_space')
+    .reduce((sum, space) => sum + space.physical_space_size, 0)
 }
 
 async function settledMemory(): Promise<NodeJS.MemoryUsage> {
@@ -160,6 +175,7 @@ async function main(): Promise<void> {
     rssPerNode: Number.NaN,
     heapUsedPerNode: Number.NaN,
     externalPerNode: Number.NaN,
+    youngGenerationPerNode: Number.NaN,
     rssBefore: Number.NaN,
     rssAfter: Number.NaN,
     fdLimit
@@ -174,12 +190,14 @@ async function main(): Promise<void> {
     }
     if (kind === 'node') await loadChaski() // library code loaded before the baseline, so it is not counted
     const before = await settledMemory()
+    const youngBefore = youngGenerationBytes()
     const t0 = performance.now()
     await star.create()
     const t1 = performance.now()
     await star.connect(concurrency)
     const t2 = performance.now()
     const after = await settledMemory()
+    const youngAfter = youngGenerationBytes()
     Object.assign(result, {
       createMs: t1 - t0,
       connectMs: t2 - t1,
@@ -187,7 +205,8 @@ async function main(): Promise<void> {
       rssAfter: after.rss,
       rssPerNode: (after.rss - before.rss) / count,
       heapUsedPerNode: (after.heapUsed - before.heapUsed) / count,
-      externalPerNode: (after.external - before.external) / count
+      externalPerNode: (after.external - before.external) / count,
+      youngGenerationPerNode: (youngAfter - youngBefore) / count
     })
   } catch (err) {
     result.error = (err as Error).message
