@@ -44,7 +44,6 @@ export interface ConnectionHost {
   readonly options: Readonly<NormalizedOptions>
   readonly log: Logger
   readonly wire: WireFormat
-  // Methods, not getters: an object literal with getters is a dictionary-mode object (about 1 KiB per node).
   /** True while the node is started and not stopping. */
   isRunning(): boolean
   /** Our listening port. */
@@ -57,7 +56,8 @@ export interface ConnectionHost {
   onCommand(link: Link, edge: Edge, envelope: Envelope): void
   /** An edge left the registry (pending pings and discovery waves must let go of it). */
   onEdgeRemoved(edge: Edge): void
-  emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void
+  /** Emits a node event; a throwing listener is logged, never thrown into the connection code. */
+  emitSafe<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void
 }
 
 /** Close reason received on the wire → why the edge is removed on our side. */
@@ -112,14 +112,14 @@ export class ConnectionManager implements LinkHandler {
       {
         dial: (target) => this.connect(target.ip, target.port, true),
         onAttempt: (peer, delayMs) =>
-          this.host.emit('reconnecting', { peer, attempt: peer.attempt, delayMs }),
+          this.host.emitSafe('reconnecting', { peer, attempt: peer.attempt, delayMs }),
         onGaveUp: (peer) => {
           this.lostEdgeMap?.delete(addressKey(peer.ip, peer.port))
           this.host.log.warn('gave up reconnecting', {
             peer: formatAddress(peer.ip, peer.port),
             attempts: peer.attempt
           })
-          this.host.emit('reconnect-gave-up', { peer, attempts: peer.attempt })
+          this.host.emitSafe('reconnect-gave-up', { peer, attempts: peer.attempt })
         },
         onSuccess: () => {}
       }
@@ -312,7 +312,7 @@ export class ConnectionManager implements LinkHandler {
       case 'handshake_back': {
         // A peer following the original 4-message exchange: refresh and answer.
         const handshake = parseHandshake(envelope.data, envelope.command)
-        if (edge.refresh(handshake)) this.host.emit('edge-updated', { edge })
+        if (edge.refresh(handshake)) this.host.emitSafe('edge-updated', { edge })
         if (envelope.command === 'handshake') this.sendHandshake(link, 'handshake_back', link.version, false)
         return
       }
@@ -410,7 +410,7 @@ export class ConnectionManager implements LinkHandler {
       reason: 'lost',
       detail: 'duplicate'
     })
-    if (edge.refresh(handshake)) this.host.emit('edge-updated', { edge })
+    if (edge.refresh(handshake)) this.host.emitSafe('edge-updated', { edge })
     return edge
   }
 
@@ -433,8 +433,8 @@ export class ConnectionManager implements LinkHandler {
     this.edgesById.set(edge.id, edge)
     this.edgesByAddress.set(key, edge)
     this.edgeArray = null
-    this.host.emit('handshake', { edge, version, direction: edge.direction })
-    this.host.emit('edge-added', { edge, direction: edge.direction, reconnected })
+    this.host.emitSafe('handshake', { edge, version, direction: edge.direction })
+    this.host.emitSafe('edge-added', { edge, direction: edge.direction, reconnected })
     const waiters = this.edgeWaiters?.get(edge.id)
     if (waiters) {
       this.edgeWaiters!.delete(edge.id)
@@ -519,7 +519,7 @@ export class ConnectionManager implements LinkHandler {
   private reportProtocolError(link: Link, error: Error): void {
     const from = formatAddress(link.remoteAddress, link.remotePort)
     this.host.log.warn('protocol error, closing the connection', { from, error })
-    this.host.emit('protocol-error', {
+    this.host.emitSafe('protocol-error', {
       error,
       transport: 'tcp',
       edge: link.edge,
@@ -555,7 +555,7 @@ export class ConnectionManager implements LinkHandler {
       this.lostEdgeMap ??= new Map()
       this.lostEdgeMap.set(key, edge)
     }
-    this.host.emit('edge-removed', { edge, reason, detail: removal.detail, willReconnect })
+    this.host.emitSafe('edge-removed', { edge, reason, detail: removal.detail, willReconnect })
     if (willReconnect) {
       this.retries ??= this.createRetries()
       this.retries.start(key, { peerId: edge.id, name: edge.name, ip: edge.ip, port: edge.port })

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events'
 import net from 'node:net'
 import { dialableIp, formatAddress, parseAddress } from './address'
 import type { Codec } from './codec'
-import { ConnectionManager } from './connections'
+import { ConnectionManager, type ConnectionHost } from './connections'
 import { encodePingData } from './control-data'
 import {
   CONTROL_TOPIC,
@@ -124,7 +124,7 @@ export interface ChaskiNode {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- typed event overloads only
-export class ChaskiNode extends EventEmitter implements DiscoveryHost {
+export class ChaskiNode extends EventEmitter implements DiscoveryHost, ConnectionHost {
   /** Random UUID (or options.id): protocol logic uses it, never the name. */
   readonly id: string
   /** Normalised options (`lan` changes with setLan()). */
@@ -184,22 +184,9 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
       ? new KeepAlive(normalized.keepAliveIntervalMs, KEEP_ALIVE_JITTER_FACTOR, () => this.keepAliveRound())
       : null
     this.discoveryEngine = new DiscoveryEngine(this)
-    this.connections = new ConnectionManager({
-      id: this.id,
-      options: this.options,
-      log: this.log,
-      wire: this.wire,
-      isRunning: () => this.lifecycle === 'running',
-      listeningPort: () => this._port,
-      handshakeData: (version, reconnect) => this.localIdentity.handshake(version, reconnect),
-      acceptsTopic: (topic) => topic === CONTROL || this.options.root || this.subs.has(topic),
-      onCommand: (link, edge, envelope) => this.onCommand(link, edge, envelope),
-      onEdgeRemoved: (edge) => {
-        this.pings.dropEdge(edge)
-        this.discoveryEngine.onEdgeRemoved(edge)
-      },
-      emit: (event, payload) => this.emitSafe(event, payload)
-    })
+    // The node is its connections' host (@internal methods below), as it is its discovery engine's: no host
+    // object with a closure per method, per node.
+    this.connections = new ConnectionManager(this)
     this.ready = new Promise<void>((resolve, reject) => {
       this.resolveReady = resolve
       this.rejectReady = reject
@@ -498,8 +485,34 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
     void this.connections.close(edge, reason, reason)
   }
 
-  /** Frames of an established edge (the handshake and close are handled by ConnectionManager). */
-  private onCommand(link: Link, edge: Edge, envelope: Envelope): void {
+  /** @internal ConnectionHost */
+  isRunning(): boolean {
+    return this.lifecycle === 'running'
+  }
+
+  /** @internal ConnectionHost */
+  listeningPort(): number {
+    return this._port
+  }
+
+  /** @internal ConnectionHost: data of our handshake / handshake_back. */
+  handshakeData(version: number, reconnect: boolean): unknown {
+    return this.localIdentity.handshake(version, reconnect)
+  }
+
+  /** @internal ConnectionHost: frames to decode (topic 'All', our subscriptions, everything when root). */
+  acceptsTopic(topic: string): boolean {
+    return topic === CONTROL || this.options.root || this.subs.has(topic)
+  }
+
+  /** @internal ConnectionHost: an edge left the registry. */
+  onEdgeRemoved(edge: Edge): void {
+    this.pings.dropEdge(edge)
+    this.discoveryEngine.onEdgeRemoved(edge)
+  }
+
+  /** @internal ConnectionHost: frames of an established edge (the handshake and close are ConnectionManager's). */
+  onCommand(link: Link, edge: Edge, envelope: Envelope): void {
     switch (envelope.command) {
       case 'message':
         this.onMessage(edge, envelope)
@@ -814,8 +827,11 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost {
     return this.wire.control(command, data, this.options.ttl)
   }
 
-  /** Listener errors are logged, never allowed to break the connection that triggered them. */
-  private emitSafe<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void {
+  /**
+   * @internal ConnectionHost. Listener errors are logged, never allowed to break the connection that triggered
+   * them.
+   */
+  emitSafe<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void {
     if (this.listenerCount(event) === 0) return
     try {
       this.emit(event, payload)
