@@ -1,6 +1,5 @@
 // ChaskiNode (spec §1–§7): wires the listener, links, handshake, ping/keep-alive, reconnection, discovery,
 // the UDP side channel and pub/sub together. Protocol details live in the modules it delegates to.
-import { randomBytes } from 'node:crypto'
 import type dgram from 'node:dgram'
 import { createSocket } from 'node:dgram'
 import { EventEmitter } from 'node:events'
@@ -8,7 +7,6 @@ import net from 'node:net'
 import { dialableIp, formatAddress, parseAddress } from './address'
 import type { Codec } from './codec'
 import { ConnectionManager, type ConnectionHost } from './connections'
-import { encodePingData } from './control-data'
 import {
   CONTROL_TOPIC,
   DEFAULT_DISCOVERY_TIMEOUT_MS,
@@ -21,7 +19,6 @@ import { DiscoveryEngine, type DiscoveryHost } from './discovery'
 import { Edge } from './edge'
 import { EdgeClosedError, InvalidOptionError, NodeStoppedError, NotRunningError } from './errors'
 import type { ChaskiNodeEvents, DiscoveryResult, NodeStatus } from './events'
-import { PongBytes } from './envelope-codec'
 import { nextMessageId } from './ids'
 import type { Link } from './link'
 import { bindSockets, closeServer, closeUdp } from './listener'
@@ -32,8 +29,6 @@ import {
   isKnownCommand,
   parseDiscovery,
   parseDiscoveryAck,
-  parsePing,
-  parsePong,
   parseReportPaired,
   parseUpdate,
   type Envelope,
@@ -49,7 +44,8 @@ import {
   type NormalizedOptions
 } from './options'
 import { PairingState } from './pairing'
-import { KeepAlive, PingTracker } from './pinger'
+import { KeepAlive } from './pinger'
+import { NodePings } from './node-pings'
 import type { ReconnectState } from './reconnect'
 import { UdpStatusChannel, type StatusResponse } from './udp-status'
 import { WireFormat, type OutgoingFrame } from './wire'
@@ -84,25 +80,6 @@ export interface PublishOptions {
 type Lifecycle = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped'
 
 const NO_LAN_PEERS: ReadonlyMap<string, LanPeer> = new Map()
-
-/**
- * The ping id of a pong whose identity fields equal the edge's current (already validated) identity; null when
- * anything differs or is malformed (the caller then validates it in full).
- */
-function samePongIdentity(edge: Edge, data: unknown): number | null {
-  if (typeof data !== 'object' || data === null) return null
-  const pong = data as Record<string, unknown>
-  const pingId = pong.ping_id
-  if (typeof pingId !== 'number' || !Number.isSafeInteger(pingId) || pingId < 0) return null
-  if (!Object.prototype.hasOwnProperty.call(pong, 'ping_id')) return null
-  if (pong.id !== edge.id || pong.name !== edge.name || pong.port !== edge.port) return null
-  if (pong.paired !== edge.peerPaired || pong.root !== edge.root) return null
-  const subscriptions = pong.subscriptions
-  if (!Array.isArray(subscriptions) || subscriptions.length !== edge.subscriptions.size) return null
-  for (const topic of subscriptions)
-    if (typeof topic !== 'string' || !edge.subscriptions.has(topic)) return null
-  return pingId
-}
 
 // Local copy: hot paths should not go through module-binding getters when run from transpiled sources.
 const CONTROL = CONTROL_TOPIC
@@ -146,7 +123,7 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost, Connectio
   /** Our identity as sent in handshakes and pongs; rebuilt after a change of name, subscriptions or pairing. */
   private readonly localIdentity: LocalIdentity
   private readonly connections: ConnectionManager
-  private readonly pings = new PingTracker()
+  private readonly pings: NodePings
   private readonly keepAlive: KeepAlive | null
   private readonly discoveryEngine: DiscoveryEngine
   private readonly pool: MessagePool | null
@@ -181,12 +158,15 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost, Connectio
     if (normalized.root) this.pairing.setPaired(ROOT_TOPIC, 0)
     this.pool = normalized.messagePropagation ? new MessagePool(normalized.messagesPoolMaxSize) : null
     this.keepAlive = normalized.keepAlive
-      ? new KeepAlive(normalized.keepAliveIntervalMs, KEEP_ALIVE_JITTER_FACTOR, () => this.keepAliveRound())
+      ? new KeepAlive(normalized.keepAliveIntervalMs, KEEP_ALIVE_JITTER_FACTOR, () =>
+          this.pings.keepAliveRound()
+        )
       : null
     this.discoveryEngine = new DiscoveryEngine(this)
     // The node is its connections' host (@internal methods below), as it is its discovery engine's: no host
     // object with a closure per method, per node.
     this.connections = new ConnectionManager(this)
+    this.pings = new NodePings(this, this.connections, this.localIdentity)
     this.ready = new Promise<void>((resolve, reject) => {
       this.resolveReady = resolve
       this.rejectReady = reject
@@ -518,10 +498,10 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost, Connectio
         this.onMessage(edge, envelope)
         return
       case 'ping':
-        this.onPing(edge, envelope)
+        this.pings.onPing(edge, envelope)
         return
       case 'pong':
-        this.onPong(edge, envelope)
+        this.pings.onPong(edge, envelope)
         return
       case 'discovery':
         this.discoveryEngine.onDiscovery(edge, parseDiscovery(envelope.data), envelope.ttl)
@@ -543,7 +523,7 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost, Connectio
   }
 
   // ------------------------------------------------------------------------------------------------------
-  // Ping, latency, keep-alive (spec §6)
+  // Ping, latency, keep-alive (spec §6, node-pings.ts)
 
   /** Pings one edge (resolves with the round trip in ms) or, without an edge, all (Map edge → ms). */
   ping(edge: Edge, options?: PingOptions): Promise<number>
@@ -556,89 +536,8 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost, Connectio
     const timeoutMs = options.timeoutMs ?? this.options.pingTimeoutMs
     const latencyUpdate = options.latencyUpdate ?? true
     // Not an async function: one promise per ping, settled straight by the pong (spec §6 latency matters).
-    if (edge) return this.pingEdge(edge, size, timeoutMs, latencyUpdate)
-    return this.pingAll(size, timeoutMs, latencyUpdate)
-  }
-
-  private async pingAll(size: number, timeoutMs: number, latencyUpdate: boolean): Promise<Map<Edge, number>> {
-    const edges = this.edges
-    const results = await Promise.allSettled(
-      edges.map((each) => this.pingEdge(each, size, timeoutMs, latencyUpdate))
-    )
-    const map = new Map<Edge, number>()
-    results.forEach((result, index) => {
-      if (result.status === 'fulfilled') map.set(edges[index]!, result.value)
-    })
-    return map
-  }
-
-  private pingEdge(edge: Edge, size: number, timeoutMs: number, latencyUpdate: boolean): Promise<number> {
-    if (this.edgesById.get(edge.id) !== edge || !edge.open) {
-      return Promise.reject(new EdgeClosedError(`${edge.toString()} is not a connected edge of this node`))
-    }
-    return new Promise<number>((resolve, reject) => {
-      const pingId = this.pings.start(edge, latencyUpdate, { resolve, reject, timeoutMs })
-      this.sendPing(edge, pingId, latencyUpdate, size)
-    })
-  }
-
-  private sendPing(edge: Edge, pingId: number, latencyUpdate: boolean, size: number): void {
-    const dummy = size > 0 ? randomBytes(size) : null
-    const data = this.options.customCodec
-      ? { ping_id: pingId, latency_update: latencyUpdate, dummy_data: dummy }
-      : encodePingData(pingId, latencyUpdate, dummy)
-    this.wire.send(edge.link, 'ping', CONTROL, data, this.options.ttl, Date.now())
-  }
-
-  private onPing(edge: Edge, envelope: Envelope): void {
-    const ping = parsePing(envelope.data)
-    const pong = this.localIdentity.pong(ping.ping_id)
-    // The pong carries the ping's own timestamp back (spec §6).
-    this.wire.send(edge.link, 'pong', CONTROL, pong, this.options.ttl, envelope.timestamp)
-  }
-
-  private onPong(edge: Edge, envelope: Envelope): void {
-    const data = envelope.data
-    let pingId: number
-    if (data instanceof PongBytes && edge.pongIdentity !== null && data.identityEquals(edge.pongIdentity)) {
-      // Our own pong layout repeating, byte for byte, the identity of the last validated pong: only the id is
-      // new, nothing to decode or validate (envelope-decoder.ts, PongBytes).
-      pingId = data.pingId
-    } else {
-      pingId = this.refreshFromPong(edge, data instanceof PongBytes ? data.decode() : data)
-      if (data instanceof PongBytes) edge.pongIdentity = data.identityCopy()
-    }
-    const outcome = this.pings.complete(edge, pingId)
-    if (!outcome) return
-    edge.stats.record(outcome.rttMs, outcome.latencyUpdate)
-    if (this.listenerCount('latency') > 0) {
-      this.emitSafe('latency', { edge, rttMs: outcome.rttMs, latency: edge.latency, jitter: edge.jitter })
-    }
-  }
-
-  /** Validates a decoded pong, applies a changed identity to the edge, returns its ping id. */
-  private refreshFromPong(edge: Edge, data: unknown): number {
-    // A pong repeating the identity we already hold needs no re-validation: only its id.
-    const pingId = samePongIdentity(edge, data)
-    if (pingId !== null) return pingId
-    const pong = parsePong(data)
-    if (edge.refresh(pong)) this.emitSafe('edge-updated', { edge })
-    return pong.ping_id
-  }
-
-  private keepAliveRound(): void {
-    for (const edge of this.edgesById.values()) {
-      if (edge.keepAlivePending !== null) {
-        this.log.info('keep-alive ping unanswered, closing', { peer: edge.toString() })
-        edge.link.destroy({ reason: 'keepalive-timeout' })
-      }
-    }
-    for (const edge of this.edgesById.values()) {
-      if (!edge.open) continue
-      const pingId = this.pings.start(edge, true, null)
-      edge.keepAlivePending = pingId
-      this.sendPing(edge, pingId, true, 0)
-    }
+    if (edge) return this.pings.pingEdge(edge, size, timeoutMs, latencyUpdate)
+    return this.pings.pingAll(size, timeoutMs, latencyUpdate)
   }
 
   // ------------------------------------------------------------------------------------------------------
