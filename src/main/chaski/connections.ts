@@ -102,30 +102,6 @@ export class ConnectionManager implements LinkHandler {
     return [...this.edgesById.values()]
   }
 
-  private createRetries(): ReconnectQueue {
-    return new ReconnectQueue(
-      {
-        maxAttempts: this.host.options.reconnections,
-        baseMs: this.host.options.reconnectBaseMs,
-        capMs: this.host.options.reconnectCapMs
-      },
-      {
-        dial: (target) => this.connect(target.ip, target.port, true),
-        onAttempt: (peer, delayMs) =>
-          this.host.emitSafe('reconnecting', { peer, attempt: peer.attempt, delayMs }),
-        onGaveUp: (peer) => {
-          this.lostEdgeMap?.delete(addressKey(peer.ip, peer.port))
-          this.host.log.warn('gave up reconnecting', {
-            peer: formatAddress(peer.ip, peer.port),
-            attempts: peer.attempt
-          })
-          this.host.emitSafe('reconnect-gave-up', { peer, attempts: peer.attempt })
-        },
-        onSuccess: () => {}
-      }
-    )
-  }
-
   /** The registered edges, not to be modified (a new array once an edge comes or goes). */
   get edgeList(): readonly Edge[] {
     this.edgeArray ??= [...this.edgesById.values()]
@@ -271,8 +247,7 @@ export class ConnectionManager implements LinkHandler {
     link.flush()
   }
 
-  /** A link's handshake did not complete within handshakeTimeoutMs (spec §3 Ours). */
-  /** @internal LinkHandler */
+  /** @internal LinkHandler: a link's handshake did not complete within handshakeTimeoutMs (spec §3 Ours). */
   onHandshakeDeadline(link: Link): void {
     if (link.outbound) {
       const address = formatAddress(link.remoteAddress, link.remotePort)
@@ -560,5 +535,30 @@ export class ConnectionManager implements LinkHandler {
       this.retries ??= this.createRetries()
       this.retries.start(key, { peerId: edge.id, name: edge.name, ip: edge.ip, port: edge.port })
     }
+  }
+
+  /** The retry loop of unexpected losses, made when the first one happens (onClose). */
+  private createRetries(): ReconnectQueue {
+    return new ReconnectQueue(
+      {
+        maxAttempts: this.host.options.reconnections,
+        baseMs: this.host.options.reconnectBaseMs,
+        capMs: this.host.options.reconnectCapMs
+      },
+      {
+        dial: (target) => this.connect(target.ip, target.port, true),
+        onAttempt: (peer, delayMs) =>
+          this.host.emitSafe('reconnecting', { peer, attempt: peer.attempt, delayMs }),
+        onGaveUp: (peer) => {
+          this.lostEdgeMap?.delete(addressKey(peer.ip, peer.port))
+          this.host.log.warn('gave up reconnecting', {
+            peer: formatAddress(peer.ip, peer.port),
+            attempts: peer.attempt
+          })
+          this.host.emitSafe('reconnect-gave-up', { peer, attempts: peer.attempt })
+        },
+        onSuccess: () => {}
+      }
+    )
   }
 }
