@@ -2,6 +2,7 @@
 // Runs each bench module in sequence, prints one table (ours vs raw node:net vs the original Python figures,
 // with PASS/MISS per target), and writes bench/results/bench-<timestamp>.json and bench/results/latest.json.
 // Progress goes to stderr. Run with `node --expose-gc --import tsx bench/index.ts` for GC between modules.
+import { execFileSync } from 'node:child_process'
 import os from 'node:os'
 import path from 'node:path'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -113,6 +114,18 @@ function printTable(reports: ModuleReport[], machine: Record<string, unknown>): 
   process.stdout.write(`\nnotes:\n${notes.map((n) => `  - ${n}`).join('\n')}\n`)
 }
 
+/** The commit measured (with '+changes' when the tree differs from it), so results can be compared later. */
+function commitInfo(): string | null {
+  try {
+    const git = (args: string[]): string =>
+      execFileSync('git', args, { cwd: __dirname, encoding: 'utf8' }).trim()
+    const head = git(['rev-parse', '--short', 'HEAD'])
+    return git(['status', '--porcelain', '--untracked-files=no']) === '' ? head : `${head}+changes`
+  } catch {
+    return null // not a git checkout
+  }
+}
+
 function machineInfo(): Record<string, unknown> {
   const cpus = os.cpus()
   return {
@@ -186,6 +199,7 @@ async function main(): Promise<number> {
 
   const output = {
     startedAt: started.toISOString(),
+    commit: commitInfo(),
     durationMs: round(performance.now() - t0),
     args,
     machine: { ...machineBefore, loadAverageAfter: os.loadavg().map((l) => round(l, 3)) },
