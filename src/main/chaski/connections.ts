@@ -75,6 +75,12 @@ function isLoopback(ip: string): boolean {
  * The node's connections. It is the LinkHandler of every link it creates itself (methods on one prototype, not a
  * handler object with closures per node).
  */
+/** A connect() whose link lost a duplicate race, waiting (bounded) for the peer's surviving link to register. */
+interface EdgeWaiter {
+  pending: PendingHandshake
+  timer: NodeJS.Timeout
+}
+
 export class ConnectionManager implements LinkHandler {
   readonly edgesById = new Map<string, Edge>()
   readonly edgesByAddress = new Map<string, Edge>()
@@ -86,7 +92,7 @@ export class ConnectionManager implements LinkHandler {
   private edgeArray: readonly Edge[] | null = null
   private readonly connecting = new Map<string, Promise<Edge>>()
   /** Outbound links that lost a duplicate race wait for the surviving edge of this peer id. */
-  private edgeWaiters: Map<string, ((edge: Edge) => void)[]> | null = null
+  private edgeWaiters: Map<string, EdgeWaiter[]> | null = null
   /** Edges being retried: their latency history and paired flags go to the reconnected edge (made on first use). */
   private lostEdgeMap: Map<string, Edge> | null = null
   private readonly closedPeers = new ClosedPeers(CLOSED_PEER_MEMORY_MS, CLOSED_PEER_MEMORY_SIZE)
@@ -191,6 +197,13 @@ export class ConnectionManager implements LinkHandler {
       closing.push(link.close(link.state === 'open' ? closeFrame : null, { reason: 'stopped' }))
     }
     await Promise.all(closing)
+    // connect() calls still waiting for a duplicate's surviving edge fail now, and their timers go with them.
+    for (const waiters of this.edgeWaiters?.values() ?? []) {
+      for (const waiter of waiters) {
+        clearTimeout(waiter.timer)
+        waiter.pending.reject(stopped)
+      }
+    }
     this.edgeWaiters = null
   }
 
@@ -413,7 +426,10 @@ export class ConnectionManager implements LinkHandler {
     const waiters = this.edgeWaiters?.get(edge.id)
     if (waiters) {
       this.edgeWaiters!.delete(edge.id)
-      for (const waiter of waiters) waiter(edge)
+      for (const waiter of waiters) {
+        clearTimeout(waiter.timer)
+        waiter.pending.resolve(edge)
+      }
     }
     return edge
   }
@@ -464,21 +480,18 @@ export class ConnectionManager implements LinkHandler {
   private waitForEdge(peerId: string, pending: PendingHandshake): void {
     const edge = this.edgesById.get(peerId)
     if (edge) return pending.resolve(edge)
-    let done = false
-    const timer = setTimeout(() => {
-      if (done) return
-      done = true
-      pending.reject(new HandshakeTimeoutError('the peer kept another connection that never completed'))
-    }, this.options.handshakeTimeoutMs)
-    const list = this.edgeWaiters?.get(peerId) ?? []
-    list.push((found) => {
-      if (done) return
-      done = true
-      clearTimeout(timer)
-      pending.resolve(found)
-    })
-    this.edgeWaiters ??= new Map()
-    this.edgeWaiters.set(peerId, list)
+    const waiters = (this.edgeWaiters ??= new Map())
+    const list = waiters.get(peerId) ?? []
+    const waiter: EdgeWaiter = {
+      pending,
+      timer: setTimeout(() => {
+        list.splice(list.indexOf(waiter), 1)
+        if (list.length === 0 && waiters.get(peerId) === list) waiters.delete(peerId)
+        pending.reject(new HandshakeTimeoutError('the peer kept another connection that never completed'))
+      }, this.options.handshakeTimeoutMs)
+    }
+    list.push(waiter)
+    waiters.set(peerId, list)
   }
 
   /** @internal LinkHandler */

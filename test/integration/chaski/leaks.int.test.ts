@@ -2,6 +2,7 @@
 // active TCP/UDP/timer resources return to the baseline.
 import { describe, expect, it } from 'vitest'
 import { ChaskiNode } from '../../../src/main/chaski/index'
+import { fakePeer } from '../../helpers/fake-peer'
 import { waitFor } from '../../helpers/wait-for'
 import '../../helpers/nodes'
 
@@ -55,6 +56,38 @@ describe('resource leaks', () => {
     expect(a.edges).toHaveLength(0)
     await waitFor(() => b.edges.length === 0)
     await b.stop()
+  })
+
+  it('a connect() waiting for the winner of a duplicate race fails at once on stop(), leaving no timer', async () => {
+    // The peer answers our handshake with `close {reason: 'duplicate'}` naming a link that never comes: connect()
+    // then waits (up to handshakeTimeoutMs, here far beyond the test's timeout) for that peer's edge.
+    const peer = await fakePeer({ answerPings: false, handshake: 'duplicate' })
+    const baseline = handles()
+    const node = new ChaskiNode({ keepAlive: false, handshakeTimeoutMs: 600_000 })
+    try {
+      await node.ready
+      let outcome: unknown = 'pending'
+      const attempt = node.connect(`127.0.0.1:${peer.port}`).then(
+        () => (outcome = 'resolved'),
+        (error: Error) => (outcome = error)
+      )
+      await waitFor(() => peer.closedConnections === 1, { message: 'our side drops the duplicate link' })
+      expect(outcome).toBe('pending')
+      await node.stop()
+      await attempt
+      expect(outcome).toMatchObject({ name: 'NodeStoppedError' })
+      await waitFor(() => backToBaseline(baseline), {
+        timeoutMs: 5_000,
+        message: `handles back to baseline ${JSON.stringify(baseline)}`
+      }).catch(() => {
+        throw new Error(
+          `leaked handles: ${JSON.stringify(handles())} vs baseline ${JSON.stringify(baseline)}`
+        )
+      })
+    } finally {
+      await node.stop()
+      await peer.close()
+    }
   })
 
   it('a node stopped before it was ready releases everything', async () => {
