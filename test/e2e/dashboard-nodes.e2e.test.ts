@@ -11,7 +11,8 @@ import {
   openDashboard,
   screenshotBoth,
   setSwitch,
-  tid
+  tid,
+  toastWith
 } from './harness/dashboard-page'
 
 let serve: ServeProcess
@@ -102,7 +103,7 @@ describe('local nodes', () => {
     const error = page.locator(tid('create-node-error'))
     await error.waitFor()
     expect(await error.textContent()).toMatch(new RegExp(`${squatter.port}.*already in use`))
-    expect(await page.locator(tid('toast-error')).last().textContent()).toContain('already in use')
+    expect(await toastWith(page, 'error', 'already in use')).toContain(String(squatter.port))
     await screenshotBoth(session, page, 'dashboard-create-dialog-host-error', { keepToasts: true })
 
     await page.fill(tid('create-port'), '0')

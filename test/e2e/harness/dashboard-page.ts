@@ -98,11 +98,25 @@ export async function graphCounts(page: Page): Promise<{ drawn: number; model: n
 export async function toastWith(
   page: Page,
   kind: 'success' | 'error',
-  text: string | RegExp
+  text: string | RegExp,
+  timeoutMs = 20_000
 ): Promise<string> {
-  const toast = page.locator(tid(`toast-${kind}`), { hasText: text }).last()
-  await toast.waitFor()
-  return (await toast.textContent()) ?? ''
+  // Found and read in one call: a toast lives 3 s, and on a busy machine it could vanish between a waitFor()
+  // and a textContent() (which then waited for it in vain).
+  const toasts = page.locator(tid(`toast-${kind}`))
+  const matches = (t: string): boolean => (typeof text === 'string' ? t.includes(text) : text.test(t))
+  let found: string | undefined
+  await expect
+    .poll(
+      async () => {
+        const texts = await toasts.allTextContents()
+        found = texts.reverse().find(matches)
+        return found !== undefined
+      },
+      { timeout: timeoutMs, interval: 50, message: `a ${kind} toast with ${String(text)}` }
+    )
+    .toBe(true)
+  return found ?? ''
 }
 
 /**
