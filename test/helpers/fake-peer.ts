@@ -1,31 +1,44 @@
 // A hand-written peer speaking the wire format (docs/PROTOCOL.md): it completes the handshake and then
-// misbehaves on purpose (ignores pings / discovery), where a real node cannot.
+// misbehaves on purpose (ignores pings / discovery, floods), where a real node cannot.
 import net from 'node:net'
 import { msgpackCodec } from '../../src/main/chaski/codec'
 import { encodeFrame, FrameDecoder } from '../../src/main/chaski/framing'
 
-/**
- * A hand-written peer speaking the wire format: completes the handshake, then (optionally) ignores pings.
- * Used where a real node cannot misbehave on purpose.
- */
-export async function fakePeer(options: {
+export interface FakePeerOptions {
   answerPings: boolean
   subscriptions?: string[]
+  /** Node id in the handshake (two fake peers of one node need different ids). @default 'fake-peer' */
+  id?: string
   /**
    * 'duplicate': answer the handshake with `close {reason: 'duplicate', id}` naming a peer that never connects,
    * as a node does when it keeps another link to us; the dialler then waits for that link's edge.
    */
   handshake?: 'answer' | 'duplicate'
-}): Promise<{
+}
+
+export interface FakePeer {
   server: net.Server
   port: number
   /** Connections the other side has closed so far. */
   readonly closedConnections: number
+  /** Frames received so far with this command, from every connection. */
+  received(command: string): number
+  /** Data of the frames received so far with this command. */
+  receivedData(command: string): unknown[]
+  /** Sends one control frame on every open connection (the node that dialled us reads it). */
+  send(command: string, data: unknown): void
   close: () => Promise<void>
-}> {
+}
+
+/**
+ * A hand-written peer speaking the wire format: completes the handshake, then (optionally) ignores pings.
+ * Used where a real node cannot misbehave on purpose.
+ */
+export async function fakePeer(options: FakePeerOptions): Promise<FakePeer> {
   const sockets = new Set<net.Socket>()
   let port = 0
   let closedConnections = 0
+  const received = new Map<string, unknown[]>()
   const send = (socket: net.Socket, command: string, data: unknown, timestamp = Date.now()): void => {
     const body = msgpackCodec.encode({
       command,
@@ -40,7 +53,10 @@ export async function fakePeer(options: {
   const server = net.createServer((socket) => {
     sockets.add(socket)
     socket.on('error', () => {})
-    socket.on('close', () => closedConnections++)
+    socket.on('close', () => {
+      closedConnections++
+      sockets.delete(socket)
+    })
     const decoder = new FrameDecoder({
       acceptTopic: () => true,
       onFrame: (_topic, body) => {
@@ -49,8 +65,11 @@ export async function fakePeer(options: {
           data: { ping_id?: number }
           timestamp: number
         }
+        const list = received.get(message.command) ?? []
+        list.push(message.data)
+        received.set(message.command, list)
         const identity = {
-          id: 'fake-peer',
+          id: options.id ?? 'fake-peer',
           name: 'fake',
           ip: '127.0.0.1',
           port,
@@ -78,6 +97,11 @@ export async function fakePeer(options: {
     port,
     get closedConnections() {
       return closedConnections
+    },
+    received: (command) => received.get(command)?.length ?? 0,
+    receivedData: (command) => [...(received.get(command) ?? [])],
+    send: (command, data) => {
+      for (const socket of sockets) send(socket, command, data)
     },
     close: async () => {
       for (const socket of sockets) socket.destroy()

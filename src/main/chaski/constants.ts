@@ -49,6 +49,12 @@ export const DEFAULT_STATUS_TIMEOUT_MS = 1_000
 export const DEFAULT_DISCOVERY_TIMEOUT_MS = 10_000
 /** How long a forwarding hop waits for its children's discovery_ack at most. */
 export const DEFAULT_DISCOVERY_HOP_WAIT_MS = 5_000
+/**
+ * Searches from one edge that a node relays or answers at once; more are acked 'none' straight away. Without a
+ * bound, a peer sending fresh search ids non-stop would make us hold a timer and fan a message out to every
+ * other neighbour for each one. Generous: a busy legitimate neighbour relays a few searches per topic.
+ */
+export const MAX_DISCOVERY_RELAYS_PER_EDGE = 1024
 
 /** Keep-alive: every 7 s × a random factor in [1, 1.5): spec §6. */
 export const DEFAULT_KEEP_ALIVE_INTERVAL_MS = 7_000

@@ -6,7 +6,7 @@
 // closes surplus pairing edges, so the reference topologies are reproduced exactly, whatever the timing.
 import { randomUUID } from 'node:crypto'
 import { isUnspecifiedIp } from './address'
-import { MAX_CANDIDATES, ROOT_TOPIC, SEEN_SEARCHES_SIZE } from './constants'
+import { MAX_CANDIDATES, MAX_DISCOVERY_RELAYS_PER_EDGE, ROOT_TOPIC, SEEN_SEARCHES_SIZE } from './constants'
 import type { Edge } from './edge'
 import type { DiscoveryOutcome, DiscoveryResult } from './events'
 import type { Logger } from './logger'
@@ -94,6 +94,9 @@ export class DiscoveryEngine {
   private topicMap: Map<string, Promise<DiscoveryResult>> | null = null
   private forwardMap: Map<string, ForwardState> | null = null
   private seen: MessagePool | null = null
+  /** Searches each upstream edge has us relaying or answering now (bounded: MAX_DISCOVERY_RELAYS_PER_EDGE). */
+  private relayCounts: Map<Edge, number> | null = null
+  private relayLimitLogged = false
   private stopped = false
 
   private get sessions(): Map<string, OriginSession> {
@@ -207,12 +210,35 @@ export class DiscoveryEngine {
       this.ack(from, data.search, 'none', [])
       return
     }
+    if (this.relaysOf(from) >= MAX_DISCOVERY_RELAYS_PER_EDGE) {
+      if (!this.relayLimitLogged) {
+        this.relayLimitLogged = true
+        host.log.warn('too many discovery searches from one peer at once; answering none to the rest', {
+          peer: from.toString(),
+          limit: MAX_DISCOVERY_RELAYS_PER_EDGE
+        })
+      }
+      this.ack(from, data.search, 'none', [])
+      return
+    }
     const topic = data.topic
     if (!host.root && host.pairing.isPaired(topic)) {
-      void this.answerAsPaired(from, data, ttl)
+      this.addRelay(from, 1)
+      void this.answerAsPaired(from, data, ttl).finally(() => this.addRelay(from, -1))
       return
     }
     this.forward(from, data, ttl)
+  }
+
+  private relaysOf(edge: Edge): number {
+    return this.relayCounts?.get(edge) ?? 0
+  }
+
+  private addRelay(edge: Edge, delta: number): void {
+    const counts = (this.relayCounts ??= new Map())
+    const next = (counts.get(edge) ?? 0) + delta
+    if (next > 0) counts.set(edge, next)
+    else counts.delete(edge)
   }
 
   onAck(from: Edge, ack: DiscoveryAckData): void {
@@ -242,6 +268,7 @@ export class DiscoveryEngine {
 
   /** An edge went away: it answers 'none' for every wave still waiting on it. */
   onEdgeRemoved(edge: Edge): void {
+    this.relayCounts?.delete(edge)
     if (this.sessionMap === null && this.forwardMap === null) return
     for (const session of this.sessions.values()) {
       session.held.delete(edge.id)
@@ -263,6 +290,7 @@ export class DiscoveryEngine {
     for (const session of [...this.sessions.values()]) this.finish(session, 'stopped', null)
     for (const state of this.forwards.values()) if (state.timer) clearTimeout(state.timer)
     this.forwards.clear()
+    this.relayCounts = null
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -294,6 +322,7 @@ export class DiscoveryEngine {
       timer: null
     }
     this.forwards.set(data.search, state)
+    this.addRelay(from, 1)
     state.timer = setTimeout(() => this.finishForward(state), waitMs)
     const next: DiscoveryData = {
       ...data,
@@ -307,6 +336,7 @@ export class DiscoveryEngine {
   private finishForward(state: ForwardState): void {
     if (this.forwards.get(state.search) !== state) return
     this.forwards.delete(state.search)
+    this.addRelay(state.upstream, -1)
     if (state.timer) clearTimeout(state.timer)
     this.ack(state.upstream, state.search, state.result, state.candidates)
   }

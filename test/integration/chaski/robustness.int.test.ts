@@ -13,6 +13,8 @@ import {
   type ProtocolErrorEvent
 } from '../../../src/main/chaski/index'
 import { setLogLevel, stderrSink } from '../../../src/main/chaski/logger'
+import { MAX_DISCOVERY_RELAYS_PER_EDGE } from '../../../src/main/chaski/constants'
+import { fakePeer } from '../../helpers/fake-peer'
 import { useNodes } from '../../helpers/nodes'
 import { waitFor } from '../../helpers/wait-for'
 
@@ -228,6 +230,51 @@ describe('slow handlers do not stall a connection', () => {
       probe.socket.destroy()
     } finally {
       await new Promise<void>((resolve) => silent.close(() => resolve()))
+    }
+  })
+})
+
+describe('floods are bounded', () => {
+  it('fresh discovery searches from one peer beyond the relay bound are answered none, and not fanned out', async () => {
+    const node = await createNode({ subscriptions: ['A'], discoveryHopWaitMs: 60_000 })
+    const flooder = await fakePeer({ answerPings: false, id: 'flooder', subscriptions: ['A'] })
+    const sink = await fakePeer({ answerPings: true, id: 'sink', subscriptions: ['A'] })
+    try {
+      await node.connect(`127.0.0.1:${flooder.port}`)
+      const toSink = await node.connect(`127.0.0.1:${sink.port}`)
+      const bound = MAX_DISCOVERY_RELAYS_PER_EDGE
+      const total = bound + 500
+      for (let i = 0; i < total; i++) {
+        flooder.send('discovery', {
+          search: `search-${i}`,
+          topic: 'A',
+          origin_id: 'far-away',
+          origin_name: 'origin',
+          origin_ip: '127.0.0.1',
+          origin_port: flooder.port,
+          previous_hop: 'flooder',
+          visited: ['flooder'],
+          on_pair: 'none',
+          root_ip: '127.0.0.1',
+          root_port: flooder.port,
+          wait_ms: 60_000
+        })
+      }
+      // The first `bound` searches are relayed to the sink, which never answers: they wait. The rest are
+      // answered 'none' at once.
+      await waitFor(() => flooder.received('discovery_ack') >= total - bound, {
+        timeoutMs: 10_000,
+        message: `${total - bound} discovery_ack 'none' to the flooder`
+      })
+      // The pong comes after the sink has read every discovery the node forwarded before the ping.
+      await node.ping(toSink)
+      expect(sink.received('discovery')).toBe(bound)
+      expect(flooder.received('discovery_ack')).toBe(total - bound)
+      const results = flooder.receivedData('discovery_ack').map((ack) => (ack as { result?: string }).result)
+      expect(new Set(results)).toEqual(new Set(['none']))
+      expect(node.edges).toHaveLength(2)
+    } finally {
+      await Promise.all([flooder.close(), sink.close()])
     }
   })
 })
