@@ -97,6 +97,8 @@ export class DiscoveryEngine {
   /** Searches each upstream edge has us relaying or answering now (bounded: MAX_DISCOVERY_RELAYS_PER_EDGE). */
   private relayCounts: Map<Edge, number> | null = null
   private relayLimitLogged = false
+  /** Per topic: connects to discovery origins under way (they count against maxConnections before they land). */
+  private pairingConnects: Map<string, number> | null = null
   private stopped = false
 
   private get sessions(): Map<string, OriginSession> {
@@ -361,13 +363,16 @@ export class DiscoveryEngine {
       host.log.debug('status request before pairing failed', { error })
     }
     const count = shared()
-    if (this.stopped || !host.pairing.isPaired(topic) || count >= host.maxConnections) {
+    const connecting = this.pairingConnects?.get(topic) ?? 0
+    if (this.stopped || !host.pairing.isPaired(topic) || count + connecting >= host.maxConnections) {
       this.ack(from, data.search, 'none', [])
       return
     }
     const rank = host.pairing.rank(topic)
     this.ack(from, data.search, 'pairing', [{ id: host.id, rank, shared: count }])
     let edge: Edge
+    const connects = (this.pairingConnects ??= new Map())
+    connects.set(topic, connecting + 1)
     try {
       edge = await host.connectToPeer(data.origin_ip, data.origin_port)
     } catch (error) {
@@ -376,6 +381,10 @@ export class DiscoveryEngine {
         error
       })
       return
+    } finally {
+      const left = (connects.get(topic) ?? 1) - 1
+      if (left > 0) connects.set(topic, left)
+      else connects.delete(topic)
     }
     const report: ReportPairedData = {
       search: data.search,

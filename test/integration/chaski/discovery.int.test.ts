@@ -149,3 +149,47 @@ describe('discovery echo wave robustness', () => {
     }
   })
 })
+
+describe('a paired node answering searches keeps to maxConnections', () => {
+  it('two searches arriving at once: only one is answered pairing when one connection is left', async () => {
+    // A relay (a hand-written peer) passes on two searches for T from two different origins at once. The paired
+    // node has room for one more T connection: it must not answer both and connect to both.
+    const paired = await createNode({ name: 'Paired', subscriptions: ['T'], paired: true, maxConnections: 1 })
+    const origins = [
+      await createNode({ name: 'Origin1', subscriptions: ['T'] }),
+      await createNode({ name: 'Origin2', subscriptions: ['T'] })
+    ]
+    const relay = await fakePeer({ answerPings: true, id: 'relay', subscriptions: [] })
+    try {
+      await paired.connect(`127.0.0.1:${relay.port}`)
+      for (const [i, origin] of origins.entries()) {
+        relay.send('discovery', {
+          search: `search-${i}`,
+          topic: 'T',
+          origin_id: origin.id,
+          origin_name: origin.name,
+          origin_ip: '127.0.0.1',
+          origin_port: origin.port,
+          previous_hop: 'relay',
+          visited: ['relay'],
+          on_pair: 'none',
+          root_ip: '127.0.0.1',
+          root_port: origin.port,
+          wait_ms: 10_000
+        })
+      }
+      await waitFor(() => relay.received('discovery_ack') === 2, { message: 'both searches answered' })
+      const results = relay.receivedData('discovery_ack').map((ack) => (ack as { result: string }).result)
+      expect(results.sort()).toEqual(['none', 'pairing'])
+      await waitFor(() => origins.some((origin) => paired.isConnectedTo(origin)), {
+        message: 'the paired node connects to the origin it answered'
+      })
+      // The pong comes after the relay has read everything sent before the ping: no late third answer.
+      await paired.ping(paired.edges.find((edge) => edge.id === 'relay')!)
+      expect(relay.received('discovery_ack')).toBe(2)
+      expect(origins.filter((origin) => paired.isConnectedTo(origin))).toHaveLength(1)
+    } finally {
+      await relay.close()
+    }
+  })
+})
