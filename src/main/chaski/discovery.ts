@@ -88,6 +88,25 @@ function mergeCandidates(into: PairingCandidate[], more: PairingCandidate[]): Pa
   return [...byId.values()].sort(compareCandidates).slice(0, MAX_CANDIDATES)
 }
 
+/** How many things are under way per key (searches per upstream edge, connects per topic); zero keys leave. */
+class InFlight<K> {
+  private readonly counts = new Map<K, number>()
+
+  get(key: K): number {
+    return this.counts.get(key) ?? 0
+  }
+
+  add(key: K, delta: 1 | -1): void {
+    const next = this.get(key) + delta
+    if (next > 0) this.counts.set(key, next)
+    else this.counts.delete(key)
+  }
+
+  drop(key: K): void {
+    this.counts.delete(key)
+  }
+}
+
 export class DiscoveryEngine {
   // Made on first use (most nodes of a large network never run or relay a discovery): about 190 bytes each.
   private sessionMap: Map<string, OriginSession> | null = null
@@ -95,10 +114,10 @@ export class DiscoveryEngine {
   private forwardMap: Map<string, ForwardState> | null = null
   private seen: MessagePool | null = null
   /** Searches each upstream edge has us relaying or answering now (bounded: MAX_DISCOVERY_RELAYS_PER_EDGE). */
-  private relayCounts: Map<Edge, number> | null = null
+  private relays: InFlight<Edge> | null = null
   private relayLimitLogged = false
   /** Per topic: connects to discovery origins under way (they count against maxConnections before they land). */
-  private pairingConnects: Map<string, number> | null = null
+  private pairingConnects: InFlight<string> | null = null
   private stopped = false
 
   private get sessions(): Map<string, OriginSession> {
@@ -212,7 +231,7 @@ export class DiscoveryEngine {
       this.ack(from, data.search, 'none', [])
       return
     }
-    if (this.relaysOf(from) >= MAX_DISCOVERY_RELAYS_PER_EDGE) {
+    if ((this.relays?.get(from) ?? 0) >= MAX_DISCOVERY_RELAYS_PER_EDGE) {
       if (!this.relayLimitLogged) {
         this.relayLimitLogged = true
         host.log.warn('too many discovery searches from one peer at once; answering none to the rest', {
@@ -225,22 +244,12 @@ export class DiscoveryEngine {
     }
     const topic = data.topic
     if (!host.root && host.pairing.isPaired(topic)) {
-      this.addRelay(from, 1)
-      void this.answerAsPaired(from, data, ttl).finally(() => this.addRelay(from, -1))
+      const relays = (this.relays ??= new InFlight())
+      relays.add(from, 1)
+      void this.answerAsPaired(from, data, ttl).finally(() => relays.add(from, -1))
       return
     }
     this.forward(from, data, ttl)
-  }
-
-  private relaysOf(edge: Edge): number {
-    return this.relayCounts?.get(edge) ?? 0
-  }
-
-  private addRelay(edge: Edge, delta: number): void {
-    const counts = (this.relayCounts ??= new Map())
-    const next = (counts.get(edge) ?? 0) + delta
-    if (next > 0) counts.set(edge, next)
-    else counts.delete(edge)
   }
 
   onAck(from: Edge, ack: DiscoveryAckData): void {
@@ -270,7 +279,7 @@ export class DiscoveryEngine {
 
   /** An edge went away: it answers 'none' for every wave still waiting on it. */
   onEdgeRemoved(edge: Edge): void {
-    this.relayCounts?.delete(edge)
+    this.relays?.drop(edge)
     if (this.sessionMap === null && this.forwardMap === null) return
     for (const session of this.sessions.values()) {
       session.held.delete(edge.id)
@@ -292,7 +301,7 @@ export class DiscoveryEngine {
     for (const session of [...this.sessions.values()]) this.finish(session, 'stopped', null)
     for (const state of this.forwards.values()) if (state.timer) clearTimeout(state.timer)
     this.forwards.clear()
-    this.relayCounts = null
+    this.relays = null
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -324,7 +333,8 @@ export class DiscoveryEngine {
       timer: null
     }
     this.forwards.set(data.search, state)
-    this.addRelay(from, 1)
+    this.relays ??= new InFlight()
+    this.relays.add(from, 1)
     state.timer = setTimeout(() => this.finishForward(state), waitMs)
     const next: DiscoveryData = {
       ...data,
@@ -338,7 +348,7 @@ export class DiscoveryEngine {
   private finishForward(state: ForwardState): void {
     if (this.forwards.get(state.search) !== state) return
     this.forwards.delete(state.search)
-    this.addRelay(state.upstream, -1)
+    this.relays?.add(state.upstream, -1)
     if (state.timer) clearTimeout(state.timer)
     this.ack(state.upstream, state.search, state.result, state.candidates)
   }
@@ -363,7 +373,8 @@ export class DiscoveryEngine {
       host.log.debug('status request before pairing failed', { error })
     }
     const count = shared()
-    const connecting = this.pairingConnects?.get(topic) ?? 0
+    const connects = (this.pairingConnects ??= new InFlight())
+    const connecting = connects.get(topic)
     if (this.stopped || !host.pairing.isPaired(topic) || count + connecting >= host.maxConnections) {
       this.ack(from, data.search, 'none', [])
       return
@@ -371,8 +382,7 @@ export class DiscoveryEngine {
     const rank = host.pairing.rank(topic)
     this.ack(from, data.search, 'pairing', [{ id: host.id, rank, shared: count }])
     let edge: Edge
-    const connects = (this.pairingConnects ??= new Map())
-    connects.set(topic, connecting + 1)
+    connects.add(topic, 1)
     try {
       edge = await host.connectToPeer(data.origin_ip, data.origin_port)
     } catch (error) {
@@ -382,9 +392,7 @@ export class DiscoveryEngine {
       })
       return
     } finally {
-      const left = (connects.get(topic) ?? 1) - 1
-      if (left > 0) connects.set(topic, left)
-      else connects.delete(topic)
+      connects.add(topic, -1)
     }
     const report: ReportPairedData = {
       search: data.search,
