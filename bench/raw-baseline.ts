@@ -126,7 +126,11 @@ export class RawConnectTimer {
     const frame = encodeRawFrame(Buffer.alloc(size))
     const t0 = performance.now()
     const socket = await rawConnect(this.echo.port)
-    const answered = once(socket, 'data')
+    // The whole echoed frame, however the kernel splits it (the same reader as the echo client's).
+    const answered = new Promise<void>((resolve) => {
+      const reader = new RawFrameReader(() => resolve())
+      socket.on('data', (chunk: Buffer) => reader.push(chunk))
+    })
     socket.write(frame)
     await withTimeout(answered, 5_000, 'raw echo after connect')
     const elapsed = performance.now() - t0
