@@ -114,6 +114,9 @@ export async function startServeHost(options: ServeOptions): Promise<ServeHandle
   server.maxConnections = MAX_HTTP_CONNECTIONS
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node hands an upgrading socket over without an error listener: a client that resets it while we answer
+    // would otherwise raise an uncaught 'error' (ws adds its own once it takes the socket).
+    socket.on('error', () => socket.destroy())
     const url = new URL(req.url ?? '/', 'http://localhost')
     const refusal = (() => {
       if (url.pathname !== WS_PATH) return [404, 'Not Found', 'no WebSocket here'] as const

@@ -136,6 +136,31 @@ describe('chaski serve: WebSocket clients are bounded', () => {
   }, 120_000)
 })
 
+describe('chaski serve: a client that resets its upgrade request does not stop the host', () => {
+  test('2,000 upgrade requests (refused: no token) reset while the host answers: the host keeps serving', async () => {
+    const url = new URL(base)
+    for (let i = 0; i < 2000; i++) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(url.port), url.hostname, () => {
+          socket.write(
+            `GET /bridge HTTP/1.1\r\nHost: ${url.host}\r\nOrigin: ${url.origin}\r\nUpgrade: websocket\r\n` +
+              `Connection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n` +
+              'Sec-WebSocket-Version: 13\r\n\r\n'
+          )
+          setImmediate(() => {
+            socket.resetAndDestroy()
+            resolve()
+          })
+        })
+        socket.on('error', () => resolve())
+      })
+      if (serve.exitInfo) break
+    }
+    expect(serve.exitInfo, serve.describe()).toBeNull()
+    expect(await good.call('getState', [])).toMatchObject({ ok: true })
+  }, 120_000)
+})
+
 /** A WebSocket handshake by hand, then a socket that never reads again (paused): the non-reading client. */
 async function rawBridgeSocket(base: string, token: string): Promise<Socket> {
   const url = new URL(base)
