@@ -28,6 +28,7 @@ import {
   SETTINGS_VERSION,
   nodeConfigProblem,
   validateSettings,
+  windowBoundsFit,
   type Settings,
   type WindowBounds
 } from '../settings/settings-schema'
@@ -316,6 +317,8 @@ export class NodeHost {
   }
 
   async setWindowBounds(bounds: WindowBounds): Promise<void> {
+    // Cosmetic: bounds the settings file cannot hold (a window smaller than the schema allows) are not kept.
+    if (!windowBoundsFit(bounds)) return
     this.windowBounds = bounds
     await this.save()
   }

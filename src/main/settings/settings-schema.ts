@@ -58,6 +58,11 @@ export function validateSettings(
   return { ok: false, message: firstProblem(result.issues) }
 }
 
+/** True when the settings file can hold these window bounds. */
+export function windowBoundsFit(bounds: WindowBounds): boolean {
+  return v.safeParse(WindowBoundsSchema, bounds).success
+}
+
 /** Null when the settings file could hold this node's config, else the first problem in words. */
 export function nodeConfigProblem(config: NodeConfig): string | null {
   const result = v.safeParse(NodeConfigSchema, config)
