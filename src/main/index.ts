@@ -1,7 +1,7 @@
 // Electron entry: the only module that touches BrowserWindow and ipcMain. Everything it drives (NodeHost, contract
 // handlers, settings) runs under plain Node and is tested there.
 import { join } from 'node:path'
-import { app, BrowserWindow, ipcMain, Menu, screen } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, screen } from 'electron'
 import { UPDATE_CHANNEL } from '../shared/methods'
 import { appMenuTemplate } from './electron/app-menu'
 import { registerContractHandlers } from './electron/register-ipc'
@@ -70,7 +70,15 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(async () => {
     Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(process.platform, 'Chaski')))
     registerContractHandlers(ipcMain, createContractHandlers(host), isOurPage)
-    await host.load()
+    try {
+      await host.load()
+    } catch (err) {
+      // The settings path names something that is not our settings file (CHASKI_SETTINGS_FILE, or a folder where
+      // the file should be): say so and quit; the store never writes there.
+      dialog.showErrorBox('Chaski cannot start', (err as Error).message)
+      app.quit()
+      return
+    }
     mainWindow = createWindow()
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow()

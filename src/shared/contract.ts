@@ -3,23 +3,17 @@
 import * as v from 'valibot'
 import type { MethodName } from './methods'
 import type { Result } from './result'
+import { LIMITS, RANGES, utf8Length, type IntRange } from './limits'
 import type { AppState, AppUpdate, EdgeSnapshot, NodeSnapshot, Preferences } from './snapshots'
 
-export const LIMITS = {
-  nameLength: 64,
-  topicLength: 128,
-  topicsPerCall: 64,
-  addressLength: 300,
-  publishBytes: 64 * 1024,
-  recentAddresses: 10,
-  discoveryTimeoutMs: 120_000
-} as const
+// Limits are defined once in ./limits (shared with the settings schema and the host); re-exported for the UI.
+export { LIMITS, RANGES } from './limits'
 
 const Id = v.pipe(
   v.string(),
   v.trim(),
   v.minLength(1, 'an id is required'),
-  v.maxLength(64, 'id is too long')
+  v.maxLength(LIMITS.idLength, 'id is too long')
 )
 const Name = v.pipe(
   v.string('name must be text'),
@@ -32,13 +26,25 @@ export const TopicSchema = v.pipe(
   v.trim(),
   v.minLength(1, 'a topic must not be empty'),
   v.maxLength(LIMITS.topicLength, `a topic must be at most ${LIMITS.topicLength} characters`),
+  v.check(
+    (t) => utf8Length(t) <= LIMITS.topicBytes,
+    `a topic must be at most ${LIMITS.topicBytes} bytes in UTF-8`
+  ),
   v.check((t) => t !== 'All' && t !== '@', "'All' and '@' are reserved topics")
 )
 const Topics = v.pipe(
   v.array(TopicSchema, 'topics must be a list'),
   v.maxLength(LIMITS.topicsPerCall, `at most ${LIMITS.topicsPerCall} topics at once`)
 )
-const Int = (label: string, min: number, max: number) =>
+/** A node's saved subscriptions: the total after every subscribe call, not one call's worth. */
+const Subscriptions = v.pipe(
+  v.array(TopicSchema, 'subscriptions must be a list'),
+  v.maxLength(
+    LIMITS.subscriptionsPerNode,
+    `a node subscribes to at most ${LIMITS.subscriptionsPerNode} topics`
+  )
+)
+const Int = (label: string, { min, max }: IntRange) =>
   v.pipe(
     v.number(`${label} must be a number`),
     v.integer(`${label} must be a whole number`),
@@ -49,24 +55,32 @@ const Int = (label: string, min: number, max: number) =>
 export const LanConfigSchema = v.strictObject({
   enabled: v.boolean('lan.enabled must be true or false'),
   autoConnect: v.boolean('lan.autoConnect must be true or false'),
-  interfaces: v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(64))), v.maxLength(32))
+  interfaces: v.pipe(
+    v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.interfaceNameLength))),
+    v.maxLength(LIMITS.lanInterfaces, `at most ${LIMITS.lanInterfaces} LAN interfaces`)
+  )
 })
 
 /** Every field of a node's configuration, as saved; `createNode` takes any subset and fills the defaults. */
 export const NodeConfigSchema = v.strictObject({
   id: Id,
   name: Name,
-  ip: v.pipe(v.string('ip must be text'), v.trim(), v.minLength(1, 'ip is required'), v.maxLength(64)),
-  port: Int('port', 0, 65535),
-  subscriptions: Topics,
-  ttl: Int('ttl', 0, 255),
+  ip: v.pipe(
+    v.string('ip must be text'),
+    v.trim(),
+    v.minLength(1, 'ip is required'),
+    v.maxLength(LIMITS.ipLength)
+  ),
+  port: Int('port', RANGES.port),
+  subscriptions: Subscriptions,
+  ttl: Int('ttl', RANGES.ttl),
   root: v.boolean('root must be true or false'),
   paired: v.boolean('paired must be true or false'),
-  maxConnections: Int('maxConnections', 1, 1000),
-  reconnections: Int('reconnections', 0, 1000),
+  maxConnections: Int('maxConnections', RANGES.maxConnections),
+  reconnections: Int('reconnections', RANGES.reconnections),
   keepAlive: v.boolean('keepAlive must be true or false'),
   messagePropagation: v.boolean('messagePropagation must be true or false'),
-  messagesPoolMaxSize: Int('messagesPoolMaxSize', 1, 100_000),
+  messagesPoolMaxSize: Int('messagesPoolMaxSize', RANGES.messagesPoolMaxSize),
   lan: LanConfigSchema,
   autoStart: v.boolean('autoStart must be true or false')
 })
@@ -95,7 +109,7 @@ export type ConnectTarget = v.InferOutput<typeof ConnectTargetSchema>
 
 export const DiscoveryArgsSchema = v.strictObject({
   onPair: v.picklist(['none', 'disconnect'], "onPair must be 'none' or 'disconnect'"),
-  timeoutMs: Int('timeoutMs', 100, LIMITS.discoveryTimeoutMs),
+  timeoutMs: Int('timeoutMs', RANGES.discoveryTimeoutMs),
   /** Peer to start from; default the first edge (spec §4). */
   viaPeerId: v.optional(Id)
 })

@@ -5,6 +5,7 @@ import type { ChaskiNodeEvents, LanPeer, ReconnectState, RemovalReason } from '.
 import { LatencyThrottle } from './latency-throttle'
 import type { EventPrinter } from './output'
 import { errorFields, formatMs, formatTopics, sanitize } from './output'
+import { previewValue } from '../../shared/value-preview'
 
 /** What the printer needs from a node: its typed events (ChaskiNode satisfies it). */
 export interface NodeEventSource {
@@ -207,17 +208,7 @@ function lastErrorText(peer: ReconnectState): string {
   return peer.lastError ? ` (last error: ${sanitize(peer.lastError)})` : ''
 }
 
-/** A short, terminal-safe rendering of a received message body. */
+/** A short, terminal-safe rendering of a received message body (the shared renderer: never throws, bounded). */
 function preview(data: unknown): string {
-  let text: string
-  if (typeof data === 'string') text = JSON.stringify(data)
-  else if (Buffer.isBuffer(data) || data instanceof Uint8Array) text = `<${data.byteLength} bytes>`
-  else {
-    try {
-      text = JSON.stringify(data) ?? String(data)
-    } catch {
-      text = `<${typeof data}>`
-    }
-  }
-  return sanitize(text.length > 120 ? `${text.slice(0, 117)}...` : text)
+  return sanitize(previewValue(data, { maxChars: 120, quoteStrings: true }))
 }

@@ -1,5 +1,6 @@
 // How commands talk to the person (or script) running them: human-readable lines, or with --json one JSON object
 // per line on stdout (`{"event": ..., "time": ..., ...fields}`), so scripts can follow a node line by line.
+import { previewValue } from '../../shared/value-preview'
 
 /** Where a command writes; injectable so commands can be driven without a real terminal. */
 export interface CliStreams {
@@ -31,8 +32,19 @@ export function createPrinter(init: PrinterInit): EventPrinter {
   const streams = init.streams ?? processStreams
   const now = init.now ?? (() => new Date())
   const human = (line: string): string => (init.timestamps ? `${clock(now())}  ${line}` : line)
-  const jsonLine = (name: string, fields: Record<string, unknown>): string =>
-    JSON.stringify({ event: name, time: now().toISOString(), ...fields }, jsonReplacer) + '\n'
+  const jsonLine = (name: string, fields: Record<string, unknown>): string => {
+    const record = { event: name, time: now().toISOString(), ...fields }
+    try {
+      return JSON.stringify(record, jsonReplacer) + '\n'
+    } catch {
+      // A value from the network that JSON cannot hold (nested too deep for the stack, a cycle from a custom
+      // deserializer): that field becomes its bounded preview text, and the line is still printed.
+      const safe: Record<string, unknown> = {}
+      for (const [key, value] of Object.entries(record))
+        safe[key] = jsonFits(value) ? value : previewValue(value, { maxChars: 4096, quoteStrings: true })
+      return JSON.stringify(safe, jsonReplacer) + '\n'
+    }
+  }
   return {
     json: init.json,
     event(name, fields, text) {
@@ -45,6 +57,15 @@ export function createPrinter(init: PrinterInit): EventPrinter {
     text(text) {
       if (!init.json) streams.stdout.write(text + '\n')
     }
+  }
+}
+
+function jsonFits(value: unknown): boolean {
+  try {
+    JSON.stringify(value, jsonReplacer)
+    return true
+  } catch {
+    return false
   }
 }
 

@@ -1,5 +1,6 @@
 // Errors of the node host, and the translation of library / system errors into sentences a person can act on.
 // The error's `name` survives IPC and WebSocket hops; the message is what the UI shows.
+import { previewValue } from '../../shared/value-preview'
 
 /** Thrown when a call names a node that does not exist (any more). */
 export class UnknownNodeError extends Error {
@@ -21,6 +22,11 @@ export class ValidationError extends Error {
   override name = 'ValidationError'
 }
 
+/** Thrown when a change would pass one of the limits in src/shared/limits.ts (the settings file could not hold it). */
+export class LimitError extends Error {
+  override name = 'LimitError'
+}
+
 const SYSTEM_HINTS: Record<string, (target: string) => string> = {
   ECONNREFUSED: (t) => `connection refused by ${t} — is a node listening there?`,
   EHOSTUNREACH: (t) => `${t} cannot be reached from this machine — check the address and your network`,
@@ -34,7 +40,7 @@ const SYSTEM_HINTS: Record<string, (target: string) => string> = {
 
 /** Turns any thrown value into { name, message } with a message that says what to do next. */
 export function describeError(err: unknown, target?: string): { name: string; message: string } {
-  if (!(err instanceof Error)) return { name: 'Error', message: String(err) }
+  if (!(err instanceof Error)) return { name: 'Error', message: previewValue(err, { maxChars: 300 }) }
   const code = (err as NodeJS.ErrnoException).code ?? findCode(err)
   if (code && target && SYSTEM_HINTS[code]) return { name: err.name, message: SYSTEM_HINTS[code](target) }
   return { name: err.name, message: err.message }

@@ -10,7 +10,12 @@ import type {
   NodeSnapshot,
   OnPair
 } from '../../shared/snapshots'
-import { ChaskiNode, type DiscoveryOutcome as LibraryDiscoveryOutcome, type Edge } from '../chaski/index'
+import {
+  ChaskiNode,
+  type ChaskiNodeEvents,
+  type DiscoveryOutcome as LibraryDiscoveryOutcome,
+  type Edge
+} from '../chaski/index'
 import { NodeNotServingError, describeError } from './host-errors'
 import { toNodeOptions } from './node-config'
 import { edgeSnapshot, lanPeerSnapshots, retryingEdges, unconnectedEdge } from './snapshot'
@@ -24,6 +29,8 @@ export interface HostedNodeListener {
     node: HostedNode,
     message: { topic: string; data: unknown; fromName: string; fromAddress: string }
   ): void
+  /** Handling one of the node's events threw: log it; the node and the host go on. */
+  failed(node: HostedNode, what: string, err: unknown): void
 }
 
 export class HostedNode {
@@ -175,8 +182,23 @@ export class HostedNode {
     this.listener.changed(this, true)
   }
 
-  /** Library events only mark the node dirty (cheap); snapshots are built at most 10 times a second. */
-  private wire(node: ChaskiNode): void {
+  /**
+   * Library events only mark the node dirty (cheap); snapshots are built at most 10 times a second. Every handler
+   * is guarded: whatever a peer made the node emit, an exception in our handling is logged and goes no further
+   * (not into the library's frame handling, not up to the process).
+   */
+  private wire(emitter: ChaskiNode): void {
+    const node = {
+      on: <K extends keyof ChaskiNodeEvents>(event: K, handle: (payload: ChaskiNodeEvents[K]) => void) => {
+        emitter.on(event, (payload) => {
+          try {
+            handle(payload)
+          } catch (err) {
+            this.listener.failed(this, `handling its '${event}' event`, err)
+          }
+        })
+      }
+    }
     const changed = (graphToo = true) => this.listener.changed(this, graphToo)
     const log = (kind: HostEventKind, text: string) => this.listener.event(this, kind, text)
     const who = (edge: Edge) => `${edge.name} (${edge.address})`

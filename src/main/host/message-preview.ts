@@ -1,23 +1,9 @@
-// Received message data as short text for the UI: strings as they are, anything else as JSON, binary as a size.
+// Received message data as short text for the UI: strings as they are, anything else as compact JSON, binary as a
+// size. The data comes from a peer: src/shared/value-preview.ts renders it without ever throwing, in bounded time.
+import { previewValue } from '../../shared/value-preview'
+
 export const PREVIEW_CHARS = 500
 
 export function previewData(data: unknown): string {
-  let text: string
-  if (typeof data === 'string') text = data
-  else if (data instanceof Uint8Array) text = `<${data.byteLength} bytes>`
-  else {
-    try {
-      text =
-        JSON.stringify(data, (_key, value: unknown) =>
-          typeof value === 'bigint'
-            ? value.toString()
-            : value instanceof Uint8Array
-              ? `<${value.byteLength} bytes>`
-              : value
-        ) ?? String(data)
-    } catch {
-      text = String(data)
-    }
-  }
-  return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text
+  return previewValue(data, { maxChars: PREVIEW_CHARS })
 }

@@ -1,5 +1,8 @@
 // NodeHost: the service that runs local ChaskiNode instances for the UI (desktop window or browser dashboard).
 // It holds no Electron code: src/main/index.ts and the browser host both drive it through contract handlers.
+// Two rules keep it standing whatever peers send: everything it keeps fits the settings schema (the limits of
+// src/shared/limits.ts, checked before a change is made, so every saved file loads again), and a failure while
+// handling one node's events, snapshot or update is logged with the node's name and contained to that node.
 import type {
   ConnectTarget,
   ContractArgs,
@@ -23,14 +26,27 @@ import { SettingsStore, emptySettings, type LoadOutcome } from '../settings/sett
 import {
   DEFAULT_PREFERENCES,
   SETTINGS_VERSION,
+  nodeConfigProblem,
+  validateSettings,
+  windowBoundsFit,
   type Settings,
   type WindowBounds
 } from '../settings/settings-schema'
+import { LIMITS } from '../../shared/limits'
+import type { NodeConfig } from '../../shared/snapshots'
+import { FailureLog, type HostLogger } from './failure-log'
 import { stripUndefined } from './strip-undefined'
 import { BoundedList } from './bounded-list'
 import { firstLaunchNode } from './first-launch'
 import { HostedNode, type HostedNodeListener } from './hosted-node'
-import { NodeNotServingError, UnknownNodeError, UnknownPeerError, describeError } from './host-errors'
+import {
+  LimitError,
+  NodeNotServingError,
+  UnknownNodeError,
+  UnknownPeerError,
+  ValidationError,
+  describeError
+} from './host-errors'
 import { completeNodeConfig } from './node-config'
 import { freeNodeName } from '../../shared/node-defaults'
 import { edgeSnapshot, graphModel } from './snapshot'
@@ -49,7 +65,11 @@ export interface NodeHostInit {
   updateIntervalMs?: number
   /** Create the first-launch node when there are no saved settings. @default true */
   firstLaunchNode?: boolean
+  /** Where contained failures are reported. @default console.warn */
+  logger?: HostLogger
 }
+
+const consoleLogger: HostLogger = { warn: (message) => console.warn(`chaski host: ${message}`) }
 
 export class NodeHost {
   private readonly nodes = new Map<string, HostedNode>()
@@ -58,6 +78,7 @@ export class NodeHost {
   private readonly listeners = new Set<(update: AppUpdate) => void>()
   private readonly store: SettingsStore | null
   private readonly coalescer: UpdateCoalescer
+  private readonly failures: FailureLog
   private preferences: Preferences = { ...DEFAULT_PREFERENCES }
   private notices: AppNotice[] = []
   private windowBounds: WindowBounds | null = null
@@ -66,17 +87,26 @@ export class NodeHost {
 
   constructor(private readonly init: NodeHostInit) {
     this.store = init.settingsFile ? new SettingsStore(init.settingsFile) : null
+    this.failures = new FailureLog(init.logger ?? consoleLogger)
     if (init.onUpdate) this.listeners.add(init.onUpdate)
     this.coalescer = new UpdateCoalescer(
       {
         snapshotNode: (id) => this.nodes.get(id)?.snapshot() ?? null,
         graph: () => graphModel(this.snapshots()),
         preferences: () => this.preferences,
-        notices: () => this.notices
+        notices: () => this.notices,
+        failed: (nodeId, what, err) => this.failed(nodeId, what, err)
       },
       (update) => {
         for (const m of update.messages) this.messages.push(m)
-        for (const listener of this.listeners) listener(update)
+        // One listener per window or browser client: one that throws must not keep the update from the others.
+        for (const listener of this.listeners) {
+          try {
+            listener(update)
+          } catch (err) {
+            this.failed(null, 'delivering an update to one of its clients', err)
+          }
+        }
       },
       init.updateIntervalMs ?? UPDATE_INTERVAL_MS
     )
@@ -125,9 +155,14 @@ export class NodeHost {
   }
 
   async createNode(input: NodeConfigInput): Promise<NodeSnapshot> {
+    if (this.nodes.size >= LIMITS.nodes)
+      throw new LimitError(
+        `this host already runs ${this.nodes.size} nodes, the most it can keep (${LIMITS.nodes}); remove one first`
+      )
     const config = completeNodeConfig(input)
     if (input.name === undefined)
       config.name = freeNodeName([...this.nodes.values()].map((n) => n.config.name))
+    checkStorable(config)
     const hosted = new HostedNode(config, this.nodeListener)
     this.nodes.set(config.id, hosted)
     this.coalescer.nodeChanged(config.id)
@@ -166,25 +201,34 @@ export class NodeHost {
 
   async renameNode(id: string, name: string): Promise<NodeSnapshot> {
     const hosted = this.get(id)
-    hosted.config = { ...hosted.config, name }
+    hosted.config = checkStorable({ ...hosted.config, name })
     if (hosted.node) hosted.node.name = name
     return this.configChanged(hosted)
   }
 
   async subscribe(id: string, topics: string[]): Promise<NodeSnapshot> {
     const hosted = this.get(id)
-    const added = topics.filter((t) => !hosted.config.subscriptions.includes(t))
-    hosted.config = { ...hosted.config, subscriptions: [...hosted.config.subscriptions, ...added] }
+    const added = [...new Set(topics.filter((t) => !hosted.config.subscriptions.includes(t)))]
+    const total = hosted.config.subscriptions.length + added.length
+    if (total > LIMITS.subscriptionsPerNode)
+      throw new LimitError(
+        `${hosted.config.name} would have ${total} topics; a node subscribes to at most ` +
+          `${LIMITS.subscriptionsPerNode} (it has ${hosted.config.subscriptions.length})`
+      )
+    hosted.config = checkStorable({
+      ...hosted.config,
+      subscriptions: [...hosted.config.subscriptions, ...added]
+    })
     if (hosted.node && added.length > 0) hosted.node.subscribe(added)
     return this.configChanged(hosted)
   }
 
   async unsubscribe(id: string, topics: string[]): Promise<NodeSnapshot> {
     const hosted = this.get(id)
-    hosted.config = {
+    hosted.config = checkStorable({
       ...hosted.config,
       subscriptions: hosted.config.subscriptions.filter((t) => !topics.includes(t))
-    }
+    })
     if (hosted.node) hosted.node.unsubscribe(topics)
     return this.configChanged(hosted)
   }
@@ -192,7 +236,10 @@ export class NodeHost {
   /** Changing LAN settings restarts a running node's beacons; the node keeps its edges. */
   async setLan(id: string, patch: { enabled?: boolean; autoConnect?: boolean }): Promise<NodeSnapshot> {
     const hosted = this.get(id)
-    hosted.config = { ...hosted.config, lan: { ...hosted.config.lan, ...stripUndefined(patch) } }
+    hosted.config = checkStorable({
+      ...hosted.config,
+      lan: { ...hosted.config.lan, ...stripUndefined(patch) }
+    })
     await hosted.applyLanConfig()
     return this.configChanged(hosted)
   }
@@ -270,6 +317,8 @@ export class NodeHost {
   }
 
   async setWindowBounds(bounds: WindowBounds): Promise<void> {
+    // Cosmetic: bounds the settings file cannot hold (a window smaller than the schema allows) are not kept.
+    if (!windowBoundsFit(bounds)) return
     this.windowBounds = bounds
     await this.save()
   }
@@ -290,6 +339,7 @@ export class NodeHost {
       this.events.push(event)
       this.coalescer.event(event)
     },
+    failed: (node, what, err) => this.failed(node.id, what, err),
     message: (node, m) => {
       this.coalescer.message(
         () => ({
@@ -306,8 +356,22 @@ export class NodeHost {
     }
   }
 
+  /** Every node's snapshot; a node whose snapshot fails is left out (and reported), not the whole list. */
   private snapshots(): NodeSnapshot[] {
-    return [...this.nodes.values()].map((n) => n.snapshot())
+    const list: NodeSnapshot[] = []
+    for (const hosted of this.nodes.values()) {
+      try {
+        list.push(hosted.snapshot())
+      } catch (err) {
+        this.failed(hosted.id, 'building its snapshot', err)
+      }
+    }
+    return list
+  }
+
+  private failed(nodeId: string | null, what: string, err: unknown): void {
+    const hosted = nodeId === null ? undefined : this.nodes.get(nodeId)
+    this.failures.report(hosted ? `node ${JSON.stringify(hosted.config.name)}` : 'host', what, err)
   }
 
   private get(id: string): HostedNode {
@@ -361,6 +425,17 @@ export class NodeHost {
       preferences: this.preferences,
       window: this.windowBounds
     }
+    // Last line of defence: never write a file that the next start would move aside (every node lost).
+    const checked = validateSettings(settings)
+    if (!checked.ok)
+      throw new ValidationError(`not saved: the settings would not load again (${checked.message})`)
     await this.store.save(settings)
   }
+}
+
+/** The config, if the settings file can hold it; otherwise the change is refused before anything is touched. */
+function checkStorable(config: NodeConfig): NodeConfig {
+  const problem = nodeConfigProblem(config)
+  if (problem) throw new ValidationError(`not possible: ${problem}`)
+  return config
 }

@@ -1,6 +1,7 @@
 // Coalesces state changes into at most one AppUpdate per interval (default 100 ms: ≤ 10 updates a second), so a
 // busy network never turns into one IPC message per network message. Changes only mark things dirty; the snapshot
-// work happens once per flush.
+// work happens once per flush. A flush runs in a timer, where an exception would end the process: each part of the
+// update is built under a guard, so one node whose snapshot fails is left out (and reported), not everyone.
 import type {
   AppNotice,
   AppUpdate,
@@ -18,6 +19,8 @@ export interface UpdateSources {
   graph(): GraphModelSnapshot
   preferences(): Preferences
   notices(): AppNotice[]
+  /** A part of an update could not be built (`nodeId` null: not one node's part); it was left out. */
+  failed?(nodeId: string | null, what: string, err: unknown): void
 }
 
 export class UpdateCoalescer {
@@ -92,18 +95,38 @@ export class UpdateCoalescer {
   private flush(): void {
     this.timer = null
     this.lastFlush = Date.now()
+    let update: AppUpdate
+    try {
+      update = this.build()
+    } catch (err) {
+      this.report(null, 'building an update', err)
+      return
+    }
+    try {
+      this.publish(update)
+    } catch (err) {
+      this.report(null, 'publishing an update', err)
+    }
+  }
+
+  private build(): AppUpdate {
     const nodes: NodeSnapshot[] = []
     for (const id of this.dirtyNodes) {
-      const snapshot = this.sources.snapshotNode(id)
+      const snapshot = this.guard(id, 'building its snapshot', () => this.sources.snapshotNode(id))
       if (snapshot) nodes.push(snapshot)
+    }
+    const messages: ReceivedMessage[] = []
+    for (const make of this.messages) {
+      const message = this.guard(null, 'building a received message entry', make)
+      if (message) messages.push(message)
     }
     const update: AppUpdate = {
       seq: ++this.seq,
       nodes,
       removedNodeIds: [...this.removed],
-      graph: this.graphDirty ? this.sources.graph() : null,
+      graph: this.graphDirty ? this.guard(null, 'building the graph', () => this.sources.graph()) : null,
       events: this.events,
-      messages: this.messages.map((make) => make()),
+      messages,
       preferences: this.preferencesDirty ? this.sources.preferences() : null,
       notices: this.noticesDirty ? this.sources.notices() : null
     }
@@ -112,6 +135,23 @@ export class UpdateCoalescer {
     this.events = []
     this.messages = []
     this.graphDirty = this.preferencesDirty = this.noticesDirty = false
-    this.publish(update)
+    return update
+  }
+
+  private guard<T>(nodeId: string | null, what: string, make: () => T): T | null {
+    try {
+      return make()
+    } catch (err) {
+      this.report(nodeId, what, err)
+      return null
+    }
+  }
+
+  private report(nodeId: string | null, what: string, err: unknown): void {
+    try {
+      this.sources.failed?.(nodeId, what, err)
+    } catch {
+      // the reporter itself failed: nothing more can be done from a timer
+    }
   }
 }

@@ -1,8 +1,13 @@
-// The browser host's access token (like Jupyter's): generated at start or given with --token, required on every
-// request and on the WebSocket. Compared in constant time.
+// The browser host's access token (like Jupyter's): generated at start or given with --token. It is never stored in
+// a cookie: cookies are not separated by port, so every other HTTP service on the same address would receive it.
+// The dashboard's HTML page is requested with `?token=` (the URL `chaski serve` prints); the page's script then
+// offers the token as a WebSocket subprotocol (`chaski.token.<token>`, beside `chaski.v1`), which only that one
+// connection carries and which the server checks before accepting the upgrade. Compared in constant time.
 import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { WS_SUBPROTOCOL, WS_TOKEN_PROTOCOL_PREFIX } from '../../shared/ws-protocol'
 
-export const TOKEN_COOKIE = 'chaski_token'
+/** What a token may look like: it travels in a URL and in a Sec-WebSocket-Protocol value (RFC 7230 token chars). */
+export const TOKEN_PATTERN = /^[\w.~-]{8,200}$/
 
 export function generateToken(): string {
   return randomBytes(24).toString('base64url')
@@ -15,13 +20,19 @@ export function tokenMatches(expected: string, given: string | null | undefined)
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-/** The token from `?token=` or from our cookie. */
-export function tokenFromRequest(url: URL, cookieHeader: string | undefined): string | null {
-  const fromQuery = url.searchParams.get('token')
-  if (fromQuery) return fromQuery
-  for (const part of (cookieHeader ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=')
-    if (name === TOKEN_COOKIE) return decodeURIComponent(value.join('='))
-  }
-  return null
+/** The subprotocols a WebSocket client offered (Sec-WebSocket-Protocol, comma-separated). */
+export function offeredProtocols(header: string | string[] | undefined): string[] {
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '')
+  return text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .slice(0, 8)
+}
+
+/** The token offered as `chaski.token.<token>` beside `chaski.v1`, or null. */
+export function tokenFromProtocols(protocols: readonly string[]): string | null {
+  if (!protocols.includes(WS_SUBPROTOCOL)) return null
+  const offered = protocols.find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX))
+  return offered ? offered.slice(WS_TOKEN_PROTOCOL_PREFIX.length) : null
 }

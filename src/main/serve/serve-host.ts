@@ -1,16 +1,43 @@
 // `chaski serve`: runs the NodeHost headless and serves the dashboard (the built renderer) over HTTP, with the
-// contract over a WebSocket. Binds 127.0.0.1 by default; every request needs the access token.
+// contract over a WebSocket. Binds 127.0.0.1 by default.
+//
+// Who gets in (README "chaski serve security"):
+// - every request must carry a Host header naming this server (origin-policy.ts: DNS-rebinding defence);
+// - the dashboard's HTML page needs `?token=` (the URL printed at start); the other files are the public build
+//   output (scripts, styles, icons: nothing secret) and need no token;
+// - the WebSocket needs the token, offered as a subprotocol by the page's script, and an Origin equal to the
+//   dashboard's own origin; there is no cookie at all, so no other service on the same address ever sees the token;
+// - every response forbids framing (CSP frame-ancestors 'none', X-Frame-Options DENY);
+// - at most WS_MAX_CLIENTS WebSocket clients, and a client that does not read is dropped (ws-bridge-server.ts).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { isIP } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { createContractHandlers } from '../host/contract-handlers'
 import { NodeHost } from '../host/node-host'
 import { WS_PATH } from '../../shared/ws-protocol'
-import { TOKEN_COOKIE, generateToken, tokenFromRequest, tokenMatches } from './access-token'
+import {
+  TOKEN_PATTERN,
+  generateToken,
+  offeredProtocols,
+  tokenFromProtocols,
+  tokenMatches
+} from './access-token'
+import { createOriginPolicy, type OriginPolicy } from './origin-policy'
 import { readStaticFile } from './static-files'
 import { createWsBridgeServer, type WsBridgeLogger } from './ws-bridge-server'
 
 /** Default HTTP port of the dashboard host (the nodes themselves favour 8511–8516). */
 export const DEFAULT_SERVE_PORT = 8520
+/** HTTP connections at once (page loads, assets, WebSockets): a flood of idle sockets cannot take every fd. */
+export const MAX_HTTP_CONNECTIONS = 256
+
+/** Sent with every response, errors and refused upgrades included. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': "frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer'
+}
 
 export interface ServeOptions {
   host?: string
@@ -31,58 +58,91 @@ export interface ServeHandle {
   openUrl: string
   token: string
   host: NodeHost
+  /** WebSocket clients connected now. */
+  readonly clientCount: number
   close(): Promise<void>
 }
 
 export async function startServeHost(options: ServeOptions): Promise<ServeHandle> {
   const bindHost = options.host ?? '127.0.0.1'
   const token = options.token ?? generateToken()
+  if (!TOKEN_PATTERN.test(token))
+    throw new Error('the token must be 8–200 letters, digits or ._~- characters')
   const logger = options.logger ?? { warn: (m: string) => process.stderr.write(`chaski serve: ${m}\n`) }
-  const host = new NodeHost({ settingsFile: options.settingsFile, firstLaunchNode: options.firstLaunchNode })
+  const host = new NodeHost({
+    settingsFile: options.settingsFile,
+    firstLaunchNode: options.firstLaunchNode,
+    logger
+  })
   await host.load()
-  const wss = createWsBridgeServer(host, createContractHandlers(host), logger)
-
-  const authorised = (req: IncomingMessage, url: URL) =>
-    tokenMatches(token, tokenFromRequest(url, req.headers.cookie))
+  const bridge = createWsBridgeServer(host, createContractHandlers(host), logger)
+  const { wss } = bridge
+  // Known once the server listens (port 0 picks one); no request arrives before that.
+  let policy: OriginPolicy | null = null
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    if (!authorised(req, url)) {
-      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' })
-      res.end('Unauthorised: open the URL that `chaski serve` printed (it carries ?token=...).\n')
+    const reply = (status: number, text: string) =>
+      res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end(text)
+    if (!policy?.hostAllowed(req.headers.host)) {
+      reply(
+        421,
+        `Misdirected request: this server answers only to ${policy?.describe() ?? 'its own address'}.\n`
+      )
       return
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405).end()
+      reply(405, 'Method not allowed\n')
       return
     }
+    const url = new URL(req.url ?? '/', 'http://localhost')
     void readStaticFile(options.rendererDir, url.pathname).then((file) => {
       if (!file) {
-        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n')
+        reply(404, 'not found\n')
         return
       }
-      const headers: Record<string, string> = {
-        'content-type': file.type,
-        'x-content-type-options': 'nosniff',
-        'referrer-policy': 'no-referrer',
-        'cache-control': 'no-store'
+      // The page is the way in, so it is what asks for the token; the rest is public build output. Decided by
+      // what is served (any HTML file), not by how the path was spelled.
+      const isPage = file.type.startsWith('text/html')
+      if (isPage && !tokenMatches(token, url.searchParams.get('token'))) {
+        reply(401, 'Unauthorised: open the URL that `chaski serve` printed (it carries ?token=...).\n')
+        return
       }
-      // A page opened with ?token= keeps the token in a strict cookie, so its assets and WebSocket are authorised.
-      if (url.searchParams.has('token'))
-        headers['set-cookie'] =
-          `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`
-      res.writeHead(200, headers)
+      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': file.type, 'cache-control': 'no-store' })
       res.end(req.method === 'HEAD' ? undefined : file.body)
     })
   })
+  server.maxConnections = MAX_HTTP_CONNECTIONS
 
-  server.on('upgrade', (req, socket, head) => {
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node hands an upgrading socket over without an error listener: a client that resets it while we answer
+    // would otherwise raise an uncaught 'error' (ws adds its own once it takes the socket).
+    socket.on('error', () => socket.destroy())
     const url = new URL(req.url ?? '/', 'http://localhost')
-    if (url.pathname !== WS_PATH || !authorised(req, url)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n')
+    const refusal = (() => {
+      if (url.pathname !== WS_PATH) return [404, 'Not Found', 'no WebSocket here'] as const
+      if (!policy?.hostAllowed(req.headers.host))
+        return [421, 'Misdirected Request', 'the Host header does not name this server'] as const
+      if (!policy.originAllowed(req.headers.origin, req.headers.host))
+        return [403, 'Forbidden', "the Origin is not the dashboard's own"] as const
+      if (!tokenMatches(token, tokenFromProtocols(offeredProtocols(req.headers['sec-websocket-protocol']))))
+        return [401, 'Unauthorized', 'missing or wrong access token'] as const
+      return null
+    })()
+    if (refusal) {
+      const [status, text, why] = refusal
+      const headers = Object.entries(SECURITY_HEADERS)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('')
+      socket.end(
+        `HTTP/1.1 ${status} ${text}\r\n${headers}content-type: text/plain\r\nconnection: close\r\n\r\n${why}\n`
+      )
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
+  })
+  // ws adds the frame headers to its own 101 response through this hook.
+  wss.on('headers', (headers: string[]) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.push(`${name}: ${value}`)
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -91,6 +151,7 @@ export async function startServeHost(options: ServeOptions): Promise<ServeHandle
   })
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0)
+  policy = createOriginPolicy(bindHost, port)
   const shown = isIP(bindHost) === 6 ? `[${bindHost}]` : bindHost
   const base = `http://${shown}:${port}/`
   return {
@@ -98,6 +159,9 @@ export async function startServeHost(options: ServeOptions): Promise<ServeHandle
     openUrl: `${base}?token=${encodeURIComponent(token)}`,
     token,
     host,
+    get clientCount() {
+      return bridge.clientCount
+    },
     async close() {
       for (const client of wss.clients) client.terminate()
       wss.close()

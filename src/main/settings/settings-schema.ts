@@ -1,6 +1,8 @@
-// The saved-settings file format: versioned JSON, validated on load with the same schemas the contract uses.
+// The saved-settings file format: versioned JSON, validated on load with the same schemas (and the same limits,
+// src/shared/limits.ts) the contract and the host use, so the host never saves what this would reject.
 import * as v from 'valibot'
 import { NodeConfigSchema, PreferencesPatchSchema } from '../../shared/contract'
+import { LIMITS } from '../../shared/limits'
 import type { NodeConfig, Preferences } from '../../shared/snapshots'
 
 export const SETTINGS_VERSION = 1
@@ -35,7 +37,7 @@ export const SettingsSchema = v.strictObject({
   ),
   nodes: v.pipe(
     v.array(NodeConfigSchema),
-    v.maxLength(256),
+    v.maxLength(LIMITS.nodes, `at most ${LIMITS.nodes} nodes`),
     v.check((nodes) => new Set(nodes.map((n) => n.id)).size === nodes.length, 'two nodes share an id')
   ),
   preferences: v.strictObject({
@@ -53,7 +55,22 @@ export function validateSettings(
 ): { ok: true; settings: Settings } | { ok: false; message: string } {
   const result = v.safeParse(SettingsSchema, data)
   if (result.success) return { ok: true, settings: result.output as Settings }
-  const issue = result.issues[0]
+  return { ok: false, message: firstProblem(result.issues) }
+}
+
+/** True when the settings file can hold these window bounds. */
+export function windowBoundsFit(bounds: WindowBounds): boolean {
+  return v.safeParse(WindowBoundsSchema, bounds).success
+}
+
+/** Null when the settings file could hold this node's config, else the first problem in words. */
+export function nodeConfigProblem(config: NodeConfig): string | null {
+  const result = v.safeParse(NodeConfigSchema, config)
+  return result.success ? null : firstProblem(result.issues)
+}
+
+function firstProblem(issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]]): string {
+  const issue = issues[0]
   const path = issue.path?.map((p) => String(p.key)).join('.')
-  return { ok: false, message: `${path ? `${path}: ` : ''}${issue.message}` }
+  return `${path ? `${path}: ` : ''}${issue.message}`
 }

@@ -46,6 +46,11 @@ export class CliProcess {
     })
   }
 
+  /** The child's process id (for /proc readings such as its memory). */
+  get pid(): number {
+    return this.child.pid ?? -1
+  }
+
   static start(args: readonly string[]): CliProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
       cwd: REPO_ROOT,

@@ -29,8 +29,13 @@ test('serve prints its URL, saves nodes to --config, and stops them cleanly on S
   expect((await fetch(openUrl)).status).toBe(200)
   expect((await fetch(openUrl.replace(/\?token=.*/, ''))).status).toBe(401)
 
-  // Create a node through the WebSocket, as the dashboard does.
-  const ws = new WebSocket(openUrl.replace('http', 'ws').replace('/?', '/bridge?'))
+  // Create a node through the WebSocket, as the dashboard does: its own Origin, the token as a subprotocol.
+  const { origin, searchParams } = new URL(openUrl)
+  const ws = new WebSocket(
+    `${origin.replace('http', 'ws')}/bridge`,
+    ['chaski.v1', `chaski.token.${searchParams.get('token')}`],
+    { origin }
+  )
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
   const replies: { id: number; result: { ok: boolean; value?: { address: string } } }[] = []
   ws.on('message', (data) => {

@@ -30,10 +30,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** A WebSocket client that collects what the host sends. */
+/** A WebSocket client that collects what the host sends; it offers the token as the dashboard does. */
 async function client(token: string | null = 'test-token-123') {
-  const url = serve.url.replace('http', 'ws') + `bridge${token ? `?token=${token}` : ''}`
-  const ws = new WebSocket(url)
+  const url = serve.url.replace('http', 'ws') + 'bridge'
+  const protocols = ['chaski.v1', ...(token ? [`chaski.token.${token}`] : [])]
+  const ws = new WebSocket(url, protocols, { origin: serve.url.replace(/\/$/, '') })
   const received: WsServerMessage[] = []
   let closeCode: number | null = null
   ws.on('message', (data) => received.push(JSON.parse(data.toString()) as WsServerMessage))
@@ -54,17 +55,13 @@ async function client(token: string | null = 'test-token-123') {
 }
 
 describe('chaski serve host', () => {
-  test('every request needs the token; the token in the URL becomes a strict cookie', async () => {
+  test('the page needs the token in its URL; no cookie is set; paths never leave the folder', async () => {
     expect((await fetch(serve.url)).status).toBe(401)
     expect((await fetch(`${serve.url}?token=wrong-token-000`)).status).toBe(401)
     const ok = await fetch(serve.openUrl)
     expect(ok.status).toBe(200)
     expect(await ok.text()).toContain('<title>Chaski</title>')
-    const cookie = ok.headers.get('set-cookie') ?? ''
-    expect(cookie).toMatch(/HttpOnly/)
-    expect(cookie).toMatch(/SameSite=Strict/)
-    const withCookie = await fetch(serve.url, { headers: { cookie: cookie.split(';')[0] } })
-    expect(withCookie.status).toBe(200)
+    expect(ok.headers.get('set-cookie')).toBeNull()
     expect((await fetch(`${serve.openUrl.replace('/?', '/../../etc/passwd?')}`)).status).toBe(404)
   })
 

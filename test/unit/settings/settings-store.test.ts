@@ -1,11 +1,25 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { defaultNodeConfig } from '../../../src/main/host/node-config'
 import { SETTINGS_VERSION, type Settings } from '../../../src/main/settings/settings-schema'
-import { SETTINGS_FILE, SettingsStore } from '../../../src/main/settings/settings-store'
+import {
+  SETTINGS_FILE,
+  SETTINGS_MAX_BYTES,
+  SettingsFileRefusedError,
+  SettingsStore
+} from '../../../src/main/settings/settings-store'
 
 let dir: string
 beforeEach(() => {
@@ -84,4 +98,54 @@ describe('SettingsStore', () => {
       expect(readFileSync(outcome.movedTo, 'utf8')).toBe(content)
     }
   )
+
+  test('a file over the size cap is refused by its size, even a valid one, and left as it is', async () => {
+    const file = join(dir, SETTINGS_FILE)
+    const padded = JSON.stringify(sample()) + ' '.repeat(SETTINGS_MAX_BYTES)
+    writeFileSync(file, padded)
+    const store = new SettingsStore(file)
+    await expect(store.load()).rejects.toThrow(SettingsFileRefusedError)
+    await expect(store.load()).rejects.toThrow(/MiB; a settings file is at most 8 MiB, so it was not read/)
+    // A refused path is never written, not even by a later save (the host saves at shutdown).
+    await expect(store.save(sample('overwrite?'))).rejects.toThrow(SettingsFileRefusedError)
+    expect(readFileSync(file, 'utf8')).toBe(padded)
+    expect(readdirSync(dir)).toEqual([SETTINGS_FILE])
+  })
+
+  test('an empty file holds nothing to lose: it loads as missing and the next save fills it', async () => {
+    const file = join(dir, SETTINGS_FILE)
+    writeFileSync(file, '  \n')
+    const store = new SettingsStore(file)
+    expect((await store.load()).kind).toBe('missing')
+    await store.save(sample())
+    expect((await new SettingsStore(file).load()).kind).toBe('loaded')
+  })
+
+  test('a dangling symbolic link: the settings are created where it points, and it stays a link', async () => {
+    const link = join(dir, SETTINGS_FILE)
+    symlinkSync('elsewhere.json', link)
+    const store = new SettingsStore(link)
+    expect((await store.load()).kind).toBe('missing')
+    await store.save(sample('through'))
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(readlinkSync(link)).toBe('elsewhere.json')
+    expect(JSON.parse(readFileSync(join(dir, 'elsewhere.json'), 'utf8')).nodes[0].name).toBe('through')
+  })
+
+  test('a link to a device is refused, never read', async () => {
+    const link = join(dir, SETTINGS_FILE)
+    symlinkSync('/dev/zero', link)
+    await expect(new SettingsStore(link).load()).rejects.toThrow(/it is a device, not a settings file/)
+    expect(readlinkSync(link)).toBe('/dev/zero')
+  })
+
+  test('a corrupt file of ours behind a link: the target is moved aside, the link stays', async () => {
+    const link = join(dir, SETTINGS_FILE)
+    writeFileSync(join(dir, 'target.json'), '{"version": 1, "nodes": [')
+    symlinkSync('target.json', link)
+    const outcome = await new SettingsStore(link).load()
+    expect(outcome.kind).toBe('recovered')
+    if (outcome.kind === 'recovered') expect(outcome.movedTo).toMatch(/target\.json\.corrupt-/)
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+  })
 })

@@ -16,6 +16,7 @@ import {
 } from '../args'
 import type { ParsedArgs } from '../args'
 import type { Command } from '../command'
+import { RANGES } from '../../../shared/limits'
 import { runForegroundNode } from '../foreground-node'
 
 const DEFAULT_LATENCY_EVERY_S = 5
@@ -159,10 +160,13 @@ export function parseNodeArgs(args: ParsedArgs): NodeCommandConfig {
   if (args.flag('paired')) options.paired = true
   const ttl = args.string('ttl')
   if (ttl !== undefined) options.ttl = parseInteger('ttl', ttl)
+  // The same ranges as the desktop app and `chaski serve` (src/shared/limits.ts).
   const maxConnections = args.string('max-connections')
-  if (maxConnections !== undefined) options.maxConnections = parseInteger('max-connections', maxConnections)
+  if (maxConnections !== undefined)
+    options.maxConnections = parseInteger('max-connections', maxConnections, RANGES.maxConnections)
   const reconnections = args.string('reconnections')
-  if (reconnections !== undefined) options.reconnections = parseInteger('reconnections', reconnections)
+  if (reconnections !== undefined)
+    options.reconnections = parseInteger('reconnections', reconnections, RANGES.reconnections)
   const keepalive = args.string('keepalive')
   if (keepalive !== undefined) {
     const ms = parseSeconds('keepalive', keepalive, 0, 86_400)

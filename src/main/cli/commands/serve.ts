@@ -1,7 +1,9 @@
 // `chaski serve`: the desktop app's node host, headless, with the dashboard served to a browser (src/main/serve).
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { TOKEN_PATTERN } from '../../serve/access-token'
 import { DEFAULT_SERVE_PORT, startServeHost, type ServeHandle } from '../../serve/serve-host'
+import type { AppNotice } from '../../../shared/snapshots'
 import { CliUsageError, parseCommandArgs, parseInteger } from '../args'
 import type { Command } from '../command'
 import { EXIT_FAILURE, EXIT_OK } from '../command'
@@ -25,9 +27,10 @@ export const serveCommand: Command = {
   usage: ['serve [--host <ip>] [--port <n>] [--token <t>] [--config <file>] [--bare] [--json]'],
   description:
     "Runs the desktop app's node host without a window and serves the same dashboard over HTTP on 127.0.0.1\n" +
-    '(use --host to listen elsewhere). Every request needs the access token: open the printed URL, which\n' +
-    'carries it. Nodes and preferences are kept in the --config file (the desktop app format); without it they\n' +
-    'last as long as the process. Stops every node cleanly on Ctrl-C / SIGTERM.',
+    '(use --host to listen elsewhere). The dashboard page and its WebSocket need the access token: open the\n' +
+    'printed URL, which carries it (no cookie is set). Nodes and preferences are kept in the --config file (the\n' +
+    'desktop app format); a path that is not such a file is refused, never replaced. Without --config they last\n' +
+    'as long as the process. Stops every node cleanly on Ctrl-C / SIGTERM.',
   flags: {
     host: { type: 'string', value: '<ip>', help: 'address to listen on (default 127.0.0.1)' },
     port: {
@@ -48,7 +51,7 @@ export const serveCommand: Command = {
       ? parseInteger('port', args.string('port') ?? '', { min: 0, max: 65535 })
       : undefined
     const token = args.string('token')
-    if (token !== undefined && !/^[\w.~-]{8,200}$/.test(token))
+    if (token !== undefined && !TOKEN_PATTERN.test(token))
       throw new CliUsageError('--token must be 8–200 letters, digits or ._~- characters')
     const printer = createPrinter({ json: args.flag('json'), streams, timestamps: !args.flag('json') })
     const rendererDir = findRendererDir()
@@ -79,7 +82,26 @@ export const serveCommand: Command = {
       printer.error('error', { error: message }, `chaski serve: ${sanitize(message)}`)
       return EXIT_FAILURE
     }
-    const nodes = handle.host.getState().nodes
+    // Notices the dashboard shows (settings moved aside, ...) are printed here too: the terminal may be the only
+    // place a headless user looks.
+    const printed = new Set<string>()
+    const printNotices = (notices: AppNotice[]) => {
+      for (const notice of notices) {
+        if (printed.has(notice.id)) continue
+        printed.add(notice.id)
+        printer.error(
+          'notice',
+          { level: notice.level, text: notice.text },
+          `${notice.level}: ${sanitize(notice.text)}`
+        )
+      }
+    }
+    const state = handle.host.getState()
+    printNotices(state.notices)
+    const stopNotices = handle.host.subscribeUpdates((update) => {
+      if (update.notices) printNotices(update.notices)
+    })
+    const nodes = state.nodes
     printer.event(
       'serving',
       {
@@ -97,6 +119,7 @@ export const serveCommand: Command = {
       if (signal.aborted) done()
       else signal.addEventListener('abort', () => done(), { once: true })
     })
+    stopNotices()
     printer.event('stopping', {}, 'stopping: closing every node (peers see a deliberate close)...')
     await handle.close()
     printer.event('stopped', {}, 'stopped')

@@ -1,11 +1,14 @@
 // The browser-mode bridge: the same ChaskiBridge as window.chaski, over the WebSocket of `chaski serve`.
 // Calls made while the socket is down wait for it to reconnect; a call never hangs forever (timeout).
+// The access token comes from the page's URL (`?token=`, as `chaski serve` prints it) and travels only inside the
+// WebSocket handshake, as the subprotocol `chaski.token.<token>` beside `chaski.v1`: never in a cookie, which every
+// other service on the same address would receive too.
 import { buildBridge } from '@shared/bridge'
 import type { ChaskiBridge } from '@shared/contract'
 import type { MethodName } from '@shared/methods'
 import type { Result } from '@shared/result'
 import type { AppUpdate } from '@shared/snapshots'
-import { WS_PATH, type WsServerMessage } from '@shared/ws-protocol'
+import { WS_PATH, WS_SUBPROTOCOL, WS_TOKEN_PROTOCOL_PREFIX, type WsServerMessage } from '@shared/ws-protocol'
 
 const CALL_TIMEOUT_MS = 130_000
 const RECONNECT_MAX_MS = 5_000
@@ -16,7 +19,8 @@ export interface WsBridgeStatus {
 
 export function createWsBridge(
   url = wsUrlFor(window.location),
-  onStatus: (status: WsBridgeStatus) => void = () => undefined
+  onStatus: (status: WsBridgeStatus) => void = () => undefined,
+  token = tokenFor(window.location)
 ): ChaskiBridge {
   const listeners = new Set<(update: AppUpdate) => void>()
   const pending = new Map<
@@ -29,7 +33,7 @@ export function createWsBridge(
   let retryMs = 250
 
   function open(): void {
-    const ws = new WebSocket(url)
+    const ws = new WebSocket(url, wsProtocolsFor(token))
     socket = ws
     ws.onopen = () => {
       retryMs = 250
@@ -81,6 +85,18 @@ export function createWsBridge(
       return () => listeners.delete(listener)
     }
   })
+}
+
+/** The access token of the page's URL (`?token=`), or null. */
+export function tokenFor(location: Pick<Location, 'search'>): string | null {
+  return new URLSearchParams(location.search).get('token')
+}
+
+/** What the client offers: the bridge's subprotocol, and the token as a second one (the server selects the first). */
+export function wsProtocolsFor(token: string | null): string[] {
+  // A mistyped token that a subprotocol cannot carry is left out (the host then refuses, and the page says so).
+  const usable = token !== null && /^[\w.~-]{1,200}$/.test(token)
+  return usable ? [WS_SUBPROTOCOL, `${WS_TOKEN_PROTOCOL_PREFIX}${token}`] : [WS_SUBPROTOCOL]
 }
 
 export function wsUrlFor(location: Location): string {
