@@ -6,9 +6,10 @@ import { formatAddressText, ipVersion, parseHostAddressText } from '../../shared
 import { InvalidAddressError } from '../chaski/index'
 import { HostNameNotFoundError } from './host-errors'
 
-export type LookupAll = (host: string) => Promise<{ address: string; family: number }[]>
+/** `family` 4 or 6 asks for that family only (0: any). */
+export type LookupAll = (host: string, family: 0 | 4 | 6) => Promise<{ address: string; family: number }[]>
 
-export const systemLookup: LookupAll = (host) => dnsLookup(host, { all: true })
+export const systemLookup: LookupAll = (host, family) => dnsLookup(host, { all: true, family })
 
 export interface ResolvedAddress {
   /** 'ip:port' or '[v6]:port', for ChaskiNode.connect(). */
@@ -17,10 +18,7 @@ export interface ResolvedAddress {
   expectedName?: string
 }
 
-/**
- * Resolves `text` for a node listening on `localIp`: of a name's addresses, the first of the node's own family
- * (a node on 127.0.0.1 cannot reach ::1, which 'localhost' often lists first), else the first.
- */
+/** Resolves `text` for a node listening on `localIp`: a name to the first address of the node's own family. */
 export async function resolveConnectText(
   text: string,
   localIp: string,
@@ -31,9 +29,12 @@ export async function resolveConnectText(
   const { host, port, name, isHostName } = parsed.address
   const named = name === undefined ? {} : { expectedName: name }
   if (!isHostName) return { address: formatAddressText(host, port), ...named }
+  // Only the node's own family (a node on 127.0.0.1 cannot reach ::1, which 'localhost' often lists first);
+  // any family for a node listening on '::'.
+  const family = localIp === '::' ? 0 : ipVersion(localIp) === 6 ? 6 : 4
   let found: { address: string; family: number }[]
   try {
-    found = await lookup(host)
+    found = await lookup(host, family)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     const why = code === 'ENOTFOUND' || code === 'EAI_NONAME' ? 'no such host name' : (err as Error).message
@@ -41,8 +42,10 @@ export async function resolveConnectText(
       `cannot find '${host}': ${why} (check the spelling, or use its IP address)`
     )
   }
-  const family = ipVersion(localIp) === 6 && localIp !== '::' ? 6 : ipVersion(localIp) === 4 ? 4 : 0
-  const pick = found.find((a) => a.family === family) ?? found[0]
-  if (!pick) throw new HostNameNotFoundError(`cannot find '${host}': it has no address`)
+  const pick = found.find((a) => family === 0 || a.family === family)
+  if (!pick)
+    throw new HostNameNotFoundError(
+      `cannot find '${host}': it has no IPv${family} address, which this node (on ${localIp}) needs`
+    )
   return { address: formatAddressText(pick.address, port), ...named }
 }
