@@ -131,6 +131,14 @@ describe('every view at every size, light and dark', () => {
   test('1280×800: every tab shows; no problem in any view', async () => {
     await page.setViewportSize({ width: 1280, height: 800 })
     await eventually(() => page.locator(tid('tab-more')).count()).toBe(0)
+    // The root peer's '@' topic says what it means; the reconnecting one says what its number is.
+    await openTab(page, 'peers')
+    expect(await peerRow(page, 'Root').locator('.topic-tag').textContent()).toBe(
+      '@ (root: receives every topic)'
+    )
+    expect(await peerRow(page, 'Flaky').locator(tid('peer-state')).textContent()).toMatch(
+      /^reconnecting, attempt \d+ of 32$/
+    )
     expect(await checkEveryView(1280, 800, true)).toEqual([])
   })
 
