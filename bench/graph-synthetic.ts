@@ -117,7 +117,8 @@ export function syntheticAppState(graph: GraphModelSnapshot): AppState {
             paired: peer.paired,
             state: l.state,
             since: now,
-            attempt: l.state === 'reconnecting' ? 1 : 0
+            attempt: l.state === 'reconnecting' ? 1 : 0,
+            maxAttempts: l.state === 'reconnecting' ? 32 : 0
           }
         })
       const [ip, port] = (n.address ?? '127.0.0.1:0').split(':')

@@ -1,6 +1,7 @@
 // Peer address text as a person types it: 'ip:port', '[v6]:port', 'Name@ip:port', with an optional leading '*' (the
 // paired marker of toString()). A browser-safe mirror of src/main/chaski/address.ts (no node:net) so the UI can
-// validate as you type; the library stays the final judge when the host connects. Spec §3.
+// validate as you type; the library stays the final judge when the host connects. Spec §3. The connect box also
+// takes host names ('localhost:8511'): the host process resolves them, so the library only ever dials an IP literal.
 
 export interface AddressText {
   ip: string
@@ -12,6 +13,8 @@ export interface AddressText {
 export type AddressParse = { ok: true; address: AddressText } | { ok: false; message: string }
 
 export const ADDRESS_EXAMPLE = '127.0.0.1:8511, [::1]:8511 or Name@127.0.0.1:8511'
+/** What the connect box takes (host names too). */
+export const HOST_ADDRESS_EXAMPLE = '127.0.0.1:8511, localhost:8511, [::1]:8511 or Name@127.0.0.1:8511'
 
 // Same grammar as Node's net.isIPv4 / isIPv6: no leading zeros in IPv4 parts, 1–4 hex digits per IPv6 group,
 // an embedded IPv4 tail, and an optional zone id ('%eth0').
@@ -64,9 +67,11 @@ export function formatAddressText(ip: string, port: number): string {
   return ipVersion(ip) === 6 ? `[${ip}]:${port}` : `${ip}:${port}`
 }
 
-/** Parses what the person typed; the message names the first problem in the same words as the library. */
-export function parseAddressText(text: string, maxLength = 300): AddressParse {
-  const fail = (message: string): AddressParse => ({ ok: false, message })
+type Split = { ok: true; name?: string; host: string; portText: string } | { ok: false; message: string }
+
+/** 'Name@host:port' (an optional leading '*') into its pieces, before the host and port are judged. */
+function splitAddressText(text: string, maxLength: number): Split {
+  const fail = (message: string): Split => ({ ok: false, message })
   if (text.length > maxLength) return fail(`an address is at most ${maxLength} characters`)
   let rest = text.trim()
   if (rest === '') return fail(`enter an address like ${ADDRESS_EXAMPLE}`)
@@ -77,25 +82,79 @@ export function parseAddressText(text: string, maxLength = 300): AddressParse {
     name = rest.slice(0, at)
     rest = rest.slice(at + 1)
   }
-  let ipText: string
+  let host: string
   let portText: string
   if (rest.startsWith('[')) {
     const close = rest.indexOf(']')
     if (close < 0 || rest[close + 1] !== ':') return fail(`expected '[ipv6]:port', got '${text.trim()}'`)
-    ipText = rest.slice(1, close)
+    host = rest.slice(1, close)
     portText = rest.slice(close + 2)
   } else {
     const colon = rest.lastIndexOf(':')
     if (colon < 0) return fail(`expected 'ip:port', got '${text.trim()}'`)
-    ipText = rest.slice(0, colon)
+    host = rest.slice(0, colon)
     portText = rest.slice(colon + 1)
-    if (ipText.includes(':')) return fail(`IPv6 addresses need brackets: '[${ipText}]:${portText}'`)
+    if (host.includes(':')) return fail(`IPv6 addresses need brackets: '[${host}]:${portText}'`)
   }
-  if (ipVersion(ipText) === 0) return fail(`not an IPv4/IPv6 address: '${ipText}'`)
-  if (!/^\d{1,5}$/.test(portText)) return fail(`bad port '${portText}'`)
+  return { ok: true, ...(name !== undefined && name !== '' ? { name } : {}), host, portText }
+}
+
+function portProblem(portText: string): string | null {
+  if (!/^\d{1,5}$/.test(portText)) return `bad port '${portText}'`
   const port = Number(portText)
-  if (port < 1 || port > 65535) return fail(`port ${port} is out of range (1–65535)`)
-  const address: AddressText = { ip: normalizeIpText(ipText), port }
-  if (name !== undefined && name !== '') address.name = name
+  return port < 1 || port > 65535 ? `port ${port} is out of range (1–65535)` : null
+}
+
+/** Parses what the person typed; the message names the first problem in the same words as the library. */
+export function parseAddressText(text: string, maxLength = 300): AddressParse {
+  const split = splitAddressText(text, maxLength)
+  if (!split.ok) return split
+  if (ipVersion(split.host) === 0) return { ok: false, message: `not an IPv4/IPv6 address: '${split.host}'` }
+  const problem = portProblem(split.portText)
+  if (problem) return { ok: false, message: problem }
+  const address: AddressText = { ip: normalizeIpText(split.host), port: Number(split.portText) }
+  if (split.name !== undefined) address.name = split.name
+  return { ok: true, address }
+}
+
+// RFC 1123 host names ('localhost', 'hub.lan', names from /etc/hosts): labels of letters, digits, '-' (and '_',
+// which /etc/hosts files use), at most 63 characters each and 253 in all. A name whose last label is all digits
+// is a mistyped IPv4 address ('1.2.3'), not a name.
+const LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/
+
+export function isHostName(text: string): boolean {
+  const name = text.endsWith('.') ? text.slice(0, -1) : text
+  if (name === '' || name.length > 253) return false
+  const labels = name.split('.')
+  return labels.every((label) => LABEL.test(label)) && !/^\d+$/.test(labels[labels.length - 1]!)
+}
+
+/** An address whose host may be a name to resolve (the connect box): the host process resolves it. */
+export interface HostAddressText {
+  /** An IP address (normalised) or a host name, as typed. */
+  host: string
+  port: number
+  name?: string
+  /** True when `host` is a name, not an IP address. */
+  isHostName: boolean
+}
+
+export type HostAddressParse = { ok: true; address: HostAddressText } | { ok: false; message: string }
+
+/** Like parseAddressText, but also takes host names ('localhost:8511', 'Hub@hub.lan:8511'). */
+export function parseHostAddressText(text: string, maxLength = 300): HostAddressParse {
+  const split = splitAddressText(text, maxLength)
+  if (!split.ok) return split
+  const ip = ipVersion(split.host) !== 0
+  if (!ip && !isHostName(split.host))
+    return { ok: false, message: `not an IP address or host name: '${split.host}'` }
+  const problem = portProblem(split.portText)
+  if (problem) return { ok: false, message: problem }
+  const address: HostAddressText = {
+    host: ip ? normalizeIpText(split.host) : split.host,
+    port: Number(split.portText),
+    isHostName: !ip
+  }
+  if (split.name !== undefined) address.name = split.name
   return { ok: true, address }
 }

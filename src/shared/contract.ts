@@ -151,7 +151,8 @@ export const ARGUMENTS = {
     )
   ]),
   setPreferences: v.strictTuple([PreferencesPatchSchema]),
-  dismissNotice: v.strictTuple([Id])
+  dismissNotice: v.strictTuple([Id]),
+  forgetLanPeer: v.strictTuple([Id, Id])
 } satisfies Record<MethodName, v.GenericSchema<unknown[], unknown[]>>
 
 export type ContractArgs<M extends MethodName> = v.InferOutput<(typeof ARGUMENTS)[M]>
@@ -170,6 +171,9 @@ export interface DiscoveryOutcome {
   }[]
 }
 
+/** The edge `connect` made, or the one that already joined the two nodes (nothing new was connected). */
+export type ConnectOutcome = EdgeSnapshot & { alreadyConnected: boolean }
+
 /** What each method resolves with. */
 export interface ContractResults {
   getState: AppState
@@ -181,13 +185,14 @@ export interface ContractResults {
   subscribe: NodeSnapshot
   unsubscribe: NodeSnapshot
   setLan: NodeSnapshot
-  connect: EdgeSnapshot
+  connect: ConnectOutcome
   disconnect: null
   discovery: DiscoveryOutcome
   ping: PingOutcome[]
   publish: { deliveredTo: number }
   setPreferences: Preferences
   dismissNotice: null
+  forgetLanPeer: NodeSnapshot
 }
 
 export type ContractMethods = {

@@ -16,7 +16,8 @@ export const METHOD_NAMES = [
   'ping',
   'publish',
   'setPreferences',
-  'dismissNotice'
+  'dismissNotice',
+  'forgetLanPeer'
 ] as const
 
 export type MethodName = (typeof METHOD_NAMES)[number]

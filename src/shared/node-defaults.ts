@@ -27,3 +27,9 @@ export function freeNodeName(taken: Iterable<string>, base = 'Node'): string {
   const names = new Set(taken)
   for (let i = 1; ; i++) if (!names.has(`${base}${i}`)) return `${base}${i}`
 }
+
+/** Two local node names a person would take for one: compared trimmed, case-insensitively, in one Unicode form. */
+export function sameNodeName(a: string, b: string): boolean {
+  const key = (name: string) => name.trim().normalize('NFC').toLocaleLowerCase('en')
+  return key(a) === key(b)
+}

@@ -53,10 +53,16 @@ export interface EdgeSnapshot {
   state: EdgeState
   /** Epoch ms of the last state change. */
   since: number
-  /** Reconnection attempt number while reconnecting. */
+  /** Reconnection attempt number while reconnecting (or the attempts made, once given up); 0 when connected. */
   attempt: number
+  /** How many attempts the node makes before it gives up (its `reconnections` option); 0 when connected. */
+  maxAttempts: number
 }
 
+/**
+ * A device heard on the LAN. The host keeps every device once heard (bounded) with `online` and `lastSeen`, until the
+ * person forgets it, like Syncthing's device list.
+ */
 export interface LanPeerSnapshot {
   id: string
   name: string
@@ -69,6 +75,8 @@ export interface LanPeerSnapshot {
   lastSeen: number
   interface: string
   connected: boolean
+  /** Announcing itself right now; false once its beacons stopped (it said goodbye, went quiet, or we stopped). */
+  online: boolean
 }
 
 export interface NodeSnapshot {
@@ -123,13 +131,25 @@ export type HostEventKind =
   | 'lan-peer-seen'
   | 'lan-peer-lost'
 
+/** A piece of an event line: the app's own words, or text from the network (shown escaped and isolated). */
+export interface TextPart {
+  text: string
+  untrusted?: true
+}
+
 export interface HostEvent {
   seq: number
   at: number
   nodeId: string
   kind: HostEventKind
-  /** One line for the event log. */
+  /** One line for the event log, as received (filtering, search); show it through `parts`. */
   text: string
+  /** The same line in pieces, so names and reasons from peers are rendered isolated and escaped. */
+  parts: TextPart[]
+  /** The peer the event is about, when there is one. */
+  peerId?: string
+  /** This event updates an earlier row (the seq given), which leaves the log: reconnect attempts fold into one. */
+  replaces?: number
 }
 
 export interface ReceivedMessage {

@@ -135,10 +135,14 @@ describe('on the LAN', () => {
     await openTab(page, 'peers')
     await peerRow(page, LAN_PEER).waitFor()
 
-    // Turning LAN discovery off empties the list and says how to get it back.
+    // Turning LAN discovery off says how to get it back; the device stays listed, offline, until forgotten.
     await openTab(page, 'lan')
     await setSwitch(page.locator(tid('lan-enabled')), false)
     await page.waitForSelector(tid('lan-off'))
+    await eventually(() => row.getAttribute('data-online')).toBe('false')
+    expect(await row.locator(tid('lan-peer-seen')).textContent()).toMatch(/^last seen /)
+    await row.locator(tid('lan-peer-forget')).click()
+    await row.waitFor({ state: 'detached' })
     expect(pageErrors).toEqual([])
   })
 })

@@ -114,9 +114,10 @@ describe('local nodes', () => {
     expect(await item.locator(tid('node-address')).textContent()).toMatch(/^127\.0\.0\.1:\d+$/)
     expect(await item.locator(tid('node-edges')).textContent()).toBe('0 peers')
     expect(await item.locator(tid('node-lan')).textContent()).toBe('LAN off')
-    // No subscriptions: paired for every one of them, shown as the original's '*'.
-    expect(await item.locator(tid('node-paired')).count()).toBe(1)
+    // No topics: nothing to pair, so no '*' and no "paired for every subscription" (issue 15).
+    expect(await item.locator(tid('node-paired')).count()).toBe(0)
     await page.waitForSelector(tid('view-overview'))
+    expect(await page.locator(tid('overview-paired')).textContent()).toBe('no topics to pair yet')
     expect(await page.locator(tid('overview-address')).textContent()).toBe(
       await item.locator(tid('node-address')).textContent()
     )
@@ -188,13 +189,13 @@ describe('local nodes', () => {
     await page.emulateMedia({ colorScheme: 'light' })
     await eventually(() => app.getAttribute('data-theme')).toBe('light')
     await page.click(tid('theme-select'))
-    await page.click('.n-base-select-option:has-text("Theme: dark")')
+    await page.click('.n-base-select-option:has-text("Dark theme")')
     await eventually(() => app.getAttribute('data-theme')).toBe('dark')
     await page.reload()
     await page.waitForSelector(tid('tabs'))
     await eventually(() => app.getAttribute('data-theme')).toBe('dark')
     await page.click(tid('theme-select'))
-    await page.click('.n-base-select-option:has-text("Theme: system")')
+    await page.click('.n-base-select-option:has-text("System theme")')
     await eventually(() => app.getAttribute('data-theme')).toBe('light')
   })
 

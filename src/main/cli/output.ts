@@ -1,5 +1,6 @@
 // How commands talk to the person (or script) running them: human-readable lines, or with --json one JSON object
 // per line on stdout (`{"event": ..., "time": ..., ...fields}`), so scripts can follow a node line by line.
+import { braceEscape, displayText, escapeUnsafeInJson } from '../../shared/display-text'
 import { previewValue } from '../../shared/value-preview'
 
 /** Where a command writes; injectable so commands can be driven without a real terminal. */
@@ -34,16 +35,18 @@ export function createPrinter(init: PrinterInit): EventPrinter {
   const human = (line: string): string => (init.timestamps ? `${clock(now())}  ${line}` : line)
   const jsonLine = (name: string, fields: Record<string, unknown>): string => {
     const record = { event: name, time: now().toISOString(), ...fields }
+    let text: string
     try {
-      return JSON.stringify(record, jsonReplacer) + '\n'
+      text = JSON.stringify(record, jsonReplacer)
     } catch {
       // A value from the network that JSON cannot hold (nested too deep for the stack, a cycle from a custom
       // deserializer): that field becomes its bounded preview text, and the line is still printed.
       const safe: Record<string, unknown> = {}
       for (const [key, value] of Object.entries(record))
         safe[key] = jsonFits(value) ? value : previewValue(value, { maxChars: 4096, quoteStrings: true })
-      return JSON.stringify(safe, jsonReplacer) + '\n'
+      text = JSON.stringify(safe, jsonReplacer)
     }
+    return escapeUnsafeInJson(text) + '\n'
   }
   return {
     json: init.json,
@@ -84,17 +87,13 @@ function clock(date: Date): string {
 }
 
 /**
- * Names and topics come from the network: before they reach a terminal, control characters (escape sequences)
- * and bidi overrides are shown as \u escapes so a peer cannot rewrite the screen. JSON output escapes on its own.
+ * Names, topics, close reasons and message previews come from the network: before they reach a terminal, control
+ * characters (escape sequences), bidi overrides and invisible characters are shown as \u{...} escapes
+ * (src/shared/display-text.ts, the dashboard's rule too) so a peer cannot rewrite, reorder or hide what is printed.
+ * JSON lines keep the text exactly, with those characters as JSON \u escapes (escapeUnsafeInJson).
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE_FOR_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
-
 export function sanitize(text: unknown): string {
-  return String(text).replace(
-    UNSAFE_FOR_TERMINAL,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
-  )
+  return displayText(String(text), { escape: braceEscape })
 }
 
 /** Milliseconds with a precision that suits the size: 0.043 ms, 1.27 ms, 35.2 ms, 1204 ms. */

@@ -14,6 +14,11 @@ export class BoundedList<T> {
     return this.items.length > this.capacity ? this.items.slice(-this.capacity) : this.items.slice()
   }
 
+  /** Drops the items that match (e.g. an event row another one replaces). */
+  remove(match: (item: T) => boolean): void {
+    this.items = this.items.filter((item) => !match(item))
+  }
+
   clear(): void {
     this.items = []
   }

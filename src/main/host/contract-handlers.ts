@@ -26,7 +26,8 @@ const DISPATCH = {
   ping: (host, id, peerId) => host.ping(id, peerId),
   publish: (host, id, topic, data) => host.publish(id, topic, data),
   setPreferences: (host, patch) => host.setPreferences(patch),
-  dismissNotice: (host, id) => host.dismissNotice(id)
+  dismissNotice: (host, id) => host.dismissNotice(id),
+  forgetLanPeer: (host, id, peerId) => host.forgetLanPeer(id, peerId)
 } satisfies {
   [M in MethodName]: (
     host: NodeHost,

@@ -17,6 +17,21 @@ export class NodeNotServingError extends Error {
   override name = 'NodeNotServingError'
 }
 
+/** Thrown when the peer that answered has another name than the 'Name@' part of the address typed. */
+export class PeerNameMismatchError extends Error {
+  override name = 'PeerNameMismatchError'
+}
+
+/** Thrown when a local node would get the name another local node already has. */
+export class DuplicateNodeNameError extends Error {
+  override name = 'DuplicateNodeNameError'
+}
+
+/** Thrown when a host name typed in the connect box does not resolve to an address. */
+export class HostNameNotFoundError extends Error {
+  override name = 'HostNameNotFoundError'
+}
+
 /** Thrown when arguments from the UI, CLI or a WebSocket client do not match the contract. */
 export class ValidationError extends Error {
   override name = 'ValidationError'

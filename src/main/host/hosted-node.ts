@@ -8,15 +8,19 @@ import type {
   NodeConfig,
   NodeRunState,
   NodeSnapshot,
-  OnPair
+  OnPair,
+  TextPart
 } from '../../shared/snapshots'
 import {
   ChaskiNode,
+  formatAddress,
   type ChaskiNodeEvents,
   type DiscoveryOutcome as LibraryDiscoveryOutcome,
   type Edge
 } from '../chaski/index'
-import { NodeNotServingError, describeError } from './host-errors'
+import { words } from './event-words'
+import { NodeNotServingError, UnknownPeerError, describeError } from './host-errors'
+import { LanDeviceList } from './lan-devices'
 import { toNodeOptions } from './node-config'
 import { edgeSnapshot, lanPeerSnapshots, retryingEdges, unconnectedEdge } from './snapshot'
 
@@ -24,7 +28,8 @@ const RECENT_PEERS = 10
 
 export interface HostedNodeListener {
   changed(node: HostedNode, graphToo: boolean): void
-  event(node: HostedNode, kind: HostEventKind, text: string): void
+  /** `peerId`: the peer the event is about (reconnect attempts for one peer fold into one row). */
+  event(node: HostedNode, kind: HostEventKind, parts: TextPart[], peerId?: string): void
   message(
     node: HostedNode,
     message: { topic: string; data: unknown; fromName: string; fromAddress: string }
@@ -42,6 +47,7 @@ export class HostedNode {
   discovery: DiscoveryProgress | null = null
   private readonly gaveUp = new Map<string, EdgeSnapshot>()
   private recentPeers: NodeSnapshot['recentPeers'] = []
+  private readonly lanDevices = new LanDeviceList()
 
   constructor(
     config: NodeConfig,
@@ -64,7 +70,8 @@ export class HostedNode {
       await node.start()
       this.error = null
       this.setState('serving')
-      this.listener.event(this, 'node-started', `${this.config.name} serving on ${node.toString()}`)
+      const address = formatAddress(node.ip, node.port)
+      this.listener.event(this, 'node-started', words.started(this.config.name, address))
     } catch (err) {
       this.node = null
       node.removeAllListeners()
@@ -72,7 +79,7 @@ export class HostedNode {
       const target = `${this.config.ip}:${this.config.port}`
       this.error = describeError(err, target).message
       this.setState('failed')
-      this.listener.event(this, 'node-failed', `${this.config.name} could not start: ${this.error}`)
+      this.listener.event(this, 'node-failed', words.failed(this.config.name, this.error))
       throw err
     }
   }
@@ -87,7 +94,7 @@ export class HostedNode {
     this.gaveUp.clear()
     this.discovery = null
     this.setState('stopped')
-    this.listener.event(this, 'node-stopped', `${this.config.name} stopped`)
+    this.listener.event(this, 'node-stopped', words.stopped(this.config.name))
   }
 
   /** Forgets a peer that gave up reconnecting (the user dismissed it); false when there was none. */
@@ -95,6 +102,18 @@ export class HostedNode {
     const had = this.gaveUp.delete(peerId)
     if (had) this.listener.changed(this, true)
     return had
+  }
+
+  /** Forgets a device heard on the LAN that is offline now; it shows up again if it comes back. */
+  forgetLanDevice(peerId: string): void {
+    const device = this.lanDevices.get(peerId)
+    if (!device) throw new UnknownPeerError('that device is not in the LAN list (any more)')
+    if (device.online)
+      throw new UnknownPeerError(
+        `${device.name} is on the LAN right now; it can be forgotten once it goes offline`
+      )
+    this.lanDevices.forget(peerId)
+    this.listener.changed(this, false)
   }
 
   /** Applies the config's LAN settings to the running node (beacons restart; edges stay). */
@@ -145,6 +164,12 @@ export class HostedNode {
     ].slice(0, RECENT_PEERS)
   }
 
+  /** Drops a peer from the recent list (a link closed at once because it was not the node the person meant). */
+  dropRecentPeer(peerId: string): void {
+    this.recentPeers = this.recentPeers.filter((p) => p.peerId !== peerId)
+    this.listener.changed(this, false)
+  }
+
   snapshot(): NodeSnapshot {
     const node = this.node
     const serving = node !== null && this.state === 'serving'
@@ -154,6 +179,8 @@ export class HostedNode {
     const edges = serving
       ? [...node.edges.map(edgeSnapshot), ...retryingEdges(node, this.gaveUp.values())]
       : []
+    // Devices stay listed when they go quiet, or when this node stops listening (all offline then).
+    this.lanDevices.update(serving && this.config.lan.enabled ? lanPeerSnapshots(node) : [])
     return {
       id: this.id,
       config: this.config,
@@ -169,7 +196,7 @@ export class HostedNode {
         enabled: this.config.lan.enabled,
         autoConnect: this.config.lan.autoConnect,
         active: serving && this.config.lan.enabled,
-        peers: serving ? lanPeerSnapshots(node) : []
+        peers: this.lanDevices.list()
       },
       discovery: this.discovery,
       recentPeers: this.recentPeers
@@ -200,39 +227,43 @@ export class HostedNode {
       }
     }
     const changed = (graphToo = true) => this.listener.changed(this, graphToo)
-    const log = (kind: HostEventKind, text: string) => this.listener.event(this, kind, text)
-    const who = (edge: Edge) => `${edge.name} (${edge.address})`
+    const log = (kind: HostEventKind, parts: TextPart[], peerId?: string) =>
+      this.listener.event(this, kind, parts, peerId)
+    const peerOf = (p: { name: string; ip: string; port: number }) => ({
+      name: p.name,
+      address: formatAddress(p.ip, p.port)
+    })
     node.on('edge-added', ({ edge, reconnected }) => {
       this.gaveUp.delete(edge.id)
-      log('edge-added', `${reconnected ? 'reconnected to' : 'connected to'} ${who(edge)}`)
+      log('edge-added', words.connected(edge, reconnected), edge.id)
       changed()
     })
-    node.on('edge-removed', ({ edge, reason, willReconnect }) => {
+    node.on('edge-removed', ({ edge, reason, detail, willReconnect }) => {
       this.rememberPeer(edge)
-      log('edge-removed', `disconnected from ${who(edge)}: ${reason}${willReconnect ? ', reconnecting' : ''}`)
+      log('edge-removed', words.disconnected(edge, reason, detail, willReconnect), edge.id)
       changed()
     })
     node.on('edge-updated', () => changed())
     node.on('latency', () => changed(false))
     node.on('paired', ({ topic, edge }) => {
-      log('paired', `paired for ${topic}${edge ? ` with ${who(edge)}` : ''}`)
+      log('paired', words.paired(topic, edge ?? null), edge?.id)
       changed()
     })
     node.on('unpaired', ({ topic }) => {
-      log('unpaired', `not paired for ${topic}`)
+      log('unpaired', words.unpaired(topic))
       changed()
     })
     node.on('reconnecting', ({ peer, attempt, delayMs }) => {
-      log('reconnecting', `reconnecting to ${peer.name} (attempt ${attempt} in ${Math.round(delayMs)} ms)`)
+      log('reconnecting', words.reconnecting(peerOf(peer), attempt, peer.maxAttempts, delayMs), peer.peerId)
       changed()
     })
     node.on('reconnect-gave-up', ({ peer, attempts }) => {
-      this.gaveUp.set(peer.peerId, unconnectedEdge(peer, 'gave-up', Date.now(), attempts))
-      log('reconnect-gave-up', `gave up reconnecting to ${peer.name} after ${attempts} attempts`)
+      this.gaveUp.set(peer.peerId, unconnectedEdge(peer, 'gave-up', Date.now(), attempts, peer.maxAttempts))
+      log('reconnect-gave-up', words.gaveUp(peerOf(peer), attempts), peer.peerId)
       changed()
     })
     node.on('discovery-started', ({ topics, onPair }) => {
-      log('discovery-started', `discovery for ${topics.join(', ') || 'no topic'} (onPair ${onPair})`)
+      log('discovery-started', words.discoveryStarted(topics, onPair))
     })
     node.on('discovery-concluded', ({ topic, result, edge }) => {
       if (this.discovery?.running) {
@@ -243,19 +274,19 @@ export class HostedNode {
           topics: this.discovery.topics.map((t) => (t.topic === topic ? { topic, state, partner } : t))
         }
       }
-      log('discovery-concluded', `discovery for ${topic}: ${result}${edge ? ` with ${who(edge)}` : ''}`)
+      log('discovery-concluded', words.discoveryConcluded(topic, result, edge ?? null), edge?.id)
       changed()
     })
     node.on('protocol-error', ({ error, remoteAddress, remotePort }) => {
-      log('protocol-error', `protocol error from ${remoteAddress}:${remotePort}: ${error.message}`)
+      log('protocol-error', words.protocolError(formatAddress(remoteAddress, remotePort), error.message))
     })
     node.on('lan-peer-seen', ({ peer }) => {
-      log('lan-peer-seen', `heard ${peer.name} (${peer.address}) on the LAN`)
+      log('lan-peer-seen', words.lanSeen(peer), peer.id)
       changed()
     })
     node.on('lan-peer-updated', () => changed())
     node.on('lan-peer-lost', ({ peer, reason }) => {
-      log('lan-peer-lost', `${peer.name} (${peer.address}) left the LAN: ${reason}`)
+      log('lan-peer-lost', words.lanLost(peer, reason), peer.id)
       changed()
     })
     node.on('subscriptions-changed', () => changed())
@@ -265,7 +296,7 @@ export class HostedNode {
         topic,
         data,
         fromName: from.name,
-        fromAddress: `${from.ip}:${from.port}`
+        fromAddress: formatAddress(from.ip, from.port)
       })
     })
   }

@@ -19,8 +19,10 @@ import type {
   HostEventKind,
   NodeSnapshot,
   Preferences,
-  ReceivedMessage
+  ReceivedMessage,
+  TextPart
 } from '../../shared/snapshots'
+import { parseHostAddressText } from '../../shared/address-text'
 import type { Edge } from '../chaski/index'
 import { SettingsStore, emptySettings, type LoadOutcome } from '../settings/settings-store'
 import {
@@ -40,15 +42,19 @@ import { BoundedList } from './bounded-list'
 import { firstLaunchNode } from './first-launch'
 import { HostedNode, type HostedNodeListener } from './hosted-node'
 import {
+  DuplicateNodeNameError,
   LimitError,
   NodeNotServingError,
+  PeerNameMismatchError,
   UnknownNodeError,
   UnknownPeerError,
   ValidationError,
   describeError
 } from './host-errors'
 import { completeNodeConfig } from './node-config'
-import { freeNodeName } from '../../shared/node-defaults'
+import { freeNodeName, sameNodeName } from '../../shared/node-defaults'
+import { lineText } from './event-line'
+import { resolveConnectText, systemLookup, type LookupAll, type ResolvedAddress } from './resolve-address'
 import { edgeSnapshot, graphModel } from './snapshot'
 import { UpdateCoalescer, UPDATE_INTERVAL_MS } from './update-coalescer'
 import { previewData } from './message-preview'
@@ -67,6 +73,8 @@ export interface NodeHostInit {
   firstLaunchNode?: boolean
   /** Where contained failures are reported. @default console.warn */
   logger?: HostLogger
+  /** Resolves host names typed in the connect box. @default dns.lookup (the system resolver) */
+  lookup?: LookupAll
 }
 
 const consoleLogger: HostLogger = { warn: (message) => console.warn(`chaski host: ${message}`) }
@@ -84,6 +92,8 @@ export class NodeHost {
   private windowBounds: WindowBounds | null = null
   private seq = 0
   private closed = false
+  /** The event row of each reconnect sequence still running ('nodeId|peerId' → seq), updated at every attempt. */
+  private readonly reconnectRows = new Map<string, number>()
 
   constructor(private readonly init: NodeHostInit) {
     this.store = init.settingsFile ? new SettingsStore(init.settingsFile) : null
@@ -162,6 +172,7 @@ export class NodeHost {
     const config = completeNodeConfig(input)
     if (input.name === undefined)
       config.name = freeNodeName([...this.nodes.values()].map((n) => n.config.name))
+    else this.refuseTakenName(config.name, null)
     checkStorable(config)
     const hosted = new HostedNode(config, this.nodeListener)
     this.nodes.set(config.id, hosted)
@@ -201,6 +212,7 @@ export class NodeHost {
 
   async renameNode(id: string, name: string): Promise<NodeSnapshot> {
     const hosted = this.get(id)
+    this.refuseTakenName(name, id)
     hosted.config = checkStorable({ ...hosted.config, name })
     if (hosted.node) hosted.node.name = name
     return this.configChanged(hosted)
@@ -244,19 +256,36 @@ export class NodeHost {
     return this.configChanged(hosted)
   }
 
+  /**
+   * Connects a local node. A typed 'Name@' must match the name the peer gives in its handshake (else the new link
+   * is closed again and the address is not remembered); a peer already connected is said to be so.
+   */
   async connect(id: string, target: ConnectTarget): Promise<ContractResults['connect']> {
     const hosted = this.get(id)
     const node = this.serving(hosted)
-    const address = this.targetAddress(target)
+    const { address, expectedName } = await this.targetAddress(target, node.ip)
+    const before = new Set(node.edges.map((e) => e.id))
     let edge: Edge
     try {
       edge = await node.connect(address)
     } catch (err) {
-      const { name, message } = describeError(err, address.replace(/^[^@]*@/, ''))
+      const { name, message } = describeError(err, address)
       throw Object.assign(new Error(message), { name })
     }
+    const alreadyConnected = before.has(edge.id)
+    if (expectedName !== undefined && !sameNodeName(edge.name, expectedName)) {
+      if (!alreadyConnected) {
+        await node.closeConnection(edge)
+        hosted.dropRecentPeer(edge.id)
+      }
+      if (target.kind === 'address') this.forgetAddress(target.address)
+      throw new PeerNameMismatchError(
+        `the node at ${edge.address} is named '${edge.name}', not '${expectedName}'` +
+          (alreadyConnected ? ` (already connected to it)` : '; nothing was connected')
+      )
+    }
     if (target.kind === 'address') this.rememberAddress(target.address)
-    return edgeSnapshot(edge)
+    return { ...edgeSnapshot(edge), alreadyConnected }
   }
 
   async disconnect(id: string, peerId: string): Promise<null> {
@@ -306,6 +335,12 @@ export class NodeHost {
     return this.preferences
   }
 
+  async forgetLanPeer(id: string, peerId: string): Promise<NodeSnapshot> {
+    const hosted = this.get(id)
+    hosted.forgetLanDevice(peerId)
+    return hosted.snapshot()
+  }
+
   async dismissNotice(id: string): Promise<null> {
     this.notices = this.notices.filter((n) => n.id !== id)
     this.coalescer.noticesChanged()
@@ -334,8 +369,17 @@ export class NodeHost {
 
   private readonly nodeListener: HostedNodeListener = {
     changed: (node, graphToo) => this.coalescer.nodeChanged(node.id, graphToo),
-    event: (node, kind: HostEventKind, text) => {
-      const event: HostEvent = { seq: ++this.seq, at: Date.now(), nodeId: node.id, kind, text }
+    event: (node, kind: HostEventKind, parts: TextPart[], peerId?: string) => {
+      const event: HostEvent = {
+        seq: ++this.seq,
+        at: Date.now(),
+        nodeId: node.id,
+        kind,
+        text: lineText(parts),
+        parts
+      }
+      if (peerId !== undefined) event.peerId = peerId
+      this.foldReconnects(event)
       this.events.push(event)
       this.coalescer.event(event)
     },
@@ -354,6 +398,30 @@ export class NodeHost {
         MESSAGE_LOG_SIZE
       )
     }
+  }
+
+  /**
+   * Reconnect attempts to one peer update one row instead of adding a row each (they can go on for many minutes):
+   * the new attempt replaces the previous row. Anything else about that peer, or the node stopping, ends the row.
+   */
+  private foldReconnects(event: HostEvent): void {
+    if (event.kind === 'node-stopped') {
+      for (const key of this.reconnectRows.keys())
+        if (key.startsWith(`${event.nodeId}|`)) this.reconnectRows.delete(key)
+      return
+    }
+    if (event.peerId === undefined) return
+    const key = `${event.nodeId}|${event.peerId}`
+    const previous = this.reconnectRows.get(key)
+    if (event.kind !== 'reconnecting') {
+      this.reconnectRows.delete(key)
+      return
+    }
+    if (previous !== undefined) {
+      event.replaces = previous
+      this.events.remove((e) => e.seq === previous)
+    }
+    this.reconnectRows.set(key, event.seq)
   }
 
   /** Every node's snapshot; a node whose snapshot fails is left out (and reported), not the whole list. */
@@ -386,19 +454,47 @@ export class NodeHost {
     return hosted.node
   }
 
-  private targetAddress(target: ConnectTarget): string {
-    if (target.kind === 'address') return target.address
+  private async targetAddress(target: ConnectTarget, localIp: string): Promise<ResolvedAddress> {
+    if (target.kind === 'address')
+      return resolveConnectText(target.address, localIp, this.init.lookup ?? systemLookup)
     if (target.kind === 'node') {
       const other = this.get(target.nodeId)
       if (!other.node || other.state !== 'serving')
         throw new NodeNotServingError(`${other.config.name} is not running; start it first`)
-      return other.node.address
+      return { address: other.node.address }
     }
     for (const hosted of this.nodes.values()) {
       const peer = hosted.snapshot().lan.peers.find((p) => p.id === target.peerId)
-      if (peer) return peer.address
+      if (peer) return { address: peer.address }
     }
     throw new UnknownPeerError('that LAN peer is not heard any more; wait for it to announce itself again')
+  }
+
+  private refuseTakenName(name: string, exceptId: string | null): void {
+    const taken = [...this.nodes.values()].find((n) => n.id !== exceptId && sameNodeName(n.config.name, name))
+    if (taken)
+      throw new DuplicateNodeNameError(
+        `a local node is already named '${taken.config.name}'; pick another name so you can tell them apart`
+      )
+  }
+
+  /** Drops remembered addresses for the same place that carry a wrong 'Name@' (they would be offered again). */
+  private forgetAddress(address: string): void {
+    const wrong = parseHostAddressText(address)
+    if (!wrong.ok) return
+    const samePlace = (text: string): boolean => {
+      const parsed = parseHostAddressText(text)
+      return (
+        parsed.ok &&
+        parsed.address.host === wrong.address.host &&
+        parsed.address.port === wrong.address.port &&
+        parsed.address.name !== undefined &&
+        parsed.address.name === wrong.address.name
+      )
+    }
+    const recent = this.preferences.recentAddresses.filter((a) => !samePlace(a))
+    if (recent.length !== this.preferences.recentAddresses.length)
+      void this.setPreferences({ recentAddresses: recent }).catch(() => undefined)
   }
 
   private rememberAddress(address: string): void {

@@ -17,7 +17,8 @@ export function edgeSnapshot(edge: Edge): EdgeSnapshot {
     paired: edge.paired,
     state: 'connected',
     since: edge.connectedAt,
-    attempt: 0
+    attempt: 0,
+    maxAttempts: 0
   }
 }
 
@@ -26,7 +27,8 @@ export function unconnectedEdge(
   peer: { peerId: string; name: string; ip: string; port: number },
   state: 'reconnecting' | 'gave-up',
   since: number,
-  attempt: number
+  attempt: number,
+  maxAttempts: number
 ): EdgeSnapshot {
   return {
     peerId: peer.peerId,
@@ -42,13 +44,16 @@ export function unconnectedEdge(
     paired: false,
     state,
     since,
-    attempt
+    attempt,
+    maxAttempts
   }
 }
 
 /** Edges that are retrying or gave up: still shown to the user, with their state and since when. */
 export function retryingEdges(node: ChaskiNode, gaveUp: Iterable<EdgeSnapshot>): EdgeSnapshot[] {
-  const list = node.reconnects.map((peer) => unconnectedEdge(peer, 'reconnecting', peer.since, peer.attempt))
+  const list = node.reconnects.map((peer) =>
+    unconnectedEdge(peer, 'reconnecting', peer.since, peer.attempt, peer.maxAttempts)
+  )
   return [...list, ...gaveUp]
 }
 
@@ -66,7 +71,8 @@ export function lanPeerSnapshots(node: ChaskiNode): LanPeerSnapshot[] {
     firstSeen: p.firstSeen,
     lastSeen: p.lastSeen,
     interface: p.interface,
-    connected: p.connected
+    connected: p.connected,
+    online: true
   }))
 }
 
@@ -123,7 +129,9 @@ export function graphModel(nodes: NodeSnapshot[]): GraphModelSnapshot {
     }
   }
   for (const n of nodes) {
+    // Only devices heard right now: the LAN list also keeps offline ones.
     for (const p of n.lan.peers) {
+      if (!p.online) continue
       if (!graphNodes.has(p.id)) {
         graphNodes.set(p.id, {
           id: p.id,

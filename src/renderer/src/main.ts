@@ -5,6 +5,7 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import { createWsBridge, wsUrlFor } from './bridge/ws-bridge'
 import { useAppStore } from './stores/app-store'
+import { fixCardHeadings } from './a11y/card-headings'
 import './style.css'
 
 const pinia = createPinia()
@@ -18,3 +19,4 @@ const bridge =
 store.connectBridge(bridge).catch((err: unknown) => console.error('chaski: could not load the state', err))
 
 app.mount('#app')
+fixCardHeadings()

@@ -73,8 +73,17 @@ export async function selectNode(page: Page, name: string): Promise<void> {
   await page.locator(tid('header-node-name')).filter({ hasText: name }).waitFor()
 }
 
+/** Opens a view from its tab, or from the "More" menu when the window is too narrow for every tab. */
 export async function openTab(page: Page, tab: string): Promise<void> {
-  await page.click(tid(`tab-${tab}`))
+  const button = page.locator(tid(`tab-${tab}`))
+  if ((await button.count()) > 0) {
+    // Already open: no click (a toast over the tab bar would only make the click wait for it to fade).
+    if ((await button.getAttribute('aria-selected')) !== 'true') await button.click()
+  } else {
+    await page.click(tid('tab-more'))
+    await page.click(tid(`tab-menu-${tab}`))
+    await page.locator('.n-dropdown-menu').waitFor({ state: 'detached' })
+  }
   await page.waitForSelector(tid(`view-${tab}`))
 }
 

@@ -1,5 +1,6 @@
 // LAN discovery through the host: toggling it on a running node keeps its edges, and peers heard on loopback show
-// in the snapshot and the graph (as 'heard' links) without any other change to trigger an update.
+// in the snapshot and the graph (as 'heard' links) without any other change to trigger an update; a peer that
+// leaves stays listed offline until forgotten.
 import { afterEach, expect, test } from 'vitest'
 import { NodeHost } from '../../../src/main/host/node-host'
 import type { AppUpdate, NodeSnapshot } from '../../../src/shared/snapshots'
@@ -41,6 +42,13 @@ test('LAN on and off at runtime: peers appear in updates, edges survive the togg
   expect(host.getState().events.map((e) => e.kind)).toContain('lan-peer-seen')
 
   await host.setLan(b.id, { enabled: false })
-  await waitFor(() => !node(a.id).lan.peers.some((p) => p.id === b.id), { message: 'LanB said goodbye' })
+  // LanB said goodbye: it stays in the device list, offline, with when it was last heard.
+  await waitFor(() => node(a.id).lan.peers.some((p) => p.id === b.id && !p.online), {
+    message: 'LanB offline'
+  })
   expect(node(a.id).edges.map((e) => e.name)).toEqual(['Wired'])
+  expect(host.getState().graph.links).not.toContainEqual(expect.objectContaining({ target: b.id }))
+  await expect(host.forgetLanPeer(a.id, c.id)).rejects.toThrow(/not in the LAN list/)
+  const forgotten = await host.forgetLanPeer(a.id, b.id)
+  expect(forgotten.lan.peers.some((p) => p.id === b.id)).toBe(false)
 })

@@ -135,6 +135,16 @@ describe('applyUpdate', () => {
     expect(applyUpdate(next, update({ events: [event(3, 'a')] })).events).toBe(next.events)
   })
 
+  test('a reconnect row that replaces an earlier one takes its place, in the same update or a later one', () => {
+    const attempt = (seq: number, replaces: number) => ({ ...event(seq, 'a', 'reconnecting'), replaces })
+    const state = appState({ events: [event(1, 'a', 'edge-removed'), event(2, 'a', 'reconnecting')] })
+    const later = applyUpdate(state, update({ events: [attempt(3, 2)] }))
+    expect(later.events.map((e) => e.seq)).toEqual([1, 3])
+    // Two attempts in one coalesced update: only the newest row stays.
+    const same = applyUpdate(later, update({ events: [attempt(4, 3), attempt(5, 4)] }))
+    expect(same.events.map((e) => e.seq)).toEqual([1, 5])
+  })
+
   test('changed nodes are replaced, new ones appended, removed ones dropped', () => {
     const state = appState({ nodes: [node({ id: 'a' }), node({ id: 'b' })] })
     const next = applyUpdate(

@@ -16,6 +16,7 @@ export function edge(patch: Partial<EdgeSnapshot> & { peerId: string }): EdgeSna
     state: 'connected',
     since: 0,
     attempt: 0,
+    maxAttempts: 0,
     ...patch
   }
 }
@@ -58,7 +59,8 @@ export function node(
 }
 
 export function event(seq: number, nodeId: string, kind: HostEvent['kind'] = 'edge-added'): HostEvent {
-  return { seq, at: seq * 1000, nodeId, kind, text: `${kind} ${seq}` }
+  const text = `${kind} ${seq}`
+  return { seq, at: seq * 1000, nodeId, kind, text, parts: [{ text }] }
 }
 
 export function message(seq: number, nodeId: string, topic: string): ReceivedMessage {

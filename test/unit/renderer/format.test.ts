@@ -39,10 +39,14 @@ describe('format', () => {
     expect(clockTime(new Date(2026, 0, 2, 3, 4, 5).getTime())).toBe('03:04:05')
   })
 
-  test('edge states: connected / reconnecting n / gave up', () => {
-    expect(edgeStateLabel({ state: 'connected', attempt: 0 })).toBe('connected')
-    expect(edgeStateLabel({ state: 'reconnecting', attempt: 3 })).toBe('reconnecting 3')
-    expect(edgeStateLabel({ state: 'gave-up', attempt: 32 })).toBe('gave up')
+  test('edge states say what the number is: reconnecting, attempt n of m / gave up after n attempts', () => {
+    expect(edgeStateLabel({ state: 'connected', attempt: 0, maxAttempts: 0 })).toBe('connected')
+    expect(edgeStateLabel({ state: 'reconnecting', attempt: 28, maxAttempts: 32 })).toBe(
+      'reconnecting, attempt 28 of 32'
+    )
+    expect(edgeStateLabel({ state: 'gave-up', attempt: 32, maxAttempts: 32 })).toBe(
+      'gave up after 32 attempts'
+    )
     expect(edgeStateTone('gave-up')).toBe('error')
     expect(plural(1, 'peer')).toBe('1 peer')
     expect(plural(0, 'peer')).toBe('0 peers')

@@ -69,3 +69,15 @@ describe('create-node form', () => {
     expect(topicProblem('x'.repeat(129))).toContain('at most 128')
   })
 })
+
+describe('local node names', () => {
+  test('a name another local node has (trimmed, any case, any Unicode form) is a problem', () => {
+    const form = { ...defaultNodeForm(), name: ' HUB ' }
+    expect(fieldProblem(form, 'name', ['Hub', 'Other'])).toBe("a local node is already named 'Hub'")
+    expect(fieldProblem({ ...form, name: 'Cafe\u0301' }, 'name', ['Café'])).toBe(
+      "a local node is already named 'Café'"
+    )
+    expect(fieldProblem({ ...form, name: 'Hub2' }, 'name', ['Hub'])).toBeNull()
+    expect(formProblems(form, ['hub'])).toHaveProperty('name')
+  })
+})

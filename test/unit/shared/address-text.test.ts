@@ -1,7 +1,13 @@
 import { isIP } from 'node:net'
 import { describe, expect, test } from 'vitest'
 import { parseAddress } from '../../../src/main/chaski/address'
-import { formatAddressText, ipVersion, parseAddressText } from '../../../src/shared/address-text'
+import {
+  formatAddressText,
+  ipVersion,
+  isHostName,
+  parseAddressText,
+  parseHostAddressText
+} from '../../../src/shared/address-text'
 
 const IPS = [
   '1.2.3.4',
@@ -112,5 +118,49 @@ describe('parseAddressText', () => {
   test('formatAddressText brackets IPv6 only', () => {
     expect(formatAddressText('127.0.0.1', 8511)).toBe('127.0.0.1:8511')
     expect(formatAddressText('::1', 8511)).toBe('[::1]:8511')
+  })
+})
+
+describe('parseHostAddressText (the connect box)', () => {
+  test('takes host names, with a Name@ prefix too, and says which part is a name', () => {
+    expect(parseHostAddressText('localhost:18611')).toEqual({
+      ok: true,
+      address: { host: 'localhost', port: 18611, isHostName: true }
+    })
+    expect(parseHostAddressText(' Hub@hub-1.lan.:8511 ')).toEqual({
+      ok: true,
+      address: { host: 'hub-1.lan.', port: 8511, name: 'Hub', isHostName: true }
+    })
+    expect(parseHostAddressText('my_box:1')).toMatchObject({ ok: true, address: { host: 'my_box' } })
+  })
+
+  test('IP literals parse exactly as parseAddressText does, marked as not names', () => {
+    expect(parseHostAddressText('ümlaut@[::FFFF:127.0.0.1]:1861')).toEqual({
+      ok: true,
+      address: { host: '127.0.0.1', port: 1861, name: 'ümlaut', isHostName: false }
+    })
+  })
+
+  test('refuses what is neither an IP address nor a host name, and bad ports, in words', () => {
+    const message = (text: string) => {
+      const parsed = parseHostAddressText(text)
+      return parsed.ok ? null : parsed.message
+    }
+    expect(message('1.2.3:8511')).toBe("not an IP address or host name: '1.2.3'")
+    expect(message('-bad-:8511')).toBe("not an IP address or host name: '-bad-'")
+    expect(message('two words:8511')).toBe("not an IP address or host name: 'two words'")
+    expect(message('a..b:1')).toBe("not an IP address or host name: 'a..b'")
+    expect(message(`${'a'.repeat(64)}:1`)).toMatch(/not an IP address or host name/)
+    expect(message('localhost:0')).toBe('port 0 is out of range (1–65535)')
+    expect(message('localhost')).toBe("expected 'ip:port', got 'localhost'")
+  })
+
+  test('the library grammar still refuses host names', () => {
+    expect(parseAddressText('localhost:8511')).toEqual({
+      ok: false,
+      message: "not an IPv4/IPv6 address: 'localhost'"
+    })
+    expect(isHostName('localhost')).toBe(true)
+    expect(isHostName('127.0.0.1')).toBe(false)
   })
 })

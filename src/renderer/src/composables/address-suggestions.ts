@@ -1,4 +1,5 @@
-// Recent addresses offered while typing in the connect field: those containing what was typed, most recent first.
+// Suggestions offered by a text box (recent addresses, known topics): those containing what was typed, in the
+// order given (most recent first), never the typed text itself.
 export function addressSuggestions(recent: readonly string[], typed: string, limit = 10): string[] {
   const needle = typed.trim().toLowerCase()
   return recent.filter((a) => a.toLowerCase() !== needle && a.toLowerCase().includes(needle)).slice(0, limit)

@@ -3,17 +3,17 @@ import type { HostEvent, HostEventKind } from '../../../shared/snapshots'
 import type { Tone } from './format'
 
 export const EVENT_KINDS: { kind: HostEventKind; label: string; tone: Tone }[] = [
-  { kind: 'edge-added', label: 'edge added', tone: 'success' },
-  { kind: 'edge-removed', label: 'edge removed', tone: 'warning' },
+  { kind: 'edge-added', label: 'connected', tone: 'success' },
+  { kind: 'edge-removed', label: 'disconnected', tone: 'warning' },
   { kind: 'paired', label: 'paired', tone: 'success' },
-  { kind: 'unpaired', label: 'unpaired', tone: 'default' },
+  { kind: 'unpaired', label: 'not paired', tone: 'default' },
   { kind: 'reconnecting', label: 'reconnecting', tone: 'warning' },
   { kind: 'reconnect-gave-up', label: 'gave up', tone: 'error' },
-  { kind: 'discovery-started', label: 'discovery started', tone: 'info' },
+  { kind: 'discovery-started', label: 'discovery', tone: 'info' },
   { kind: 'discovery-concluded', label: 'discovery result', tone: 'info' },
-  { kind: 'protocol-error', label: 'protocol error', tone: 'error' },
-  { kind: 'lan-peer-seen', label: 'LAN peer seen', tone: 'info' },
-  { kind: 'lan-peer-lost', label: 'LAN peer lost', tone: 'default' },
+  { kind: 'protocol-error', label: 'unreadable data', tone: 'error' },
+  { kind: 'lan-peer-seen', label: 'on the LAN', tone: 'info' },
+  { kind: 'lan-peer-lost', label: 'left the LAN', tone: 'default' },
   { kind: 'node-started', label: 'node started', tone: 'success' },
   { kind: 'node-stopped', label: 'node stopped', tone: 'default' },
   { kind: 'node-failed', label: 'node failed', tone: 'error' }

@@ -34,11 +34,12 @@ export function clockTime(at: number): string {
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`
 }
 
-/** connected / reconnecting n / gave up (spec §3 Ours: the UI sees each state). */
-export function edgeStateLabel(edge: Pick<EdgeSnapshot, 'state' | 'attempt'>): string {
+/** connected / reconnecting, attempt n of m / gave up after n attempts (spec §3 Ours: the UI sees each state). */
+export function edgeStateLabel(edge: Pick<EdgeSnapshot, 'state' | 'attempt' | 'maxAttempts'>): string {
   if (edge.state === 'connected') return 'connected'
-  if (edge.state === 'reconnecting') return `reconnecting ${edge.attempt}`
-  return 'gave up'
+  const of = edge.maxAttempts > 0 ? ` of ${edge.maxAttempts}` : ''
+  if (edge.state === 'reconnecting') return `reconnecting, attempt ${edge.attempt}${of}`
+  return `gave up after ${plural(edge.attempt, 'attempt')}`
 }
 
 export type Tone = 'default' | 'success' | 'info' | 'warning' | 'error'
@@ -57,4 +58,21 @@ export function nodeStateTone(state: NodeRunState): Tone {
 /** Singular or plural: plural(1, 'peer') = '1 peer', plural(2, 'peer') = '2 peers'. */
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`
+}
+
+/** The `*` of a node: paired for every topic. A node without topics has nothing to pair, so no star. */
+export function pairedForAll(node: {
+  paired: boolean
+  config: { subscriptions: readonly string[] }
+}): boolean {
+  return node.paired && node.config.subscriptions.length > 0
+}
+
+/** The root topic '@' in words (a root node subscribes to it and receives every topic). */
+export const ROOT_TOPIC_HINT = 'root: receives every topic'
+
+/** What a topic chip says on hover. */
+export function topicTitle(topic: string, shared: boolean): string {
+  if (topic === '@') return `@ — ${ROOT_TOPIC_HINT}`
+  return shared ? `${topic}: this node subscribes to it too` : topic
 }

@@ -3,7 +3,7 @@
 import * as v from 'valibot'
 import { NodeConfigSchema, TopicSchema, type NodeConfigInput } from '../../../shared/contract'
 import { ipVersion } from '../../../shared/address-text'
-import { freeNodeName, nodeDefaults } from '../../../shared/node-defaults'
+import { freeNodeName, nodeDefaults, sameNodeName } from '../../../shared/node-defaults'
 
 export interface NodeForm {
   name: string
@@ -64,13 +64,23 @@ export function topicProblem(topic: string, existing: readonly string[] = []): s
   return existing.includes(topic.trim()) ? `'${topic.trim()}' is already in the list` : null
 }
 
+/** A name another local node already has (the host refuses it too): two nodes must be told apart. */
+export function takenNameProblem(name: string, takenNames: readonly string[]): string | null {
+  const taken = takenNames.find((other) => sameNodeName(other, name))
+  return taken === undefined ? null : `a local node is already named '${taken}'`
+}
+
 /** What is wrong with one field, in words the person can act on; null when it is fine. */
-export function fieldProblem(form: NodeForm, field: NodeFormField): string | null {
+export function fieldProblem(
+  form: NodeForm,
+  field: NodeFormField,
+  takenNames: readonly string[] = []
+): string | null {
   const number = (value: number | null, schema: v.GenericSchema, label: string) =>
     value === null ? `${label} is required` : firstIssue(schema, value)
   switch (field) {
     case 'name':
-      return firstIssue(fields.name, form.name)
+      return firstIssue(fields.name, form.name) ?? takenNameProblem(form.name, takenNames)
     case 'ip': {
       const ip = form.ip.trim()
       if (ip === '') return 'ip is required (127.0.0.1 for this machine only, 0.0.0.0 for every interface)'
@@ -94,10 +104,13 @@ export function fieldProblem(form: NodeForm, field: NodeFormField): string | nul
   }
 }
 
-export function formProblems(form: NodeForm): Partial<Record<NodeFormField, string>> {
+export function formProblems(
+  form: NodeForm,
+  takenNames: readonly string[] = []
+): Partial<Record<NodeFormField, string>> {
   const problems: Partial<Record<NodeFormField, string>> = {}
   for (const field of NODE_FORM_FIELDS) {
-    const problem = fieldProblem(form, field)
+    const problem = fieldProblem(form, field, takenNames)
     if (problem) problems[field] = problem
   }
   return problems

@@ -2,6 +2,7 @@
 // success line a short toast. Must be used inside NMessageProvider (App.vue).
 import { h, ref, type Ref } from 'vue'
 import { useMessage } from 'naive-ui'
+import SafeText from '../components/SafeText.vue'
 
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
@@ -25,11 +26,12 @@ export function useHostAction(): HostAction {
     try {
       const value = await action()
       const text = success?.(value)
-      if (text) message.success(() => h('span', { 'data-testid': 'toast-success' }, text))
+      // Toasts name peers and nodes: shown through SafeText like every name.
+      if (text) message.success(() => h('span', { 'data-testid': 'toast-success' }, h(SafeText, { text })))
       return value
     } catch (err) {
       const text = `${what}: ${errorText(err)}`
-      message.error(() => h('span', { 'data-testid': 'toast-error' }, text), {
+      message.error(() => h('span', { 'data-testid': 'toast-error' }, h(SafeText, { text })), {
         duration: 8000,
         closable: true
       })

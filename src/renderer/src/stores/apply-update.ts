@@ -1,5 +1,5 @@
 // Folds a coalesced AppUpdate into the app state. Pure, so it is unit-tested without a browser.
-import type { AppState, AppUpdate } from '../../../shared/snapshots'
+import type { AppState, AppUpdate, HostEvent } from '../../../shared/snapshots'
 
 export const EVENTS_KEPT = 300
 export const MESSAGES_KEPT = 200
@@ -10,6 +10,12 @@ function appendNewer<T extends { seq: number }>(kept: T[], incoming: T[], max: n
   const lastSeq = kept.length > 0 ? kept[kept.length - 1]!.seq : -Infinity
   const fresh = incoming.filter((item) => item.seq > lastSeq)
   return fresh.length === 0 ? kept : [...kept, ...fresh].slice(-max)
+}
+
+/** Reconnect attempts fold into one row: an event that `replaces` an earlier one takes its place in the log. */
+function withoutReplaced(events: HostEvent[], incoming: readonly HostEvent[]): HostEvent[] {
+  const replaced = new Set(incoming.flatMap((e) => (e.replaces === undefined ? [] : [e.replaces])))
+  return replaced.size === 0 ? events : events.filter((e) => !replaced.has(e.seq))
 }
 
 export function applyUpdate(state: AppState, update: AppUpdate): AppState {
@@ -24,7 +30,7 @@ export function applyUpdate(state: AppState, update: AppUpdate): AppState {
   return {
     nodes,
     graph: update.graph ?? state.graph,
-    events: appendNewer(state.events, update.events, EVENTS_KEPT),
+    events: withoutReplaced(appendNewer(state.events, update.events, EVENTS_KEPT), update.events),
     messages: appendNewer(state.messages, update.messages, MESSAGES_KEPT),
     preferences: update.preferences ?? state.preferences,
     notices: update.notices ?? state.notices

@@ -1,0 +1,107 @@
+// The event log's sentences, in words a person reads without knowing the protocol. Names, topics and texts from
+// peers are marked untrusted (event-line.ts) so the dashboard escapes and isolates them.
+import type { TextPart } from '../../shared/snapshots'
+import type { DiscoveryOutcome, LanPeerLostReason, RemovalReason } from '../chaski/index'
+import { line, untrusted } from './event-line'
+
+interface Peer {
+  name: string
+  address: string
+}
+
+const who = (peer: Peer): TextPart[] => line`${untrusted(peer.name)} (${peer.address})`
+
+/** Joins parts lists (line`` can only take single parts). */
+function join(...lists: TextPart[][]): TextPart[] {
+  return lists.flat()
+}
+
+const REMOVAL: Record<RemovalReason, string> = {
+  'closed-by-us': 'closed from this side',
+  'closed-by-peer': 'the peer closed the connection',
+  'peer-stopped': 'the peer stopped',
+  stopped: 'this node stopped',
+  lost: 'the connection was lost',
+  'keepalive-timeout': 'the peer stopped answering keep-alive pings',
+  'protocol-error': 'the peer sent data this node could not read',
+  'pair-disconnect': 'no longer needed: discovery found a direct partner',
+  'pair-rejected': 'another link already pairs the same topic'
+}
+
+const LAN_LOST: Record<LanPeerLostReason, string> = {
+  timeout: 'it went quiet (no announcement for a while)',
+  goodbye: 'it said goodbye',
+  'interface-gone': 'the network interface it was heard on went away',
+  replaced: 'another node took its address',
+  stopped: 'LAN discovery stopped on this node'
+}
+
+export const words = {
+  started: (name: string, address: string) => line`${name} started, listening on ${address}`,
+  stopped: (name: string) => line`${name} stopped`,
+  failed: (name: string, error: string) => line`${name} could not start: ${untrusted(error)}`,
+  connected: (peer: Peer, reconnected: boolean) =>
+    join(line`${reconnected ? 'reconnected to' : 'connected to'} `, who(peer)),
+  disconnected: (peer: Peer, reason: RemovalReason, detail: string | undefined, willReconnect: boolean) =>
+    join(
+      line`disconnected from `,
+      who(peer),
+      line`: ${REMOVAL[reason] ?? reason}`,
+      // The close reason on the wire (possibly the peer's words), unless it only repeats the reason.
+      detail && detail !== 'stop' && detail !== 'closed' && detail !== reason
+        ? line` (${untrusted(detail)})`
+        : [],
+      line`${willReconnect ? '; trying to reconnect' : ''}`
+    ),
+  /** One row per reconnect sequence, updated at every attempt. */
+  reconnecting: (peer: Peer, attempt: number, maxAttempts: number, delayMs: number) =>
+    join(
+      line`reconnecting to `,
+      who(peer),
+      line`: attempt ${attempt} of ${maxAttempts}, next try ${inSeconds(delayMs)}`
+    ),
+  gaveUp: (peer: Peer, attempts: number) =>
+    join(line`gave up reconnecting to `, who(peer), line` after ${attempts} attempts`),
+  paired: (topic: string, peer: Peer | null) =>
+    join(line`paired for ${untrusted(topic)}`, peer ? join(line` with `, who(peer)) : []),
+  unpaired: (topic: string) => line`not paired for ${untrusted(topic)} any more`,
+  discoveryStarted: (topics: string[], onPair: 'none' | 'disconnect') =>
+    join(
+      topics.length === 0
+        ? line`looking for partners, but this node has no topics`
+        : join(line`looking for partners for `, commaList(topics)),
+      line` (${onPair === 'disconnect' ? 'then drops the link it searched through' : 'keeps every link'})`
+    ),
+  discoveryConcluded: (topic: string, result: DiscoveryOutcome, peer: Peer | null) => {
+    const t = untrusted(topic)
+    switch (result) {
+      case 'already-paired':
+        return join(line`${t}: already paired`, peer ? join(line` with `, who(peer)) : [])
+      case 'paired':
+        return join(line`${t}: paired`, peer ? join(line` with `, who(peer)) : [])
+      case 'first-of-topic':
+      case 'no-edges':
+        return line`${t}: no other node has it yet; this node is its first, others will find it`
+      case 'timeout':
+        return line`${t}: no partner answered in time; this node counts as its first`
+      case 'stopped':
+        return line`${t}: search stopped with the node`
+    }
+  },
+  protocolError: (remote: string, message: string) =>
+    line`unreadable data from ${remote}: ${untrusted(message)}`,
+  lanSeen: (peer: Peer) => join(who(peer), line` appeared on the LAN`),
+  lanLost: (peer: Peer, reason: LanPeerLostReason) =>
+    join(who(peer), line` is offline: ${LAN_LOST[reason] ?? reason}`)
+}
+
+function commaList(items: string[]): TextPart[] {
+  return items.flatMap((item, i) => (i === 0 ? [untrusted(item)] : [{ text: ', ' }, untrusted(item)]))
+}
+
+/** 'in 12 s', 'in 0.5 s', 'now'. */
+export function inSeconds(ms: number): string {
+  if (ms < 50) return 'now'
+  if (ms < 10_000) return `in ${Math.round(ms / 100) / 10} s`
+  return `in ${Math.round(ms / 1000)} s`
+}
