@@ -31,6 +31,8 @@ export const MAX_VISITED = 1024
 export const MAX_CANDIDATES = 64
 /** Random payload of a ping (`size`). */
 export const MAX_PING_SIZE = 1024 * 1024
+/** Arrays and maps nested in one decoded value (plain-msgpack.ts); deeper data is a protocol error. */
+export const MAX_DATA_DEPTH = 100
 
 /** Defaults of the constructor options: spec §1. */
 export const DEFAULT_TTL = 64

@@ -91,3 +91,8 @@ export class EdgeClosedError extends Error {
 export class StatusTimeoutError extends Error {
   override name = 'StatusTimeoutError'
 }
+
+/** Thrown when data to send is not plain msgpack (a Date, Set, BigInt beyond ±(2^53 − 1)...): docs/PROTOCOL.md §2. */
+export class UnsupportedDataError extends Error {
+  override name = 'UnsupportedDataError'
+}
