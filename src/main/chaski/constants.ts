@@ -92,7 +92,19 @@ export const WRITE_HIGH_WATER_BYTES = 8 * 1024 * 1024
 /** UDP side channel: magic prefix of every datagram, bounded size, response rate limit (spec §5). */
 export const UDP_MAGIC = 'CKS1'
 export const MAX_DATAGRAM_SIZE = 8 * 1024
+/**
+ * A status response is never larger than this many times its request (the QUIC anti-amplification rule, RFC 9000
+ * §8): a spoofed request gains its sender at most 3× its bytes. A bigger status gets a small `status-too-large`.
+ */
+export const UDP_AMPLIFICATION_FACTOR = 3
+/** requestStatus() pads its request to this size, so any status up to MAX_DATAGRAM_SIZE fits in the answer. */
+export const STATUS_REQUEST_BYTES = Math.ceil(MAX_DATAGRAM_SIZE / UDP_AMPLIFICATION_FACTOR)
+/** Status responses per second: all sources together, and per source address (a flood from one spends its own). */
 export const UDP_RESPONSES_PER_SECOND = 500
+export const UDP_RESPONSES_PER_SOURCE_BURST = 20
+export const UDP_RESPONSES_PER_SOURCE_PER_SECOND = 10
+/** Source addresses whose response budget is remembered at once (least recently heard forgotten first). */
+export const UDP_RATE_SOURCES = 1024
 
 /** Deliberately closed peers are refused automatic reconnection for this long (spec §3 Ours). */
 export const CLOSED_PEER_MEMORY_MS = 10 * 60_000

@@ -92,6 +92,18 @@ export class StatusTimeoutError extends Error {
   override name = 'StatusTimeoutError'
 }
 
+/** Thrown when a node's status is too large for a UDP answer (docs/PROTOCOL.md §9): ask it over TCP instead. */
+export class StatusTooLargeError extends Error {
+  override name = 'StatusTooLargeError'
+  constructor(
+    message: string,
+    /** Bytes the full response would have taken. */
+    readonly size: number
+  ) {
+    super(message)
+  }
+}
+
 /** Thrown when data to send is not plain msgpack (a Date, Set, BigInt beyond ±(2^53 − 1)...): docs/PROTOCOL.md §2. */
 export class UnsupportedDataError extends Error {
   override name = 'UnsupportedDataError'

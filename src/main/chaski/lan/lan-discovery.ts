@@ -44,8 +44,8 @@ import { normalizeLanOptions } from './options'
 import type { LanOptions, NormalizedLanOptions } from './options'
 import { LanPeerTable } from './peer-table'
 import type { LanPeer } from './peer-table'
-import { BeaconRateLimiter } from './rate-limit'
-import type { RateLimitInit } from './rate-limit'
+import { RateLimiter } from '../rate-limit'
+import type { RateLimitInit } from '../rate-limit'
 
 /** What the node tells LAN discovery about itself; read at every announcement. */
 export interface LanSelf {
@@ -109,7 +109,7 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
   private readonly log: Logger
   private readonly env: Readonly<Record<string, string | undefined>>
   private readonly table: LanPeerTable
-  private readonly limiter: BeaconRateLimiter
+  private readonly limiter: RateLimiter
   private readonly watcher: InterfaceWatcher
   private readonly receivers = new Map<4 | 6, Socket>()
   private readonly links = new Map<string, Link>()
@@ -140,10 +140,10 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
     this.stats = { received: 0, accepted: 0, own: 0, dropped: this.drops.counts, sent: 0, sendErrors: 0 }
     this.env = init.env ?? process.env
     this.table = new LanPeerTable(init.maxPeers ?? MAX_PEERS)
-    this.limiter = new BeaconRateLimiter({
+    this.limiter = new RateLimiter({
       burst: SOURCE_BURST,
       ratePerS: SOURCE_RATE_PER_S,
-      maxSources: MAX_RATE_SOURCES,
+      maxKeys: MAX_RATE_SOURCES,
       globalBurst: GLOBAL_BURST,
       globalRatePerS: GLOBAL_RATE_PER_S,
       ...init.rateLimit
