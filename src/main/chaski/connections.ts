@@ -2,14 +2,18 @@
 // links, the edge registry (by peer id and listening address), deliberate closes, and reconnection after an
 // unexpected loss. Frames of established edges are handed back to the node (ConnectionHost.onCommand).
 import type net from 'node:net'
-import { addressKey, formatAddress, isUnspecifiedIp, normalizeIp } from './address'
+import { addressKey, formatAddress, isUnspecifiedIp, normalizeIp, sourceKey } from './address'
 import {
   CLOSED_PEER_MEMORY_MS,
   CLOSED_PEER_MEMORY_SIZE,
   CONTROL_TOPIC,
+  MAX_HANDSHAKE_FRAME_BYTES,
+  MAX_PARTIAL_FRAME_BYTES,
+  MAX_PRE_HANDSHAKE_BYTES,
   MIN_PROTOCOL_VERSION,
   PROTOCOL_VERSION
 } from './constants'
+import { ConnectionLimits } from './connection-limits'
 import { connectionDeadlines } from './deadlines'
 import { TcpDial } from './dial'
 import { Edge } from './edge'
@@ -19,7 +23,8 @@ import {
   NodeStoppedError,
   ProtocolError,
   ProtocolVersionError,
-  SelfConnectionError
+  SelfConnectionError,
+  TooManyEdgesError
 } from './errors'
 import { RECONNECTING_REASONS, type ChaskiNodeEvents, type RemovalReason } from './events'
 import { ClosedPeers, keepNewLink, negotiateVersion } from './handshake'
@@ -36,6 +41,7 @@ import {
 } from './messages'
 import type { NormalizedOptions } from './options'
 import { ReconnectQueue, type ReconnectState } from './reconnect'
+import { ThrottledWarning } from './throttled-warning'
 import type { WireFormat } from './wire'
 
 /** What the connection layer needs from its node. */
@@ -62,6 +68,7 @@ export interface ConnectionHost {
 
 /** Close reason received on the wire → why the edge is removed on our side. */
 function removalFor(reason: CloseReason): RemovalReason {
+  // 'too-many-edges' and 'overloaded' are limits of the peer: closed by it, not lost (no automatic reconnection).
   if (reason === 'stop') return 'peer-stopped'
   if (reason === 'protocol-error' || reason === 'version') return 'protocol-error'
   return 'closed-by-peer'
@@ -98,10 +105,25 @@ export class ConnectionManager implements LinkHandler {
   private readonly closedPeers = new ClosedPeers(CLOSED_PEER_MEMORY_MS, CLOSED_PEER_MEMORY_SIZE)
   /** Made on the first unexpected loss: most nodes never retry anyone. */
   private retries: ReconnectQueue | null = null
+  /** Caps on unfinished handshakes and held bytes: made on the first inbound connection or unfinished frame. */
+  private limits: ConnectionLimits | null = null
+  /** Made on the first peer refused for maxEdges. */
+  private edgeRefusals: ThrottledWarning | null = null
   private readonly options: Readonly<NormalizedOptions>
+  /** Largest frame accepted before a link's handshake completes. */
+  private readonly handshakeFrameLimit: number
 
   constructor(private readonly host: ConnectionHost) {
     this.options = host.options
+    this.handshakeFrameLimit = Math.min(host.options.maxFrameSize, MAX_HANDSHAKE_FRAME_BYTES)
+  }
+
+  /** Inbound connections waiting for their handshake, and bytes held in unfinished frames (tests, diagnostics). */
+  get load(): { pendingHandshakes: number; heldBytes: { beforeHandshake: number; afterHandshake: number } } {
+    return {
+      pendingHandshakes: this.limits?.pending ?? 0,
+      heldBytes: this.limits?.heldBytes ?? { beforeHandshake: 0, afterHandshake: 0 }
+    }
   }
 
   get edges(): Edge[] {
@@ -138,6 +160,13 @@ export class ConnectionManager implements LinkHandler {
     }
     const inflight = this.connecting.get(key)
     if (inflight) return inflight
+    if (this.edgesById.size >= this.options.maxEdges) {
+      return Promise.reject(
+        new TooManyEdgesError(
+          `cannot connect to ${formatAddress(ip, port)}: this node already has ${this.edgesById.size} edges (maxEdges)`
+        )
+      )
+    }
     const attempt = this.dial(ip, port, reconnect)
     this.connecting.set(key, attempt)
     const cleanup = (): void => {
@@ -147,13 +176,24 @@ export class ConnectionManager implements LinkHandler {
     return attempt
   }
 
-  /** A new inbound TCP connection (from the node's server). */
+  /**
+   * A new inbound TCP connection (from the node's server). Bounded before trust (docs/PROTOCOL.md §10): beyond
+   * the caps on connections still handshaking, in total and from its source address, it is closed at once.
+   */
   accept(socket: net.Socket): void {
     if (!this.host.isRunning()) {
       socket.destroy()
       return
     }
-    const link = new Link(socket, false, this, this.options.maxFrameSize)
+    const limits = (this.limits ??= new ConnectionLimits(this.host.log))
+    const from = socket.remoteAddress ?? ''
+    const refused = limits.admitPending(sourceKey(from))
+    if (refused !== null) {
+      socket.destroy()
+      limits.refusals.report({ from, reason: refused })
+      return
+    }
+    const link = new Link(socket, false, this, this.handshakeFrameLimit)
     this.links.add(link)
     // A connection that never introduces itself is dropped (onHandshakeDeadline).
     this.deadlines.add(link, this.options.handshakeTimeoutMs)
@@ -251,7 +291,7 @@ export class ConnectionManager implements LinkHandler {
       pending.reject(new NodeStoppedError('node stopped while connecting'))
       return
     }
-    const link = new Link(socket, true, this, this.options.maxFrameSize)
+    const link = new Link(socket, true, this, this.handshakeFrameLimit)
     link.reconnect = reconnect
     link.pendingHandshake = pending
     this.links.add(link)
@@ -273,6 +313,27 @@ export class ConnectionManager implements LinkHandler {
       this.host.log.debug('inbound connection without handshake dropped', { from: link.remoteAddress })
     }
     link.destroy({ reason: 'lost', detail: 'handshake timeout' })
+  }
+
+  /** @internal LinkHandler: node-wide budgets of bytes held in unfinished frames (docs/PROTOCOL.md §10). */
+  onHeldBytes(link: Link, delta: number): void {
+    const limits = (this.limits ??= new ConnectionLimits(this.host.log))
+    const beforeHandshake = link.version === 0
+    if (limits.hold(beforeHandshake, delta)) return
+    // Over budget: this link, the one that would take the node over, is dropped and lets go of its bytes.
+    const budget = beforeHandshake ? MAX_PRE_HANDSHAKE_BYTES : MAX_PARTIAL_FRAME_BYTES
+    const detail = `overloaded: the node's links would hold more than ${budget} bytes of unfinished frames`
+    limits.drops.report({ from: formatAddress(link.remoteAddress, link.remotePort), budget })
+    if (link.state === 'open') {
+      void link.close(this.controlFrame('close', { reason: 'overloaded', id: this.host.id }), {
+        reason: 'closed-by-us',
+        detail
+      })
+    } else {
+      this.failHandshake(link, new ConnectionRefusedError(detail, 'overloaded'))
+      link.destroy({ reason: 'lost', detail })
+    }
+    link.discardInput()
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -374,18 +435,37 @@ export class ConnectionManager implements LinkHandler {
       void link.close(this.controlFrame('close', { reason: 'duplicate', id: selfId }), link.removal)
       return
     }
-    link.version = version
+    if (!existing && this.edgesById.size >= this.options.maxEdges) {
+      this.refuseForMaxEdges(link, handshake)
+      return
+    }
     if (reply) {
       // Out at once: registering the edge and the listeners of its events must not delay the peer's connect().
       this.sendHandshake(link, 'handshake_back', version, false)
       link.flush()
     }
-    link.state = 'open'
+    link.open(version, this.options.maxFrameSize)
+    if (!link.outbound) this.limits?.releasePending(sourceKey(link.remoteAddress))
     this.closedPeers.forget(handshake.id)
     const edge = existing
       ? this.replaceLink(existing, link, handshake)
       : this.registerEdge(link, handshake, ip, key, version)
     this.settleHandshake(link, edge)
+  }
+
+  /** A new peer while we keep maxEdges edges: `close {reason: 'too-many-edges'}` (docs/PROTOCOL.md §10). */
+  private refuseForMaxEdges(link: Link, handshake: HandshakeData): void {
+    const max = this.options.maxEdges
+    this.edgeRefusals ??= new ThrottledWarning(this.host.log, 'peer refused: this node keeps maxEdges edges')
+    this.edgeRefusals.report({
+      peer: formatAddress(link.remoteAddress, link.remotePort),
+      id: handshake.id,
+      maxEdges: max
+    })
+    const error = new TooManyEdgesError(
+      `${formatAddress(link.remoteAddress, link.remotePort)} refused: this node already has ${max} edges (maxEdges)`
+    )
+    this.refuse(link, 'too-many-edges', error)
   }
 
   private replaceLink(edge: Edge, link: Link, handshake: HandshakeData): Edge {
@@ -468,7 +548,12 @@ export class ConnectionManager implements LinkHandler {
         ? new SelfConnectionError('the peer is this node')
         : close.reason === 'version'
           ? new ProtocolVersionError('the peer speaks no protocol version we support')
-          : new ConnectionRefusedError(`peer closed the connection (${close.reason})`, close.reason)
+          : close.reason === 'too-many-edges'
+            ? new ConnectionRefusedError(
+                'the peer refused the connection: it already has as many edges as it allows (its maxEdges)',
+                close.reason
+              )
+            : new ConnectionRefusedError(`peer closed the connection (${close.reason})`, close.reason)
     this.failHandshake(link, error)
     if (link.reconnect && close.reason === 'reconnect-refused' && link.edge === null) {
       // The peer closed us deliberately before: stop retrying it.
@@ -520,6 +605,8 @@ export class ConnectionManager implements LinkHandler {
   onClose(link: Link): void {
     this.links.delete(link)
     this.deadlines.delete(link)
+    // An inbound link that never completed its handshake leaves the pending count (open() released the others).
+    if (!link.outbound && link.version === 0) this.limits?.releasePending(sourceKey(link.remoteAddress))
     const running = this.host.isRunning()
     if (link.pendingHandshake) {
       this.failHandshake(

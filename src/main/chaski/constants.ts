@@ -34,6 +34,28 @@ export const MAX_PING_SIZE = 1024 * 1024
 /** Arrays and maps nested in one decoded value (plain-msgpack.ts); deeper data is a protocol error. */
 export const MAX_DATA_DEPTH = 100
 
+/**
+ * Bounded before trust (docs/PROTOCOL.md §10). A frame received before the handshake completes may be at most this
+ * large: the largest legal handshake (1024 subscriptions of 256 bytes, a 256-byte name, 64-character ids) is
+ * about 266,000 bytes in msgpack.
+ */
+export const MAX_HANDSHAKE_FRAME_BYTES = 288 * 1024
+/**
+ * Inbound connections that have not finished their handshake, in total and per source address (an IPv4 address or
+ * an IPv6 /64): beyond either, a new connection is closed at once. A burst of legitimate connects from one host
+ * (hundreds of local nodes dialling one hub) stays under the per-source figure; one host cannot take them all.
+ */
+export const MAX_PENDING_HANDSHAKES = 512
+export const MAX_PENDING_HANDSHAKES_PER_SOURCE = 128
+/** Bytes all of a node's links together may hold in unfinished frames before their handshake completes. */
+export const MAX_PRE_HANDSHAKE_BYTES = 16 * 1024 * 1024
+/** Bytes all of a node's links together may hold in unfinished frames after the handshake. */
+export const MAX_PARTIAL_FRAME_BYTES = 64 * 1024 * 1024
+/** Edges a node keeps at once (option `maxEdges`); a new peer beyond it is refused with 'too-many-edges'. */
+export const DEFAULT_MAX_EDGES = 256
+/** Warnings that a flood can repeat (refused connections...) are logged at most this often, with a count. */
+export const FLOOD_WARNING_INTERVAL_MS = 10_000
+
 /** Defaults of the constructor options: spec §1. */
 export const DEFAULT_TTL = 64
 export const DEFAULT_MAX_CONNECTIONS = 5

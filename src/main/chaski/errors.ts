@@ -62,6 +62,11 @@ export class ConnectionRefusedError extends Error {
   }
 }
 
+/** Thrown when connecting would take this node past its `maxEdges` (docs/PROTOCOL.md §10). */
+export class TooManyEdgesError extends Error {
+  override name = 'TooManyEdgesError'
+}
+
 /** Thrown when the peer speaks no protocol version we support. */
 export class ProtocolVersionError extends Error {
   override name = 'ProtocolVersionError'

@@ -61,7 +61,8 @@ export class FrameDecoder {
   private lastTopic = ''
   private skipLeft = 0
   private dead = false
-  private readonly maxFrameSize: number
+  /** Largest frame accepted; a link raises it once the handshake is done (MAX_HANDSHAKE_FRAME_BYTES before). */
+  maxFrameSize: number
   private readonly maxTopicBytes: number
 
   constructor(

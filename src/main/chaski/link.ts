@@ -14,6 +14,11 @@ export interface LinkHandler {
   onBadFrame(link: Link, error: Error): void
   /** The handshake did not complete in time (the deadline set with ConnectionManager's sweep). */
   onHandshakeDeadline(link: Link): void
+  /**
+   * The link holds `delta` more (or fewer) bytes of unfinished frames (node-wide budgets, docs/PROTOCOL.md §10).
+   * Reported while `version` is 0 for bytes held before the handshake, after it for the rest.
+   */
+  onHeldBytes(link: Link, delta: number): void
   /** The socket is fully closed (exactly once). */
   onClose(link: Link): void
 }
@@ -67,18 +72,21 @@ export class Link implements FrameHandler, Deadline {
   private closedPromise: Promise<void> | null = null
   private resolveClosed: (() => void) | null = null
   private unknownCommandLogged = false
+  /** Bytes of unfinished frames held by the decoder, as last reported to the handler (onHeldBytes). */
+  private held = 0
 
   constructor(
     readonly socket: Socket,
     readonly outbound: boolean,
     private readonly handler: LinkHandler,
+    /** Largest frame accepted before the handshake completes (open() sets the limit for the rest). */
     maxFrameSize: number
   ) {
     this.decoder = new FrameDecoder(this, { maxFrameSize })
     socket.setNoDelay(true)
     socket.on('data', (chunk: Buffer) => this.onData(chunk))
     // A reader stops at EOF: nothing after it is decoded.
-    socket.on('end', () => this.decoder.destroy())
+    socket.on('end', () => this.discardInput())
     socket.on('error', () => {
       // The 'close' event follows; the reason stays 'lost' unless already known.
     })
@@ -110,6 +118,27 @@ export class Link implements FrameHandler, Deadline {
   private readPeer(): void {
     this.peerAddress = this.socket.remoteAddress ?? ''
     this.peerPort = this.socket.remotePort ?? 0
+  }
+
+  /**
+   * The handshake is done: frames up to `maxFrameSize` are accepted from now on, and the bytes this link holds in
+   * unfinished frames count against the node's budget for established links (re-reported after this frame).
+   */
+  open(version: number, maxFrameSize: number): void {
+    const held = this.held
+    if (held !== 0) {
+      this.held = 0
+      this.handler.onHeldBytes(this, -held)
+    }
+    this.version = version
+    this.state = 'open'
+    this.decoder.maxFrameSize = maxFrameSize
+  }
+
+  /** Stops decoding for good (EOF, close, drop): later bytes are ignored, held bytes released. */
+  discardInput(): void {
+    this.decoder.destroy()
+    if (this.held !== 0) this.syncHeld()
   }
 
   get isOpen(): boolean {
@@ -246,7 +275,7 @@ export class Link implements FrameHandler, Deadline {
     if (this.removal === null) this.removal = removal
     if (this.state === 'closed') return
     this.state = 'closing'
-    this.decoder.destroy()
+    this.discardInput()
     this.socket.destroy()
   }
 
@@ -268,11 +297,24 @@ export class Link implements FrameHandler, Deadline {
 
   private onData(chunk: Buffer): void {
     if (this.state === 'closed') return
+    const decoder = this.decoder
     try {
-      this.decoder.push(chunk)
+      decoder.push(chunk)
     } catch (error) {
+      if (this.held !== 0) this.syncHeld() // the decoder let go of everything
       this.handler.onBadFrame(this, error instanceof Error ? error : new Error(String(error)))
+      return
     }
+    // Most chunks end on a frame boundary: nothing held before, nothing after, nothing to report.
+    if (decoder.bufferedBytes !== this.held) this.syncHeld()
+  }
+
+  private syncHeld(): void {
+    const now = this.decoder.bufferedBytes
+    const delta = now - this.held
+    if (delta === 0) return
+    this.held = now
+    this.handler.onHeldBytes(this, delta)
   }
 
   private onSocketClose(): void {
@@ -280,7 +322,7 @@ export class Link implements FrameHandler, Deadline {
     this.state = 'closed'
     this.batchBuffer = null
     this.batchUsed = 0
-    this.decoder.destroy()
+    this.discardInput()
     if (this.graceTimer) clearTimeout(this.graceTimer)
     this.graceTimer = null
     this.handler.onClose(this)
