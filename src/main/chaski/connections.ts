@@ -7,6 +7,11 @@ import {
   CLOSED_PEER_MEMORY_MS,
   CLOSED_PEER_MEMORY_SIZE,
   CONTROL_TOPIC,
+  LEARNED_DIAL_BURST,
+  LEARNED_DIAL_BURST_PER_TARGET,
+  LEARNED_DIAL_TARGETS,
+  LEARNED_DIALS_PER_S,
+  LEARNED_DIALS_PER_TARGET_PER_S,
   MAX_HANDSHAKE_FRAME_BYTES,
   MAX_PARTIAL_FRAME_BYTES,
   MAX_PRE_HANDSHAKE_BYTES,
@@ -40,6 +45,7 @@ import {
   type Identity
 } from './messages'
 import type { NormalizedOptions } from './options'
+import { RateLimiter } from './rate-limit'
 import { ReconnectQueue, type ReconnectState } from './reconnect'
 import { ThrottledWarning } from './throttled-warning'
 import type { WireFormat } from './wire'
@@ -109,6 +115,8 @@ export class ConnectionManager implements LinkHandler {
   private limits: ConnectionLimits | null = null
   /** Made on the first peer refused for maxEdges. */
   private edgeRefusals: ThrottledWarning | null = null
+  /** Dials of addresses learned from the network, per target and overall: made on the first one. */
+  private learnedDials: RateLimiter | null = null
   private readonly options: Readonly<NormalizedOptions>
   /** Largest frame accepted before a link's handshake completes. */
   private readonly handshakeFrameLimit: number
@@ -174,6 +182,24 @@ export class ConnectionManager implements LinkHandler {
     }
     attempt.then(cleanup, cleanup)
     return attempt
+  }
+
+  /**
+   * May the node dial this address it learned from the network (a discovery origin, a LAN beacon)? True, costing
+   * nothing, when an edge to it or a dial of it exists already; else it takes from the per-target and overall dial
+   * budgets (docs/PROTOCOL.md §10) and says whether there was enough.
+   */
+  allowLearnedDial(ip: string, port: number): boolean {
+    const key = addressKey(ip, port)
+    if (this.edgesByAddress.has(key) || this.connecting.has(key)) return true
+    this.learnedDials ??= new RateLimiter({
+      burst: LEARNED_DIAL_BURST_PER_TARGET,
+      ratePerS: LEARNED_DIALS_PER_TARGET_PER_S,
+      maxKeys: LEARNED_DIAL_TARGETS,
+      globalBurst: LEARNED_DIAL_BURST,
+      globalRatePerS: LEARNED_DIALS_PER_S
+    })
+    return this.learnedDials.allow(key)
   }
 
   /**
@@ -273,7 +299,7 @@ export class ConnectionManager implements LinkHandler {
       const dial = new TcpDial(ip, port, this.options.connectTimeoutMs, this.deadlines, {
         connected: (socket) => {
           this.dialing.delete(dial)
-          this.startHandshake(socket, reconnect, { resolve, reject })
+          this.startHandshake(socket, reconnect, { resolve, reject }, ip, port)
         },
         failed: (error) => {
           this.dialing.delete(dial)
@@ -285,7 +311,13 @@ export class ConnectionManager implements LinkHandler {
   }
 
   /** The TCP connection of a dial is open: introduce ourselves (the peer answers handshake_back). */
-  private startHandshake(socket: net.Socket, reconnect: boolean, pending: PendingHandshake): void {
+  private startHandshake(
+    socket: net.Socket,
+    reconnect: boolean,
+    pending: PendingHandshake,
+    ip: string,
+    port: number
+  ): void {
     if (!this.host.isRunning()) {
       socket.destroy()
       pending.reject(new NodeStoppedError('node stopped while connecting'))
@@ -293,6 +325,7 @@ export class ConnectionManager implements LinkHandler {
     }
     const link = new Link(socket, true, this, this.handshakeFrameLimit)
     link.reconnect = reconnect
+    link.dialled = { ip, port }
     link.pendingHandshake = pending
     this.links.add(link)
     this.deadlines.add(link, this.options.handshakeTimeoutMs)
@@ -555,9 +588,9 @@ export class ConnectionManager implements LinkHandler {
               )
             : new ConnectionRefusedError(`peer closed the connection (${close.reason})`, close.reason)
     this.failHandshake(link, error)
-    if (link.reconnect && close.reason === 'reconnect-refused' && link.edge === null) {
+    if (link.reconnect && close.reason === 'reconnect-refused' && link.edge === null && link.dialled) {
       // The peer closed us deliberately before: stop retrying it.
-      this.retries?.cancel(addressKey(link.remoteAddress, link.remotePort))
+      this.retries?.cancelTarget(link.dialled.ip, link.dialled.port)
     }
     link.destroy({ reason: removalFor(close.reason), detail: close.reason })
   }
@@ -625,7 +658,11 @@ export class ConnectionManager implements LinkHandler {
     this.host.onEdgeRemoved(edge)
     const removal = link.removal ?? { reason: 'lost' as const }
     const reason: RemovalReason = running ? removal.reason : 'stopped'
-    const willReconnect = running && RECONNECTING_REASONS.has(reason) && this.options.reconnections > 0
+    // Only the side that dialled retries, and only the address it dialled and completed a handshake with: the
+    // address a peer claims is never dialled on its word (docs/PROTOCOL.md §7). The peer that dialled us redials.
+    const dialled = link.dialled
+    const willReconnect =
+      running && dialled !== null && RECONNECTING_REASONS.has(reason) && this.options.reconnections > 0
     if (willReconnect) {
       this.lostEdgeMap ??= new Map()
       this.lostEdgeMap.set(key, edge)
@@ -633,7 +670,7 @@ export class ConnectionManager implements LinkHandler {
     this.host.emitSafe('edge-removed', { edge, reason, detail: removal.detail, willReconnect })
     if (willReconnect) {
       this.retries ??= this.createRetries()
-      this.retries.start(key, { peerId: edge.id, name: edge.name, ip: edge.ip, port: edge.port })
+      this.retries.start(key, { peerId: edge.id, name: edge.name, ip: dialled.ip, port: dialled.port })
     }
   }
 

@@ -53,6 +53,19 @@ export const MAX_PRE_HANDSHAKE_BYTES = 16 * 1024 * 1024
 export const MAX_PARTIAL_FRAME_BYTES = 64 * 1024 * 1024
 /** Edges a node keeps at once (option `maxEdges`); a new peer beyond it is refused with 'too-many-edges'. */
 export const DEFAULT_MAX_EDGES = 256
+/**
+ * Dials of addresses learned from the network (a discovery origin, a LAN beacon): per target address a burst of 2,
+ * then one per 10 s; all targets together a burst of 10, then 4 per second. An edge or dial already there costs
+ * nothing. Reconnection is not counted: it only dials addresses this node completed a handshake with itself.
+ */
+export const LEARNED_DIAL_BURST_PER_TARGET = 2
+export const LEARNED_DIALS_PER_TARGET_PER_S = 0.1
+export const LEARNED_DIAL_BURST = 10
+export const LEARNED_DIALS_PER_S = 4
+/** Target addresses whose dial budget is remembered at once (least recently dialled forgotten first). */
+export const LEARNED_DIAL_TARGETS = 1024
+/** Connects to discovery origins under way at once, all topics together. */
+export const MAX_DISCOVERY_DIALS_IN_FLIGHT = 8
 /** Warnings that a flood can repeat (refused connections...) are logged at most this often, with a count. */
 export const FLOOD_WARNING_INTERVAL_MS = 10_000
 

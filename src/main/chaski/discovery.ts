@@ -6,13 +6,20 @@
 // closes surplus pairing edges, so the reference topologies are reproduced exactly, whatever the timing.
 import { randomUUID } from 'node:crypto'
 import { isUnspecifiedIp } from './address'
-import { MAX_CANDIDATES, MAX_DISCOVERY_RELAYS_PER_EDGE, ROOT_TOPIC, SEEN_SEARCHES_SIZE } from './constants'
+import {
+  MAX_CANDIDATES,
+  MAX_DISCOVERY_DIALS_IN_FLIGHT,
+  MAX_DISCOVERY_RELAYS_PER_EDGE,
+  ROOT_TOPIC,
+  SEEN_SEARCHES_SIZE
+} from './constants'
 import type { Edge } from './edge'
 import type { DiscoveryOutcome, DiscoveryResult } from './events'
 import type { Logger } from './logger'
 import { MessagePool } from './message-pool'
 import type { DiscoveryAckData, DiscoveryData, OnPair, PairingCandidate, ReportPairedData } from './messages'
 import type { PairingState } from './pairing'
+import { ThrottledWarning } from './throttled-warning'
 import type { StatusResponse } from './udp-status'
 
 /** What the discovery protocol needs from its node (kept narrow so it stays testable and small). */
@@ -33,6 +40,8 @@ export interface DiscoveryHost {
   edgeByAddress(ip: string, port: number): Edge | undefined
   send(edge: Edge, command: 'discovery' | 'discovery_ack' | 'report_paired', data: object, ttl: number): void
   connectToPeer(ip: string, port: number): Promise<Edge>
+  /** An origin's address comes from the network: may we dial it now (per-target and overall dial limits)? */
+  allowLearnedDial(ip: string, port: number): boolean
   requestStatus(ip: string, port: number): Promise<StatusResponse>
   /** Deliberate close initiated by discovery. */
   closeEdge(edge: Edge, reason: 'pair-disconnect' | 'pair-rejected'): void
@@ -118,6 +127,9 @@ export class DiscoveryEngine {
   private relayLimitLogged = false
   /** Per topic: connects to discovery origins under way (they count against maxConnections before they land). */
   private pairingConnects: InFlight<string> | null = null
+  /** Origins being dialled (UDP status, then TCP), all topics together: at most MAX_DISCOVERY_DIALS_IN_FLIGHT. */
+  private originDials = 0
+  private dialLimitWarning: ThrottledWarning | null = null
   private stopped = false
 
   private get sessions(): Map<string, OriginSession> {
@@ -362,6 +374,33 @@ export class DiscoveryEngine {
       this.ack(from, data.search, 'none', [])
       return
     }
+    // The origin's address is only what the search says: it is dialled (a status request, then a connect) under
+    // the node's limits on dials of learned addresses, and only so many at once (docs/PROTOCOL.md §10).
+    if (
+      this.originDials >= MAX_DISCOVERY_DIALS_IN_FLIGHT ||
+      !host.allowLearnedDial(data.origin_ip, data.origin_port)
+    ) {
+      this.dialLimitWarning ??= new ThrottledWarning(
+        host.log,
+        'discovery origin not dialled (dialled too often lately); answered none'
+      )
+      this.dialLimitWarning.report({ origin: `${data.origin_ip}:${data.origin_port}`, search: data.search })
+      this.ack(from, data.search, 'none', [])
+      return
+    }
+    this.originDials++
+    try {
+      await this.pairWithOrigin(from, data)
+    } finally {
+      this.originDials--
+    }
+  }
+
+  /** The status request and the connect of answerAsPaired, once the origin may be dialled. */
+  private async pairWithOrigin(from: Edge, data: DiscoveryData): Promise<void> {
+    const host = this.host
+    const topic = data.topic
+    const shared = (): number => host.edgeList().filter((edge) => edge.subscriptions.has(topic)).length
     try {
       const status = await host.requestStatus(data.origin_ip, data.origin_port)
       if (status.paired[topic] === true) {

@@ -62,6 +62,14 @@ export class ConnectionRefusedError extends Error {
   }
 }
 
+/**
+ * Thrown when the node declines to dial an address it learned from the network (a discovery origin, a LAN beacon):
+ * that target, or all of them together, were dialled too often lately (docs/PROTOCOL.md §10).
+ */
+export class DialLimitedError extends Error {
+  override name = 'DialLimitedError'
+}
+
 /** Thrown when connecting would take this node past its `maxEdges` (docs/PROTOCOL.md §10). */
 export class TooManyEdgesError extends Error {
   override name = 'TooManyEdgesError'

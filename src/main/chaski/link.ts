@@ -52,6 +52,11 @@ export class Link implements FrameHandler, Deadline {
   deadlineAt = 0
   /** Set on outbound links dialled by the reconnection loop. */
   reconnect = false
+  /**
+   * Outbound links: the address we dialled (what a reconnection may dial again once the handshake completed;
+   * never the address the peer claims in its handshake). null on inbound links.
+   */
+  dialled: { ip: string; port: number } | null = null
   private readonly decoder: FrameDecoder
   /** The peer's address, read on first use: a getpeername() call most connections never need. */
   private peerAddress: string | null = null
