@@ -58,7 +58,9 @@ async function during(attack: () => Promise<number>): Promise<Phase> {
   })
   const pinging = (async () => {
     while (!done || rtts.length < 30) {
-      pending.push(pinger.ping(edge, { latencyUpdate: false, timeoutMs: 30_000 }).then((ms) => void rtts.push(ms)))
+      pending.push(
+        pinger.ping(edge, { latencyUpdate: false, timeoutMs: 30_000 }).then((ms) => void rtts.push(ms))
+      )
       await new Promise((resolve) => setTimeout(resolve, PING_EVERY_MS))
     }
   })()
@@ -93,7 +95,10 @@ let nextId = 0
 /** A valid handshake carrying `pad` as an extra field (receivers ignore unknown fields). */
 function paddedHandshake(pad: Buffer): Buffer {
   const identity = handshakeData(`attacker-${nextId++}`, 20_000 + nextId)
-  return mapOf([...Object.entries(identity).map(([key, value]): [string, Buffer] => [key, plain(value)]), ['pad', pad]])
+  return mapOf([
+    ...Object.entries(identity).map(([key, value]): [string, Buffer] => [key, plain(value)]),
+    ['pad', pad]
+  ])
 }
 
 /**

@@ -14,7 +14,10 @@ const cyclic: Record<string, unknown> = { name: 'loop' }
 cyclic['self'] = cyclic
 
 const NOT_PLAIN: [string, () => Buffer][] = [
-  ['a self-referencing structured clone', () => Buffer.from(new Packr({ structuredClone: true }).pack(cyclic))],
+  [
+    'a self-referencing structured clone',
+    () => Buffer.from(new Packr({ structuredClone: true }).pack(cyclic))
+  ],
   ['a record', () => Buffer.from(new Packr({ useRecords: true }).pack({ a: 1, b: 2 }))],
   ['a 4 KiB BigInt (extension 0x42)', () => ext32(0x42, 4096)],
   ['a Date (timestamp extension -1)', () => Buffer.from(new Packr().pack(new Date(5)))]

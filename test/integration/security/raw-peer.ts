@@ -37,7 +37,12 @@ export interface EnvelopeOptions {
 }
 
 /** A frame body (the 6-entry envelope map) whose `data` is the given msgpack bytes, taken as they are. */
-export function envelope(command: string, topic: string, data: Buffer, options: EnvelopeOptions = {}): Buffer {
+export function envelope(
+  command: string,
+  topic: string,
+  data: Buffer,
+  options: EnvelopeOptions = {}
+): Buffer {
   const now = Date.now()
   let timestamp: Buffer
   if (options.timestamp === 'uint64') {
@@ -267,7 +272,8 @@ export class ChildNode {
   /** Resident memory now and at its peak (bytes), from /proc. */
   memory(): { rss: number; peak: number } {
     const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8')
-    const kib = (field: string): number => Number(/(\d+) kB/.exec(status.split(`${field}:`)[1] ?? '')?.[1]) * 1024
+    const kib = (field: string): number =>
+      Number(/(\d+) kB/.exec(status.split(`${field}:`)[1] ?? '')?.[1]) * 1024
     return { rss: kib('VmRSS'), peak: kib('VmHWM') }
   }
 
