@@ -366,7 +366,9 @@ export class ConnectionManager implements LinkHandler {
       this.failHandshake(link, new ConnectionRefusedError(detail, 'overloaded'))
       link.destroy({ reason: 'lost', detail })
     }
+    // Nothing more is read into memory: the close frame leaves, the socket goes after the close grace period.
     link.discardInput()
+    link.socket.pause()
   }
 
   // ------------------------------------------------------------------------------------------------------
