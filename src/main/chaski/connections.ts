@@ -186,12 +186,12 @@ export class ConnectionManager implements LinkHandler {
 
   /**
    * May the node dial this address it learned from the network (a discovery origin, a LAN beacon)? True, costing
-   * nothing, when an edge to it or a dial of it exists already; else it takes from the per-target and overall dial
-   * budgets (docs/PROTOCOL.md §10) and says whether there was enough.
+   * nothing, when an edge to it exists; else it takes from the per-target and overall dial budgets
+   * (docs/PROTOCOL.md §10) and says whether there was enough.
    */
   allowLearnedDial(ip: string, port: number): boolean {
     const key = addressKey(ip, port)
-    if (this.edgesByAddress.has(key) || this.connecting.has(key)) return true
+    if (this.edgesByAddress.has(key)) return true
     this.learnedDials ??= new RateLimiter({
       burst: LEARNED_DIAL_BURST_PER_TARGET,
       ratePerS: LEARNED_DIALS_PER_TARGET_PER_S,

@@ -5,7 +5,7 @@
 // candidates → it keeps the best one (lowest pairing rank, then most shared edges, then lowest id) and
 // closes surplus pairing edges, so the reference topologies are reproduced exactly, whatever the timing.
 import { randomUUID } from 'node:crypto'
-import { isUnspecifiedIp } from './address'
+import { addressKey, isUnspecifiedIp } from './address'
 import {
   MAX_CANDIDATES,
   MAX_DISCOVERY_DIALS_IN_FLIGHT,
@@ -129,6 +129,8 @@ export class DiscoveryEngine {
   private pairingConnects: InFlight<string> | null = null
   /** Origins being dialled (UDP status, then TCP), all topics together: at most MAX_DISCOVERY_DIALS_IN_FLIGHT. */
   private originDials = 0
+  /** Per origin address: the contact under way (status request + connect); answers meanwhile wait for it. */
+  private originContacts: Map<string, Promise<void>> | null = null
   private dialLimitWarning: ThrottledWarning | null = null
   private stopped = false
 
@@ -374,30 +376,49 @@ export class DiscoveryEngine {
       this.ack(from, data.search, 'none', [])
       return
     }
-    // The origin's address is only what the search says: it is dialled (a status request, then a connect) under
-    // the node's limits on dials of learned addresses, and only so many at once (docs/PROTOCOL.md §10).
-    if (
-      this.originDials >= MAX_DISCOVERY_DIALS_IN_FLIGHT ||
-      !host.allowLearnedDial(data.origin_ip, data.origin_port)
-    ) {
+    // The origin's address is only what the search says (docs/PROTOCOL.md §10). Contacting it (a status request,
+    // then a connect) is paid for from the node's limits on dials of learned addresses, one contact per origin at
+    // a time and only so many at once. Answers for an origin being contacted, or already linked, ride along: they
+    // wait for that contact and go on only if it left an edge, never dialling themselves.
+    const ip = data.origin_ip
+    const port = data.origin_port
+    const key = addressKey(ip, port)
+    const contact = this.originContacts?.get(key)
+    if (contact !== undefined || host.edgeByAddress(ip, port) !== undefined) {
+      if (contact !== undefined) await contact
+      if (this.stopped || host.edgeByAddress(ip, port) === undefined) {
+        this.ack(from, data.search, 'none', [])
+        return
+      }
+      await this.pairWithOrigin(from, data, false)
+      return
+    }
+    if (this.originDials >= MAX_DISCOVERY_DIALS_IN_FLIGHT || !host.allowLearnedDial(ip, port)) {
       this.dialLimitWarning ??= new ThrottledWarning(
         host.log,
         'discovery origin not dialled (dialled too often lately); answered none'
       )
-      this.dialLimitWarning.report({ origin: `${data.origin_ip}:${data.origin_port}`, search: data.search })
+      this.dialLimitWarning.report({ origin: `${ip}:${port}`, search: data.search })
       this.ack(from, data.search, 'none', [])
       return
     }
     this.originDials++
-    try {
-      await this.pairWithOrigin(from, data)
-    } finally {
-      this.originDials--
-    }
+    const contacts = (this.originContacts ??= new Map())
+    const done: Promise<void> = this.pairWithOrigin(from, data, true)
+      .catch((error: unknown) => host.log.debug('pairing with a discovery origin failed', { error }))
+      .finally(() => {
+        this.originDials--
+        if (contacts.get(key) === done) contacts.delete(key)
+      })
+    contacts.set(key, done)
+    await done
   }
 
-  /** The status request and the connect of answerAsPaired, once the origin may be dialled. */
-  private async pairWithOrigin(from: Edge, data: DiscoveryData): Promise<void> {
+  /**
+   * The status request and the connect of answerAsPaired. Without `mayDial` (an answer riding on another's
+   * contact), it goes on only while an edge to the origin exists: it never opens a connection of its own.
+   */
+  private async pairWithOrigin(from: Edge, data: DiscoveryData, mayDial: boolean): Promise<void> {
     const host = this.host
     const topic = data.topic
     const shared = (): number => host.edgeList().filter((edge) => edge.subscriptions.has(topic)).length
@@ -414,7 +435,12 @@ export class DiscoveryEngine {
     const count = shared()
     const connects = (this.pairingConnects ??= new InFlight())
     const connecting = connects.get(topic)
-    if (this.stopped || !host.pairing.isPaired(topic) || count + connecting >= host.maxConnections) {
+    if (
+      this.stopped ||
+      !host.pairing.isPaired(topic) ||
+      count + connecting >= host.maxConnections ||
+      (!mayDial && host.edgeByAddress(data.origin_ip, data.origin_port) === undefined)
+    ) {
       this.ack(from, data.search, 'none', [])
       return
     }

@@ -8,7 +8,6 @@ import { Packr } from 'msgpackr'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 import WebSocket from 'ws'
 import { ChaskiNode } from '../../../src/main/chaski/index'
-import { waitFor } from '../../helpers/wait-for'
 import { CliProcess, killAllCli } from '../cli/cli-process'
 import { frame, RawPeer } from './raw-peer'
 
