@@ -80,9 +80,10 @@ async function compare(ordinary: () => Promise<number>, bigint: () => Promise<nu
   const figures =
     `ping median: idle ${quiet.ping.toFixed(2)} ms, ordinary flood ${plainFlood.ping.toFixed(2)} ms, BigInt ` +
     `flood ${extFlood.ping.toFixed(2)} ms; node CPU: ordinary flood ${plainFlood.cpu} ms, BigInt flood ${extFlood.cpu} ms`
-  // CPU is counted in 10 ms ticks: a few ticks of slack.
+  // What the node spends: CPU time of its process (counted in 10 ms ticks: a few ticks of slack).
   expect(extFlood.cpu, figures).toBeLessThanOrEqual(2 * plainFlood.cpu + 50)
-  expect(extFlood.ping, figures).toBeLessThanOrEqual(3 * Math.max(quiet.ping, plainFlood.ping))
+  // What a well-behaved peer sees (wall-clock, so with room for a machine busy with other tests).
+  expect(extFlood.ping, figures).toBeLessThanOrEqual(10 * Math.max(quiet.ping, plainFlood.ping))
   expect(target.alive).toBe(true)
 }
 
