@@ -1,15 +1,21 @@
-// Bounded before trust (docs/PROTOCOL.md §10): what a node lets its peers hold before and after their handshake.
-// Inbound connections still handshaking are capped in total and per source address (a refused one is closed at
-// once), and the bytes all links hold in unfinished frames are counted against node-wide budgets (the link that
-// would go over is the one dropped). Made on a node's first inbound connection or first unfinished frame: most
+// Bounded before trust (docs/PROTOCOL.md §10): what a node lets its peers hold or make it do. Inbound connections
+// still handshaking are capped in total and per source address (a refused one is closed at once), the bytes all
+// links hold in unfinished frames are counted against node-wide budgets (the link that would go over is the one
+// dropped), and addresses learned from the network are dialled within limits. Made on a node's first need: most
 // nodes of a large network never need it.
 import {
+  LEARNED_DIAL_BURST,
+  LEARNED_DIAL_BURST_PER_TARGET,
+  LEARNED_DIAL_TARGETS,
+  LEARNED_DIALS_PER_S,
+  LEARNED_DIALS_PER_TARGET_PER_S,
   MAX_PARTIAL_FRAME_BYTES,
   MAX_PENDING_HANDSHAKES,
   MAX_PENDING_HANDSHAKES_PER_SOURCE,
   MAX_PRE_HANDSHAKE_BYTES
 } from './constants'
 import type { Logger } from './logger'
+import { RateLimiter } from './rate-limit'
 import { ThrottledWarning } from './throttled-warning'
 
 export class ConnectionLimits {
@@ -18,17 +24,33 @@ export class ConnectionLimits {
   private readonly pendingBySource = new Map<string, number>()
   private preHandshakeBytes = 0
   private partialFrameBytes = 0
+  private dials: RateLimiter | null = null
+  private edgeWarning: ThrottledWarning | null = null
   readonly refusals: ThrottledWarning
   readonly drops: ThrottledWarning
 
-  constructor(log: Logger) {
+  constructor(private readonly log: Logger) {
     this.refusals = new ThrottledWarning(log, 'inbound connection refused at once')
     this.drops = new ThrottledWarning(log, 'link dropped: the node holds too many bytes of unfinished frames')
   }
 
-  /** Inbound connections waiting for their handshake now. */
-  get pending(): number {
-    return this.pendingTotal
+  /** Dials of addresses learned from the network, per target and overall (made on the first). */
+  get learnedDials(): RateLimiter {
+    return (this.dials ??= new RateLimiter({
+      burst: LEARNED_DIAL_BURST_PER_TARGET,
+      ratePerS: LEARNED_DIALS_PER_TARGET_PER_S,
+      maxKeys: LEARNED_DIAL_TARGETS,
+      globalBurst: LEARNED_DIAL_BURST,
+      globalRatePerS: LEARNED_DIALS_PER_S
+    }))
+  }
+
+  /** Peers refused because the node keeps maxEdges edges. */
+  get edgeRefusals(): ThrottledWarning {
+    return (this.edgeWarning ??= new ThrottledWarning(
+      this.log,
+      'peer refused: this node keeps maxEdges edges'
+    ))
   }
 
   /**
@@ -65,10 +87,5 @@ export class ConnectionLimits {
     }
     this.partialFrameBytes += delta
     return delta <= 0 || this.partialFrameBytes <= MAX_PARTIAL_FRAME_BYTES
-  }
-
-  /** Bytes held in unfinished frames now (before, after the handshake): for tests and diagnostics. */
-  get heldBytes(): { beforeHandshake: number; afterHandshake: number } {
-    return { beforeHandshake: this.preHandshakeBytes, afterHandshake: this.partialFrameBytes }
   }
 }

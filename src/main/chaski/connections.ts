@@ -7,11 +7,6 @@ import {
   CLOSED_PEER_MEMORY_MS,
   CLOSED_PEER_MEMORY_SIZE,
   CONTROL_TOPIC,
-  LEARNED_DIAL_BURST,
-  LEARNED_DIAL_BURST_PER_TARGET,
-  LEARNED_DIAL_TARGETS,
-  LEARNED_DIALS_PER_S,
-  LEARNED_DIALS_PER_TARGET_PER_S,
   MAX_HANDSHAKE_FRAME_BYTES,
   MAX_PARTIAL_FRAME_BYTES,
   MAX_PRE_HANDSHAKE_BYTES,
@@ -45,9 +40,7 @@ import {
   type Identity
 } from './messages'
 import type { NormalizedOptions } from './options'
-import { RateLimiter } from './rate-limit'
 import { ReconnectQueue, type ReconnectState } from './reconnect'
-import { ThrottledWarning } from './throttled-warning'
 import type { WireFormat } from './wire'
 
 /** What the connection layer needs from its node. */
@@ -111,27 +104,24 @@ export class ConnectionManager implements LinkHandler {
   private readonly closedPeers = new ClosedPeers(CLOSED_PEER_MEMORY_MS, CLOSED_PEER_MEMORY_SIZE)
   /** Made on the first unexpected loss: most nodes never retry anyone. */
   private retries: ReconnectQueue | null = null
-  /** Caps on unfinished handshakes and held bytes: made on the first inbound connection or unfinished frame. */
+  /**
+   * Bounds on what peers may make this node hold or do (docs/PROTOCOL.md §10): made on first need (an inbound
+   * connection, an unfinished frame, a learned dial), as most nodes of a large network never need them.
+   */
   private limits: ConnectionLimits | null = null
-  /** Made on the first peer refused for maxEdges. */
-  private edgeRefusals: ThrottledWarning | null = null
-  /** Dials of addresses learned from the network, per target and overall: made on the first one. */
-  private learnedDials: RateLimiter | null = null
   private readonly options: Readonly<NormalizedOptions>
-  /** Largest frame accepted before a link's handshake completes. */
-  private readonly handshakeFrameLimit: number
 
   constructor(private readonly host: ConnectionHost) {
     this.options = host.options
-    this.handshakeFrameLimit = Math.min(host.options.maxFrameSize, MAX_HANDSHAKE_FRAME_BYTES)
   }
 
-  /** Inbound connections waiting for their handshake, and bytes held in unfinished frames (tests, diagnostics). */
-  get load(): { pendingHandshakes: number; heldBytes: { beforeHandshake: number; afterHandshake: number } } {
-    return {
-      pendingHandshakes: this.limits?.pending ?? 0,
-      heldBytes: this.limits?.heldBytes ?? { beforeHandshake: 0, afterHandshake: 0 }
-    }
+  private get bounds(): ConnectionLimits {
+    return (this.limits ??= new ConnectionLimits(this.host.log))
+  }
+
+  /** Largest frame accepted before a link's handshake completes. */
+  private get handshakeFrameLimit(): number {
+    return Math.min(this.options.maxFrameSize, MAX_HANDSHAKE_FRAME_BYTES)
   }
 
   get edges(): Edge[] {
@@ -192,14 +182,7 @@ export class ConnectionManager implements LinkHandler {
   allowLearnedDial(ip: string, port: number): boolean {
     const key = addressKey(ip, port)
     if (this.edgesByAddress.has(key)) return true
-    this.learnedDials ??= new RateLimiter({
-      burst: LEARNED_DIAL_BURST_PER_TARGET,
-      ratePerS: LEARNED_DIALS_PER_TARGET_PER_S,
-      maxKeys: LEARNED_DIAL_TARGETS,
-      globalBurst: LEARNED_DIAL_BURST,
-      globalRatePerS: LEARNED_DIALS_PER_S
-    })
-    return this.learnedDials.allow(key)
+    return this.bounds.learnedDials.allow(key)
   }
 
   /**
@@ -211,7 +194,7 @@ export class ConnectionManager implements LinkHandler {
       socket.destroy()
       return
     }
-    const limits = (this.limits ??= new ConnectionLimits(this.host.log))
+    const limits = this.bounds
     const from = socket.remoteAddress ?? ''
     const refused = limits.admitPending(sourceKey(from))
     if (refused !== null) {
@@ -350,7 +333,7 @@ export class ConnectionManager implements LinkHandler {
 
   /** @internal LinkHandler: node-wide budgets of bytes held in unfinished frames (docs/PROTOCOL.md §10). */
   onHeldBytes(link: Link, delta: number): void {
-    const limits = (this.limits ??= new ConnectionLimits(this.host.log))
+    const limits = this.bounds
     const beforeHandshake = link.version === 0
     if (limits.hold(beforeHandshake, delta)) return
     // Over budget: this link, the one that would take the node over, is dropped and lets go of its bytes.
@@ -491,8 +474,7 @@ export class ConnectionManager implements LinkHandler {
   /** A new peer while we keep maxEdges edges: `close {reason: 'too-many-edges'}` (docs/PROTOCOL.md §10). */
   private refuseForMaxEdges(link: Link, handshake: HandshakeData): void {
     const max = this.options.maxEdges
-    this.edgeRefusals ??= new ThrottledWarning(this.host.log, 'peer refused: this node keeps maxEdges edges')
-    this.edgeRefusals.report({
+    this.bounds.edgeRefusals.report({
       peer: formatAddress(link.remoteAddress, link.remotePort),
       id: handshake.id,
       maxEdges: max
