@@ -14,14 +14,27 @@ import {
   MAX_PENDING_HANDSHAKES_PER_SOURCE,
   MAX_PRE_HANDSHAKE_BYTES
 } from './constants'
+import { sourceKey } from './address'
 import type { Logger } from './logger'
 import { RateLimiter } from './rate-limit'
 import { ThrottledWarning } from './throttled-warning'
 
+/** A connection waiting for its handshake, as the caps see it (a Link). */
+export interface PendingConnection {
+  readonly remoteAddress: string
+}
+
+/** Below this many waiting connections, per-source counts are dropped (they are rebuilt when needed again). */
+const STOP_COUNTING_SOURCES_BELOW = MAX_PENDING_HANDSHAKES_PER_SOURCE / 2
+
 export class ConnectionLimits {
   private pendingTotal = 0
-  /** Pending handshakes per source key (address.ts sourceKey); keys leave when they reach zero. */
-  private readonly pendingBySource = new Map<string, number>()
+  /**
+   * Waiting connections per source key (address.ts sourceKey), kept only while at least
+   * MAX_PENDING_HANDSHAKES_PER_SOURCE connections wait: below that no source can reach its share, and reading a
+   * peer's address is a system call most connections never need.
+   */
+  private bySource: Map<string, number> | null = null
   private preHandshakeBytes = 0
   private partialFrameBytes = 0
   private dials: RateLimiter | null = null
@@ -54,26 +67,38 @@ export class ConnectionLimits {
   }
 
   /**
-   * An inbound connection from `source` wants to wait for its handshake. Returns why it may not (the total or its
-   * source's share is taken), or null after counting it (release it with releasePending once it is done waiting).
+   * A new inbound connection from `address()` wants to wait for its handshake. Returns why it may not (the total or
+   * its source's share is taken), or null after counting it (releasePending once it is done waiting). `waiting`
+   * lists the connections already waiting: it is read when per-source counting starts.
    */
-  admitPending(source: string): string | null {
+  admitPending(address: () => string, waiting: () => Iterable<PendingConnection>): string | null {
     if (this.pendingTotal >= MAX_PENDING_HANDSHAKES)
       return `${MAX_PENDING_HANDSHAKES} connections are already waiting for their handshake`
-    const fromSource = this.pendingBySource.get(source) ?? 0
-    if (fromSource >= MAX_PENDING_HANDSHAKES_PER_SOURCE)
-      return `${MAX_PENDING_HANDSHAKES_PER_SOURCE} connections from ${source} are already waiting for their handshake`
+    if (this.pendingTotal >= MAX_PENDING_HANDSHAKES_PER_SOURCE) {
+      const counts = (this.bySource ??= countSources(waiting()))
+      const source = sourceKey(address())
+      const fromSource = counts.get(source) ?? 0
+      if (fromSource >= MAX_PENDING_HANDSHAKES_PER_SOURCE)
+        return `${MAX_PENDING_HANDSHAKES_PER_SOURCE} connections from ${source} are already waiting for their handshake`
+      counts.set(source, fromSource + 1)
+    }
     this.pendingTotal++
-    this.pendingBySource.set(source, fromSource + 1)
     return null
   }
 
-  releasePending(source: string): void {
-    const fromSource = this.pendingBySource.get(source)
-    if (fromSource === undefined) return
+  /** An admitted connection is done waiting (its handshake completed, or it closed). */
+  releasePending(connection: PendingConnection): void {
     this.pendingTotal--
-    if (fromSource > 1) this.pendingBySource.set(source, fromSource - 1)
-    else this.pendingBySource.delete(source)
+    const counts = this.bySource
+    if (counts === null) return
+    if (this.pendingTotal < STOP_COUNTING_SOURCES_BELOW) {
+      this.bySource = null
+      return
+    }
+    const source = sourceKey(connection.remoteAddress)
+    const fromSource = counts.get(source) ?? 0
+    if (fromSource > 1) counts.set(source, fromSource - 1)
+    else counts.delete(source)
   }
 
   /**
@@ -88,4 +113,13 @@ export class ConnectionLimits {
     this.partialFrameBytes += delta
     return delta <= 0 || this.partialFrameBytes <= MAX_PARTIAL_FRAME_BYTES
   }
+}
+
+function countSources(connections: Iterable<PendingConnection>): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const connection of connections) {
+    const source = sourceKey(connection.remoteAddress)
+    counts.set(source, (counts.get(source) ?? 0) + 1)
+  }
+  return counts
 }

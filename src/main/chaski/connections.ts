@@ -2,7 +2,7 @@
 // links, the edge registry (by peer id and listening address), deliberate closes, and reconnection after an
 // unexpected loss. Frames of established edges are handed back to the node (ConnectionHost.onCommand).
 import type net from 'node:net'
-import { addressKey, formatAddress, isUnspecifiedIp, normalizeIp, sourceKey } from './address'
+import { addressKey, formatAddress, isUnspecifiedIp, normalizeIp } from './address'
 import {
   CLOSED_PEER_MEMORY_MS,
   CLOSED_PEER_MEMORY_SIZE,
@@ -195,17 +195,24 @@ export class ConnectionManager implements LinkHandler {
       return
     }
     const limits = this.bounds
-    const from = socket.remoteAddress ?? ''
-    const refused = limits.admitPending(sourceKey(from))
+    const refused = limits.admitPending(
+      () => socket.remoteAddress ?? '',
+      () => this.pendingInbound()
+    )
     if (refused !== null) {
       socket.destroy()
-      limits.refusals.report({ from, reason: refused })
+      limits.refusals.report({ from: socket.remoteAddress ?? '', reason: refused })
       return
     }
     const link = new Link(socket, false, this, this.handshakeFrameLimit)
     this.links.add(link)
     // A connection that never introduces itself is dropped (onHandshakeDeadline).
     this.deadlines.add(link, this.options.handshakeTimeoutMs)
+  }
+
+  /** Inbound links whose handshake is not complete (ConnectionLimits counts them). */
+  private *pendingInbound(): Iterable<Link> {
+    for (const link of this.links) if (!link.outbound && link.version === 0) yield link
   }
 
   /** Deliberate close, announced to the peer and never undone by reconnection (spec §3 Ours). */
@@ -463,7 +470,7 @@ export class ConnectionManager implements LinkHandler {
       link.flush()
     }
     link.open(version, this.options.maxFrameSize)
-    if (!link.outbound) this.limits?.releasePending(sourceKey(link.remoteAddress))
+    if (!link.outbound) this.limits?.releasePending(link)
     this.closedPeers.forget(handshake.id)
     const edge = existing
       ? this.replaceLink(existing, link, handshake)
@@ -623,7 +630,7 @@ export class ConnectionManager implements LinkHandler {
     this.links.delete(link)
     this.deadlines.delete(link)
     // An inbound link that never completed its handshake leaves the pending count (open() released the others).
-    if (!link.outbound && link.version === 0) this.limits?.releasePending(sourceKey(link.remoteAddress))
+    if (!link.outbound && link.version === 0) this.limits?.releasePending(link)
     const running = this.host.isRunning()
     if (link.pendingHandshake) {
       this.failHandshake(

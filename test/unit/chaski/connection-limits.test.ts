@@ -10,37 +10,78 @@ import {
 import { createLogger, setLogLevel } from '../../../src/main/chaski/logger'
 
 setLogLevel('silent')
-const limits = (): ConnectionLimits => new ConnectionLimits(createLogger('test'))
+
+/** Connections as a node holds them: admitted ones wait until released. */
+function pending() {
+  const limits = new ConnectionLimits(createLogger('test'))
+  const waiting = new Set<{ remoteAddress: string }>()
+  let addressReads = 0
+  return {
+    limits,
+    waiting,
+    get addressReads() {
+      return addressReads
+    },
+    admit(remoteAddress: string): string | null {
+      const refused = limits.admitPending(
+        () => {
+          addressReads++
+          return remoteAddress
+        },
+        () => waiting
+      )
+      if (refused === null) waiting.add({ remoteAddress })
+      return refused
+    },
+    release(remoteAddress: string): void {
+      const connection = [...waiting].find((c) => c.remoteAddress === remoteAddress)!
+      waiting.delete(connection)
+      limits.releasePending(connection)
+    }
+  }
+}
 
 describe('ConnectionLimits', () => {
   it('admits connections per source up to its share, and again once one is released', () => {
-    const l = limits()
-    for (let i = 0; i < MAX_PENDING_HANDSHAKES_PER_SOURCE; i++) expect(l.admitPending('10.0.0.1')).toBeNull()
-    expect(l.admitPending('10.0.0.1')).toMatch(/from 10\.0\.0\.1/)
-    expect(l.admitPending('10.0.0.2')).toBeNull()
-    l.releasePending('10.0.0.1')
-    expect(l.admitPending('10.0.0.1')).toBeNull()
+    const p = pending()
+    for (let i = 0; i < MAX_PENDING_HANDSHAKES_PER_SOURCE; i++) expect(p.admit('10.0.0.1')).toBeNull()
+    // Below the per-source share in total, no address is even read.
+    expect(p.addressReads).toBe(0)
+    expect(p.admit('10.0.0.1')).toMatch(/from 10\.0\.0\.1/)
+    expect(p.admit('::ffff:10.0.0.1')).toMatch(/from 10\.0\.0\.1/)
+    expect(p.admit('10.0.0.2')).toBeNull()
+    p.release('10.0.0.1')
+    expect(p.admit('10.0.0.1')).toBeNull()
+    expect(p.admit('10.0.0.1')).toMatch(/from 10\.0\.0\.1/)
   })
 
-  it('admits at most the total over every source', () => {
-    const l = limits()
-    for (let i = 0; i < MAX_PENDING_HANDSHAKES; i++)
-      expect(l.admitPending(`10.0.${i >> 8}.${i & 255}`)).toBeNull()
-    expect(l.admitPending('10.9.9.9')).toMatch(/already waiting/)
-    l.releasePending('10.0.0.0')
-    expect(l.admitPending('10.9.9.9')).toBeNull()
-    l.releasePending('never-admitted') // ignored: counts cannot go wrong
-    expect(l.admitPending('10.9.9.8')).toMatch(/already waiting/)
+  it('counts one IPv6 /64 as one source', () => {
+    const p = pending()
+    for (let i = 0; i < MAX_PENDING_HANDSHAKES_PER_SOURCE; i++)
+      expect(p.admit(`2001:db8::${i.toString(16)}`)).toBeNull()
+    expect(p.admit('2001:db8::ffff')).toMatch(/2001:db8:0:0::\/64/)
+    expect(p.admit('2001:db8:1::1')).toBeNull()
+  })
+
+  it('admits at most the total over every source, and counts right after many come and go', () => {
+    const p = pending()
+    for (let i = 0; i < MAX_PENDING_HANDSHAKES; i++) expect(p.admit(`10.0.${i >> 8}.${i & 255}`)).toBeNull()
+    expect(p.admit('10.9.9.9')).toMatch(/already waiting/)
+    p.release('10.0.0.0')
+    expect(p.admit('10.9.9.9')).toBeNull()
+    for (const c of [...p.waiting]) p.release(c.remoteAddress)
+    for (let i = 0; i < MAX_PENDING_HANDSHAKES_PER_SOURCE; i++) expect(p.admit('10.0.0.7')).toBeNull()
+    expect(p.admit('10.0.0.7')).toMatch(/from 10\.0\.0\.7/)
   })
 
   it('keeps separate byte budgets before and after the handshake', () => {
-    const l = limits()
-    expect(l.hold(true, MAX_PRE_HANDSHAKE_BYTES)).toBe(true)
-    expect(l.hold(true, 1)).toBe(false)
-    expect(l.hold(false, MAX_PARTIAL_FRAME_BYTES)).toBe(true)
-    expect(l.hold(false, 1)).toBe(false)
-    expect(l.hold(false, -1)).toBe(true)
-    expect(l.hold(true, -MAX_PRE_HANDSHAKE_BYTES - 1)).toBe(true)
-    expect(l.hold(true, 1024)).toBe(true)
+    const { limits } = pending()
+    expect(limits.hold(true, MAX_PRE_HANDSHAKE_BYTES)).toBe(true)
+    expect(limits.hold(true, 1)).toBe(false)
+    expect(limits.hold(false, MAX_PARTIAL_FRAME_BYTES)).toBe(true)
+    expect(limits.hold(false, 1)).toBe(false)
+    expect(limits.hold(false, -1)).toBe(true)
+    expect(limits.hold(true, -MAX_PRE_HANDSHAKE_BYTES - 1)).toBe(true)
+    expect(limits.hold(true, 1024)).toBe(true)
   })
 })
