@@ -28,6 +28,7 @@ const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   subscriptions: 'subscribe',
   ttl: 'ttl',
   maxConnections: 'max-connections',
+  maxEdges: 'max-edges',
   reconnections: 'reconnections',
   keepAliveIntervalMs: 'keepalive'
 }
@@ -85,6 +86,11 @@ export const nodeCommand: Command = {
       type: 'string',
       value: '<n>',
       help: 'links sharing a topic a paired node accepts (default 5)'
+    },
+    'max-edges': {
+      type: 'string',
+      value: '<n>',
+      help: 'links this node keeps at once; further peers are refused (default 256)'
     },
     reconnections: {
       type: 'string',
@@ -161,6 +167,8 @@ export function parseNodeArgs(args: ParsedArgs): NodeCommandConfig {
   if (ttl !== undefined) options.ttl = parseInteger('ttl', ttl)
   const maxConnections = args.string('max-connections')
   if (maxConnections !== undefined) options.maxConnections = parseInteger('max-connections', maxConnections)
+  const maxEdges = args.string('max-edges')
+  if (maxEdges !== undefined) options.maxEdges = parseInteger('max-edges', maxEdges)
   const reconnections = args.string('reconnections')
   if (reconnections !== undefined) options.reconnections = parseInteger('reconnections', reconnections)
   const keepalive = args.string('keepalive')
