@@ -175,14 +175,12 @@ export class ConnectionManager implements LinkHandler {
   }
 
   /**
-   * May the node dial this address it learned from the network (a discovery origin, a LAN beacon)? True, costing
-   * nothing, when an edge to it exists; else it takes from the per-target and overall dial budgets
-   * (docs/PROTOCOL.md §10) and says whether there was enough.
+   * May the node contact this address it learned from the network (a discovery origin, a LAN beacon)? Takes from
+   * the per-target and overall dial budgets (docs/PROTOCOL.md §10) and says whether there was enough. An edge
+   * at that address is no proof: its address is what the peer claimed.
    */
   allowLearnedDial(ip: string, port: number): boolean {
-    const key = addressKey(ip, port)
-    if (this.edgesByAddress.has(key)) return true
-    return this.bounds.learnedDials.allow(key)
+    return this.bounds.learnedDials.allow(addressKey(ip, port))
   }
 
   /**

@@ -129,8 +129,11 @@ export class DiscoveryEngine {
   private pairingConnects: InFlight<string> | null = null
   /** Origins being dialled (UDP status, then TCP), all topics together: at most MAX_DISCOVERY_DIALS_IN_FLIGHT. */
   private originDials = 0
-  /** Per origin address: the contact under way (status request + connect); answers meanwhile wait for it. */
-  private originContacts: Map<string, Promise<void>> | null = null
+  /**
+   * Per origin address: the contact under way (status request + connect), settled with the status it got when it
+   * is over; answers for that origin meanwhile wait for it.
+   */
+  private originContacts: Map<string, Promise<StatusResponse | null>> | null = null
   private dialLimitWarning: ThrottledWarning | null = null
   private stopped = false
 
@@ -377,20 +380,20 @@ export class DiscoveryEngine {
       return
     }
     // The origin's address is only what the search says (docs/PROTOCOL.md §10). Contacting it (a status request,
-    // then a connect) is paid for from the node's limits on dials of learned addresses, one contact per origin at
-    // a time and only so many at once. Answers for an origin being contacted, or already linked, ride along: they
-    // wait for that contact and go on only if it left an edge, never dialling themselves.
+    // then a connect) is paid for from the node's limits on dials of learned addresses, one contact per origin
+    // address at a time and only so many at once. Answers for an origin being contacted ride along: they wait for
+    // that contact, use the status it got, and go on only if it left an edge; they never send or dial themselves.
     const ip = data.origin_ip
     const port = data.origin_port
     const key = addressKey(ip, port)
     const contact = this.originContacts?.get(key)
-    if (contact !== undefined || host.edgeByAddress(ip, port) !== undefined) {
-      if (contact !== undefined) await contact
+    if (contact !== undefined) {
+      const status = await contact
       if (this.stopped || host.edgeByAddress(ip, port) === undefined) {
         this.ack(from, data.search, 'none', [])
         return
       }
-      await this.pairWithOrigin(from, data, false)
+      await this.pairWithOrigin(from, data, status)
       return
     }
     if (this.originDials >= MAX_DISCOVERY_DIALS_IN_FLIGHT || !host.allowLearnedDial(ip, port)) {
@@ -404,33 +407,44 @@ export class DiscoveryEngine {
     }
     this.originDials++
     const contacts = (this.originContacts ??= new Map())
-    const done: Promise<void> = this.pairWithOrigin(from, data, true)
-      .catch((error: unknown) => host.log.debug('pairing with a discovery origin failed', { error }))
-      .finally(() => {
-        this.originDials--
-        if (contacts.get(key) === done) contacts.delete(key)
-      })
-    contacts.set(key, done)
-    await done
+    let status: StatusResponse | null = null
+    let contactOver!: (status: StatusResponse | null) => void
+    const over = new Promise<StatusResponse | null>((resolve) => (contactOver = resolve))
+    contacts.set(key, over)
+    try {
+      status = await this.pairWithOrigin(from, data, undefined)
+    } finally {
+      this.originDials--
+      if (contacts.get(key) === over) contacts.delete(key)
+      contactOver(status)
+    }
   }
 
   /**
-   * The status request and the connect of answerAsPaired. Without `mayDial` (an answer riding on another's
-   * contact), it goes on only while an edge to the origin exists: it never opens a connection of its own.
+   * The status check, then the connect and report of answerAsPaired. `known`: the status a contact in progress
+   * already got (null: it got none), for an answer riding along; undefined: ask now (the paying contact).
+   * Returns the status it went on.
    */
-  private async pairWithOrigin(from: Edge, data: DiscoveryData, mayDial: boolean): Promise<void> {
+  private async pairWithOrigin(
+    from: Edge,
+    data: DiscoveryData,
+    known: StatusResponse | null | undefined
+  ): Promise<StatusResponse | null> {
     const host = this.host
     const topic = data.topic
     const shared = (): number => host.edgeList().filter((edge) => edge.subscriptions.has(topic)).length
-    try {
-      const status = await host.requestStatus(data.origin_ip, data.origin_port)
-      if (status.paired[topic] === true) {
-        this.ack(from, data.search, 'none', [])
-        return
+    let status = known ?? null
+    if (known === undefined) {
+      try {
+        status = await host.requestStatus(data.origin_ip, data.origin_port)
+      } catch (error) {
+        // No UDP answer: try TCP anyway; the origin closes the edge if it is paired already.
+        host.log.debug('status request before pairing failed', { error })
       }
-    } catch (error) {
-      // No UDP answer: try TCP anyway; the origin closes the edge if it is paired already.
-      host.log.debug('status request before pairing failed', { error })
+    }
+    if (status?.paired[topic] === true) {
+      this.ack(from, data.search, 'none', [])
+      return status
     }
     const count = shared()
     const connects = (this.pairingConnects ??= new InFlight())
@@ -439,10 +453,10 @@ export class DiscoveryEngine {
       this.stopped ||
       !host.pairing.isPaired(topic) ||
       count + connecting >= host.maxConnections ||
-      (!mayDial && host.edgeByAddress(data.origin_ip, data.origin_port) === undefined)
+      (known !== undefined && host.edgeByAddress(data.origin_ip, data.origin_port) === undefined)
     ) {
       this.ack(from, data.search, 'none', [])
-      return
+      return status
     }
     const rank = host.pairing.rank(topic)
     this.ack(from, data.search, 'pairing', [{ id: host.id, rank, shared: count }])
@@ -455,7 +469,7 @@ export class DiscoveryEngine {
         origin: `${data.origin_ip}:${data.origin_port}`,
         error
       })
-      return
+      return status
     } finally {
       connects.add(topic, -1)
     }
@@ -469,6 +483,7 @@ export class DiscoveryEngine {
     }
     host.markEdgePaired(edge, topic)
     host.send(edge, 'report_paired', report, host.ttl)
+    return status
   }
 
   private ack(to: Edge, search: string, result: 'none' | 'pairing', candidates: PairingCandidate[]): void {

@@ -135,6 +135,34 @@ describe('the node dials only what it verified, within limits', () => {
     attacker.destroy()
   })
 
+  it('(b) an edge claiming the origin address earns no free status requests to it', async () => {
+    const fake = await counter()
+    const node = await createNode({ paired: true, subscriptions: ['T'], statusTimeoutMs: 100 })
+    // The attacker's own edge claims the victim's address, then names that address as the origin of its searches.
+    const attacker = await RawPeer.handshake(node.port, 'searcher', { claimPort: fake.port })
+    for (let i = 0; i < 12; i++) {
+      const search = {
+        search: `search-${i}`,
+        topic: 'T',
+        origin_id: `origin-${i}`,
+        origin_name: 'origin',
+        origin_ip: '127.0.0.1',
+        origin_port: fake.port,
+        previous_hop: 'searcher',
+        visited: ['searcher'],
+        on_pair: 'none',
+        root_ip: '127.0.0.1',
+        root_port: 1,
+        wait_ms: 2000
+      }
+      await attacker.write(frame('discovery', 'All', plain(search)))
+      await waitFor(() => attacker.received('discovery_ack').length === i + 1, { message: `ack ${i + 1}` })
+    }
+    expect(await settledDials(fake)).toBe(0)
+    expect(fake.udp, 'status requests sent to the claimed address').toBeLessThanOrEqual(2)
+    attacker.destroy()
+  })
+
   it('(c) LAN beacons advertising one address under ever new ids earn at most 2 dials', async () => {
     const fake = await counter()
     const endpoint = uniqueBeaconEndpoint()
