@@ -313,7 +313,7 @@ export class ConnectionManager implements LinkHandler {
     }
     const link = new Link(socket, true, this, this.handshakeFrameLimit)
     link.reconnect = reconnect
-    link.dialled = { ip, port }
+    link.setDialled(ip, port)
     link.pendingHandshake = pending
     this.links.add(link)
     this.deadlines.add(link, this.options.handshakeTimeoutMs)
@@ -577,9 +577,9 @@ export class ConnectionManager implements LinkHandler {
               )
             : new ConnectionRefusedError(`peer closed the connection (${close.reason})`, close.reason)
     this.failHandshake(link, error)
-    if (link.reconnect && close.reason === 'reconnect-refused' && link.edge === null && link.dialled) {
+    if (link.reconnect && close.reason === 'reconnect-refused' && link.edge === null) {
       // The peer closed us deliberately before: stop retrying it.
-      this.retries?.cancelTarget(link.dialled.ip, link.dialled.port)
+      this.retries?.cancelTarget(link.remoteAddress, link.remotePort)
     }
     link.destroy({ reason: removalFor(close.reason), detail: close.reason })
   }
@@ -647,11 +647,11 @@ export class ConnectionManager implements LinkHandler {
     this.host.onEdgeRemoved(edge)
     const removal = link.removal ?? { reason: 'lost' as const }
     const reason: RemovalReason = running ? removal.reason : 'stopped'
-    // Only the side that dialled retries, and only the address it dialled and completed a handshake with: the
-    // address a peer claims is never dialled on its word (docs/PROTOCOL.md §7). The peer that dialled us redials.
-    const dialled = link.dialled
+    // Only the side that dialled retries, and only the address it dialled and completed a handshake with (an
+    // outbound link's remoteAddress): the address a peer claims is never dialled on its word (docs/PROTOCOL.md §7).
+    // The peer that dialled us redials.
     const willReconnect =
-      running && dialled !== null && RECONNECTING_REASONS.has(reason) && this.options.reconnections > 0
+      running && link.outbound && RECONNECTING_REASONS.has(reason) && this.options.reconnections > 0
     if (willReconnect) {
       this.lostEdgeMap ??= new Map()
       this.lostEdgeMap.set(key, edge)
@@ -659,7 +659,12 @@ export class ConnectionManager implements LinkHandler {
     this.host.emitSafe('edge-removed', { edge, reason, detail: removal.detail, willReconnect })
     if (willReconnect) {
       this.retries ??= this.createRetries()
-      this.retries.start(key, { peerId: edge.id, name: edge.name, ip: dialled.ip, port: dialled.port })
+      this.retries.start(key, {
+        peerId: edge.id,
+        name: edge.name,
+        ip: link.remoteAddress,
+        port: link.remotePort
+      })
     }
   }
 

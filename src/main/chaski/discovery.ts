@@ -97,6 +97,28 @@ function mergeCandidates(into: PairingCandidate[], more: PairingCandidate[]): Pa
   return [...byId.values()].sort(compareCandidates).slice(0, MAX_CANDIDATES)
 }
 
+/**
+ * What bounds a node's part in others' searches (docs/PROTOCOL.md §10), made on first need: the contacts of
+ * discovery origins under way (one per origin address) and the warnings a flood of searches may repeat.
+ */
+class DiscoveryLimits {
+  /** Settled with the status each contact got, once it is over: answers for that origin meanwhile wait for it. */
+  readonly originContacts = new Map<string, Promise<StatusResponse | null>>()
+  readonly originRefusals: ThrottledWarning
+  readonly relayRefusals: ThrottledWarning
+
+  constructor(log: Logger) {
+    this.originRefusals = new ThrottledWarning(
+      log,
+      'discovery origin not contacted (dialled too often lately); answered none'
+    )
+    this.relayRefusals = new ThrottledWarning(
+      log,
+      'too many discovery searches from one peer at once; answering none to the rest'
+    )
+  }
+}
+
 /** How many things are under way per key (searches per upstream edge, connects per topic); zero keys leave. */
 class InFlight<K> {
   private readonly counts = new Map<K, number>()
@@ -124,18 +146,15 @@ export class DiscoveryEngine {
   private seen: MessagePool | null = null
   /** Searches each upstream edge has us relaying or answering now (bounded: MAX_DISCOVERY_RELAYS_PER_EDGE). */
   private relays: InFlight<Edge> | null = null
-  private relayLimitLogged = false
   /** Per topic: connects to discovery origins under way (they count against maxConnections before they land). */
   private pairingConnects: InFlight<string> | null = null
-  /** Origins being dialled (UDP status, then TCP), all topics together: at most MAX_DISCOVERY_DIALS_IN_FLIGHT. */
-  private originDials = 0
-  /**
-   * Per origin address: the contact under way (status request + connect), settled with the status it got when it
-   * is over; answers for that origin meanwhile wait for it.
-   */
-  private originContacts: Map<string, Promise<StatusResponse | null>> | null = null
-  private dialLimitWarning: ThrottledWarning | null = null
+  /** Made on first need: most nodes never answer a search as paired nor get flooded with them. */
+  private limitsOf: DiscoveryLimits | null = null
   private stopped = false
+
+  private get limits(): DiscoveryLimits {
+    return (this.limitsOf ??= new DiscoveryLimits(this.host.log))
+  }
 
   private get sessions(): Map<string, OriginSession> {
     return (this.sessionMap ??= new Map())
@@ -249,13 +268,7 @@ export class DiscoveryEngine {
       return
     }
     if ((this.relays?.get(from) ?? 0) >= MAX_DISCOVERY_RELAYS_PER_EDGE) {
-      if (!this.relayLimitLogged) {
-        this.relayLimitLogged = true
-        host.log.warn('too many discovery searches from one peer at once; answering none to the rest', {
-          peer: from.toString(),
-          limit: MAX_DISCOVERY_RELAYS_PER_EDGE
-        })
-      }
+      this.limits.relayRefusals.report({ peer: from.toString(), limit: MAX_DISCOVERY_RELAYS_PER_EDGE })
       this.ack(from, data.search, 'none', [])
       return
     }
@@ -386,7 +399,9 @@ export class DiscoveryEngine {
     const ip = data.origin_ip
     const port = data.origin_port
     const key = addressKey(ip, port)
-    const contact = this.originContacts?.get(key)
+    const limits = this.limits
+    const contacts = limits.originContacts
+    const contact = contacts.get(key)
     if (contact !== undefined) {
       const status = await contact
       if (this.stopped || host.edgeByAddress(ip, port) === undefined) {
@@ -396,17 +411,11 @@ export class DiscoveryEngine {
       await this.pairWithOrigin(from, data, status)
       return
     }
-    if (this.originDials >= MAX_DISCOVERY_DIALS_IN_FLIGHT || !host.allowLearnedDial(ip, port)) {
-      this.dialLimitWarning ??= new ThrottledWarning(
-        host.log,
-        'discovery origin not dialled (dialled too often lately); answered none'
-      )
-      this.dialLimitWarning.report({ origin: `${ip}:${port}`, search: data.search })
+    if (contacts.size >= MAX_DISCOVERY_DIALS_IN_FLIGHT || !host.allowLearnedDial(ip, port)) {
+      limits.originRefusals.report({ origin: `${ip}:${port}`, search: data.search })
       this.ack(from, data.search, 'none', [])
       return
     }
-    this.originDials++
-    const contacts = (this.originContacts ??= new Map())
     let status: StatusResponse | null = null
     let contactOver!: (status: StatusResponse | null) => void
     const over = new Promise<StatusResponse | null>((resolve) => (contactOver = resolve))
@@ -414,7 +423,6 @@ export class DiscoveryEngine {
     try {
       status = await this.pairWithOrigin(from, data, undefined)
     } finally {
-      this.originDials--
       if (contacts.get(key) === over) contacts.delete(key)
       contactOver(status)
     }

@@ -34,6 +34,17 @@ export interface PendingHandshake {
 const BATCH_BYTES = WRITE_BATCH_BYTES
 const HIGH_WATER_BYTES = WRITE_HIGH_WATER_BYTES
 
+// Dialled addresses repeat (every link to one host): links keep one string per address, not one per dial.
+const dialledIps = new Map<string, string>()
+
+function sharedIp(ip: string): string {
+  const known = dialledIps.get(ip)
+  if (known !== undefined) return known
+  if (dialledIps.size >= 256) dialledIps.clear()
+  dialledIps.set(ip, ip)
+  return ip
+}
+
 function flushAtEndOfTick(link: Link): void {
   link.endOfTick()
 }
@@ -52,13 +63,11 @@ export class Link implements FrameHandler, Deadline {
   deadlineAt = 0
   /** Set on outbound links dialled by the reconnection loop. */
   reconnect = false
-  /**
-   * Outbound links: the address we dialled (what a reconnection may dial again once the handshake completed;
-   * never the address the peer claims in its handshake). null on inbound links.
-   */
-  dialled: { ip: string; port: number } | null = null
   private readonly decoder: FrameDecoder
-  /** The peer's address, read on first use: a getpeername() call most connections never need. */
+  /**
+   * The peer's address: on an outbound link the address we dialled (setDialled), on an inbound one read on first
+   * use (a getpeername() call most connections never need).
+   */
   private peerAddress: string | null = null
   private peerPort = 0
   /**
@@ -77,8 +86,6 @@ export class Link implements FrameHandler, Deadline {
   private closedPromise: Promise<void> | null = null
   private resolveClosed: (() => void) | null = null
   private unknownCommandLogged = false
-  /** Bytes of unfinished frames held by the decoder, as last reported to the handler (onHeldBytes). */
-  private held = 0
 
   constructor(
     readonly socket: Socket,
@@ -109,7 +116,7 @@ export class Link implements FrameHandler, Deadline {
     return this.closedPromise
   }
 
-  /** The peer's address as the socket sees it ('' once the socket is gone without having been asked). */
+  /** The peer's address: as dialled (outbound), as the socket sees it (inbound; '' once gone without having been asked). */
   get remoteAddress(): string {
     if (this.peerAddress === null) this.readPeer()
     return this.peerAddress!
@@ -118,6 +125,15 @@ export class Link implements FrameHandler, Deadline {
   get remotePort(): number {
     if (this.peerAddress === null) this.readPeer()
     return this.peerPort
+  }
+
+  /**
+   * Outbound links: the address we dialled, as we dialled it. It is what `remoteAddress` / `remotePort` say, and
+   * what a reconnection may dial again: never the address the peer claims in its handshake.
+   */
+  setDialled(ip: string, port: number): void {
+    this.peerAddress = sharedIp(ip)
+    this.peerPort = port
   }
 
   private readPeer(): void {
@@ -130,11 +146,8 @@ export class Link implements FrameHandler, Deadline {
    * unfinished frames count against the node's budget for established links (re-reported after this frame).
    */
   open(version: number, maxFrameSize: number): void {
-    const held = this.held
-    if (held !== 0) {
-      this.held = 0
-      this.handler.onHeldBytes(this, -held)
-    }
+    const held = this.decoder.takeReported()
+    if (held !== 0) this.handler.onHeldBytes(this, -held)
     this.version = version
     this.state = 'open'
     this.decoder.maxFrameSize = maxFrameSize
@@ -143,7 +156,6 @@ export class Link implements FrameHandler, Deadline {
   /** Stops decoding for good (EOF, close, drop): later bytes are ignored, held bytes released. */
   discardInput(): void {
     this.decoder.destroy()
-    if (this.held !== 0) this.syncHeld()
   }
 
   get isOpen(): boolean {
@@ -300,26 +312,18 @@ export class Link implements FrameHandler, Deadline {
     this.handler.onFrame(this, topic, body)
   }
 
-  private onData(chunk: Buffer): void {
-    if (this.state === 'closed') return
-    const decoder = this.decoder
-    try {
-      decoder.push(chunk)
-    } catch (error) {
-      if (this.held !== 0) this.syncHeld() // the decoder let go of everything
-      this.handler.onBadFrame(this, error instanceof Error ? error : new Error(String(error)))
-      return
-    }
-    // Most chunks end on a frame boundary: nothing held before, nothing after, nothing to report.
-    if (decoder.bufferedBytes !== this.held) this.syncHeld()
+  /** @internal FrameHandler: bytes held in unfinished frames changed (the decoder says so after each push). */
+  heldChanged(delta: number): void {
+    this.handler.onHeldBytes(this, delta)
   }
 
-  private syncHeld(): void {
-    const now = this.decoder.bufferedBytes
-    const delta = now - this.held
-    if (delta === 0) return
-    this.held = now
-    this.handler.onHeldBytes(this, delta)
+  private onData(chunk: Buffer): void {
+    if (this.state === 'closed') return
+    try {
+      this.decoder.push(chunk)
+    } catch (error) {
+      this.handler.onBadFrame(this, error instanceof Error ? error : new Error(String(error)))
+    }
   }
 
   private onSocketClose(): void {
