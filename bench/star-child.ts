@@ -140,7 +140,12 @@ function nodeStar(count: number): Star {
       const chaski = await loadChaski()
       nodes = await Promise.all(
         Array.from({ length: count }, (_, i) =>
-          startNode(chaski, { name: `star-${i}`, subscriptions: ['A'] })
+          // The hub keeps every leaf: past the default maxEdges (256) on purpose.
+          startNode(chaski, {
+            name: `star-${i}`,
+            subscriptions: ['A'],
+            ...(i === 0 ? { maxEdges: count } : {})
+          })
         )
       )
     },

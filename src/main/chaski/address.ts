@@ -25,6 +25,27 @@ export function normalizeIp(ip: string): string {
   return lower
 }
 
+/**
+ * What identifies a peer's host for per-source limits (pending handshakes, status responses, LAN peers): an IPv4
+ * address as it is; an IPv6 address by its /64 prefix, since one host commonly holds a whole /64 (link-local
+ * addresses, which every host of a link shares the prefix of, stay whole).
+ */
+export function sourceKey(ip: string): string {
+  const normalized = normalizeIp(ip)
+  if (isIP(normalized) !== 6 || /^fe[89ab]/.test(normalized)) return normalized
+  const [head = '', tail] = normalized.split('%')[0]!.split('::')
+  const groups = head === '' ? [] : head.split(':')
+  if (tail !== undefined) {
+    const tailGroups = tail === '' ? [] : tail.split(':')
+    while (groups.length + tailGroups.length < 8) groups.push('0')
+    groups.push(...tailGroups)
+  }
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`
+}
+
 /** An unspecified bind address is not something a peer can dial: use the loopback of the same family. */
 export function dialableIp(ip: string): string {
   if (ip === '0.0.0.0') return '127.0.0.1'

@@ -7,9 +7,13 @@ import {
   CLOSED_PEER_MEMORY_MS,
   CLOSED_PEER_MEMORY_SIZE,
   CONTROL_TOPIC,
+  MAX_HANDSHAKE_FRAME_BYTES,
+  MAX_PARTIAL_FRAME_BYTES,
+  MAX_PRE_HANDSHAKE_BYTES,
   MIN_PROTOCOL_VERSION,
   PROTOCOL_VERSION
 } from './constants'
+import { ConnectionLimits } from './connection-limits'
 import { connectionDeadlines } from './deadlines'
 import { TcpDial } from './dial'
 import { Edge } from './edge'
@@ -19,7 +23,8 @@ import {
   NodeStoppedError,
   ProtocolError,
   ProtocolVersionError,
-  SelfConnectionError
+  SelfConnectionError,
+  TooManyEdgesError
 } from './errors'
 import { RECONNECTING_REASONS, type ChaskiNodeEvents, type RemovalReason } from './events'
 import { ClosedPeers, keepNewLink, negotiateVersion } from './handshake'
@@ -62,6 +67,7 @@ export interface ConnectionHost {
 
 /** Close reason received on the wire → why the edge is removed on our side. */
 function removalFor(reason: CloseReason): RemovalReason {
+  // 'too-many-edges' and 'overloaded' are limits of the peer: closed by it, not lost (no automatic reconnection).
   if (reason === 'stop') return 'peer-stopped'
   if (reason === 'protocol-error' || reason === 'version') return 'protocol-error'
   return 'closed-by-peer'
@@ -98,10 +104,24 @@ export class ConnectionManager implements LinkHandler {
   private readonly closedPeers = new ClosedPeers(CLOSED_PEER_MEMORY_MS, CLOSED_PEER_MEMORY_SIZE)
   /** Made on the first unexpected loss: most nodes never retry anyone. */
   private retries: ReconnectQueue | null = null
+  /**
+   * Bounds on what peers may make this node hold or do (docs/PROTOCOL.md §10): made on first need (an inbound
+   * connection, an unfinished frame, a learned dial), as most nodes of a large network never need them.
+   */
+  private limits: ConnectionLimits | null = null
   private readonly options: Readonly<NormalizedOptions>
 
   constructor(private readonly host: ConnectionHost) {
     this.options = host.options
+  }
+
+  private get bounds(): ConnectionLimits {
+    return (this.limits ??= new ConnectionLimits(this.host.log))
+  }
+
+  /** Largest frame accepted before a link's handshake completes. */
+  private get handshakeFrameLimit(): number {
+    return Math.min(this.options.maxFrameSize, MAX_HANDSHAKE_FRAME_BYTES)
   }
 
   get edges(): Edge[] {
@@ -138,6 +158,13 @@ export class ConnectionManager implements LinkHandler {
     }
     const inflight = this.connecting.get(key)
     if (inflight) return inflight
+    if (this.edgesById.size >= this.options.maxEdges) {
+      return Promise.reject(
+        new TooManyEdgesError(
+          `cannot connect to ${formatAddress(ip, port)}: this node already has ${this.edgesById.size} edges (maxEdges)`
+        )
+      )
+    }
     const attempt = this.dial(ip, port, reconnect)
     this.connecting.set(key, attempt)
     const cleanup = (): void => {
@@ -147,16 +174,43 @@ export class ConnectionManager implements LinkHandler {
     return attempt
   }
 
-  /** A new inbound TCP connection (from the node's server). */
+  /**
+   * May the node contact this address it learned from the network (a discovery origin, a LAN beacon)? Takes from
+   * the per-target and overall dial budgets (docs/PROTOCOL.md §10) and says whether there was enough. An edge
+   * at that address is no proof: its address is what the peer claimed.
+   */
+  allowLearnedDial(ip: string, port: number): boolean {
+    return this.bounds.learnedDials.allow(addressKey(ip, port))
+  }
+
+  /**
+   * A new inbound TCP connection (from the node's server). Bounded before trust (docs/PROTOCOL.md §10): beyond
+   * the caps on connections still handshaking, in total and from its source address, it is closed at once.
+   */
   accept(socket: net.Socket): void {
     if (!this.host.isRunning()) {
       socket.destroy()
       return
     }
-    const link = new Link(socket, false, this, this.options.maxFrameSize)
+    const limits = this.bounds
+    const refused = limits.admitPending(
+      () => socket.remoteAddress ?? '',
+      () => this.pendingInbound()
+    )
+    if (refused !== null) {
+      socket.destroy()
+      limits.refusals.report({ from: socket.remoteAddress ?? '', reason: refused })
+      return
+    }
+    const link = new Link(socket, false, this, this.handshakeFrameLimit)
     this.links.add(link)
     // A connection that never introduces itself is dropped (onHandshakeDeadline).
     this.deadlines.add(link, this.options.handshakeTimeoutMs)
+  }
+
+  /** Inbound links whose handshake is not complete (ConnectionLimits counts them). */
+  private *pendingInbound(): Iterable<Link> {
+    for (const link of this.links) if (!link.outbound && link.version === 0) yield link
   }
 
   /** Deliberate close, announced to the peer and never undone by reconnection (spec §3 Ours). */
@@ -233,7 +287,7 @@ export class ConnectionManager implements LinkHandler {
       const dial = new TcpDial(ip, port, this.options.connectTimeoutMs, this.deadlines, {
         connected: (socket) => {
           this.dialing.delete(dial)
-          this.startHandshake(socket, reconnect, { resolve, reject })
+          this.startHandshake(socket, reconnect, { resolve, reject }, ip, port)
         },
         failed: (error) => {
           this.dialing.delete(dial)
@@ -245,14 +299,21 @@ export class ConnectionManager implements LinkHandler {
   }
 
   /** The TCP connection of a dial is open: introduce ourselves (the peer answers handshake_back). */
-  private startHandshake(socket: net.Socket, reconnect: boolean, pending: PendingHandshake): void {
+  private startHandshake(
+    socket: net.Socket,
+    reconnect: boolean,
+    pending: PendingHandshake,
+    ip: string,
+    port: number
+  ): void {
     if (!this.host.isRunning()) {
       socket.destroy()
       pending.reject(new NodeStoppedError('node stopped while connecting'))
       return
     }
-    const link = new Link(socket, true, this, this.options.maxFrameSize)
+    const link = new Link(socket, true, this, this.handshakeFrameLimit)
     link.reconnect = reconnect
+    link.setDialled(ip, port)
     link.pendingHandshake = pending
     this.links.add(link)
     this.deadlines.add(link, this.options.handshakeTimeoutMs)
@@ -273,6 +334,29 @@ export class ConnectionManager implements LinkHandler {
       this.host.log.debug('inbound connection without handshake dropped', { from: link.remoteAddress })
     }
     link.destroy({ reason: 'lost', detail: 'handshake timeout' })
+  }
+
+  /** @internal LinkHandler: node-wide budgets of bytes held in unfinished frames (docs/PROTOCOL.md §10). */
+  onHeldBytes(link: Link, delta: number): void {
+    const limits = this.bounds
+    const beforeHandshake = link.version === 0
+    if (limits.hold(beforeHandshake, delta)) return
+    // Over budget: this link, the one that would take the node over, is dropped and lets go of its bytes.
+    const budget = beforeHandshake ? MAX_PRE_HANDSHAKE_BYTES : MAX_PARTIAL_FRAME_BYTES
+    const detail = `overloaded: the node's links would hold more than ${budget} bytes of unfinished frames`
+    limits.drops.report({ from: formatAddress(link.remoteAddress, link.remotePort), budget })
+    if (link.state === 'open') {
+      void link.close(this.controlFrame('close', { reason: 'overloaded', id: this.host.id }), {
+        reason: 'closed-by-us',
+        detail
+      })
+    } else {
+      this.failHandshake(link, new ConnectionRefusedError(detail, 'overloaded'))
+      link.destroy({ reason: 'lost', detail })
+    }
+    // Nothing more is read into memory: the close frame leaves, the socket goes after the close grace period.
+    link.discardInput()
+    link.socket.pause()
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -374,18 +458,36 @@ export class ConnectionManager implements LinkHandler {
       void link.close(this.controlFrame('close', { reason: 'duplicate', id: selfId }), link.removal)
       return
     }
-    link.version = version
+    if (!existing && this.edgesById.size >= this.options.maxEdges) {
+      this.refuseForMaxEdges(link, handshake)
+      return
+    }
     if (reply) {
       // Out at once: registering the edge and the listeners of its events must not delay the peer's connect().
       this.sendHandshake(link, 'handshake_back', version, false)
       link.flush()
     }
-    link.state = 'open'
+    link.open(version, this.options.maxFrameSize)
+    if (!link.outbound) this.limits?.releasePending(link)
     this.closedPeers.forget(handshake.id)
     const edge = existing
       ? this.replaceLink(existing, link, handshake)
       : this.registerEdge(link, handshake, ip, key, version)
     this.settleHandshake(link, edge)
+  }
+
+  /** A new peer while we keep maxEdges edges: `close {reason: 'too-many-edges'}` (docs/PROTOCOL.md §10). */
+  private refuseForMaxEdges(link: Link, handshake: HandshakeData): void {
+    const max = this.options.maxEdges
+    this.bounds.edgeRefusals.report({
+      peer: formatAddress(link.remoteAddress, link.remotePort),
+      id: handshake.id,
+      maxEdges: max
+    })
+    const error = new TooManyEdgesError(
+      `${formatAddress(link.remoteAddress, link.remotePort)} refused: this node already has ${max} edges (maxEdges)`
+    )
+    this.refuse(link, 'too-many-edges', error)
   }
 
   private replaceLink(edge: Edge, link: Link, handshake: HandshakeData): Edge {
@@ -468,11 +570,16 @@ export class ConnectionManager implements LinkHandler {
         ? new SelfConnectionError('the peer is this node')
         : close.reason === 'version'
           ? new ProtocolVersionError('the peer speaks no protocol version we support')
-          : new ConnectionRefusedError(`peer closed the connection (${close.reason})`, close.reason)
+          : close.reason === 'too-many-edges'
+            ? new ConnectionRefusedError(
+                'the peer refused the connection: it already has as many edges as it allows (its maxEdges)',
+                close.reason
+              )
+            : new ConnectionRefusedError(`peer closed the connection (${close.reason})`, close.reason)
     this.failHandshake(link, error)
     if (link.reconnect && close.reason === 'reconnect-refused' && link.edge === null) {
       // The peer closed us deliberately before: stop retrying it.
-      this.retries?.cancel(addressKey(link.remoteAddress, link.remotePort))
+      this.retries?.cancelTarget(link.remoteAddress, link.remotePort)
     }
     link.destroy({ reason: removalFor(close.reason), detail: close.reason })
   }
@@ -520,6 +627,8 @@ export class ConnectionManager implements LinkHandler {
   onClose(link: Link): void {
     this.links.delete(link)
     this.deadlines.delete(link)
+    // An inbound link that never completed its handshake leaves the pending count (open() released the others).
+    if (!link.outbound && link.version === 0) this.limits?.releasePending(link)
     const running = this.host.isRunning()
     if (link.pendingHandshake) {
       this.failHandshake(
@@ -538,7 +647,11 @@ export class ConnectionManager implements LinkHandler {
     this.host.onEdgeRemoved(edge)
     const removal = link.removal ?? { reason: 'lost' as const }
     const reason: RemovalReason = running ? removal.reason : 'stopped'
-    const willReconnect = running && RECONNECTING_REASONS.has(reason) && this.options.reconnections > 0
+    // Only the side that dialled retries, and only the address it dialled and completed a handshake with (an
+    // outbound link's remoteAddress): the address a peer claims is never dialled on its word (docs/PROTOCOL.md §7).
+    // The peer that dialled us redials.
+    const willReconnect =
+      running && link.outbound && RECONNECTING_REASONS.has(reason) && this.options.reconnections > 0
     if (willReconnect) {
       this.lostEdgeMap ??= new Map()
       this.lostEdgeMap.set(key, edge)
@@ -546,7 +659,12 @@ export class ConnectionManager implements LinkHandler {
     this.host.emitSafe('edge-removed', { edge, reason, detail: removal.detail, willReconnect })
     if (willReconnect) {
       this.retries ??= this.createRetries()
-      this.retries.start(key, { peerId: edge.id, name: edge.name, ip: edge.ip, port: edge.port })
+      this.retries.start(key, {
+        peerId: edge.id,
+        name: edge.name,
+        ip: link.remoteAddress,
+        port: link.remotePort
+      })
     }
   }
 

@@ -31,6 +31,43 @@ export const MAX_VISITED = 1024
 export const MAX_CANDIDATES = 64
 /** Random payload of a ping (`size`). */
 export const MAX_PING_SIZE = 1024 * 1024
+/** Arrays and maps nested in one decoded value (plain-msgpack.ts); deeper data is a protocol error. */
+export const MAX_DATA_DEPTH = 100
+
+/**
+ * Bounded before trust (docs/PROTOCOL.md §10). A frame received before the handshake completes may be at most this
+ * large: the largest legal handshake (1024 subscriptions of 256 bytes, a 256-byte name, 64-character ids) is
+ * about 266,000 bytes in msgpack.
+ */
+export const MAX_HANDSHAKE_FRAME_BYTES = 288 * 1024
+/**
+ * Inbound connections that have not finished their handshake, in total and per source address (an IPv4 address or
+ * an IPv6 /64): beyond either, a new connection is closed at once. A burst of legitimate connects from one host
+ * (hundreds of local nodes dialling one hub) stays under the per-source figure; one host cannot take them all.
+ */
+export const MAX_PENDING_HANDSHAKES = 512
+export const MAX_PENDING_HANDSHAKES_PER_SOURCE = 128
+/** Bytes all of a node's links together may hold in unfinished frames before their handshake completes. */
+export const MAX_PRE_HANDSHAKE_BYTES = 16 * 1024 * 1024
+/** Bytes all of a node's links together may hold in unfinished frames after the handshake. */
+export const MAX_PARTIAL_FRAME_BYTES = 64 * 1024 * 1024
+/** Edges a node keeps at once (option `maxEdges`); a new peer beyond it is refused with 'too-many-edges'. */
+export const DEFAULT_MAX_EDGES = 256
+/**
+ * Dials of addresses learned from the network (a discovery origin, a LAN beacon): per target address a burst of 2,
+ * then one per 10 s; all targets together a burst of 10, then 4 per second. An edge or dial already there costs
+ * nothing. Reconnection is not counted: it only dials addresses this node completed a handshake with itself.
+ */
+export const LEARNED_DIAL_BURST_PER_TARGET = 2
+export const LEARNED_DIALS_PER_TARGET_PER_S = 0.1
+export const LEARNED_DIAL_BURST = 10
+export const LEARNED_DIALS_PER_S = 4
+/** Target addresses whose dial budget is remembered at once (least recently dialled forgotten first). */
+export const LEARNED_DIAL_TARGETS = 1024
+/** Connects to discovery origins under way at once, all topics together. */
+export const MAX_DISCOVERY_DIALS_IN_FLIGHT = 8
+/** Warnings that a flood can repeat (refused connections...) are logged at most this often, with a count. */
+export const FLOOD_WARNING_INTERVAL_MS = 10_000
 
 /** Defaults of the constructor options: spec §1. */
 export const DEFAULT_TTL = 64
@@ -90,7 +127,19 @@ export const WRITE_HIGH_WATER_BYTES = 8 * 1024 * 1024
 /** UDP side channel: magic prefix of every datagram, bounded size, response rate limit (spec §5). */
 export const UDP_MAGIC = 'CKS1'
 export const MAX_DATAGRAM_SIZE = 8 * 1024
+/**
+ * A status response is never larger than this many times its request (the QUIC anti-amplification rule, RFC 9000
+ * §8): a spoofed request gains its sender at most 3× its bytes. A bigger status gets a small `status-too-large`.
+ */
+export const UDP_AMPLIFICATION_FACTOR = 3
+/** requestStatus() pads its request to this size, so any status up to MAX_DATAGRAM_SIZE fits in the answer. */
+export const STATUS_REQUEST_BYTES = Math.ceil(MAX_DATAGRAM_SIZE / UDP_AMPLIFICATION_FACTOR)
+/** Status responses per second: all sources together, and per source address (a flood from one spends its own). */
 export const UDP_RESPONSES_PER_SECOND = 500
+export const UDP_RESPONSES_PER_SOURCE_BURST = 20
+export const UDP_RESPONSES_PER_SOURCE_PER_SECOND = 10
+/** Source addresses whose response budget is remembered at once (least recently heard forgotten first). */
+export const UDP_RATE_SOURCES = 1024
 
 /** Deliberately closed peers are refused automatic reconnection for this long (spec §3 Ours). */
 export const CLOSED_PEER_MEMORY_MS = 10 * 60_000

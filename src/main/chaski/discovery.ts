@@ -5,14 +5,21 @@
 // candidates → it keeps the best one (lowest pairing rank, then most shared edges, then lowest id) and
 // closes surplus pairing edges, so the reference topologies are reproduced exactly, whatever the timing.
 import { randomUUID } from 'node:crypto'
-import { isUnspecifiedIp } from './address'
-import { MAX_CANDIDATES, MAX_DISCOVERY_RELAYS_PER_EDGE, ROOT_TOPIC, SEEN_SEARCHES_SIZE } from './constants'
+import { addressKey, isUnspecifiedIp } from './address'
+import {
+  MAX_CANDIDATES,
+  MAX_DISCOVERY_DIALS_IN_FLIGHT,
+  MAX_DISCOVERY_RELAYS_PER_EDGE,
+  ROOT_TOPIC,
+  SEEN_SEARCHES_SIZE
+} from './constants'
 import type { Edge } from './edge'
 import type { DiscoveryOutcome, DiscoveryResult } from './events'
 import type { Logger } from './logger'
 import { MessagePool } from './message-pool'
 import type { DiscoveryAckData, DiscoveryData, OnPair, PairingCandidate, ReportPairedData } from './messages'
 import type { PairingState } from './pairing'
+import { ThrottledWarning } from './throttled-warning'
 import type { StatusResponse } from './udp-status'
 
 /** What the discovery protocol needs from its node (kept narrow so it stays testable and small). */
@@ -33,6 +40,8 @@ export interface DiscoveryHost {
   edgeByAddress(ip: string, port: number): Edge | undefined
   send(edge: Edge, command: 'discovery' | 'discovery_ack' | 'report_paired', data: object, ttl: number): void
   connectToPeer(ip: string, port: number): Promise<Edge>
+  /** An origin's address comes from the network: may we dial it now (per-target and overall dial limits)? */
+  allowLearnedDial(ip: string, port: number): boolean
   requestStatus(ip: string, port: number): Promise<StatusResponse>
   /** Deliberate close initiated by discovery. */
   closeEdge(edge: Edge, reason: 'pair-disconnect' | 'pair-rejected'): void
@@ -88,6 +97,28 @@ function mergeCandidates(into: PairingCandidate[], more: PairingCandidate[]): Pa
   return [...byId.values()].sort(compareCandidates).slice(0, MAX_CANDIDATES)
 }
 
+/**
+ * What bounds a node's part in others' searches (docs/PROTOCOL.md §10), made on first need: the contacts of
+ * discovery origins under way (one per origin address) and the warnings a flood of searches may repeat.
+ */
+class DiscoveryLimits {
+  /** Settled with the status each contact got, once it is over: answers for that origin meanwhile wait for it. */
+  readonly originContacts = new Map<string, Promise<StatusResponse | null>>()
+  readonly originRefusals: ThrottledWarning
+  readonly relayRefusals: ThrottledWarning
+
+  constructor(log: Logger) {
+    this.originRefusals = new ThrottledWarning(
+      log,
+      'discovery origin not contacted (dialled too often lately); answered none'
+    )
+    this.relayRefusals = new ThrottledWarning(
+      log,
+      'too many discovery searches from one peer at once; answering none to the rest'
+    )
+  }
+}
+
 /** How many things are under way per key (searches per upstream edge, connects per topic); zero keys leave. */
 class InFlight<K> {
   private readonly counts = new Map<K, number>()
@@ -115,10 +146,15 @@ export class DiscoveryEngine {
   private seen: MessagePool | null = null
   /** Searches each upstream edge has us relaying or answering now (bounded: MAX_DISCOVERY_RELAYS_PER_EDGE). */
   private relays: InFlight<Edge> | null = null
-  private relayLimitLogged = false
   /** Per topic: connects to discovery origins under way (they count against maxConnections before they land). */
   private pairingConnects: InFlight<string> | null = null
+  /** Made on first need: most nodes never answer a search as paired nor get flooded with them. */
+  private limitsOf: DiscoveryLimits | null = null
   private stopped = false
+
+  private get limits(): DiscoveryLimits {
+    return (this.limitsOf ??= new DiscoveryLimits(this.host.log))
+  }
 
   private get sessions(): Map<string, OriginSession> {
     return (this.sessionMap ??= new Map())
@@ -232,13 +268,7 @@ export class DiscoveryEngine {
       return
     }
     if ((this.relays?.get(from) ?? 0) >= MAX_DISCOVERY_RELAYS_PER_EDGE) {
-      if (!this.relayLimitLogged) {
-        this.relayLimitLogged = true
-        host.log.warn('too many discovery searches from one peer at once; answering none to the rest', {
-          peer: from.toString(),
-          limit: MAX_DISCOVERY_RELAYS_PER_EDGE
-        })
-      }
+      this.limits.relayRefusals.report({ peer: from.toString(), limit: MAX_DISCOVERY_RELAYS_PER_EDGE })
       this.ack(from, data.search, 'none', [])
       return
     }
@@ -362,22 +392,79 @@ export class DiscoveryEngine {
       this.ack(from, data.search, 'none', [])
       return
     }
-    try {
-      const status = await host.requestStatus(data.origin_ip, data.origin_port)
-      if (status.paired[topic] === true) {
+    // The origin's address is only what the search says (docs/PROTOCOL.md §10). Contacting it (a status request,
+    // then a connect) is paid for from the node's limits on dials of learned addresses, one contact per origin
+    // address at a time and only so many at once. Answers for an origin being contacted ride along: they wait for
+    // that contact, use the status it got, and go on only if it left an edge; they never send or dial themselves.
+    const ip = data.origin_ip
+    const port = data.origin_port
+    const key = addressKey(ip, port)
+    const limits = this.limits
+    const contacts = limits.originContacts
+    const contact = contacts.get(key)
+    if (contact !== undefined) {
+      const status = await contact
+      if (this.stopped || host.edgeByAddress(ip, port) === undefined) {
         this.ack(from, data.search, 'none', [])
         return
       }
-    } catch (error) {
-      // No UDP answer: try TCP anyway; the origin closes the edge if it is paired already.
-      host.log.debug('status request before pairing failed', { error })
+      await this.pairWithOrigin(from, data, status)
+      return
+    }
+    if (contacts.size >= MAX_DISCOVERY_DIALS_IN_FLIGHT || !host.allowLearnedDial(ip, port)) {
+      limits.originRefusals.report({ origin: `${ip}:${port}`, search: data.search })
+      this.ack(from, data.search, 'none', [])
+      return
+    }
+    let status: StatusResponse | null = null
+    let contactOver!: (status: StatusResponse | null) => void
+    const over = new Promise<StatusResponse | null>((resolve) => (contactOver = resolve))
+    contacts.set(key, over)
+    try {
+      status = await this.pairWithOrigin(from, data, undefined)
+    } finally {
+      if (contacts.get(key) === over) contacts.delete(key)
+      contactOver(status)
+    }
+  }
+
+  /**
+   * The status check, then the connect and report of answerAsPaired. `known`: the status a contact in progress
+   * already got (null: it got none), for an answer riding along; undefined: ask now (the paying contact).
+   * Returns the status it went on.
+   */
+  private async pairWithOrigin(
+    from: Edge,
+    data: DiscoveryData,
+    known: StatusResponse | null | undefined
+  ): Promise<StatusResponse | null> {
+    const host = this.host
+    const topic = data.topic
+    const shared = (): number => host.edgeList().filter((edge) => edge.subscriptions.has(topic)).length
+    let status = known ?? null
+    if (known === undefined) {
+      try {
+        status = await host.requestStatus(data.origin_ip, data.origin_port)
+      } catch (error) {
+        // No UDP answer: try TCP anyway; the origin closes the edge if it is paired already.
+        host.log.debug('status request before pairing failed', { error })
+      }
+    }
+    if (status?.paired[topic] === true) {
+      this.ack(from, data.search, 'none', [])
+      return status
     }
     const count = shared()
     const connects = (this.pairingConnects ??= new InFlight())
     const connecting = connects.get(topic)
-    if (this.stopped || !host.pairing.isPaired(topic) || count + connecting >= host.maxConnections) {
+    if (
+      this.stopped ||
+      !host.pairing.isPaired(topic) ||
+      count + connecting >= host.maxConnections ||
+      (known !== undefined && host.edgeByAddress(data.origin_ip, data.origin_port) === undefined)
+    ) {
       this.ack(from, data.search, 'none', [])
-      return
+      return status
     }
     const rank = host.pairing.rank(topic)
     this.ack(from, data.search, 'pairing', [{ id: host.id, rank, shared: count }])
@@ -390,7 +477,7 @@ export class DiscoveryEngine {
         origin: `${data.origin_ip}:${data.origin_port}`,
         error
       })
-      return
+      return status
     } finally {
       connects.add(topic, -1)
     }
@@ -404,6 +491,7 @@ export class DiscoveryEngine {
     }
     host.markEdgePaired(edge, topic)
     host.send(edge, 'report_paired', report, host.ttl)
+    return status
   }
 
   private ack(to: Edge, search: string, result: 'none' | 'pairing', candidates: PairingCandidate[]): void {

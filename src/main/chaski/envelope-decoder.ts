@@ -254,9 +254,11 @@ class Reader {
       this.at = at + 5
       return buf.readUInt32BE(at + 1)
     }
-    if (type === 0xcf && at + 9 <= buf.length) {
+    // uint64 (Python's msgpack writes millisecond timestamps so): a number when it is a safe integer; anything
+    // larger goes to the generic path, which refuses it (plain-msgpack.ts).
+    if (type === 0xcf && at + 9 <= buf.length && buf.readUInt32BE(at + 1) < 0x200000) {
       this.at = at + 9
-      return Number(buf.readBigUInt64BE(at + 1))
+      return buf.readUInt32BE(at + 1) * 0x100000000 + buf.readUInt32BE(at + 5)
     }
     return null
   }

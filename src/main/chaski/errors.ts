@@ -62,6 +62,19 @@ export class ConnectionRefusedError extends Error {
   }
 }
 
+/**
+ * Thrown when the node declines to dial an address it learned from the network (a discovery origin, a LAN beacon):
+ * that target, or all of them together, were dialled too often lately (docs/PROTOCOL.md §10).
+ */
+export class DialLimitedError extends Error {
+  override name = 'DialLimitedError'
+}
+
+/** Thrown when connecting would take this node past its `maxEdges` (docs/PROTOCOL.md §10). */
+export class TooManyEdgesError extends Error {
+  override name = 'TooManyEdgesError'
+}
+
 /** Thrown when the peer speaks no protocol version we support. */
 export class ProtocolVersionError extends Error {
   override name = 'ProtocolVersionError'
@@ -90,4 +103,21 @@ export class EdgeClosedError extends Error {
 /** Thrown when a UDP status request gets no response in time. */
 export class StatusTimeoutError extends Error {
   override name = 'StatusTimeoutError'
+}
+
+/** Thrown when a node's status is too large for a UDP answer (docs/PROTOCOL.md §9): ask it over TCP instead. */
+export class StatusTooLargeError extends Error {
+  override name = 'StatusTooLargeError'
+  constructor(
+    message: string,
+    /** Bytes the full response would have taken. */
+    readonly size: number
+  ) {
+    super(message)
+  }
+}
+
+/** Thrown when data to send is not plain msgpack (a Date, Set, BigInt beyond ±(2^53 − 1)...): docs/PROTOCOL.md §2. */
+export class UnsupportedDataError extends Error {
+  override name = 'UnsupportedDataError'
 }

@@ -35,6 +35,11 @@ export interface FrameHandler {
   acceptTopic(topic: string): boolean
   /** A complete frame. `body` may be a view into a received chunk: decode it before returning. */
   onFrame(topic: string, body: Buffer): void
+  /**
+   * The decoder holds `delta` more (or fewer) bytes of unfinished frames than it last said (node-wide budgets,
+   * docs/PROTOCOL.md §10). Said once a push is done, and when the decoder is destroyed (then down to zero).
+   */
+  heldChanged?(delta: number): void
 }
 
 export interface FrameDecoderOptions {
@@ -46,7 +51,9 @@ const enum State {
   Header,
   Topic,
   Body,
-  Skip
+  Skip,
+  /** Stopped for good (EOF, close, error): later chunks are ignored. */
+  Dead
 }
 
 export class FrameDecoder {
@@ -60,8 +67,10 @@ export class FrameDecoder {
   /** The previous frame's topic: most frames repeat it, and the same string object is cheaper downstream. */
   private lastTopic = ''
   private skipLeft = 0
-  private dead = false
-  private readonly maxFrameSize: number
+  /** Bytes of unfinished frames last reported to the handler (heldChanged). */
+  private reported = 0
+  /** Largest frame accepted; a link raises it once the handshake is done (MAX_HANDSHAKE_FRAME_BYTES before). */
+  maxFrameSize: number
   private readonly maxTopicBytes: number
 
   constructor(
@@ -79,10 +88,21 @@ export class FrameDecoder {
 
   /** Stops decoding for good (EOF, close, error): later chunks are ignored and buffers released. */
   destroy(): void {
-    this.dead = true
+    this.state = State.Dead
     this.chunks.length = 0
     this.buffered = 0
     this.head = 0
+    if (this.reported !== 0) this.report()
+  }
+
+  /**
+   * The bytes last reported as held, handed over (the count starts again from zero): a link moves them from one
+   * budget to another when its handshake completes. The next report says what is held then.
+   */
+  takeReported(): number {
+    const held = this.reported
+    this.reported = 0
+    return held
   }
 
   /**
@@ -90,7 +110,7 @@ export class FrameDecoder {
    * and rethrows whatever the handler throws (the caller closes the connection).
    */
   push(chunk: Buffer): void {
-    if (this.dead || chunk.length === 0) return
+    if (this.state === State.Dead || chunk.length === 0) return
     this.chunks.push(chunk)
     this.buffered += chunk.length
     try {
@@ -99,10 +119,18 @@ export class FrameDecoder {
       this.destroy()
       throw error
     }
+    // Most chunks end on a frame boundary: nothing held before, nothing after, nothing to say.
+    if (this.buffered !== this.reported) this.report()
+  }
+
+  private report(): void {
+    const delta = this.buffered - this.reported
+    this.reported = this.buffered
+    this.handler.heldChanged?.(delta)
   }
 
   private drain(): void {
-    while (!this.dead) {
+    while (this.state !== State.Dead) {
       if (this.state === State.Header) {
         if (this.buffered < HEADER_SIZE) return
         this.readHeader()
@@ -117,7 +145,7 @@ export class FrameDecoder {
           this.state = State.Skip
           this.skipLeft = this.bodyLength
         }
-        if (this.dead) return
+        if ((this.state as State) === State.Dead) return
       }
       if (this.state === State.Body) {
         if (this.buffered < this.bodyLength) return

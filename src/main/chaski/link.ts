@@ -14,6 +14,11 @@ export interface LinkHandler {
   onBadFrame(link: Link, error: Error): void
   /** The handshake did not complete in time (the deadline set with ConnectionManager's sweep). */
   onHandshakeDeadline(link: Link): void
+  /**
+   * The link holds `delta` more (or fewer) bytes of unfinished frames (node-wide budgets, docs/PROTOCOL.md §10).
+   * Reported while `version` is 0 for bytes held before the handshake, after it for the rest.
+   */
+  onHeldBytes(link: Link, delta: number): void
   /** The socket is fully closed (exactly once). */
   onClose(link: Link): void
 }
@@ -28,6 +33,17 @@ export interface PendingHandshake {
 // Local copies: hot paths should not go through module-binding getters when run from transpiled sources.
 const BATCH_BYTES = WRITE_BATCH_BYTES
 const HIGH_WATER_BYTES = WRITE_HIGH_WATER_BYTES
+
+// Dialled addresses repeat (every link to one host): links keep one string per address, not one per dial.
+const dialledIps = new Map<string, string>()
+
+function sharedIp(ip: string): string {
+  const known = dialledIps.get(ip)
+  if (known !== undefined) return known
+  if (dialledIps.size >= 256) dialledIps.clear()
+  dialledIps.set(ip, ip)
+  return ip
+}
 
 function flushAtEndOfTick(link: Link): void {
   link.endOfTick()
@@ -48,7 +64,10 @@ export class Link implements FrameHandler, Deadline {
   /** Set on outbound links dialled by the reconnection loop. */
   reconnect = false
   private readonly decoder: FrameDecoder
-  /** The peer's address, read on first use: a getpeername() call most connections never need. */
+  /**
+   * The peer's address: on an outbound link the address we dialled (setDialled), on an inbound one read on first
+   * use (a getpeername() call most connections never need).
+   */
   private peerAddress: string | null = null
   private peerPort = 0
   /**
@@ -72,13 +91,14 @@ export class Link implements FrameHandler, Deadline {
     readonly socket: Socket,
     readonly outbound: boolean,
     private readonly handler: LinkHandler,
+    /** Largest frame accepted before the handshake completes (open() sets the limit for the rest). */
     maxFrameSize: number
   ) {
     this.decoder = new FrameDecoder(this, { maxFrameSize })
     socket.setNoDelay(true)
     socket.on('data', (chunk: Buffer) => this.onData(chunk))
     // A reader stops at EOF: nothing after it is decoded.
-    socket.on('end', () => this.decoder.destroy())
+    socket.on('end', () => this.discardInput())
     socket.on('error', () => {
       // The 'close' event follows; the reason stays 'lost' unless already known.
     })
@@ -96,7 +116,7 @@ export class Link implements FrameHandler, Deadline {
     return this.closedPromise
   }
 
-  /** The peer's address as the socket sees it ('' once the socket is gone without having been asked). */
+  /** The peer's address: as dialled (outbound), as the socket sees it (inbound; '' once gone without having been asked). */
   get remoteAddress(): string {
     if (this.peerAddress === null) this.readPeer()
     return this.peerAddress!
@@ -107,9 +127,35 @@ export class Link implements FrameHandler, Deadline {
     return this.peerPort
   }
 
+  /**
+   * Outbound links: the address we dialled, as we dialled it. It is what `remoteAddress` / `remotePort` say, and
+   * what a reconnection may dial again: never the address the peer claims in its handshake.
+   */
+  setDialled(ip: string, port: number): void {
+    this.peerAddress = sharedIp(ip)
+    this.peerPort = port
+  }
+
   private readPeer(): void {
     this.peerAddress = this.socket.remoteAddress ?? ''
     this.peerPort = this.socket.remotePort ?? 0
+  }
+
+  /**
+   * The handshake is done: frames up to `maxFrameSize` are accepted from now on, and the bytes this link holds in
+   * unfinished frames count against the node's budget for established links (re-reported after this frame).
+   */
+  open(version: number, maxFrameSize: number): void {
+    const held = this.decoder.takeReported()
+    if (held !== 0) this.handler.onHeldBytes(this, -held)
+    this.version = version
+    this.state = 'open'
+    this.decoder.maxFrameSize = maxFrameSize
+  }
+
+  /** Stops decoding for good (EOF, close, drop): later bytes are ignored, held bytes released. */
+  discardInput(): void {
+    this.decoder.destroy()
   }
 
   get isOpen(): boolean {
@@ -246,7 +292,7 @@ export class Link implements FrameHandler, Deadline {
     if (this.removal === null) this.removal = removal
     if (this.state === 'closed') return
     this.state = 'closing'
-    this.decoder.destroy()
+    this.discardInput()
     this.socket.destroy()
   }
 
@@ -266,6 +312,11 @@ export class Link implements FrameHandler, Deadline {
     this.handler.onFrame(this, topic, body)
   }
 
+  /** @internal FrameHandler: bytes held in unfinished frames changed (the decoder says so after each push). */
+  heldChanged(delta: number): void {
+    this.handler.onHeldBytes(this, delta)
+  }
+
   private onData(chunk: Buffer): void {
     if (this.state === 'closed') return
     try {
@@ -280,7 +331,7 @@ export class Link implements FrameHandler, Deadline {
     this.state = 'closed'
     this.batchBuffer = null
     this.batchUsed = 0
-    this.decoder.destroy()
+    this.discardInput()
     if (this.graceTimer) clearTimeout(this.graceTimer)
     this.graceTimer = null
     this.handler.onClose(this)

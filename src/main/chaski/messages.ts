@@ -73,6 +73,10 @@ export type CloseReason =
   | 'pair-rejected'
   | 'pair-disconnect'
   | 'keepalive-timeout'
+  /** The node already keeps `maxEdges` edges (docs/PROTOCOL.md §10). */
+  | 'too-many-edges'
+  /** The node holds too many bytes of unfinished frames; this link would have taken it over (§10). */
+  | 'overloaded'
 
 const CLOSE_REASONS: ReadonlySet<string> = new Set<CloseReason>([
   'closed',
@@ -84,7 +88,9 @@ const CLOSE_REASONS: ReadonlySet<string> = new Set<CloseReason>([
   'reconnect-refused',
   'pair-rejected',
   'pair-disconnect',
-  'keepalive-timeout'
+  'keepalive-timeout',
+  'too-many-edges',
+  'overloaded'
 ])
 
 export interface CloseData {

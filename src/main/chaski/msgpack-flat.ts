@@ -3,6 +3,8 @@
 // Anything outside that subset makes the caller fall back to msgpackr. A '__proto__' key is never assigned
 // (such data goes to msgpackr, which renames it); validators read own properties only.
 import { utf8Slice } from './buffer-text'
+import { ProtocolError } from './errors'
+import { plainMsgpackProblem } from './plain-msgpack'
 
 const MAX_DEPTH = 4
 
@@ -295,7 +297,13 @@ export function writeFlat(buf: Buffer, at: number, value: unknown): number {
   return at
 }
 
-/** Thrown inside readFlat when the bytes use msgpack features outside the subset (the caller falls back). */
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+const MIN_SAFE = -MAX_SAFE
+
+/**
+ * Thrown inside readFlat when the bytes use msgpack features outside the subset (the caller falls back). Bytes that
+ * are not plain msgpack at all (an extension type, 0xc1) throw a ProtocolError instead.
+ */
 class Unsupported extends Error {}
 
 const UNSUPPORTED = new Unsupported('outside the flat subset')
@@ -398,9 +406,34 @@ export class FlatReader {
         this.need(2)
         this.at += 2
         return this.map(buf.readUInt16BE(this.at - 2), depth)
+      case 0xcf:
+      case 0xd3:
+        return this.int64(type)
+      case 0xc1:
+      case 0xc7:
+      case 0xc8:
+      case 0xc9:
+      case 0xd4:
+      case 0xd5:
+      case 0xd6:
+      case 0xd7:
+      case 0xd8:
+        // Not plain data: a protocol error, never a fallback to a decoder that would build it (plain-msgpack.ts).
+        throw new ProtocolError(`not plain msgpack: ${plainMsgpackProblem(buf, this.at - 1, this.end)}`)
       default:
         throw UNSUPPORTED
     }
+  }
+
+  /** uint64 / int64 (Python writes millisecond timestamps so): a number when safe, else a protocol error. */
+  private int64(type: number): number {
+    this.need(8)
+    const buf = this.buf
+    const value = type === 0xcf ? buf.readBigUInt64BE(this.at) : buf.readBigInt64BE(this.at)
+    if (value > MAX_SAFE || value < MIN_SAFE)
+      throw new ProtocolError('not plain msgpack: a 64-bit integer outside ±(2^53 − 1)')
+    this.at += 8
+    return Number(value)
   }
 
   private str(n: number): string {

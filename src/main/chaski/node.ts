@@ -17,7 +17,13 @@ import {
 } from './constants'
 import { DiscoveryEngine, type DiscoveryHost } from './discovery'
 import { Edge } from './edge'
-import { EdgeClosedError, InvalidOptionError, NodeStoppedError, NotRunningError } from './errors'
+import {
+  DialLimitedError,
+  EdgeClosedError,
+  InvalidOptionError,
+  NodeStoppedError,
+  NotRunningError
+} from './errors'
 import type { ChaskiNodeEvents, DiscoveryResult, NodeStatus } from './events'
 import { nextMessageId } from './ids'
 import type { Link } from './link'
@@ -589,6 +595,24 @@ export class ChaskiNode extends EventEmitter implements DiscoveryHost, Connectio
 
   /** @internal DiscoveryHost */
   connectToPeer(ip: string, port: number): Promise<Edge> {
+    return this.connections.connect(ip, port, false)
+  }
+
+  /** @internal DiscoveryHost: dial limits of addresses learned from the network (docs/PROTOCOL.md §10). */
+  allowLearnedDial(ip: string, port: number): boolean {
+    return this.connections.allowLearnedDial(ip, port)
+  }
+
+  /**
+   * @internal Connects to an address learned from the network (a LAN beacon) within the dial limits of such
+   * addresses: rejects with DialLimitedError when that target, or all together, were dialled too often lately.
+   */
+  async connectLearned(target: string): Promise<Edge> {
+    const { ip, port } = this.resolveTarget(target)
+    if (this.lifecycle !== 'running') await this.whenRunning()
+    if (!this.connections.allowLearnedDial(ip, port)) {
+      throw new DialLimitedError(`not dialling ${formatAddress(ip, port)} now: dialled too often lately`)
+    }
     return this.connections.connect(ip, port, false)
   }
 

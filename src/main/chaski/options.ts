@@ -10,6 +10,7 @@ import {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_KEEP_ALIVE_INTERVAL_MS,
   DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_EDGES,
   DEFAULT_MAX_FRAME_SIZE,
   DEFAULT_MESSAGES_POOL_MAX_SIZE,
   DEFAULT_PING_TIMEOUT_MS,
@@ -52,6 +53,11 @@ export interface ChaskiNodeOptions {
   paired?: boolean
   /** Edges sharing a topic a paired node accepts when answering discovery. @default 5 */
   maxConnections?: number
+  /**
+   * Edges this node keeps at once, whatever they share (docs/PROTOCOL.md §10): a new peer beyond it is refused
+   * with `close {reason: 'too-many-edges'}`, and connect() rejects. @default 256
+   */
+  maxEdges?: number
   /** Reconnection attempts after an unexpected loss; 0 or null disables. @default 32 */
   reconnections?: number | null
   /** Periodic ping of every edge. @default true */
@@ -99,6 +105,7 @@ export interface NormalizedOptions {
   root: boolean
   paired: boolean
   maxConnections: number
+  maxEdges: number
   reconnections: number
   keepAlive: boolean
   messagePropagation: boolean
@@ -127,6 +134,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'root',
   'paired',
   'maxConnections',
+  'maxEdges',
   'reconnections',
   'keepAlive',
   'messagePropagation',
@@ -267,6 +275,7 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
     root,
     paired: boolean('paired', input.paired, false),
     maxConnections: integer('maxConnections', input.maxConnections, DEFAULT_MAX_CONNECTIONS, 0, 100_000),
+    maxEdges: integer('maxEdges', input.maxEdges, DEFAULT_MAX_EDGES, 1, 1_000_000),
     reconnections,
     keepAlive: boolean('keepAlive', input.keepAlive, true),
     messagePropagation: boolean('messagePropagation', input.messagePropagation, false),

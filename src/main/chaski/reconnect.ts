@@ -96,6 +96,11 @@ export class ReconnectQueue {
     this.states.delete(key)
   }
 
+  /** Stops retrying whoever is retried at this address (the peer refused our reconnection). */
+  cancelTarget(ip: string, port: number): void {
+    for (const [key, state] of this.states) if (state.ip === ip && state.port === port) this.cancel(key)
+  }
+
   stop(): void {
     this.stopped = true
     for (const key of [...this.states.keys()]) this.cancel(key)

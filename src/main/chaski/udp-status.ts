@@ -1,9 +1,12 @@
 // UDP side channel (spec §5): `status` request → `response`. Datagrams are 'CKS1' + a codec body; anything
 // else, oversized, malformed, unsolicited or from the wrong source is dropped. Requests always time out.
+// A response is never larger than 3× its request (docs/PROTOCOL.md §9): requests are padded so a status up to
+// 8 KiB fits, and a status too big for its request is answered by a small `status-too-large`. Responses are rate
+// limited per source address and overall.
 import { randomUUID } from 'node:crypto'
 import dgram from 'node:dgram'
 import { isIP } from 'node:net'
-import { normalizeIp } from './address'
+import { formatAddress, normalizeIp, sourceKey } from './address'
 import type { Codec } from './codec'
 import { msgpackCodec } from './codec'
 import {
@@ -13,12 +16,24 @@ import {
   MAX_NAME_BYTES,
   MAX_SUBSCRIPTIONS,
   MAX_TOPIC_BYTES,
+  STATUS_REQUEST_BYTES,
+  UDP_AMPLIFICATION_FACTOR,
   UDP_MAGIC,
-  UDP_RESPONSES_PER_SECOND
+  UDP_RATE_SOURCES,
+  UDP_RESPONSES_PER_SECOND,
+  UDP_RESPONSES_PER_SOURCE_BURST,
+  UDP_RESPONSES_PER_SOURCE_PER_SECOND
 } from './constants'
-import { InvalidOptionError, NodeStoppedError, ProtocolError, StatusTimeoutError } from './errors'
+import {
+  InvalidOptionError,
+  NodeStoppedError,
+  ProtocolError,
+  StatusTimeoutError,
+  StatusTooLargeError
+} from './errors'
 import type { NodeStatus } from './events'
 import type { Logger } from './logger'
+import { RateLimiter } from './rate-limit'
 
 const MAGIC = Buffer.from(UDP_MAGIC, 'latin1')
 
@@ -34,7 +49,26 @@ export function encodeDatagram(codec: Codec, value: unknown): Buffer {
   return out
 }
 
-type Datagram = { command: 'status'; id: string } | ({ command: 'response' } & StatusResponse)
+/**
+ * A status request, padded to STATUS_REQUEST_BYTES (spaces in `pad`, which receivers ignore) so that the
+ * answer may be up to 3× as large: any status up to MAX_DATAGRAM_SIZE.
+ */
+export function statusRequestDatagram(codec: Codec, id: string): Buffer {
+  const bare = encodeDatagram(codec, { command: 'status', id, pad: '' })
+  const missing = STATUS_REQUEST_BYTES - bare.length
+  if (missing <= 0) return bare
+  // The pad's length header grows from 1 to 3 bytes past 31 characters (msgpack str8/str16): aim for the total.
+  const padded = encodeDatagram(codec, { command: 'status', id, pad: ' '.repeat(missing) })
+  const over = padded.length - STATUS_REQUEST_BYTES
+  return over <= 0
+    ? padded
+    : encodeDatagram(codec, { command: 'status', id, pad: ' '.repeat(missing - over) })
+}
+
+type Datagram =
+  | { command: 'status'; id: string }
+  | ({ command: 'response' } & StatusResponse)
+  | { command: 'status-too-large'; id: string; size: number }
 
 const hasOwn = Object.prototype.hasOwnProperty
 
@@ -63,6 +97,12 @@ export function decodeDatagram(codec: Codec, bytes: Buffer): Datagram {
     throw new ProtocolError('datagram: bad id')
   const command = own(obj, 'command')
   if (command === 'status') return { command, id }
+  if (command === 'status-too-large') {
+    const size = own(obj, 'size')
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
+      throw new ProtocolError('status-too-large: bad size')
+    return { command, id, size }
+  }
   if (command !== 'response') throw new ProtocolError('datagram: unknown command')
   const name = own(obj, 'name')
   if (typeof name !== 'string' || Buffer.byteLength(name) > MAX_NAME_BYTES)
@@ -98,8 +138,8 @@ interface PendingRequest {
 export class UdpStatusChannel {
   /** Requests waiting for a response; made on the first request (most nodes are only ever asked). */
   private pendingMap: Map<string, PendingRequest> | null = null
-  private tokens = UDP_RESPONSES_PER_SECOND
-  private tokensAt = Date.now()
+  /** Response budget per source address and overall; made on the first request (most nodes are rarely asked). */
+  private limiter: RateLimiter | null = null
   private closed = false
 
   constructor(
@@ -126,7 +166,7 @@ export class UdpStatusChannel {
         reject(new StatusTimeoutError(`no status response from ${ip}:${port} within ${timeoutMs} ms`))
       }, timeoutMs)
       pending.set(id, { ip: normalizeIp(ip), port, resolve, reject, timer })
-      this.socket.send(encodeDatagram(this.codec, { command: 'status', id }), port, ip, (error) => {
+      this.socket.send(statusRequestDatagram(this.codec, id), port, ip, (error) => {
         if (!error) return
         const entry = pending.get(id)
         if (!entry) return
@@ -158,10 +198,17 @@ export class UdpStatusChannel {
       return
     }
     if (datagram.command === 'status') {
-      if (!this.takeToken()) return
-      const status = this.getStatus()
-      const response = { command: 'response', id: datagram.id, ...status, paired: { ...status.paired } }
-      this.socket.send(encodeDatagram(this.codec, response), rinfo.port, rinfo.address, (error) => {
+      this.limiter ??= new RateLimiter({
+        burst: UDP_RESPONSES_PER_SOURCE_BURST,
+        ratePerS: UDP_RESPONSES_PER_SOURCE_PER_SECOND,
+        maxKeys: UDP_RATE_SOURCES,
+        globalBurst: UDP_RESPONSES_PER_SECOND,
+        globalRatePerS: UDP_RESPONSES_PER_SECOND
+      })
+      if (!this.limiter.allow(sourceKey(rinfo.address))) return
+      const answer = statusAnswer(this.codec, datagram.id, this.getStatus(), bytes.length)
+      if (answer === null) return
+      this.socket.send(answer, rinfo.port, rinfo.address, (error) => {
         if (error) this.log.debug('status response not sent', { error })
       })
       return
@@ -171,22 +218,48 @@ export class UdpStatusChannel {
     if (!entry || entry.port !== rinfo.port || entry.ip !== normalizeIp(rinfo.address)) return
     clearTimeout(entry.timer)
     this.pendingMap!.delete(datagram.id)
-    const { command: _command, ...response } = datagram
-    entry.resolve(response)
+    settle(entry, datagram, entry.ip, entry.port)
   }
+}
 
-  /** Token bucket: a flood of status requests cannot turn the node into an amplifier. */
-  private takeToken(): boolean {
-    const now = Date.now()
-    this.tokens = Math.min(
-      UDP_RESPONSES_PER_SECOND,
-      this.tokens + ((now - this.tokensAt) * UDP_RESPONSES_PER_SECOND) / 1000
+/**
+ * The answer to a status request of `requestBytes`: the response when it is at most 3× the request (and fits a
+ * datagram), else a small `status-too-large {id, size}`; null when not even that fits (never, for a valid request:
+ * it carries the same id).
+ */
+export function statusAnswer(
+  codec: Codec,
+  id: string,
+  status: NodeStatus,
+  requestBytes: number
+): Buffer | null {
+  const limit = Math.min(MAX_DATAGRAM_SIZE, UDP_AMPLIFICATION_FACTOR * requestBytes)
+  const response = encodeDatagram(codec, { command: 'response', id, ...status, paired: { ...status.paired } })
+  if (response.length <= limit) return response
+  const tooLarge = encodeDatagram(codec, { command: 'status-too-large', id, size: response.length })
+  return tooLarge.length <= limit ? tooLarge : null
+}
+
+/** Resolves a request with its response, or rejects it when the status did not fit (pointing to TCP). */
+function settle(
+  pending: Pick<PendingRequest, 'resolve' | 'reject'>,
+  datagram: Exclude<Datagram, { command: 'status' }>,
+  ip: string,
+  port: number
+): void {
+  if (datagram.command === 'status-too-large') {
+    const address = formatAddress(ip, port)
+    pending.reject(
+      new StatusTooLargeError(
+        `the status of ${address} (${datagram.size} bytes) is too large for a UDP answer; ` +
+          `ask it over a TCP link instead (e.g. \`chaski ping ${address}\`, or connect and read the edge)`,
+        datagram.size
+      )
     )
-    this.tokensAt = now
-    if (this.tokens < 1) return false
-    this.tokens -= 1
-    return true
+    return
   }
+  const { command: _command, ...response } = datagram
+  pending.resolve(response)
 }
 
 export interface RequestStatusOptions {
@@ -225,18 +298,23 @@ export function requestStatus(
     socket.on('error', (error) => finish(new StatusTimeoutError(`status request failed: ${error.message}`)))
     socket.on('message', (bytes, rinfo) => {
       if (rinfo.port !== port || normalizeIp(rinfo.address) !== normalizeIp(ip)) return
+      let datagram: Datagram
       try {
-        const datagram = decodeDatagram(codec, bytes)
-        if (datagram.command !== 'response' || datagram.id !== id) return
-        const { command: _command, ...response } = datagram
-        finish(null, response)
+        datagram = decodeDatagram(codec, bytes)
       } catch {
-        // Garbage is dropped; the timeout still bounds the wait.
+        return // garbage is dropped; the timeout still bounds the wait
       }
+      if (datagram.command === 'status' || datagram.id !== id) return
+      settle(
+        { resolve: (response) => finish(null, response), reject: (error) => finish(error) },
+        datagram,
+        ip,
+        port
+      )
     })
     // Bind to the loopback/any address of the right family explicitly: never an implicit interface choice.
     socket.bind({ address: family === 6 ? '::' : '0.0.0.0', port: 0 }, () => {
-      socket.send(encodeDatagram(codec, { command: 'status', id }), port, ip, (error) => {
+      socket.send(statusRequestDatagram(codec, id), port, ip, (error) => {
         if (error) finish(new StatusTimeoutError(`status request to ${ip}:${port} failed: ${error.message}`))
       })
     })

@@ -33,7 +33,8 @@ const LAN_LOST: Record<LanPeerLostReason, string> = {
   goodbye: 'it said goodbye',
   'interface-gone': 'the network interface it was heard on went away',
   replaced: 'another node took its address',
-  stopped: 'LAN discovery stopped on this node'
+  stopped: 'LAN discovery stopped on this node',
+  evicted: 'the LAN list was full and it had not been heard from for the longest'
 }
 
 export const words = {

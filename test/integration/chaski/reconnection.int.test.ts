@@ -125,10 +125,11 @@ describe('reconnection', () => {
     expect(b.edges).toHaveLength(0)
   })
 
-  it('a socket reset from an in-process peer is retried by both sides and ends with one edge', async () => {
+  it('a socket reset is retried by the side that dialled, never by the other, and ends with one edge', async () => {
     const a = await createNode({ name: 'a' })
     const b = await createNode({ name: 'b' })
     const logA = track(a)
+    const logB = track(b)
     const edge = await a.connect(b)
     edge.link.socket.resetAndDestroy()
     await waitFor(() => logA.removed.length === 1)
@@ -144,5 +145,7 @@ describe('reconnection', () => {
       }
     )
     expect(await a.ping(a.edges[0]!)).toBeGreaterThan(0)
+    expect(logA.attempts.length).toBeGreaterThanOrEqual(1)
+    expect(logB.attempts).toEqual([])
   })
 })

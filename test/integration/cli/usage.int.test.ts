@@ -98,6 +98,7 @@ describe('chaski command line mistakes', () => {
       '--paired',
       '--ttl',
       '--max-connections',
+      '--max-edges',
       '--reconnections',
       '--connect',
       '--discover',

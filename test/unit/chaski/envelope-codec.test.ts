@@ -32,7 +32,7 @@ const samples: unknown[] = [
   true,
   { nested: { list: [1, 'two', null], big: 2 ** 40 } },
   [1, 2, 3],
-  new Date(5)
+  { big: 2 ** 53 - 1, small: -(2 ** 53 - 1) }
 ]
 
 describe('encodeEnvelopeFrame', () => {
@@ -71,6 +71,14 @@ describe('encodeEnvelopeFrame', () => {
     const { topic, body: bytes } = body(encodeEnvelopeFrame('ping', 'All', data, 1, 1, 'x'))
     expect(msgpackCodec.decode(bytes)).toMatchObject({ data })
     expect(decodeEnvelopeFast(bytes, topic)!.data).toEqual(data)
+  })
+})
+
+describe('plain data only', () => {
+  it('refuses to encode data that is not plain msgpack (a Date), with a clear error', () => {
+    expect(() => encodeEnvelopeFrame('message', 'T', { at: new Date(5) }, 1, 1, 'id')).toThrow(
+      expect.objectContaining({ name: 'UnsupportedDataError' })
+    )
   })
 })
 

@@ -12,6 +12,7 @@ const handler: LinkHandler = {
   onFrame: () => {},
   onBadFrame: () => {},
   onHandshakeDeadline: () => {},
+  onHeldBytes: () => {},
   onClose: () => {}
 }
 

@@ -4,6 +4,9 @@
 // sharing the most of those topics, never exceeds maxConnections, and never dials a peer twice (one dial per id,
 // and the library keeps one edge per peer id when two nodes dial each other at once). Once the edge is up, a
 // discovery through it marks the shared topics paired, exactly as a manual connect + discovery would.
+// A beacon is only a claim: dials go through the node's limits on addresses learned from the network (a few per
+// second overall, rarely the same target), and an address that failed is not dialled again for a while, whatever
+// peer id announces it next.
 import { MIN_PROTOCOL_VERSION } from '../constants'
 import type { Edge } from '../edge'
 import type { RemovalReason } from '../events'
@@ -20,7 +23,7 @@ export type AutoConnectHost = Pick<
   | 'edges'
   | 'reconnects'
   | 'pairedFor'
-  | 'connect'
+  | 'connectLearned'
   | 'discovery'
   | 'running'
 >
@@ -35,12 +38,17 @@ const DELIBERATE: ReadonlySet<RemovalReason> = new Set<RemovalReason>([
 ])
 const RETRY_BASE_MS = 1000
 const RETRY_CAP_MS = 30_000
+/** Addresses whose failed dials are remembered at once. */
+const MAX_BACKOFF_ENTRIES = 1024
 /** Auto-connect's discovery: the echo wave usually ends it far sooner; this only bounds a silent network. */
 const PAIRING_DISCOVERY_TIMEOUT_MS = 5000
 
 export class LanAutoConnect {
   private readonly dialing = new Map<string, LanPeer>()
-  /** Peer id -> when we may try again after a failed dial, and how many failures so far. */
+  /**
+   * Address -> when we may dial it again after a failed dial, and how many failures so far. By address, not peer id:
+   * beacons announcing one address under ever new ids must not earn a dial each. Bounded (oldest entry first).
+   */
   private readonly backoff = new Map<string, { until: number; failures: number }>()
   private readonly declined = new Set<string>()
   private retryTimer: NodeJS.Timeout | undefined
@@ -64,9 +72,8 @@ export class LanAutoConnect {
   }
 
   onPeerLost(peer: LanPeer): void {
-    // A peer that left and comes back is a new start: forget its history.
+    // A peer that left and comes back is a new start: forget a deliberate close (its address keeps its backoff).
     this.declined.delete(peer.id)
-    this.backoff.delete(peer.id)
   }
 
   /**
@@ -117,7 +124,7 @@ export class LanAutoConnect {
         !this.dialing.has(peer.id) &&
         !retrying.has(peer.id) &&
         !this.declined.has(peer.id) &&
-        (this.backoff.get(peer.id)?.until ?? 0) <= now &&
+        (this.backoff.get(peer.address)?.until ?? 0) <= now &&
         peer.v >= MIN_PROTOCOL_VERSION // the handshake would refuse an older peer
     )
     while (slots > 0 && uncovered.size > 0) {
@@ -146,34 +153,40 @@ export class LanAutoConnect {
   private dial(peer: LanPeer): void {
     this.dialing.set(peer.id, peer)
     this.log.debug('auto-connecting to LAN peer', { peer: peer.id, address: peer.address })
-    this.host.connect(peer.address).then(
+    this.host.connectLearned(peer.address).then(
       (edge) => {
         this.dialing.delete(peer.id)
-        this.backoff.delete(peer.id)
+        this.backoff.delete(peer.address)
         if (edge.id !== peer.id)
           this.log.debug('LAN peer answered with another id', { expected: peer.id, got: edge.id })
         this.schedule()
       },
       (err: unknown) => {
         this.dialing.delete(peer.id)
-        const failures = (this.backoff.get(peer.id)?.failures ?? 0) + 1
+        const failures = (this.backoff.get(peer.address)?.failures ?? 0) + 1
         const delay = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (failures - 1))
-        this.backoff.set(peer.id, { until: performance.now() + delay, failures })
+        this.backoff.delete(peer.address) // re-inserted last: the map stays in least-recently-failed order
+        this.backoff.set(peer.address, { until: performance.now() + delay, failures })
+        if (this.backoff.size > MAX_BACKOFF_ENTRIES) this.backoff.delete(this.backoff.keys().next().value!)
         this.log.info('LAN auto-connect failed', { peer: peer.address, err: err as Error, retryInMs: delay })
         this.schedule()
       }
     )
   }
 
-  /** Wakes up when the earliest backoff ends, so a peer that failed once is retried without a LAN event. */
+  /** Wakes up when the earliest backoff of a listed peer ends, so it is retried without a LAN event. */
   private scheduleRetry(): void {
     clearTimeout(this.retryTimer)
     this.retryTimer = undefined
-    const peers = this.peers()
+    const now = performance.now()
+    const listed = new Set<string>()
+    for (const peer of this.peers().values()) listed.add(peer.address)
     let next = Infinity
-    for (const [id, entry] of this.backoff) {
-      if (!peers.has(id)) this.backoff.delete(id)
-      else if (entry.until < next) next = entry.until
+    for (const [address, entry] of this.backoff) {
+      // Entries outlive their peers (an address keeps its history across ids) until well past their backoff.
+      if (!listed.has(address)) {
+        if (entry.until + RETRY_CAP_MS < now) this.backoff.delete(address)
+      } else if (entry.until > now && entry.until < next) next = entry.until
     }
     if (next === Infinity || this.stopped) return
     this.retryTimer = setTimeout(() => this.schedule(), Math.max(0, next - performance.now()))

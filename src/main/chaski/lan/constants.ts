@@ -42,6 +42,11 @@ export const MAX_TOPICS = 255
 
 /** Memory bounds: peers remembered at once, and sources tracked by the rate limiter. */
 export const MAX_PEERS = 1024
+/**
+ * Peers announced from one host (source address; an IPv6 /64) the table holds at once, so one host cannot fill it.
+ * A host may run up to 256 nodes (the desktop app's limit).
+ */
+export const MAX_PEERS_PER_HOST = 256
 export const MAX_RATE_SOURCES = 4096
 /** Per source (ip + port): a burst of 20 beacons, refilled at 10/s. A node sends about 1/s plus a few replies. */
 export const SOURCE_BURST = 20

@@ -22,6 +22,7 @@ export type BeaconRejectReason =
   | 'unreachable-address'
   | 'rate-limited'
   | 'table-full'
+  | 'host-quota'
 
 /** Emitted (never thrown) when a received beacon is dropped; the rest of the node is untouched. */
 export class BeaconRejectedError extends Error {

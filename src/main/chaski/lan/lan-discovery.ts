@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events'
 import { networkInterfaces as osNetworkInterfaces } from 'node:os'
 import type { RemoteInfo, Socket } from 'node:dgram'
+import { sourceKey } from '../address'
 import { createLogger } from '../logger'
 import type { Logger } from '../logger'
 import { decodeBeacon, encodeBeacon, isUnspecifiedIp } from './beacon-codec'
@@ -24,6 +25,7 @@ import {
   GLOBAL_RATE_PER_S,
   INTERVAL_JITTER_RATIO,
   MAX_PEERS,
+  MAX_PEERS_PER_HOST,
   MAX_RATE_SOURCES,
   MIN_REPLY_GAP_MS,
   SOURCE_BURST,
@@ -44,8 +46,8 @@ import { normalizeLanOptions } from './options'
 import type { LanOptions, NormalizedLanOptions } from './options'
 import { LanPeerTable } from './peer-table'
 import type { LanPeer } from './peer-table'
-import { BeaconRateLimiter } from './rate-limit'
-import type { RateLimitInit } from './rate-limit'
+import { RateLimiter } from '../rate-limit'
+import type { RateLimitInit } from '../rate-limit'
 
 /** What the node tells LAN discovery about itself; read at every announcement. */
 export interface LanSelf {
@@ -61,7 +63,14 @@ export interface LanSelf {
   root?: boolean
 }
 
-export type LanPeerLostReason = 'timeout' | 'goodbye' | 'interface-gone' | 'replaced' | 'stopped'
+export type LanPeerLostReason =
+  | 'timeout'
+  | 'goodbye'
+  | 'interface-gone'
+  | 'replaced'
+  | 'stopped'
+  /** A full table made room for a newcomer from a host holding fewer entries (peer-table.ts). */
+  | 'evicted'
 
 export interface LanDiscoveryEvents {
   'lan-peer-seen': [{ peer: LanPeer }]
@@ -109,7 +118,7 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
   private readonly log: Logger
   private readonly env: Readonly<Record<string, string | undefined>>
   private readonly table: LanPeerTable
-  private readonly limiter: BeaconRateLimiter
+  private readonly limiter: RateLimiter
   private readonly watcher: InterfaceWatcher
   private readonly receivers = new Map<4 | 6, Socket>()
   private readonly links = new Map<string, Link>()
@@ -139,11 +148,12 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
     this.drops = new BeaconDropReport(this.log, (error) => this.emit('beacon-rejected', error))
     this.stats = { received: 0, accepted: 0, own: 0, dropped: this.drops.counts, sent: 0, sendErrors: 0 }
     this.env = init.env ?? process.env
-    this.table = new LanPeerTable(init.maxPeers ?? MAX_PEERS)
-    this.limiter = new BeaconRateLimiter({
+    const maxPeers = init.maxPeers ?? MAX_PEERS
+    this.table = new LanPeerTable(maxPeers, Math.min(MAX_PEERS_PER_HOST, maxPeers))
+    this.limiter = new RateLimiter({
       burst: SOURCE_BURST,
       ratePerS: SOURCE_RATE_PER_S,
-      maxSources: MAX_RATE_SOURCES,
+      maxKeys: MAX_RATE_SOURCES,
       globalBurst: GLOBAL_BURST,
       globalRatePerS: GLOBAL_RATE_PER_S,
       ...init.rateLimit
@@ -341,14 +351,15 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
     }
     this.stats.accepted++
     if (beacon.kind === 'goodbye') return this.onGoodbye(beacon, source)
-    this.onAnnounce(beacon, source, ip, iface?.name ?? 'unknown')
+    this.onAnnounce(beacon, source, sourceKey(rinfo.address), ip, iface?.name ?? 'unknown')
   }
 
-  private onAnnounce(beacon: Beacon, source: string, ip: string, ifaceName: string): void {
+  private onAnnounce(beacon: Beacon, source: string, host: string, ip: string, ifaceName: string): void {
     const result = this.table.upsert(beacon, {
       ip,
       interface: ifaceName,
       source,
+      sourceHost: host,
       connected: this.init.isConnected(beacon.id),
       nowMs: performance.now(),
       nowEpoch: Date.now()
@@ -356,7 +367,11 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
     switch (result.kind) {
       case 'full':
         return this.drop('table-full', source, `peer table holds ${this.table.size} peers`)
+      case 'quota':
+        return this.drop('host-quota', source, `its host already has ${MAX_PEERS_PER_HOST} peers listed`)
       case 'seen':
+        if (result.evicted !== undefined)
+          this.emit('lan-peer-lost', { peer: result.evicted, reason: 'evicted' })
         this.dropOthersAt(result.peer)
         this.emit('lan-peer-seen', { peer: result.peer })
         this.replySoon() // so the newcomer lists us just as fast as we list it
@@ -390,10 +405,20 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
     return rinfo.address
   }
 
-  /** A node restarted with a new id on the same address replaces the old entry (which can no longer answer). */
+  /**
+   * A node restarted with a new id on the same address replaces the old entry (which can no longer answer). Only
+   * from the same host (another host cannot claim someone else's address away), and never a peer with an edge.
+   */
   private dropOthersAt(peer: LanPeer): void {
+    const host = this.table.hostOf(peer.id)
     for (const other of this.table.view.values()) {
-      if (other.id !== peer.id && other.address === peer.address) this.lose(other.id, 'replaced')
+      if (
+        other.id !== peer.id &&
+        other.address === peer.address &&
+        !other.connected &&
+        this.table.hostOf(other.id) === host
+      )
+        this.lose(other.id, 'replaced')
     }
   }
 

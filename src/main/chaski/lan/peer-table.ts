@@ -1,5 +1,8 @@
 // The peers heard on the LAN: one entry per node id (never per address or interface), bounded in size, each with
-// a loss deadline derived from the interval the peer itself announces.
+// a loss deadline derived from the interval the peer itself announces. Beacons are unauthenticated claims, so the
+// table is bounded per source host too (one host cannot fill it), makes room fairly when full (never at the cost
+// of a peer we have an edge with), and lets an entry's sender change only when it is plausibly the same node: the
+// same host, or the old sender went quiet (a forged announce cannot take over a live peer, nor its goodbye).
 import { formatAddress } from '../address'
 import { LOST_AFTER_INTERVALS } from './constants'
 import type { Beacon } from './beacon-codec'
@@ -35,17 +38,25 @@ export interface Sighting {
   interface: string
   /** The datagram's source `ip:port` (the sender's beacon socket). */
   source: string
+  /** The sending host, for per-host quotas (address.ts sourceKey of the datagram's source address). */
+  sourceHost: string
   connected: boolean
   nowMs: number
   nowEpoch: number
 }
 
 export type UpsertResult =
-  | { kind: 'seen'; peer: LanPeer }
+  /** A newcomer; `evicted`: the entry it replaced in a full table (from the host holding the most entries). */
+  | { kind: 'seen'; peer: LanPeer; evicted?: LanPeer }
   | { kind: 'updated'; peer: LanPeer; previous: LanPeer; changes: (keyof LanPeer)[] }
   | { kind: 'refreshed'; peer: LanPeer }
   | { kind: 'stale'; peer: LanPeer }
+  /** Another host announces this id while the peer's own sender is alive: not taken into account. */
+  | { kind: 'ignored'; peer: LanPeer }
+  /** The table is full and fair: the newcomer's host holds as many entries as any other. */
   | { kind: 'full' }
+  /** The newcomer's host already holds its quota of entries. */
+  | { kind: 'quota' }
 
 interface Entry {
   peer: LanPeer
@@ -54,10 +65,17 @@ interface Entry {
   /** Last beacon time per interface name: an address is only switched when its interface went quiet. */
   heardOn: Map<string, number>
   source: string
+  /** The sender's host (Sighting.sourceHost), whose quota this entry counts against. */
+  host: string
+  /** When `source` was last heard (performance.now() ms): another sender may take over once it is quiet. */
+  sourceHeardMs: number
   seq: number
   /** The ip as announced (possibly unspecified), to tell a move from another route to the same node. */
   announcedIp: string
 }
+
+/** A sender quiet for longer than this many of the peer's intervals may be replaced by another (and routes switch). */
+const QUIET_INTERVALS = 1.5
 
 const COMPARED: (keyof LanPeer)[] = [
   'name',
@@ -76,8 +94,14 @@ export class LanPeerTable {
   private readonly entries = new Map<string, Entry>()
   /** id -> current snapshot, kept in step with `entries`; handed out read-only as `node.lanPeers`. */
   private readonly snapshots = new Map<string, LanPeer>()
+  /** Entries per sending host. */
+  private readonly perHost = new Map<string, number>()
 
-  constructor(private readonly maxPeers: number) {}
+  constructor(
+    private readonly maxPeers: number,
+    /** Entries one sending host may hold. */
+    private readonly maxPerHost: number = maxPeers
+  ) {}
 
   get view(): ReadonlyMap<string, LanPeer> {
     return this.snapshots
@@ -91,17 +115,32 @@ export class LanPeerTable {
     return this.entries.get(id)?.peer
   }
 
-  /** The peer's last sender socket (`ip:port`), used to accept a goodbye only from where the peer spoke. */
+  /** The peer's sender socket (`ip:port`), used to accept a goodbye only from where the peer speaks. */
   sourceOf(id: string): string | undefined {
     return this.entries.get(id)?.source
   }
 
-  /** Adds or updates the peer announced by `beacon`. A full table refuses newcomers (existing peers stay). */
+  /** The host an entry's announces come from (Sighting.sourceHost). */
+  hostOf(id: string): string | undefined {
+    return this.entries.get(id)?.host
+  }
+
+  /**
+   * Adds or updates the peer announced by `beacon`. A newcomer is refused when its host holds its quota, or when
+   * the table is full and no other host holds more entries than its host (else that host's least recently heard
+   * peer without an edge makes room). A known id heard from another host while its own sender is alive is ignored.
+   */
   upsert(beacon: Beacon, sighting: Sighting): UpsertResult {
     const entry = this.entries.get(beacon.id)
     const deadlineMs = sighting.nowMs + LOST_AFTER_INTERVALS * beacon.intervalMs
     if (entry === undefined) {
-      if (this.entries.size >= this.maxPeers) return { kind: 'full' }
+      const host = sighting.sourceHost
+      const fromHost = this.perHost.get(host) ?? 0
+      let evicted: LanPeer | undefined
+      if (this.entries.size >= this.maxPeers) {
+        evicted = this.makeRoomFor(fromHost)
+        if (evicted === undefined) return { kind: 'full' }
+      } else if (fromHost >= this.maxPerHost) return { kind: 'quota' }
       const peer = freeze(beacon, sighting, sighting.nowEpoch)
       this.entries.set(beacon.id, {
         peer,
@@ -109,21 +148,33 @@ export class LanPeerTable {
         intervalMs: beacon.intervalMs,
         heardOn: new Map([[sighting.interface, sighting.nowMs]]),
         source: sighting.source,
+        host,
+        sourceHeardMs: sighting.nowMs,
         seq: beacon.seq,
         announcedIp: beacon.ip
       })
+      this.perHost.set(host, fromHost + 1)
       this.snapshots.set(beacon.id, peer)
-      return { kind: 'seen', peer }
+      return evicted === undefined ? { kind: 'seen', peer } : { kind: 'seen', peer, evicted }
     }
 
     // A reordered datagram from the same sender socket must not roll the entry back.
     const sameSender = entry.source === sighting.source
     if (sameSender && seqNotNewer(beacon.seq, entry.seq)) return { kind: 'stale', peer: entry.peer }
+    // Another sender: the same host (a restart, a new socket) may take over at once, another host only once the
+    // peer's own sender went quiet. Else it is a second route to the same node (ignored) or a forgery.
+    if (
+      !sameSender &&
+      entry.host !== sighting.sourceHost &&
+      sighting.nowMs - entry.sourceHeardMs <= QUIET_INTERVALS * entry.intervalMs
+    ) {
+      return { kind: 'ignored', peer: entry.peer }
+    }
 
     const previous = entry.peer
     const moved = beacon.port !== previous.port || beacon.ip !== entry.announcedIp
     const lastOnCurrent = entry.heardOn.get(previous.interface) ?? -Infinity
-    const currentQuiet = sighting.nowMs - lastOnCurrent > 1.5 * entry.intervalMs
+    const currentQuiet = sighting.nowMs - lastOnCurrent > QUIET_INTERVALS * entry.intervalMs
     // Heard again through another interface on the same LAN: keep the route we have unless the peer moved
     // (restart, new address) or the interface we reach it through went quiet.
     const keepRoute = !moved && sighting.interface !== previous.interface && !currentQuiet
@@ -134,6 +185,12 @@ export class LanPeerTable {
     entry.deadlineMs = Math.max(entry.deadlineMs, deadlineMs)
     entry.intervalMs = beacon.intervalMs
     entry.source = sighting.source
+    entry.sourceHeardMs = sighting.nowMs
+    if (entry.host !== sighting.sourceHost) {
+      this.countOut(entry.host)
+      entry.host = sighting.sourceHost
+      this.perHost.set(entry.host, (this.perHost.get(entry.host) ?? 0) + 1)
+    }
     entry.seq = beacon.seq
     entry.announcedIp = beacon.ip
     entry.peer = peer
@@ -157,7 +214,37 @@ export class LanPeerTable {
     if (entry === undefined) return undefined
     this.entries.delete(id)
     this.snapshots.delete(id)
+    this.countOut(entry.host)
     return entry.peer
+  }
+
+  private countOut(host: string): void {
+    const count = this.perHost.get(host) ?? 0
+    if (count > 1) this.perHost.set(host, count - 1)
+    else this.perHost.delete(host)
+  }
+
+  /**
+   * A full table and a newcomer whose host holds `fromHost` entries: when another host holds at least two more,
+   * its least recently heard peer without an edge leaves (and is returned). Peers we have an edge with never do.
+   */
+  private makeRoomFor(fromHost: number): LanPeer | undefined {
+    let busiest: string | undefined
+    let most = fromHost + 1
+    for (const [host, count] of this.perHost) {
+      if (count > most) {
+        busiest = host
+        most = count
+      }
+    }
+    if (busiest === undefined) return undefined
+    let oldest: [string, Entry] | undefined
+    for (const item of this.entries) {
+      const entry = item[1]
+      if (entry.host !== busiest || entry.peer.connected) continue
+      if (oldest === undefined || entry.sourceHeardMs < oldest[1].sourceHeardMs) oldest = item
+    }
+    return oldest === undefined ? undefined : this.remove(oldest[0])
   }
 
   /** Ids of peers whose loss deadline passed. */
@@ -189,6 +276,7 @@ export class LanPeerTable {
   clear(): void {
     this.entries.clear()
     this.snapshots.clear()
+    this.perHost.clear()
   }
 }
 

@@ -29,6 +29,7 @@ const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   subscriptions: 'subscribe',
   ttl: 'ttl',
   maxConnections: 'max-connections',
+  maxEdges: 'max-edges',
   reconnections: 'reconnections',
   keepAliveIntervalMs: 'keepalive'
 }
@@ -86,6 +87,11 @@ export const nodeCommand: Command = {
       type: 'string',
       value: '<n>',
       help: 'links sharing a topic a paired node accepts (default 5)'
+    },
+    'max-edges': {
+      type: 'string',
+      value: '<n>',
+      help: 'links this node keeps at once; further peers are refused (default 256)'
     },
     reconnections: {
       type: 'string',
@@ -164,6 +170,8 @@ export function parseNodeArgs(args: ParsedArgs): NodeCommandConfig {
   const maxConnections = args.string('max-connections')
   if (maxConnections !== undefined)
     options.maxConnections = parseInteger('max-connections', maxConnections, RANGES.maxConnections)
+  const maxEdges = args.string('max-edges')
+  if (maxEdges !== undefined) options.maxEdges = parseInteger('max-edges', maxEdges)
   const reconnections = args.string('reconnections')
   if (reconnections !== undefined)
     options.reconnections = parseInteger('reconnections', reconnections, RANGES.reconnections)

@@ -43,7 +43,7 @@ function setup(subscriptions: string[], { maxConnections = 5 } = {}) {
     reconnects: [],
     running: true,
     pairedFor: (topic: string) => paired.has(topic),
-    connect: (address: string) =>
+    connectLearned: (address: string) =>
       new Promise((resolve, reject) =>
         dials.push({ address, resolve: (id) => resolve({ id }), reject: (err) => reject(err) })
       ),
@@ -106,6 +106,22 @@ describe('LanAutoConnect', () => {
     await settle()
     await settle()
     expect(dials.map((dial) => dial.address)).toEqual(['10.0.0.1:p1', '10.0.0.1:p2'])
+    auto.stop()
+  })
+
+  it('does not dial an address that just failed again, whatever peer id announces it next', async () => {
+    const { auto, peers, dials } = setup(['A'])
+    const address = { ip: '10.0.0.9', port: 2224, address: '10.0.0.9:2224' }
+    peers.set('fake-1', peer('fake-1', ['A'], address))
+    auto.evaluate()
+    dials[0]!.reject(new Error('refused'))
+    await settle()
+    auto.onPeerLost(peers.get('fake-1')!)
+    peers.delete('fake-1')
+    for (let i = 2; i < 50; i++) peers.set(`fake-${i}`, peer(`fake-${i}`, ['A'], address))
+    auto.evaluate()
+    await settle()
+    expect(dials).toHaveLength(1)
     auto.stop()
   })
 

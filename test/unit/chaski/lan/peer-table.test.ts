@@ -26,6 +26,7 @@ function sighting(overrides: Partial<Sighting> = {}): Sighting {
     ip: '10.0.0.5',
     interface: 'eth0',
     source: '10.0.0.5:40000',
+    sourceHost: '10.0.0.5',
     connected: false,
     nowMs: 0,
     nowEpoch: 1_700_000_000_000,
@@ -76,8 +77,14 @@ describe('LanPeerTable', () => {
   it('keeps one entry and a stable route when heard on two interfaces of the same LAN', () => {
     const table = new LanPeerTable(10)
     table.upsert(beacon(), sighting())
-    const other = { ip: '192.168.1.5', interface: 'wlan0', source: '192.168.1.5:40001' }
-    expect(table.upsert(beacon(), sighting({ ...other, nowMs: 10 })).kind).toBe('refreshed')
+    const other = {
+      ip: '192.168.1.5',
+      interface: 'wlan0',
+      source: '192.168.1.5:40001',
+      sourceHost: '192.168.1.5'
+    }
+    // The second route is ignored while the first sender is alive (a forged announce could not take over either).
+    expect(table.upsert(beacon(), sighting({ ...other, nowMs: 10 })).kind).toBe('ignored')
     expect(table.get('peer-1')).toMatchObject({ ip: '10.0.0.5', interface: 'eth0' })
     // eth0 goes quiet for longer than 1.5 intervals: switch to the route that still works.
     const switched = table.upsert(beacon(), sighting({ ...other, nowMs: 2000 }))
@@ -104,6 +111,42 @@ describe('LanPeerTable', () => {
     expect(table.upsert(beacon({ id: 'p9' }), sighting()).kind).toBe('full')
     expect(table.upsert(beacon({ id: 'p0', name: 'renamed' }), sighting()).kind).toBe('updated')
     expect([...table.view.keys()]).toEqual(['p0', 'p1', 'p2'])
+  })
+
+  it('holds at most its quota of peers per sending host, and lists newcomers from other hosts', () => {
+    const table = new LanPeerTable(10, 3)
+    const flooder = { sourceHost: '10.0.0.66', source: '10.0.0.66:5000' }
+    for (let i = 0; i < 5; i++) table.upsert(beacon({ id: `fake${i}` }), sighting(flooder))
+    expect(table.upsert(beacon({ id: 'fake9' }), sighting(flooder)).kind).toBe('quota')
+    expect(table.size).toBe(3)
+    expect(table.upsert(beacon({ id: 'real' }), sighting()).kind).toBe('seen')
+  })
+
+  it('when full, makes room from the host holding the most peers, never a peer with an edge', () => {
+    const table = new LanPeerTable(4)
+    const flooder = (nowMs: number) => sighting({ sourceHost: '10.0.0.66', source: '10.0.0.66:5000', nowMs })
+    for (let i = 0; i < 4; i++) table.upsert(beacon({ id: `fake${i}` }), flooder(i))
+    table.setConnected('fake0', true)
+    const real = table.upsert(beacon({ id: 'real' }), sighting({ nowMs: 10 }))
+    expect(real).toMatchObject({ kind: 'seen', evicted: { id: 'fake1' } })
+    expect(table.get('fake0')).toBeDefined()
+    // Fair now (3 against 1): the flooder cannot take the newcomer's place back, nor grow.
+    expect(table.upsert(beacon({ id: 'fake8' }), flooder(11)).kind).toBe('full')
+    expect(table.get('real')).toBeDefined()
+  })
+
+  it('ignores an announce of a known id from another host while its own sender is alive', () => {
+    const table = new LanPeerTable(10)
+    table.upsert(beacon({ port: 9001 }), sighting())
+    const forged = sighting({
+      sourceHost: '10.0.0.66',
+      source: '10.0.0.66:5000',
+      ip: '10.0.0.66',
+      nowMs: 100
+    })
+    expect(table.upsert(beacon({ port: 2224 }), forged).kind).toBe('ignored')
+    expect(table.sourceOf('peer-1')).toBe('10.0.0.5:40000')
+    expect(table.get('peer-1')?.port).toBe(9001)
   })
 
   it('tracks the connected flag and removals', () => {

@@ -1,23 +1,23 @@
 import { describe, expect, it } from 'vitest'
-import { BeaconRateLimiter } from '../../../../src/main/chaski/lan/rate-limit'
+import { RateLimiter } from '../../../src/main/chaski/rate-limit'
 
-function limiter(overrides: Partial<ConstructorParameters<typeof BeaconRateLimiter>[0]> = {}) {
+function limiter(overrides: Partial<ConstructorParameters<typeof RateLimiter>[0]> = {}) {
   const clock = { now: 0 }
   const init = {
     burst: 5,
     ratePerS: 10,
-    maxSources: 100,
+    maxKeys: 100,
     globalBurst: 1000,
     globalRatePerS: 1000,
     ...overrides
   }
-  return { clock, limiter: new BeaconRateLimiter(init, () => clock.now) }
+  return { clock, limiter: new RateLimiter(init, () => clock.now) }
 }
 
-const allowed = (limit: BeaconRateLimiter, source: string, times: number): number =>
+const allowed = (limit: RateLimiter, source: string, times: number): number =>
   Array.from({ length: times }, () => limit.allow(source)).filter(Boolean).length
 
-describe('BeaconRateLimiter', () => {
+describe('RateLimiter', () => {
   it('allows a burst per source, then the sustained rate', () => {
     const { clock, limiter: limit } = limiter()
     expect(allowed(limit, 'a', 20)).toBe(5)
@@ -33,8 +33,14 @@ describe('BeaconRateLimiter', () => {
     expect(allowed(limit, 'honest', 3)).toBe(3)
   })
 
+  it('charges a flooding source its own bucket, never the global tokens other sources need', () => {
+    const { limiter: limit } = limiter({ globalBurst: 10, globalRatePerS: 10 })
+    expect(allowed(limit, 'flooder', 10_000)).toBe(5)
+    expect(allowed(limit, 'honest', 5)).toBe(5)
+  })
+
   it('bounds its table, evicting the least recently seen source', () => {
-    const { limiter: limit } = limiter({ maxSources: 10 })
+    const { limiter: limit } = limiter({ maxKeys: 10 })
     for (let i = 0; i < 10_000; i++) limit.allow(`spoofed-${i}`)
     expect(limit.size).toBe(10)
   })
