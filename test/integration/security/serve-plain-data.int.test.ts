@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Packr } from 'msgpackr'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
-import WebSocket from 'ws'
 import { ChaskiNode } from '../../../src/main/chaski/index'
 import { CliProcess, killAllCli } from '../cli/cli-process'
 import { frame, RawPeer } from './raw-peer'
+import { bridgeClient } from './serve-helpers'
 
 let dir: string
 beforeAll(() => {
@@ -23,30 +23,17 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** Calls one bridge method over the dashboard's WebSocket and returns its result. */
-async function call(ws: WebSocket, id: number, method: string, args: unknown[]): Promise<unknown> {
-  const reply = new Promise<unknown>((resolve) => {
-    const onMessage = (raw: WebSocket.RawData): void => {
-      const message = JSON.parse(raw.toString()) as { type: string; id: number; result: unknown }
-      if (message.type !== 'reply' || message.id !== id) return
-      ws.off('message', onMessage)
-      resolve(message.result)
-    }
-    ws.on('message', onMessage)
-  })
-  ws.send(JSON.stringify({ type: 'call', id, method, args }))
-  return reply
-}
-
 test('a self-referencing structured-clone message closes only its link; `chaski serve` keeps running', async () => {
   const serve = CliProcess.start(['serve', '--port', '0', '--bare', '--json'])
   const serving = await serve.waitForEvent('serving')
   const openUrl = String(serving['openUrl'])
-  const ws = new WebSocket(openUrl.replace('http', 'ws').replace('/?', '/bridge?'))
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+  const bridge = await bridgeClient(String(serving['url']), {
+    token: new URL(openUrl).searchParams.get('token')
+  })
+  expect(bridge.opened).toBe(true)
   const watcher = new ChaskiNode({ ip: '127.0.0.1', port: 0, name: 'watcher', reconnections: 0 })
   try {
-    const created = (await call(ws, 1, 'createNode', [
+    const created = (await bridge.call('createNode', [
       { name: 'Target', ip: '127.0.0.1', port: 0, subscriptions: ['news'], lan: { enabled: false } }
     ])) as { ok: boolean; value: { address: string } }
     expect(created.ok).toBe(true)
@@ -69,7 +56,7 @@ test('a self-referencing structured-clone message closes only its link; `chaski 
     expect(await watcher.ping(edge)).toBeGreaterThan(0)
     expect(serve.exitInfo).toBeNull()
   } finally {
-    ws.close()
+    bridge.ws.close()
     await watcher.stop()
   }
 })
