@@ -87,10 +87,16 @@ describe('chaski node', () => {
     await two.waitForEvent('latency', () => latencyTo('one').length >= 3, 30_000)
     const times = latencyTo('one').map((event) => Date.parse(event.time))
     for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(1_450)
-    const sample = latencyTo('one')[0]
+    const sample = latencyTo('one').at(-1)!
     expect(sample.rttMs).toBeGreaterThan(0)
-    expect(sample.latencyMs).toBeGreaterThan(0)
-    expect(sample.jitterMs).toBeGreaterThan(0)
+    // Measured round trips (last, median, p95, jitter = their spread), and the smoothed one-way estimate apart.
+    const trips = sample.roundTrips as { count: number; lastMs: number; medianMs: number; p95Ms: number; jitterMs: number }
+    expect(trips.lastMs).toBe(sample.rttMs)
+    expect(trips.count).toBeGreaterThanOrEqual(3)
+    expect(trips.p95Ms).toBeGreaterThanOrEqual(trips.medianMs)
+    expect(trips.jitterMs).toBeGreaterThanOrEqual(0)
+    expect(sample.oneWayEstimateMs).toBeGreaterThan(0)
+    expect(sample.estimateUncertaintyMs).toBeGreaterThan(0)
   }, 90_000)
 
   it('SIGTERM closes every link deliberately: peers see peer-stopped and do not reconnect', async () => {

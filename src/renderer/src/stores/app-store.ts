@@ -15,7 +15,8 @@ const EMPTY: AppState = {
   events: [],
   messages: [],
   preferences: { theme: 'system', recentAddresses: [] },
-  notices: []
+  notices: [],
+  newNodeDefaults: { ip: '127.0.0.1', ports: { first: 8511, last: 8767 } }
 }
 
 /** Thrown by actions when the host answers with an error; carries the host's message for the UI. */
