@@ -139,7 +139,8 @@ export interface RecentPeer {
  * - disconnected: you disconnected it (remembered): not redialled until you connect again;
  * - idle: this node does not run.
  */
-export type KnownPeerStatus = 'connected' | 'connecting' | 'retrying' | 'closed-by-peer' | 'disconnected' | 'idle'
+export type KnownPeerStatus =
+  'connected' | 'connecting' | 'retrying' | 'closed-by-peer' | 'disconnected' | 'idle'
 
 export interface KnownPeerSnapshot {
   /** What is dialled: 'ip:port', '[v6]:port' or 'host:port' (a host name is looked up at every dial). */

@@ -105,7 +105,9 @@ function printReady(node: ChaskiNode, config: NodeCommandConfig, printer: EventP
       ...reachable.map(
         (a) =>
           `reachable at ${a.address}` +
-          (a.interface ? ` (${sanitize(a.interface)}${a.loopback ? ', loopback: this machine only' : ''})` : '')
+          (a.interface
+            ? ` (${sanitize(a.interface)}${a.loopback ? ', loopback: this machine only' : ''})`
+            : '')
       ),
       `             others can join with: chaski node --connect ${join?.address ?? address}`
     ].join('\n')

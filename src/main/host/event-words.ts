@@ -71,7 +71,10 @@ export const words = {
       lastError ? join(line`; last try: `, [untrusted(lastError)]) : []
     ),
   knownPeerClosed: (peer: Peer) =>
-    join(who(peer), line` closed the link on purpose: not redialled until this node restarts or you reconnect`),
+    join(
+      who(peer),
+      line` closed the link on purpose: not redialled until this node restarts or you reconnect`
+    ),
   paired: (topic: string, peer: Peer | null) =>
     join(line`paired for ${untrusted(topic)}`, peer ? join(line` with `, who(peer)) : []),
   unpaired: (topic: string) => line`not paired for ${untrusted(topic)} any more`,

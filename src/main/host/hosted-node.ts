@@ -28,7 +28,7 @@ import { NodeNotServingError, UnknownPeerError, describeError } from './host-err
 import { KnownPeerBook } from './known-peers'
 import { LanDeviceList } from './lan-devices'
 import { toNodeOptions } from './node-config'
-import { optionsAwaitingRestart } from './restart-options'
+import { optionsAwaitingRestart } from '../../shared/restart-options'
 import { cachedReachableAddresses } from './reachable-addresses'
 import { edgeSnapshot, lanPeerSnapshots, retryingEdges, unconnectedEdge } from './snapshot'
 
@@ -111,7 +111,11 @@ export class HostedNode {
     this.running = { ...this.config }
     this.startRedialing(node)
     this.setState('serving')
-    this.listener.event(this, 'node-started', words.started(this.config.name, formatAddress(node.ip, node.port)))
+    this.listener.event(
+      this,
+      'node-started',
+      words.started(this.config.name, formatAddress(node.ip, node.port))
+    )
   }
 
   async stop(): Promise<void> {

@@ -40,7 +40,8 @@ export class LanDeviceList {
     }
     for (const peer of live) {
       const before = this.devices.get(peer.id)
-      if (!before || !before.online || before.name !== peer.name || before.address !== peer.address) changed = true
+      if (!before || !before.online || before.name !== peer.name || before.address !== peer.address)
+        changed = true
       this.devices.set(peer.id, { ...peer, online: true })
     }
     return this.trim() || changed

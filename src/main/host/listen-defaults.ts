@@ -16,6 +16,7 @@ export function defaultListenIp(
   const addresses = [...new Set(allowed.map((item) => item.address))]
   // A link-local IPv6 address needs its zone to be bound: listen on every IPv6 (and IPv4) address instead.
   if (addresses.length === 1 && !addresses[0]!.toLowerCase().startsWith('fe80')) return addresses[0]!
-  if (addresses.length > 0 && addresses.every((address) => !address.includes(':'))) return '0.0.0.0'
+  // Several: every IPv4 interface (the usual LAN), or every IPv6 one when the cap allows no IPv4 address.
+  if (addresses.some((address) => !address.includes(':'))) return '0.0.0.0'
   return addresses.length > 0 ? '::' : '127.0.0.1'
 }

@@ -470,7 +470,9 @@ export class NodeHost {
   /** Ports other local nodes are set to (running or not): a new or edited node never takes one of them. */
   private takenPorts(exceptId: string | null): Set<number> {
     return new Set(
-      [...this.nodes.values()].filter((n) => n.id !== exceptId && n.config.port !== 0).map((n) => n.config.port)
+      [...this.nodes.values()]
+        .filter((n) => n.id !== exceptId && n.config.port !== 0)
+        .map((n) => n.config.port)
     )
   }
 

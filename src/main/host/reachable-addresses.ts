@@ -30,7 +30,8 @@ export function reachableAddresses(
   const wanted = normalizeIpText(ip)
   let list: ReachableAddress[]
   if (wanted === '0.0.0.0') list = all.filter((a) => a.family === 4)
-  else if (wanted === '::') list = all // dual stack: IPv4 peers reach it too
+  else if (wanted === '::')
+    list = all // dual stack: IPv4 peers reach it too
   else {
     const own = all.find((a) => a.ip === wanted)
     const family = ipVersion(wanted) === 6 ? 6 : 4

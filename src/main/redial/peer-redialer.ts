@@ -139,7 +139,13 @@ export class PeerRedialer {
         address,
         dialled: literalKey(address),
         peerId,
-        status: { kind: 'retrying', attempt: 0, maxAttempts: null, nextAttemptAt: Date.now(), lastError: null },
+        status: {
+          kind: 'retrying',
+          attempt: 0,
+          maxAttempts: null,
+          nextAttemptAt: Date.now(),
+          lastError: null
+        },
         attempt: 0,
         timer: null,
         generation: 0

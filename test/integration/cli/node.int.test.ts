@@ -90,7 +90,13 @@ describe('chaski node', () => {
     const sample = latencyTo('one').at(-1)!
     expect(sample.rttMs).toBeGreaterThan(0)
     // Measured round trips (last, median, p95, jitter = their spread), and the smoothed one-way estimate apart.
-    const trips = sample.roundTrips as { count: number; lastMs: number; medianMs: number; p95Ms: number; jitterMs: number }
+    const trips = sample.roundTrips as {
+      count: number
+      lastMs: number
+      medianMs: number
+      p95Ms: number
+      jitterMs: number
+    }
     expect(trips.lastMs).toBe(sample.rttMs)
     expect(trips.count).toBeGreaterThanOrEqual(3)
     expect(trips.p95Ms).toBeGreaterThanOrEqual(trips.medianMs)
@@ -99,7 +105,7 @@ describe('chaski node', () => {
     expect(sample.estimateUncertaintyMs).toBeGreaterThan(0)
   }, 90_000)
 
-  it('SIGTERM closes every link deliberately: peers see peer-stopped and do not reconnect', async () => {
+  it("SIGTERM closes every link deliberately: peers see peer-stopped and the library's reconnection stays off", async () => {
     // 'mid' dials 'left' and is dialed by 'right': one neighbour accepted its link, the other initiated it (the side
     // that reconnects after an unexpected loss). Both keep the default 32 reconnection attempts.
     const left = CliProcess.start(['node', '--json', '--name', 'left'])
@@ -149,6 +155,27 @@ describe('chaski node', () => {
     expect(left.events('stopped')).toHaveLength(1)
     expect(left.stderr).toBe('')
   }, 90_000)
+
+  it('a --connect target stopped gracefully (SIGTERM) and started again on its port is linked again (issue 14)', async () => {
+    const hub = CliProcess.start(['node', '--json', '--name', 'hub'])
+    const port = await hub.readyPort()
+    const leaf = CliProcess.start(['node', '--json', '--name', 'leaf', '--connect', `127.0.0.1:${port}`])
+    await leaf.readyPort()
+    await leaf.waitForEvent('edge-added', (event) => peerName(event) === 'hub')
+    hub.kill('SIGTERM')
+    expect(await hub.waitForExit()).toEqual({ code: 0, signal: null })
+    const removed = await leaf.waitForEvent('edge-removed', (event) => peerName(event) === 'hub')
+    expect(removed).toMatchObject({ reason: 'peer-stopped', willReconnect: false })
+    // The library does not reconnect after a deliberate stop; the CLI keeps its --connect target linked.
+    await leaf.waitForEvent('redialing', (event) => event.target === `127.0.0.1:${port}`)
+    const again = CliProcess.start(['node', '--json', '--name', 'hub', '--port', String(port)])
+    expect(await again.readyPort()).toBe(port)
+    await leaf.waitForEvent(
+      'edge-added',
+      () => leaf.events('edge-added').filter((event) => peerName(event) === 'hub').length === 2,
+      20_000
+    )
+  }, 60_000)
 
   it('a --connect to a port where nothing listens is reported, and the node keeps running', async () => {
     // Free for TCP and UDP right now: nothing accepts connections there.
