@@ -364,9 +364,7 @@ export class HostedNode {
       this.portInUse = { port: this.config.port, suggestion }
       this.error =
         `port ${this.config.port} is already in use by another program on this machine` +
-        (suggestion === null
-          ? '; pick another port in the node’s options'
-          : `; port ${suggestion} is free: use it, or pick another in the node’s options`)
+        (suggestion === null ? '; pick another port' : `; port ${suggestion} is free`)
     }
     this.setState('failed')
     this.listener.event(this, 'node-failed', words.failed(this.config.name, this.error))

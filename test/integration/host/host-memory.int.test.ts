@@ -97,8 +97,7 @@ describe('stable ports', () => {
     const suggestion = failed.portInUse?.suggestion
     expect(suggestion).toBeGreaterThan(created.config.port)
     expect(failed.error).toBe(
-      `port ${created.config.port} is already in use by another program on this machine; ` +
-        `port ${suggestion} is free: use it, or pick another in the node’s options`
+      `port ${created.config.port} is already in use by another program on this machine; port ${suggestion} is free`
     )
     await host.editNode(failed.id, { port: suggestion! })
     const started = await host.startNode(failed.id)
