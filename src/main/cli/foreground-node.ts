@@ -104,7 +104,7 @@ function printReady(node: ChaskiNode, config: NodeCommandConfig, printer: EventP
         `${node.options.root ? ', root' : ''}; id ${node.id}`,
       ...reachable.map(
         (a) =>
-          `reachable at ${a.address}` +
+          `             reachable at ${a.address}` +
           (a.interface
             ? ` (${sanitize(a.interface)}${a.loopback ? ', loopback: this machine only' : ''})`
             : '')

@@ -3,10 +3,22 @@
 // that peers see as deliberate (spec §3 Ours: no reconnection).
 import { afterEach, describe, expect, it } from 'vitest'
 import type { CliEvent } from './cli-process'
+import { networkInterfaces } from 'node:os'
 import { freePort } from '../../helpers/free-port'
+import { waitFor } from '../../helpers/wait-for'
 import { CliProcess, killAllCli, runCli } from './cli-process'
 
 afterEach(killAllCli)
+
+/** The human lines of a `chaski node` until one matches `last` (then it is stopped). */
+async function runCliLines(args: string[], last: RegExp): Promise<string[]> {
+  const cli = CliProcess.start(args)
+  await waitFor(() => cli.lines.some((line) => last.test(line)), { timeoutMs: 20_000, message: String(last) })
+  cli.kill('SIGTERM')
+  await cli.waitForExit()
+  const end = cli.lines.findIndex((line) => last.test(line))
+  return cli.lines.slice(0, end + 1)
+}
 
 const peerName = (event: CliEvent): string => (event.peer as { name: string } | null)?.name ?? ''
 
@@ -175,6 +187,26 @@ describe('chaski node', () => {
       () => leaf.events('edge-added').filter((event) => peerName(event) === 'hub').length === 2,
       20_000
     )
+  }, 60_000)
+
+  it('a node on 0.0.0.0 prints where it can be reached: each interface, loopback marked (issue 14)', async () => {
+    const wide = CliProcess.start(['node', '--json', '--name', 'wide', '--ip', '0.0.0.0'])
+    const port = await wide.readyPort()
+    const [ready] = wide.events('ready')
+    const expected = Object.entries(networkInterfaces()).flatMap(([name, infos]) =>
+      (infos ?? [])
+        .filter((info) => info.family === 'IPv4')
+        .map((info) => ({ address: `${info.address}:${port}`, interface: name, loopback: info.internal }))
+    )
+    expect(ready!.reachableAt).toHaveLength(expected.length)
+    expect(ready!.reachableAt).toEqual(
+      expect.arrayContaining(expected.map((e) => expect.objectContaining(e)))
+    )
+    const text = await runCliLines(['node', '--name', 'wide-text', '--ip', '0.0.0.0'], /others can join with/)
+    expect(text).toContainEqual(
+      expect.stringMatching(/^ +reachable at 127\.0\.0\.1:\d+ \(lo, loopback: this machine only\)$/)
+    )
+    expect(text.at(-1)).not.toContain('0.0.0.0')
   }, 60_000)
 
   it('a --connect to a port where nothing listens is reported, and the node keeps running', async () => {
