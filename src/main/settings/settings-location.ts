@@ -26,7 +26,9 @@ export function desktopSettingsPath(
   return posix.join(config, APP_PRODUCT_NAME, SETTINGS_FILE)
 }
 
-/** The same, in words for each OS (help texts). */
-export const DESKTOP_SETTINGS_BY_OS =
-  'Linux ~/.config/Chaski/settings.json, macOS ~/Library/Application Support/Chaski/settings.json, ' +
-  'Windows %APPDATA%\\Chaski\\settings.json'
+/** The same for each OS, one per line (help texts). */
+export const DESKTOP_SETTINGS_BY_OS = [
+  'Linux    ~/.config/Chaski/settings.json (or $XDG_CONFIG_HOME/Chaski/settings.json)',
+  'macOS    ~/Library/Application Support/Chaski/settings.json',
+  'Windows  %APPDATA%\\Chaski\\settings.json'
+]

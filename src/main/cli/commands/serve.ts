@@ -34,9 +34,9 @@ export const serveCommand: Command = {
     'such a file is refused, never replaced. Without --config they last as long as the process. It checks that\n' +
     'it can listen before it starts any node or writes any file. Stops every node cleanly on Ctrl-C / SIGTERM.\n' +
     '\n' +
-    `The desktop app keeps its settings in ${desktopSettingsPath()}\n` +
-    `(${DESKTOP_SETTINGS_BY_OS});\n` +
-    'give that path to --config to run the same nodes headless (not while the desktop app runs).',
+    `The desktop app keeps its settings in ${desktopSettingsPath()} here; on each system:\n` +
+    DESKTOP_SETTINGS_BY_OS.map((line) => `  ${line}\n`).join('') +
+    'Give that path to --config to run the same nodes headless (not while the desktop app runs).',
   flags: {
     host: { type: 'string', value: '<ip>', help: 'address to listen on (default 127.0.0.1)' },
     port: {
