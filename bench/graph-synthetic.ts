@@ -1,6 +1,7 @@
 // Synthetic networks for the dashboard graph bench and browser tests: a seeded, reproducible GraphModelSnapshot
 // (local nodes, peers, LAN peers not connected) and an AppState around it whose local nodes have matching edges,
 // so the whole dashboard renders it as it would a real host's state.
+import { roundTripStats } from '../src/shared/round-trips'
 import type {
   AppState,
   EdgeSnapshot,
@@ -111,9 +112,10 @@ export function syntheticAppState(graph: GraphModelSnapshot): AppState {
             address: peer.address ?? '',
             subscriptions: peer.topics,
             latencyMs: l.latencyMs,
-            jitterMs: l.latencyMs === null ? null : l.latencyMs / 10,
+            latencyUncertaintyMs: l.latencyMs === null ? null : l.latencyMs / 10,
             lastRttMs: rtt,
             rttSamples: rtt === null ? [] : [rtt * 0.9, rtt * 1.1, rtt],
+            roundTrips: rtt === null ? null : roundTripStats([rtt * 0.9, rtt * 1.1, rtt]),
             paired: peer.paired,
             state: l.state,
             since: now,
@@ -151,7 +153,11 @@ export function syntheticAppState(graph: GraphModelSnapshot): AppState {
         edges,
         lan: { enabled: true, autoConnect: false, active: true, peers: [] },
         discovery: null,
-        recentPeers: []
+        recentPeers: [],
+        knownPeers: [],
+        reachableAt: [],
+        portInUse: null,
+        pendingRestart: []
       }
     })
   return {
@@ -160,6 +166,7 @@ export function syntheticAppState(graph: GraphModelSnapshot): AppState {
     events: [],
     messages: [],
     preferences: { theme: 'system', recentAddresses: [] },
-    notices: []
+    notices: [],
+    newNodeDefaults: { ip: '127.0.0.1', ports: { first: 8511, last: 8767 } }
   }
 }

@@ -89,7 +89,16 @@ export const NodeConfigInputSchema = v.strictObject({
   ...v.partial(v.omit(NodeConfigSchema, ['id', 'lan'])).entries,
   lan: v.optional(v.partial(LanConfigSchema))
 })
+/** createNode takes any subset (the host fills the defaults); editNode the options to change. */
 export type NodeConfigInput = v.InferOutput<typeof NodeConfigInputSchema>
+
+/** A known peer's address, as it was given to `connect` (without a 'Name@' part). */
+const KnownPeerAddress = v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(1, 'an address is required'),
+  v.maxLength(LIMITS.addressLength)
+)
 
 /** Where `connect` goes: an address typed by the user, another local node, or a peer heard on the LAN. */
 export const ConnectTargetSchema = v.variant('kind', [
@@ -110,7 +119,7 @@ export type ConnectTarget = v.InferOutput<typeof ConnectTargetSchema>
 export const DiscoveryArgsSchema = v.strictObject({
   onPair: v.picklist(['none', 'disconnect'], "onPair must be 'none' or 'disconnect'"),
   timeoutMs: Int('timeoutMs', RANGES.discoveryTimeoutMs),
-  /** Peer to start from; default the first edge (spec §4). */
+  /** Peer to start from; default the first edge (docs/SEMANTICS.md §4). */
   viaPeerId: v.optional(Id)
 })
 
@@ -152,7 +161,12 @@ export const ARGUMENTS = {
   ]),
   setPreferences: v.strictTuple([PreferencesPatchSchema]),
   dismissNotice: v.strictTuple([Id]),
-  forgetLanPeer: v.strictTuple([Id, Id])
+  forgetLanPeer: v.strictTuple([Id, Id]),
+  editNode: v.strictTuple([Id, NodeConfigInputSchema]),
+  restartNode: v.strictTuple([Id]),
+  /** true: keep it connected (dial now, redial whenever it goes away); false: disconnect it and stop redialling. */
+  setKnownPeer: v.strictTuple([Id, KnownPeerAddress, v.boolean('keep must be true or false')]),
+  forgetKnownPeer: v.strictTuple([Id, KnownPeerAddress])
 } satisfies Record<MethodName, v.GenericSchema<unknown[], unknown[]>>
 
 export type ContractArgs<M extends MethodName> = v.InferOutput<(typeof ARGUMENTS)[M]>
@@ -193,6 +207,10 @@ export interface ContractResults {
   setPreferences: Preferences
   dismissNotice: null
   forgetLanPeer: NodeSnapshot
+  editNode: NodeSnapshot
+  restartNode: NodeSnapshot
+  setKnownPeer: NodeSnapshot
+  forgetKnownPeer: NodeSnapshot
 }
 
 export type ContractMethods = {

@@ -36,8 +36,31 @@ export const LIMITS = {
   lanInterfaces: 32,
   interfaceNameLength: 64,
   /** Longest discovery the UI may start. */
-  discoveryTimeoutMs: 120_000
+  discoveryTimeoutMs: 120_000,
+  /** Peers one node keeps and redials (those the person connected to by hand). */
+  knownPeersPerNode: 64,
+  /** Peers one node remembers as recently disconnected (its Recent peers list). */
+  recentPeersPerNode: 10,
+  /** Devices one node keeps in its LAN list (online or offline); beyond it the one heard longest ago goes first. */
+  lanDevicesPerNode: 256,
+  /**
+   * What the app saves of text a peer sent (names, ids, topics, interface names): the wire's own bounds
+   * (MAX_NAME_BYTES, MAX_ID_LENGTH, MAX_TOPIC_BYTES bytes are at most as many UTF-16 units), and at most this many
+   * topics of one saved LAN device.
+   */
+  peerNameLength: 256,
+  peerIdLength: 64,
+  peerTopicsSaved: 64
 } as const
+
+/**
+ * The ports a new local node gets (the first one free): from the original's favourite 8511 up, one per node the
+ * host can keep, without the dashboard's own default port.
+ */
+export const NODE_PORTS = { first: 8511, last: 8511 + 256, skip: [8520] } as const
+
+/** Default HTTP port of `chaski serve` (its dashboard), kept out of the nodes' range. */
+export const DASHBOARD_PORT = 8520
 
 /** Integer options of a node; the create dialog, the contract, the settings file and `chaski node` use these. */
 export const RANGES = {

@@ -17,7 +17,11 @@ export const METHOD_NAMES = [
   'publish',
   'setPreferences',
   'dismissNotice',
-  'forgetLanPeer'
+  'forgetLanPeer',
+  'editNode',
+  'restartNode',
+  'setKnownPeer',
+  'forgetKnownPeer'
 ] as const
 
 export type MethodName = (typeof METHOD_NAMES)[number]

@@ -1,5 +1,6 @@
 // The state the UI sees: plain, serialisable data built in main (src/main/host) and pushed to the renderer.
 // Declared once here for main, preload and renderer.
+import type { RoundTripStats } from './round-trips'
 
 /** Options of a local node as the user sets them (and as they are saved). */
 export interface NodeConfig {
@@ -7,7 +8,10 @@ export interface NodeConfig {
   id: string
   name: string
   ip: string
-  /** 0: a free port chosen by the OS. */
+  /**
+   * The port it listens on, kept across stops and restarts. A new node gets the first free port of NODE_PORTS
+   * (src/shared/limits.ts); 0 asks the OS for any free port once, and the host then keeps the one it got.
+   */
   port: number
   subscriptions: string[]
   ttl: number
@@ -41,14 +45,19 @@ export interface EdgeSnapshot {
   port: number
   address: string
   subscriptions: string[]
-  /** One-way latency estimate in ms (half the round trip, Gaussian-smoothed: spec §6); null before a ping. */
+  /**
+   * The library's smoothed one-way estimate in ms: half the round trip, filtered over the samples (docs/SEMANTICS.md
+   * §6). An estimate, not a measurement; null before a ping.
+   */
   latencyMs: number | null
-  /** Standard deviation of that estimate, in ms. */
-  jitterMs: number | null
-  /** Last raw round trip in ms. */
+  /** The uncertainty of that estimate (its filter's standard deviation), in ms: not the jitter of the link. */
+  latencyUncertaintyMs: number | null
+  /** Last measured round trip in ms. */
   lastRttMs: number | null
-  /** Recent raw round trips in ms, oldest first (at most 60). */
+  /** Recent measured round trips in ms, oldest first (at most 60). */
   rttSamples: number[]
+  /** Last, median, p95 and jitter (spread) of those round trips; null before the first. */
+  roundTrips: RoundTripStats | null
   paired: boolean
   state: EdgeState
   /** Epoch ms of the last state change. */
@@ -98,9 +107,82 @@ export interface NodeSnapshot {
   edges: EdgeSnapshot[]
   lan: { enabled: boolean; autoConnect: boolean; active: boolean; peers: LanPeerSnapshot[] }
   discovery: DiscoveryProgress | null
-  /** Peers recently disconnected or lost, newest first: one click reconnects them. */
-  recentPeers: { peerId: string; name: string; address: string; at: number }[]
+  /** Peers recently disconnected or lost, newest first: one click reconnects them. Kept across restarts. */
+  recentPeers: RecentPeer[]
+  /** Peers the person connected to by hand: redialled at start and whenever they go away. Kept across restarts. */
+  knownPeers: KnownPeerSnapshot[]
+  /**
+   * Where peers can reach this node while it serves: for a node on 0.0.0.0 / :: one address per interface of this
+   * machine (loopback marked), else its own address. Empty when it does not serve.
+   */
+  reachableAt: ReachableAddress[]
+  /** The node could not start because its port is taken: the port, and the next free one to offer instead. */
+  portInUse: { port: number; suggestion: number | null } | null
+  /** Options changed since the node started that only apply after a restart (their names); empty when none. */
+  pendingRestart: RestartOption[]
 }
+
+export interface RecentPeer {
+  peerId: string
+  name: string
+  address: string
+  at: number
+}
+
+/**
+ * How a known peer is doing:
+ * - connected;
+ * - connecting: a dial is under way;
+ * - retrying: not connected, next try at `nextAttemptAt` (the node's own reconnection, or the app's redial, which
+ *   never ends);
+ * - closed-by-peer: the peer closed the link on purpose; not redialled until this node restarts or you reconnect;
+ * - disconnected: you disconnected it (remembered): not redialled until you connect again;
+ * - idle: this node does not run.
+ */
+export type KnownPeerStatus =
+  'connected' | 'connecting' | 'retrying' | 'closed-by-peer' | 'disconnected' | 'idle'
+
+export interface KnownPeerSnapshot {
+  /** What is dialled: 'ip:port', '[v6]:port' or 'host:port' (a host name is looked up at every dial). */
+  address: string
+  /** The name it gave the last time it was connected (null before the first link). */
+  name: string | null
+  peerId: string | null
+  status: KnownPeerStatus
+  /** Redial attempts since it went away (0 when connected). */
+  attempt: number
+  /** Epoch ms of the next try while retrying, else null. */
+  nextAttemptAt: number | null
+  /** Why the last try failed, in words. */
+  lastError: string | null
+  /** Epoch ms of the last time it was connected (still connected: now), null if never. */
+  lastSeenAt: number | null
+  addedAt: number
+}
+
+export interface ReachableAddress {
+  /** 'ip:port' or '[v6]:port', ready to copy into another node's connect box. */
+  address: string
+  ip: string
+  /** The interface that holds it ('eth0', 'lo'), or '' when not known. */
+  interface: string
+  family: 4 | 6
+  /** Loopback: only programs on this machine can use it. */
+  loopback: boolean
+}
+
+/** Options that a running node only takes at its next start. */
+export type RestartOption =
+  | 'ip'
+  | 'port'
+  | 'ttl'
+  | 'root'
+  | 'paired'
+  | 'maxConnections'
+  | 'reconnections'
+  | 'keepAlive'
+  | 'messagePropagation'
+  | 'messagesPoolMaxSize'
 
 export interface DiscoveryProgress {
   running: boolean
@@ -201,8 +283,17 @@ export interface AppNotice {
   text: string
 }
 
+/** What a new node gets when the person leaves a field empty (decided by the host: it knows the machine). */
+export interface NewNodeDefaults {
+  /** The address new nodes listen on: every interface, or the one address CHASKI_LAN_INTERFACES allows. */
+  ip: string
+  /** The range new nodes take their port from (the first free one). */
+  ports: { first: number; last: number }
+}
+
 export interface AppState {
   nodes: NodeSnapshot[]
+  newNodeDefaults: NewNodeDefaults
   graph: GraphModelSnapshot
   events: HostEvent[]
   messages: ReceivedMessage[]

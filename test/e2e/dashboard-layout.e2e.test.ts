@@ -60,7 +60,13 @@ beforeAll(async () => {
   ]
   page = await openDashboard(session, serve.openUrl)
   page.on('pageerror', (err) => pageErrors.push(err.message))
-  await createNode(page, { name: 'Hub', subscriptions: [TOPIC, 'weather'], autoConnect: false })
+  // On every interface: its Overview lists each address it can be reached at.
+  await createNode(page, {
+    name: 'Hub',
+    ip: '0.0.0.0',
+    subscriptions: [TOPIC, 'weather'],
+    autoConnect: false
+  })
   await openTab(page, 'peers')
   const names = ['Alpha', 'Beta-with-a-rather-long-name-for-a-node', 'Root', 'Flaky']
   for (const [i, peer] of [alpha, beta, root, flaky].entries()) {
@@ -163,5 +169,25 @@ describe('every view at every size, light and dark', () => {
     await page.emulateMedia({ colorScheme: 'light' })
     expect(problems).toEqual([])
     expect(pageErrors).toEqual([])
+  })
+
+  test('the options dialog at 800×600 in both themes, with a change that waits for a restart', async () => {
+    await page.setViewportSize({ width: 800, height: 600 })
+    await page.click(`${tid('node-item-Hub')} ${tid('node-edit')}`)
+    await page.waitForSelector(tid('edit-ttl'))
+    await page.fill(tid('edit-ttl'), '12')
+    await page.locator(tid('edit-restart-note')).waitFor()
+    const problems: string[] = []
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme })
+      await page.locator(`${tid('app')}[data-theme="${theme}"]`).waitFor()
+      await settled(page)
+      problems.push(...(await layoutProblems(page)), ...(await accessibilityProblems(page)))
+      await session.screenshot(page, `layout-800x600-edit-dialog-${theme}`)
+    }
+    await page.keyboard.press('Escape')
+    await page.locator(tid('edit-node-dialog')).waitFor({ state: 'detached' })
+    await page.emulateMedia({ colorScheme: 'light' })
+    expect(problems).toEqual([])
   })
 })

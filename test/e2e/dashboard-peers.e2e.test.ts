@@ -109,13 +109,15 @@ describe('peers', () => {
     expect(await page.locator(tid('network-graph')).getAttribute('data-node-count')).toBe('3')
   })
 
-  test('ping shows the one-way latency with its jitter, the round trip and a sparkline sample', async () => {
+  test('ping shows the round trip (last, median, p95, jitter), the one-way estimate labelled, and a sparkline sample', async () => {
     await openTab(page, 'peers')
     const row = peerRow(page, 'Alpha')
     await row.locator(tid('peer-ping')).click()
     await toastWith(page, 'success', /Alpha answered in [\d.]+ ms \(round trip\)/)
-    await eventually(() => row.locator(tid('peer-latency')).textContent()).toMatch(/^[\d.]+ ± [\d.]+ ms$/)
-    expect(await row.locator(tid('peer-rtt')).textContent()).toMatch(/^rtt [\d.]+ ms$/)
+    await eventually(() => row.locator(tid('peer-latency')).textContent()).toMatch(/^[\d.]+ ms$/)
+    expect(await row.locator(tid('peer-rtt')).textContent()).toMatch(/^median [\d.]+ · p95 [\d.]+ ms$/)
+    expect(await row.locator(tid('peer-jitter')).textContent()).toMatch(/^jitter [\d.]+ ms$/)
+    expect(await row.locator(tid('peer-one-way')).textContent()).toMatch(/^one-way est\. [\d.]+ ± [\d.]+ ms$/)
     expect(
       Number(await row.locator(tid('peer-sparkline')).getAttribute('data-samples'))
     ).toBeGreaterThanOrEqual(1)
@@ -127,13 +129,16 @@ describe('peers', () => {
     await screenshotBoth(session, page, 'dashboard-peers')
   })
 
-  test('disconnect drops the peer at once; recent peers reconnect it in one click', async () => {
+  test('disconnect drops the peer at once; it stays a known peer, disconnected, and reconnects in one click', async () => {
     const before = alpha.lines.filter((l) => l.event === 'edge-removed').length
     await peerRow(page, 'Beta').locator(tid('peer-disconnect')).click()
     await peerRow(page, 'Beta').waitFor({ state: 'detached' })
-    await toastWith(page, 'success', 'Disconnected from Beta')
-    const recent = page.locator(`${tid('recent-peer')}[data-peer-name="Beta"]`)
-    await recent.waitFor()
+    await toastWith(page, 'success', 'Disconnected from Beta; it is not reconnected until you ask')
+    const known = page.locator(`${tid('known-peer')}[data-address="${beta.address}"]`)
+    await eventually(() => known.getAttribute('data-status')).toBe('disconnected')
+    expect(await known.locator(tid('known-peer-status')).textContent()).toContain('disconnected by you')
+    // A known peer has its own row: it is not offered again under Recent peers.
+    expect(await page.locator(`${tid('recent-peer')}[data-peer-name="Beta"]`).count()).toBe(0)
     await beta.waitForLine((l) => l.event === 'edge-removed', 'edge to Hub removed')
     expect(alpha.lines.filter((l) => l.event === 'edge-removed').length).toBe(before)
 
@@ -141,9 +146,9 @@ describe('peers', () => {
     await eventually(() => graphCounts(page)).toEqual({ drawn: 2, model: 2 })
 
     await openTab(page, 'peers')
-    await recent.locator(tid('recent-peer-reconnect')).click()
+    await known.locator(tid('known-peer-connect')).click()
     await peerRow(page, 'Beta').waitFor()
-    await recent.waitFor({ state: 'detached' })
+    await eventually(() => known.getAttribute('data-status')).toBe('connected')
   })
 
   test('a burst of activity reaches the page as at most 10 updates a second', async () => {

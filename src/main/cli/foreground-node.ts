@@ -1,13 +1,16 @@
 // Runs the node of `chaski node` until SIGINT/SIGTERM: listen, print, connect, discover, then stop cleanly so every
-// peer sees a deliberate close (spec §3 Ours) and does not try to reconnect.
+// peer sees a deliberate close (docs/SEMANTICS.md §3). The --connect targets are kept linked: dialled again whenever
+// they go away, a graceful stop of theirs included, with backoff and no end (src/main/redial/peer-redialer.ts).
 import { ChaskiNode, formatAddress } from '../chaski/index'
+import { PeerRedialer } from '../redial/peer-redialer'
+import { reachableAddresses } from '../host/reachable-addresses'
 import type { CommandContext } from './command'
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './command'
 import type { NodeCommandConfig } from './commands/node'
 import { effectiveLanInterfaces } from './commands/node'
 import { attachNodePrinter } from './node-events'
 import type { EventPrinter } from './output'
-import { createPrinter, errorFields, formatTopics, sanitize } from './output'
+import { createPrinter, errorFields, formatMs, formatTopics, sanitize } from './output'
 import { untilAborted } from './signals'
 
 /** stop() waits for peers to close their side (bounded by the library); past this the CLI gives up waiting. */
@@ -34,9 +37,28 @@ export async function runForegroundNode(
   }
   printReady(node, config, printer)
 
-  const work = connectAndDiscover(node, config, printer, signal)
+  const redialer = new PeerRedialer(node, {
+    onRetry: (target, attempt, delayMs, lastError) => {
+      printer.event(
+        'redialing',
+        { target, attempt, delayMs, lastError },
+        `redial       ${target}: attempt ${attempt} in ${formatMs(delayMs)} ms (keeps trying until you stop this node)` +
+          (lastError ? `; last try: ${sanitize(lastError)}` : '')
+      )
+    },
+    onStatus: (target, status) => {
+      if (status.kind === 'closed-by-peer')
+        printer.event(
+          'redial-held',
+          { target, reason: 'closed-by-peer' },
+          `redial       ${target}: the peer closed the link on purpose; not dialled again`
+        )
+    }
+  })
+  const work = connectAndDiscover(node, config, printer, signal, redialer)
   await untilAborted(signal)
   const signalName = String(signal.reason)
+  redialer.stop()
   printer.event('stopping', { signal: signalName }, `stopping     (${signalName}): closing every link`)
   const stopped = await Promise.race([
     node.stop().then(() => true),
@@ -60,6 +82,9 @@ function printReady(node: ChaskiNode, config: NodeCommandConfig, printer: EventP
   const address = formatAddress(node.ip, node.port)
   const subscriptions = [...node.subscriptions]
   const lanInterfaces = config.lan ? effectiveLanInterfaces(config.lan) : []
+  // Where peers can reach it: one address per interface for a node on 0.0.0.0 / ::, loopback marked.
+  const reachable = reachableAddresses(node.ip, node.port)
+  const join = reachable.find((a) => !a.loopback) ?? reachable[0]
   printer.event(
     'ready',
     {
@@ -68,14 +93,24 @@ function printReady(node: ChaskiNode, config: NodeCommandConfig, printer: EventP
       ip: node.ip,
       port: node.port,
       address: `${node.name}@${address}`,
+      reachableAt: reachable,
       subscriptions,
       root: node.options.root,
       paired: node.paired,
       lan: config.lan ? { ...config.lan, using: lanInterfaces } : null
     },
-    `listening    ${sanitize(node.name)} on ${address} (TCP and UDP), topics ${formatTopics(subscriptions)}` +
-      `${node.options.root ? ', root' : ''}; id ${node.id}\n` +
-      `             others can join with: chaski node --connect ${joinAddress(node.ip, node.port)}`
+    [
+      `listening    ${sanitize(node.name)} on ${address} (TCP and UDP), topics ${formatTopics(subscriptions)}` +
+        `${node.options.root ? ', root' : ''}; id ${node.id}`,
+      ...reachable.map(
+        (a) =>
+          `             reachable at ${a.address}` +
+          (a.interface
+            ? ` (${sanitize(a.interface)}${a.loopback ? ', loopback: this machine only' : ''})`
+            : '')
+      ),
+      `             others can join with: chaski node --connect ${join?.address ?? address}`
+    ].join('\n')
   )
   if (config.lan && lanInterfaces.length === 0) {
     printer.error(
@@ -86,24 +121,20 @@ function printReady(node: ChaskiNode, config: NodeCommandConfig, printer: EventP
   }
 }
 
-/** What another node would dial: a wildcard listen address is not dialable, so name the placeholder. */
-function joinAddress(ip: string, port: number): string {
-  if (ip === '0.0.0.0' || ip === '::') return `<an address of this machine>:${port}`
-  return formatAddress(ip, port)
-}
-
 /** The --connect and --discover steps; failures are printed, the node keeps running. Never rejects. */
 async function connectAndDiscover(
   node: ChaskiNode,
   config: NodeCommandConfig,
   printer: EventPrinter,
-  signal: AbortSignal
+  signal: AbortSignal,
+  redialer: PeerRedialer
 ): Promise<void> {
   for (const target of config.connect) {
     if (signal.aborted) return
     const address = formatAddress(target.ip, target.port)
     try {
-      await node.connect(address)
+      const edge = await node.connect(address)
+      redialer.add(address, edge.id)
     } catch (err) {
       if (signal.aborted) return
       printer.error(
@@ -111,6 +142,8 @@ async function connectAndDiscover(
         { target: address, error: errorFields(err) },
         `connect      ${address} failed: ${connectHint(err)}`
       )
+      // Tried again with backoff, for as long as this node runs (the peer may not be up yet).
+      redialer.add(address, null, { error: err instanceof Error ? err.message : String(err) })
     }
   }
   if (!config.discover || signal.aborted) return

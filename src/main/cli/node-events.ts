@@ -6,6 +6,7 @@ import { LatencyThrottle } from './latency-throttle'
 import type { EventPrinter } from './output'
 import { errorFields, formatMs, formatTopics, sanitize } from './output'
 import { previewValue } from '../../shared/value-preview'
+import { roundTripStats } from '../../shared/round-trips'
 
 /** What the printer needs from a node: its typed events (ChaskiNode satisfies it). */
 export interface NodeEventSource {
@@ -119,13 +120,27 @@ export function attachNodePrinter(
   listen('unpaired', ({ topic }) => {
     printer.event('unpaired', { topic }, `unpaired     ${sanitize(topic)}`)
   })
+  // Measured round trips first (last, median, p95, jitter = their spread); the library's smoothed one-way estimate
+  // and its uncertainty after, named as what they are.
   listen('latency', ({ edge, rttMs, latency, jitter }) => {
     if (!throttle.take(edge.id)) return
+    const trips = roundTripStats(edge.rttSamples)
     printer.event(
       'latency',
-      { peer: peerFields(edge), rttMs, latencyMs: latency, jitterMs: jitter },
-      `latency      ${label(edge)}  rtt ${formatMs(rttMs)} ms` +
-        (latency === null ? '' : `  one-way estimate ${formatMs(latency)} ± ${formatMs(jitter ?? NaN)} ms`)
+      {
+        peer: peerFields(edge),
+        rttMs,
+        roundTrips: trips,
+        oneWayEstimateMs: latency,
+        estimateUncertaintyMs: jitter
+      },
+      `latency      ${label(edge)}  round trip ${formatMs(rttMs)} ms` +
+        (trips
+          ? ` (median ${formatMs(trips.medianMs)}, p95 ${formatMs(trips.p95Ms)}, jitter ${formatMs(trips.jitterMs)} ms over the last ${trips.count})`
+          : '') +
+        (latency === null
+          ? ''
+          : `; smoothed one-way estimate ${formatMs(latency)} ms, uncertainty ±${formatMs(jitter ?? NaN)} ms`)
     )
   })
   listen('reconnecting', ({ peer, attempt, delayMs }) => {

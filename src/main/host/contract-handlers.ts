@@ -27,7 +27,11 @@ const DISPATCH = {
   publish: (host, id, topic, data) => host.publish(id, topic, data),
   setPreferences: (host, patch) => host.setPreferences(patch),
   dismissNotice: (host, id) => host.dismissNotice(id),
-  forgetLanPeer: (host, id, peerId) => host.forgetLanPeer(id, peerId)
+  forgetLanPeer: (host, id, peerId) => host.forgetLanPeer(id, peerId),
+  editNode: (host, id, input) => host.editNode(id, input),
+  restartNode: (host, id) => host.restartNode(id),
+  setKnownPeer: (host, id, address, keep) => host.setKnownPeer(id, address, keep),
+  forgetKnownPeer: (host, id, address) => host.forgetKnownPeer(id, address)
 } satisfies {
   [M in MethodName]: (
     host: NodeHost,

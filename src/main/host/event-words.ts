@@ -63,6 +63,19 @@ export const words = {
     ),
   gaveUp: (peer: Peer, attempts: number) =>
     join(line`gave up reconnecting to `, who(peer), line` after ${attempts} attempts`),
+  /** A known peer is redialled by the app (after a graceful stop, or once the node's own retries ran out). */
+  redialing: (peer: Peer, attempt: number, delayMs: number, lastError: string | null) =>
+    join(
+      line`reconnecting to `,
+      who(peer),
+      line`: attempt ${attempt}, next try ${inSeconds(delayMs)} (keeps trying until you disconnect it)`,
+      lastError ? join(line`; last try: `, [untrusted(lastError)]) : []
+    ),
+  knownPeerClosed: (peer: Peer) =>
+    join(
+      who(peer),
+      line` closed the link on purpose: not redialled until this node restarts or you reconnect`
+    ),
   paired: (topic: string, peer: Peer | null) =>
     join(line`paired for ${untrusted(topic)}`, peer ? join(line` with `, who(peer)) : []),
   unpaired: (topic: string) => line`not paired for ${untrusted(topic)} any more`,

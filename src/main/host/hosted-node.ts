@@ -1,5 +1,6 @@
 // One local node as the host runs it: its config, the live ChaskiNode while it runs, and what the UI needs that the
-// library does not keep (run state, peers that gave up, recently disconnected peers, discovery progress).
+// library does not keep (run state, peers that gave up, discovery progress), and what the node remembers of its
+// network across restarts (known peers, recent peers, the LAN device list: saved with its settings).
 import type { DiscoveryOutcome } from '../../shared/contract'
 import type {
   DiscoveryProgress,
@@ -9,8 +10,10 @@ import type {
   NodeRunState,
   NodeSnapshot,
   OnPair,
+  RecentPeer,
   TextPart
 } from '../../shared/snapshots'
+import { LIMITS } from '../../shared/limits'
 import {
   ChaskiNode,
   formatAddress,
@@ -18,13 +21,18 @@ import {
   type DiscoveryOutcome as LibraryDiscoveryOutcome,
   type Edge
 } from '../chaski/index'
+import { PeerRedialer, type RedialStatus } from '../redial/peer-redialer'
+import { emptyNodeMemory, type NodeMemory } from '../settings/node-memory'
 import { words } from './event-words'
 import { NodeNotServingError, UnknownPeerError, describeError } from './host-errors'
+import { KnownPeerBook } from './known-peers'
 import { LanDeviceList } from './lan-devices'
 import { toNodeOptions } from './node-config'
+import { optionsAwaitingRestart } from '../../shared/restart-options'
+import { cachedReachableAddresses } from './reachable-addresses'
 import { edgeSnapshot, lanPeerSnapshots, retryingEdges, unconnectedEdge } from './snapshot'
 
-const RECENT_PEERS = 10
+const reachable = cachedReachableAddresses()
 
 export interface HostedNodeListener {
   changed(node: HostedNode, graphToo: boolean): void
@@ -36,6 +44,14 @@ export interface HostedNodeListener {
   ): void
   /** Handling one of the node's events threw: log it; the node and the host go on. */
   failed(node: HostedNode, what: string, err: unknown): void
+  /** What the node remembers changed (known or recent peers, LAN devices): save it soon. */
+  memoryChanged(node: HostedNode): void
+  /** The config changed by itself (a port 0 became the port the node got): save it. */
+  configChanged(node: HostedNode): void
+  /** The port to offer when this node's port is taken (the next free one no other local node is set to). */
+  suggestPort(node: HostedNode, port: number): Promise<number | null>
+  /** Resolves a known peer's address ('host:port' may name a host) to the 'ip:port' to dial. */
+  resolve(node: HostedNode, address: string): Promise<string>
 }
 
 export class HostedNode {
@@ -45,15 +61,25 @@ export class HostedNode {
   since = Date.now()
   error: string | null = null
   discovery: DiscoveryProgress | null = null
+  /** The port was taken when the node tried to start, and the one to offer instead. */
+  portInUse: NodeSnapshot['portInUse'] = null
+  /** The config the running node was started with (what needs a restart is what differs from it). */
+  private running: NodeConfig | null = null
+  private redialer: PeerRedialer | null = null
   private readonly gaveUp = new Map<string, EdgeSnapshot>()
-  private recentPeers: NodeSnapshot['recentPeers'] = []
-  private readonly lanDevices = new LanDeviceList()
+  private recentPeers: RecentPeer[]
+  private readonly knownPeers: KnownPeerBook
+  private readonly lanDevices: LanDeviceList
 
   constructor(
     config: NodeConfig,
-    private readonly listener: HostedNodeListener
+    private readonly listener: HostedNodeListener,
+    memory: NodeMemory = emptyNodeMemory()
   ) {
     this.config = config
+    this.recentPeers = memory.recentPeers.slice(0, LIMITS.recentPeersPerNode)
+    this.knownPeers = new KnownPeerBook(memory.knownPeers)
+    this.lanDevices = new LanDeviceList(LIMITS.lanDevicesPerNode, memory.lanDevices)
   }
 
   get id(): string {
@@ -68,33 +94,62 @@ export class HostedNode {
     this.setState('starting')
     try {
       await node.start()
-      this.error = null
-      this.setState('serving')
-      const address = formatAddress(node.ip, node.port)
-      this.listener.event(this, 'node-started', words.started(this.config.name, address))
     } catch (err) {
       this.node = null
       node.removeAllListeners()
       await node.stop().catch(() => undefined)
-      const target = `${this.config.ip}:${this.config.port}`
-      this.error = describeError(err, target).message
-      this.setState('failed')
-      this.listener.event(this, 'node-failed', words.failed(this.config.name, this.error))
+      await this.startFailed(err)
       throw err
     }
+    this.error = null
+    this.portInUse = null
+    if (this.config.port === 0) {
+      // "Any free port" is asked once: the node keeps the one it got, so its address stays the same.
+      this.config = { ...this.config, port: node.port }
+      this.listener.configChanged(this)
+    }
+    this.running = { ...this.config }
+    this.startRedialing(node)
+    this.setState('serving')
+    this.listener.event(
+      this,
+      'node-started',
+      words.started(this.config.name, formatAddress(node.ip, node.port))
+    )
   }
 
   async stop(): Promise<void> {
     const node = this.node
     if (!node) return
     this.setState('stopping')
+    this.redialer?.stop()
+    this.redialer = null
     await node.stop()
     node.removeAllListeners()
     this.node = null
+    this.running = null
     this.gaveUp.clear()
     this.discovery = null
     this.setState('stopped')
     this.listener.event(this, 'node-stopped', words.stopped(this.config.name))
+  }
+
+  /**
+   * Stops and starts the node with its current config (options that need a restart take effect), then links again
+   * to the peers it had: known peers are redialled anyway; the others (peers that had connected to it) get one dial.
+   */
+  async restart(): Promise<void> {
+    const previous = (this.node?.edges ?? []).map((edge) => edge.address)
+    await this.stop()
+    await this.start()
+    const node = this.node
+    if (!node) return
+    for (const address of previous) {
+      if (node.isConnectedTo(address)) continue
+      node.connect(address).catch((err: unknown) => {
+        this.listener.failed(this, `linking again to ${address} after its restart`, err)
+      })
+    }
   }
 
   /** Forgets a peer that gave up reconnecting (the user dismissed it); false when there was none. */
@@ -114,16 +169,96 @@ export class HostedNode {
       )
     this.lanDevices.forget(peerId)
     this.listener.changed(this, false)
+    this.listener.memoryChanged(this)
   }
 
   /** Applies the config's LAN settings to the running node (beacons restart; edges stay). */
   async applyLanConfig(): Promise<void> {
     if (!this.node) return
     await this.node.setLan(toNodeOptions(this.config).lan ?? false)
+    if (this.running) this.running = { ...this.running, lan: { ...this.config.lan } }
     this.listener.changed(this, true)
   }
 
-  /** Runs discovery (spec §4) and keeps per-topic progress in the snapshot while it runs. */
+  /** Applies a new name and subscriptions to the running node (no restart needed for either). */
+  applyLiveOptions(): void {
+    const node = this.node
+    if (!node) return
+    if (node.name !== this.config.name) node.name = this.config.name
+    const wanted = new Set(this.config.subscriptions)
+    const current = [...node.subscriptions].filter((t) => t !== '@')
+    const removed = current.filter((t) => !wanted.has(t))
+    const added = this.config.subscriptions.filter((t) => !node.subscriptions.has(t))
+    if (removed.length > 0) node.unsubscribe(removed)
+    if (added.length > 0) node.subscribe(added)
+    if (this.running)
+      this.running = {
+        ...this.running,
+        name: this.config.name,
+        subscriptions: [...this.config.subscriptions],
+        autoStart: this.config.autoStart
+      }
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Known peers
+
+  /** The person connected to `address` and got `edge`: keep it linked from now on (and after restarts). */
+  keepPeer(address: string, edge: Edge): void {
+    const entry = this.knownPeers.remember(address, { id: edge.id, name: edge.name })
+    this.redialer?.add(entry.address, entry.peerId)
+    this.listener.changed(this, false)
+    this.listener.memoryChanged(this)
+  }
+
+  /** The known peer this edge is (dialled by that address), if any. */
+  knownAddressOf(edge: Edge): string | null {
+    const viaRedialer = this.redialer?.addressOf(edge) ?? null
+    if (viaRedialer && this.knownPeers.get(viaRedialer)) return viaRedialer
+    return this.knownPeers.byPeerId(edge.id)?.address ?? null
+  }
+
+  /** The known peer with this peer id (connected, or being retried), if any. */
+  knownAddressOfPeer(peerId: string): string | null {
+    return this.knownPeers.byPeerId(peerId)?.address ?? null
+  }
+
+  hasKnownPeer(address: string): boolean {
+    return this.knownPeers.get(address) !== undefined
+  }
+
+  /**
+   * keep true: the person wants it linked again (dialled now, and whenever it goes away). keep false: they
+   * disconnect it; remembered, so it is not redialled, even after a restart. Returns the live edge to close, if any.
+   */
+  setKeepPeer(address: string, keep: boolean): Edge | null {
+    const entry = this.knownPeers.setKeep(address, keep)
+    if (!entry) throw new UnknownPeerError('that peer is not in the Known peers list (any more)')
+    let edge: Edge | null = null
+    if (keep) this.redialer?.dialNow(entry.address)
+    else {
+      this.redialer?.remove(entry.address)
+      edge = this.node?.edges.find((e) => this.knownAddressOf(e) === entry.address) ?? null
+    }
+    this.listener.changed(this, false)
+    this.listener.memoryChanged(this)
+    return edge
+  }
+
+  /** Removes a known peer from the list (and stops redialling it); returns the live edge, if any. */
+  forgetKnownPeer(address: string): Edge | null {
+    const edge = this.node?.edges.find((e) => this.knownAddressOf(e) === address) ?? null
+    if (!this.knownPeers.forget(address))
+      throw new UnknownPeerError('that peer is not in the Known peers list (any more)')
+    this.redialer?.remove(address)
+    this.listener.changed(this, false)
+    this.listener.memoryChanged(this)
+    return edge
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+
+  /** Runs discovery (docs/SEMANTICS.md §4) and keeps per-topic progress in the snapshot while it runs. */
   async runDiscovery(args: {
     onPair: OnPair
     timeoutMs: number
@@ -161,13 +296,24 @@ export class HostedNode {
     this.recentPeers = [
       { peerId: edge.id, name: edge.name, address: edge.address, at: Date.now() },
       ...this.recentPeers.filter((p) => p.peerId !== edge.id && p.address !== edge.address)
-    ].slice(0, RECENT_PEERS)
+    ].slice(0, LIMITS.recentPeersPerNode)
+    this.listener.memoryChanged(this)
   }
 
   /** Drops a peer from the recent list (a link closed at once because it was not the node the person meant). */
   dropRecentPeer(peerId: string): void {
     this.recentPeers = this.recentPeers.filter((p) => p.peerId !== peerId)
     this.listener.changed(this, false)
+    this.listener.memoryChanged(this)
+  }
+
+  /** What the node remembers of its network, as saved with its settings. */
+  memory(): NodeMemory {
+    return {
+      knownPeers: this.knownPeers.entries(),
+      recentPeers: this.recentPeers.map((p) => ({ ...p })),
+      lanDevices: this.lanDevices.entries()
+    }
   }
 
   snapshot(): NodeSnapshot {
@@ -180,7 +326,9 @@ export class HostedNode {
       ? [...node.edges.map(edgeSnapshot), ...retryingEdges(node, this.gaveUp.values())]
       : []
     // Devices stay listed when they go quiet, or when this node stops listening (all offline then).
-    this.lanDevices.update(serving && this.config.lan.enabled ? lanPeerSnapshots(node) : [])
+    if (this.lanDevices.update(serving && this.config.lan.enabled ? lanPeerSnapshots(node) : []))
+      this.listener.memoryChanged(this)
+    const redialer = serving ? this.redialer : null
     return {
       id: this.id,
       config: this.config,
@@ -199,8 +347,60 @@ export class HostedNode {
         peers: this.lanDevices.list()
       },
       discovery: this.discovery,
-      recentPeers: this.recentPeers
+      recentPeers: this.recentPeers,
+      knownPeers: this.knownPeers.snapshot((address) => redialer?.status(address) ?? null),
+      reachableAt: serving ? reachable(node.ip, node.port) : [],
+      portInUse: this.portInUse,
+      pendingRestart: serving && this.running ? optionsAwaitingRestart(this.running, this.config) : []
     }
+  }
+
+  private async startFailed(err: unknown): Promise<void> {
+    const target = `${this.config.ip}:${this.config.port}`
+    this.error = describeError(err, target).message
+    this.portInUse = null
+    if ((err as Error).name === 'AddressInUseError' && this.config.port !== 0) {
+      const suggestion = await this.listener.suggestPort(this, this.config.port).catch(() => null)
+      this.portInUse = { port: this.config.port, suggestion }
+      this.error =
+        `port ${this.config.port} is already in use by another program on this machine` +
+        (suggestion === null ? '; pick another port' : `; port ${suggestion} is free`)
+    }
+    this.setState('failed')
+    this.listener.event(this, 'node-failed', words.failed(this.config.name, this.error))
+  }
+
+  /** Dials every known peer still wanted, now and whenever it goes away (src/main/redial/peer-redialer.ts). */
+  private startRedialing(node: ChaskiNode): void {
+    const peerOf = (address: string) => {
+      const entry = this.knownPeers.get(address)
+      return { name: entry?.name ?? address, address, peerId: entry?.peerId ?? address }
+    }
+    this.redialer = new PeerRedialer(node, {
+      resolve: (address) => this.listener.resolve(this, address),
+      onError: (what, err) => this.listener.failed(this, what, err),
+      onStatus: (address, status: RedialStatus) => {
+        if (status.kind === 'closed-by-peer') {
+          const peer = peerOf(address)
+          this.listener.event(this, 'edge-removed', words.knownPeerClosed(peer), peer.peerId)
+        }
+        this.listener.changed(this, false)
+      },
+      onConnected: (address, edge) => {
+        this.knownPeers.seen(address, { id: edge.id, name: edge.name })
+        this.listener.memoryChanged(this)
+      },
+      onRetry: (address, attempt, delayMs, lastError) => {
+        const peer = peerOf(address)
+        this.listener.event(
+          this,
+          'reconnecting',
+          words.redialing(peer, attempt, delayMs, lastError),
+          peer.peerId
+        )
+      }
+    })
+    for (const peer of this.knownPeers.wanted()) this.redialer.add(peer.address, peer.peerId)
   }
 
   private setState(state: NodeRunState): void {
@@ -240,6 +440,15 @@ export class HostedNode {
     })
     node.on('edge-removed', ({ edge, reason, detail, willReconnect }) => {
       this.rememberPeer(edge)
+      const known = this.knownAddressOf(edge)
+      if (known) {
+        this.knownPeers.seen(known, null)
+        // Discovery's onPair 'disconnect' closed it on purpose, as the person asked: remembered like a disconnect.
+        if (reason === 'pair-disconnect') {
+          this.knownPeers.setKeep(known, false)
+          this.redialer?.remove(known)
+        }
+      }
       log('edge-removed', words.disconnected(edge, reason, detail, willReconnect), edge.id)
       changed()
     })
@@ -258,7 +467,10 @@ export class HostedNode {
       changed()
     })
     node.on('reconnect-gave-up', ({ peer, attempts }) => {
-      this.gaveUp.set(peer.peerId, unconnectedEdge(peer, 'gave-up', Date.now(), attempts, peer.maxAttempts))
+      // A known peer is not given up on: the redialer takes over (its row shows the next try).
+      const known = this.knownAddressOfPeer(peer.peerId)
+      if (!known || !this.knownPeers.get(known)?.keep)
+        this.gaveUp.set(peer.peerId, unconnectedEdge(peer, 'gave-up', Date.now(), attempts, peer.maxAttempts))
       log('reconnect-gave-up', words.gaveUp(peerOf(peer), attempts), peer.peerId)
       changed()
     })

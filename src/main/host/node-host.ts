@@ -22,7 +22,7 @@ import type {
   ReceivedMessage,
   TextPart
 } from '../../shared/snapshots'
-import { parseHostAddressText } from '../../shared/address-text'
+import { formatAddressText, parseHostAddressText } from '../../shared/address-text'
 import type { Edge } from '../chaski/index'
 import { SettingsStore, emptySettings, type LoadOutcome } from '../settings/settings-store'
 import {
@@ -34,8 +34,12 @@ import {
   type Settings,
   type WindowBounds
 } from '../settings/settings-schema'
-import { LIMITS } from '../../shared/limits'
-import type { NodeConfig } from '../../shared/snapshots'
+import { fitNodeMemory, parseNodeMemory } from '../settings/node-memory'
+import { LIMITS, NODE_PORTS } from '../../shared/limits'
+import type { NewNodeDefaults, NodeConfig } from '../../shared/snapshots'
+import { literalKey } from '../redial/peer-redialer'
+import { defaultListenIp } from './listen-defaults'
+import { firstFreeNodePort, isPortFree, nextFreeNodePort, type PortCheck } from './node-ports'
 import { FailureLog, type HostLogger } from './failure-log'
 import { stripUndefined } from './strip-undefined'
 import { BoundedList } from './bounded-list'
@@ -75,6 +79,12 @@ export interface NodeHostInit {
   logger?: HostLogger
   /** Resolves host names typed in the connect box. @default dns.lookup (the system resolver) */
   lookup?: LookupAll
+  /** Where new nodes listen when none is given. @default every interface within CHASKI_LAN_INTERFACES */
+  defaultIp?: string
+  /** Whether a port is free (the port of a new node is the first free one of NODE_PORTS). @default binds it */
+  isPortFree?: PortCheck
+  /** Delay of the save after a change of what nodes remember (peers, LAN devices). @default 1000 */
+  memorySaveDelayMs?: number
 }
 
 const consoleLogger: HostLogger = { warn: (message) => console.warn(`chaski host: ${message}`) }
@@ -94,8 +104,15 @@ export class NodeHost {
   private closed = false
   /** The event row of each reconnect sequence still running ('nodeId|peerId' → seq), updated at every attempt. */
   private readonly reconnectRows = new Map<string, number>()
+  /** A save of what nodes remember (peers, LAN devices), due soon: many changes make one write. */
+  private memorySave: NodeJS.Timeout | null = null
+  private readonly newNodeDefaults: NewNodeDefaults
 
   constructor(private readonly init: NodeHostInit) {
+    this.newNodeDefaults = {
+      ip: init.defaultIp ?? defaultListenIp(),
+      ports: { first: NODE_PORTS.first, last: NODE_PORTS.last }
+    }
     this.store = init.settingsFile ? new SettingsStore(init.settingsFile) : null
     this.failures = new FailureLog(init.logger ?? consoleLogger)
     if (init.onUpdate) this.listeners.add(init.onUpdate)
@@ -143,9 +160,15 @@ export class NodeHost {
           'and the app started with default settings; fix or restore that file to get your nodes back.'
       )
     }
-    let configs = settings.nodes
-    if (outcome.kind === 'missing' && this.init.firstLaunchNode !== false) configs = [await firstLaunchNode()]
-    for (const config of configs) this.nodes.set(config.id, new HostedNode(config, this.nodeListener))
+    if (outcome.kind === 'missing' && this.init.firstLaunchNode !== false) {
+      const config = await firstLaunchNode({
+        ip: this.newNodeDefaults.ip,
+        pickPort: (ip) => firstFreeNodePort(ip, new Set(), { isFree: this.portCheck })
+      })
+      this.nodes.set(config.id, new HostedNode(config, this.nodeListener))
+    }
+    for (const { memory, ...config } of settings.nodes)
+      this.nodes.set(config.id, new HostedNode(config, this.nodeListener, parseNodeMemory(memory)))
     if (outcome.kind !== 'loaded' && this.store) await this.save()
     await Promise.all(
       [...this.nodes.values()].filter((n) => n.config.autoStart).map((n) => n.start().catch(() => undefined))
@@ -160,33 +183,95 @@ export class NodeHost {
       events: this.events.toArray(),
       messages: this.messages.toArray(),
       preferences: this.preferences,
-      notices: this.notices
+      notices: this.notices,
+      newNodeDefaults: this.newNodeDefaults
     }
   }
 
+  /**
+   * Creates a node. Left out: the name (Node1, Node2...), the address (every interface within the LAN cap) and the
+   * port (the first free one of NODE_PORTS that no other local node is set to, kept from then on).
+   */
   async createNode(input: NodeConfigInput): Promise<NodeSnapshot> {
     if (this.nodes.size >= LIMITS.nodes)
       throw new LimitError(
         `this host already runs ${this.nodes.size} nodes, the most it can keep (${LIMITS.nodes}); remove one first`
       )
-    const config = completeNodeConfig(input)
+    const config = completeNodeConfig({ ip: this.newNodeDefaults.ip, ...stripUndefined(input) })
     if (input.name === undefined)
       config.name = freeNodeName([...this.nodes.values()].map((n) => n.config.name))
     else this.refuseTakenName(config.name, null)
+    this.refuseTakenPort(config.port, null)
+    const autoPort = input.port === undefined
+    if (autoPort) config.port = await this.pickPort(config.ip, new Set())
     checkStorable(config)
     const hosted = new HostedNode(config, this.nodeListener)
     this.nodes.set(config.id, hosted)
     this.coalescer.nodeChanged(config.id)
-    try {
-      if (config.autoStart) await hosted.start()
-    } catch (err) {
-      // A node that cannot start is not kept: the user fixes the options and tries again.
-      this.nodes.delete(config.id)
-      this.coalescer.nodeRemoved(config.id)
-      throw err
+    const tried = new Set<number>()
+    for (;;) {
+      try {
+        if (config.autoStart) await hosted.start()
+        break
+      } catch (err) {
+        // A port picked for the person but taken in the meantime (another program was quicker): the next one.
+        if (autoPort && (err as Error).name === 'AddressInUseError' && tried.size < 8) {
+          tried.add(hosted.config.port)
+          hosted.config = { ...hosted.config, port: await this.pickPort(config.ip, tried) }
+          continue
+        }
+        // A node that cannot start is not kept: the user fixes the options and tries again.
+        this.nodes.delete(config.id)
+        this.coalescer.nodeRemoved(config.id)
+        throw err
+      }
     }
     await this.save()
     return hosted.snapshot()
+  }
+
+  /**
+   * Changes any option of a node. The name, the subscriptions, the LAN settings and "start with the app" apply at
+   * once; the others apply at its next start, and until then its snapshot lists them in `pendingRestart` (the
+   * dashboard offers to restart it; restartNode keeps its links).
+   */
+  async editNode(id: string, input: NodeConfigInput): Promise<NodeSnapshot> {
+    const hosted = this.get(id)
+    const { lan, ...rest } = input
+    const next = completeNodeConfig({ ...stripUndefined(rest), lan: lan ?? {} }, hosted.config)
+    if (next.name !== hosted.config.name) this.refuseTakenName(next.name, id)
+    if (next.port !== hosted.config.port) this.refuseTakenPort(next.port, id)
+    if (next.subscriptions.length > LIMITS.subscriptionsPerNode)
+      throw new LimitError(`a node subscribes to at most ${LIMITS.subscriptionsPerNode} topics`)
+    const lanChanged = JSON.stringify(next.lan) !== JSON.stringify(hosted.config.lan)
+    hosted.config = checkStorable(next)
+    if (next.port !== 0 && hosted.portInUse && hosted.portInUse.port !== next.port) hosted.portInUse = null
+    hosted.applyLiveOptions()
+    if (lanChanged) await hosted.applyLanConfig()
+    return this.configChanged(hosted)
+  }
+
+  /** Stops and starts a node (options waiting for a restart take effect); its links come back (known peers, and one dial to the others). */
+  async restartNode(id: string): Promise<NodeSnapshot> {
+    const hosted = this.get(id)
+    await hosted.restart()
+    return hosted.snapshot()
+  }
+
+  /** Keeps a known peer linked (dials it now), or lets it go (disconnects it; remembered across restarts). */
+  async setKnownPeer(id: string, address: string, keep: boolean): Promise<NodeSnapshot> {
+    const hosted = this.get(id)
+    const edge = hosted.setKeepPeer(address, keep)
+    if (edge && hosted.node) await hosted.node.closeConnection(edge)
+    return this.configChanged(hosted)
+  }
+
+  /** Removes a peer from a node's Known peers (it is no longer redialled; a live link is closed). */
+  async forgetKnownPeer(id: string, address: string): Promise<NodeSnapshot> {
+    const hosted = this.get(id)
+    const edge = hosted.forgetKnownPeer(address)
+    if (edge && hosted.node) await hosted.node.closeConnection(edge)
+    return this.configChanged(hosted)
   }
 
   async startNode(id: string): Promise<NodeSnapshot> {
@@ -285,15 +370,26 @@ export class NodeHost {
       )
     }
     if (target.kind === 'address') this.rememberAddress(target.address)
+    // Connected by hand: a known peer from now on, redialled whenever it goes away (and at every start).
+    hosted.keepPeer(knownAddressFor(target, address, hosted.knownAddressOf(edge)), edge)
     return { ...edgeSnapshot(edge), alreadyConnected }
   }
 
+  /** Disconnects a peer on purpose: if it is a known peer, it stays listed but is not redialled (remembered). */
   async disconnect(id: string, peerId: string): Promise<null> {
     const hosted = this.get(id)
     const node = this.serving(hosted)
     const edge = node.edges.find((e) => e.id === peerId)
+    const known = edge ? hosted.knownAddressOf(edge) : hosted.knownAddressOfPeer(peerId)
+    if (known) hosted.setKeepPeer(known, false)
     if (!edge) {
-      if (hosted.forgetPeer(peerId)) return null
+      // Being retried by the node: closing by address stops the retries.
+      const retrying = node.reconnects.find((r) => r.peerId === peerId)
+      if (retrying) {
+        await node.closeConnection(formatAddressText(retrying.ip, retrying.port))
+        return null
+      }
+      if (hosted.forgetPeer(peerId) || known) return null
       throw new UnknownPeerError(`${hosted.config.name} has no connection to that peer (any more)`)
     }
     await node.closeConnection(edge)
@@ -363,12 +459,58 @@ export class NodeHost {
     if (this.closed) return
     this.closed = true
     this.coalescer.close()
+    if (this.memorySave) clearTimeout(this.memorySave)
+    this.memorySave = null
     await Promise.allSettled([...this.nodes.values()].map((n) => n.stop()))
     await this.save().catch(() => undefined)
   }
 
+  private readonly portCheck: PortCheck = (ip, port) => (this.init.isPortFree ?? isPortFree)(ip, port)
+
+  /** Ports other local nodes are set to (running or not): a new or edited node never takes one of them. */
+  private takenPorts(exceptId: string | null): Set<number> {
+    return new Set(
+      [...this.nodes.values()]
+        .filter((n) => n.id !== exceptId && n.config.port !== 0)
+        .map((n) => n.config.port)
+    )
+  }
+
+  /** The first free port of NODE_PORTS for a new node (0, any free one kept once got, when all are in use). */
+  private async pickPort(ip: string, tried: ReadonlySet<number>): Promise<number> {
+    const taken = new Set([...this.takenPorts(null), ...tried])
+    return (await firstFreeNodePort(ip, taken, { isFree: this.portCheck })) ?? 0
+  }
+
+  private refuseTakenPort(port: number, exceptId: string | null): void {
+    if (port === 0) return
+    const other = [...this.nodes.values()].find((n) => n.id !== exceptId && n.config.port === port)
+    if (other)
+      throw new ValidationError(
+        `port ${port} is already in use by the local node '${other.config.name}'; pick another, or leave it empty for the next free one`
+      )
+  }
+
+  private scheduleMemorySave(): void {
+    if (this.memorySave || this.closed || !this.store) return
+    this.memorySave = setTimeout(() => {
+      this.memorySave = null
+      this.save().catch((err: unknown) => this.failed(null, 'saving what the nodes remember', err))
+    }, this.init.memorySaveDelayMs ?? 1000)
+    this.memorySave.unref?.()
+  }
+
   private readonly nodeListener: HostedNodeListener = {
     changed: (node, graphToo) => this.coalescer.nodeChanged(node.id, graphToo),
+    memoryChanged: () => this.scheduleMemorySave(),
+    configChanged: (node) => {
+      this.coalescer.nodeChanged(node.id)
+      this.save().catch((err: unknown) => this.failed(node.id, 'saving its port', err))
+    },
+    suggestPort: (node, port) =>
+      nextFreeNodePort(node.config.ip, port, this.takenPorts(node.id), this.portCheck),
+    resolve: async (node, address) =>
+      (await resolveConnectText(address, node.config.ip, this.init.lookup ?? systemLookup)).address,
     event: (node, kind: HostEventKind, parts: TextPart[], peerId?: string) => {
       const event: HostEvent = {
         seq: ++this.seq,
@@ -517,7 +659,7 @@ export class NodeHost {
     if (!this.store) return
     const settings: Settings = {
       version: SETTINGS_VERSION,
-      nodes: [...this.nodes.values()].map((n) => n.config),
+      nodes: [...this.nodes.values()].map((n) => ({ ...n.config, memory: fitNodeMemory(n.memory()) })),
       preferences: this.preferences,
       window: this.windowBounds
     }
@@ -527,6 +669,19 @@ export class NodeHost {
       throw new ValidationError(`not saved: the settings would not load again (${checked.message})`)
     await this.store.save(settings)
   }
+}
+
+/**
+ * How a known peer is saved: the text the person typed without its 'Name@' (a host name stays a name, looked up at
+ * every dial), a local node or LAN device by its address; the entry it already has when it is one.
+ */
+function knownAddressFor(target: ConnectTarget, dialled: string, existing: string | null): string {
+  if (existing) return existing
+  if (target.kind === 'address') {
+    const parsed = parseHostAddressText(target.address)
+    if (parsed.ok) return formatAddressText(parsed.address.host, parsed.address.port)
+  }
+  return literalKey(dialled) ?? dialled
 }
 
 /** The config, if the settings file can hold it; otherwise the change is refused before anything is touched. */

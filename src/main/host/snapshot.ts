@@ -1,8 +1,10 @@
 // Builds the serialisable snapshots the UI sees from live ChaskiNode objects. Pure reads, no side effects.
 import type { EdgeSnapshot, GraphModelSnapshot, LanPeerSnapshot, NodeSnapshot } from '../../shared/snapshots'
+import { roundTripStats } from '../../shared/round-trips'
 import { formatAddress, type ChaskiNode, type Edge } from '../chaski/index'
 
 export function edgeSnapshot(edge: Edge): EdgeSnapshot {
+  const samples = edge.rttSamples
   return {
     peerId: edge.id,
     name: edge.name,
@@ -11,9 +13,10 @@ export function edgeSnapshot(edge: Edge): EdgeSnapshot {
     address: edge.address,
     subscriptions: [...edge.subscriptions],
     latencyMs: edge.latency,
-    jitterMs: edge.jitter,
+    latencyUncertaintyMs: edge.jitter,
     lastRttMs: edge.lastRtt,
-    rttSamples: edge.rttSamples,
+    rttSamples: samples,
+    roundTrips: roundTripStats(samples),
     paired: edge.paired,
     state: 'connected',
     since: edge.connectedAt,
@@ -38,9 +41,10 @@ export function unconnectedEdge(
     address: formatAddress(peer.ip, peer.port),
     subscriptions: [],
     latencyMs: null,
-    jitterMs: null,
+    latencyUncertaintyMs: null,
     lastRttMs: null,
     rttSamples: [],
+    roundTrips: null,
     paired: false,
     state,
     since,

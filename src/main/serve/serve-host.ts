@@ -15,6 +15,7 @@ import type { Duplex } from 'node:stream'
 import { createContractHandlers } from '../host/contract-handlers'
 import { NodeHost } from '../host/node-host'
 import { WS_PATH } from '../../shared/ws-protocol'
+import { DASHBOARD_PORT } from '../../shared/limits'
 import {
   TOKEN_PATTERN,
   generateToken,
@@ -26,8 +27,8 @@ import { createOriginPolicy, type OriginPolicy } from './origin-policy'
 import { readStaticFile } from './static-files'
 import { createWsBridgeServer, type WsBridgeLogger } from './ws-bridge-server'
 
-/** Default HTTP port of the dashboard host (the nodes themselves favour 8511–8516). */
-export const DEFAULT_SERVE_PORT = 8520
+/** Default HTTP port of the dashboard host (kept out of the nodes' own range, src/shared/limits.ts). */
+export const DEFAULT_SERVE_PORT = DASHBOARD_PORT
 /** HTTP connections at once (page loads, assets, WebSockets): a flood of idle sockets cannot take every fd. */
 export const MAX_HTTP_CONNECTIONS = 256
 
@@ -63,6 +64,11 @@ export interface ServeHandle {
   close(): Promise<void>
 }
 
+/**
+ * Listens first, then loads the settings and starts the nodes: a port already in use ends it before any node starts
+ * (and sends LAN beacons) and before the settings file is written. Until the nodes are loaded, the dashboard's
+ * WebSocket is refused with 503 (the page retries by itself).
+ */
 export async function startServeHost(options: ServeOptions): Promise<ServeHandle> {
   const bindHost = options.host ?? '127.0.0.1'
   const token = options.token ?? generateToken()
@@ -74,11 +80,11 @@ export async function startServeHost(options: ServeOptions): Promise<ServeHandle
     firstLaunchNode: options.firstLaunchNode,
     logger
   })
-  await host.load()
   const bridge = createWsBridgeServer(host, createContractHandlers(host), logger)
   const { wss } = bridge
   // Known once the server listens (port 0 picks one); no request arrives before that.
   let policy: OriginPolicy | null = null
+  let loaded = false
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const reply = (status: number, text: string) =>
@@ -126,6 +132,7 @@ export async function startServeHost(options: ServeOptions): Promise<ServeHandle
         return [403, 'Forbidden', "the Origin is not the dashboard's own"] as const
       if (!tokenMatches(token, tokenFromProtocols(offeredProtocols(req.headers['sec-websocket-protocol']))))
         return [401, 'Unauthorized', 'missing or wrong access token'] as const
+      if (!loaded) return [503, 'Service Unavailable', 'the nodes are still starting; retry'] as const
       return null
     })()
     if (refusal) {
@@ -152,6 +159,16 @@ export async function startServeHost(options: ServeOptions): Promise<ServeHandle
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0)
   policy = createOriginPolicy(bindHost, port)
+  try {
+    await host.load()
+  } catch (err) {
+    // The settings file was refused: nothing was started or written; the server goes too.
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    wss.close()
+    throw err
+  }
+  loaded = true
   const shown = isIP(bindHost) === 6 ? `[${bindHost}]` : bindHost
   const base = `http://${shown}:${port}/`
   return {

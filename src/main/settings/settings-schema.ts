@@ -7,9 +7,15 @@ import type { NodeConfig, Preferences } from '../../shared/snapshots'
 
 export const SETTINGS_VERSION = 1
 
+/**
+ * A node as saved: its options, and what it remembers of its network (known peers, recent peers, LAN devices).
+ * `memory` is checked entry by entry when it is read (node-memory.ts), so a damaged entry never costs the node.
+ */
+export type SavedNode = NodeConfig & { memory?: unknown }
+
 export interface Settings {
   version: typeof SETTINGS_VERSION
-  nodes: NodeConfig[]
+  nodes: SavedNode[]
   preferences: Preferences
   window: WindowBounds | null
 }
@@ -36,7 +42,7 @@ export const SettingsSchema = v.strictObject({
     `unsupported settings version (this app reads version ${SETTINGS_VERSION})`
   ),
   nodes: v.pipe(
-    v.array(NodeConfigSchema),
+    v.array(v.strictObject({ ...NodeConfigSchema.entries, memory: v.optional(v.unknown()) })),
     v.maxLength(LIMITS.nodes, `at most ${LIMITS.nodes} nodes`),
     v.check((nodes) => new Set(nodes.map((n) => n.id)).size === nodes.length, 'two nodes share an id')
   ),

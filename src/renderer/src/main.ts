@@ -14,8 +14,14 @@ const store = useAppStore(pinia)
 
 const ipc = window.chaski
 store.setBridgeMode(ipc ? 'ipc' : 'websocket')
-const bridge =
-  ipc ?? createWsBridge(wsUrlFor(window.location), (status) => store.setBridgeStatus(status.connected))
+let bridge = ipc
+if (!bridge) {
+  const ws = createWsBridge(wsUrlFor(window.location), (status) =>
+    store.setBridgeStatus(status.connected, status.nextRetryAt)
+  )
+  store.setReconnect(() => ws.reconnectNow())
+  bridge = ws
+}
 store.connectBridge(bridge).catch((err: unknown) => console.error('chaski: could not load the state', err))
 
 app.mount('#app')

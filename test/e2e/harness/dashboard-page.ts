@@ -2,6 +2,9 @@
 // pick a node or a tab, read the graph, save a screenshot in light and dark. Selectors are data-testid only.
 import { expect } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
+import WebSocket from 'ws'
+import type { Result } from '../../../src/shared/result'
+import type { AppState } from '../../../src/shared/snapshots'
 import { waitFor } from '../../helpers/wait-for'
 import type { BrowserSession } from './browser'
 
@@ -23,6 +26,8 @@ export async function openDashboard(
 
 export interface NewNode {
   name: string
+  /** Address to listen on (default: what the dialog offers, 127.0.0.1 under the tests' LAN cap). */
+  ip?: string
   subscriptions?: string[]
   lan?: boolean
   autoConnect?: boolean
@@ -37,6 +42,7 @@ export async function createNode(page: Page, node: NewNode): Promise<Locator> {
   await page.click(tid('create-node-open'))
   await page.waitForSelector(tid('create-name'))
   await page.fill(tid('create-name'), node.name)
+  if (node.ip !== undefined) await page.fill(tid('create-ip'), node.ip)
   if (node.port !== undefined) await page.fill(tid('create-port'), String(node.port))
   if (node.ttl !== undefined) await page.fill(tid('create-ttl'), String(node.ttl))
   if (node.maxConnections !== undefined)
@@ -184,4 +190,32 @@ export function maxPerSecond(times: readonly number[]): number {
     best = Math.max(best, j - i + 1)
   }
   return best
+}
+
+/**
+ * The host's state as the dashboard gets it (getState over the WebSocket, with the page's Origin and token): for
+ * checking what the page shows against the raw data, e.g. round-trip figures against their samples.
+ */
+export async function hostState(openUrl: string): Promise<AppState> {
+  const { origin, searchParams } = new URL(openUrl)
+  const ws = new WebSocket(
+    `${origin.replace('http', 'ws')}/bridge`,
+    ['chaski.v1', `chaski.token.${searchParams.get('token') ?? ''}`],
+    { origin }
+  )
+  try {
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+    const reply = new Promise<AppState>((resolve, reject) => {
+      ws.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { type: string; id?: number; result?: Result<AppState> }
+        if (message.type !== 'reply' || message.id !== 1 || !message.result) return
+        if (message.result.ok) resolve(message.result.value)
+        else reject(new Error(message.result.error.message))
+      })
+    })
+    ws.send(JSON.stringify({ type: 'call', id: 1, method: 'getState', args: [] }))
+    return await reply
+  } finally {
+    ws.close()
+  }
 }

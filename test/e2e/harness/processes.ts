@@ -22,6 +22,8 @@ export interface JsonProcess {
   /** Resolves with the first line (already printed or still to come) that matches; rejects on timeout or exit. */
   waitForLine(match: (line: JsonLine) => boolean, what: string, timeoutMs?: number): Promise<JsonLine>
   stop(): Promise<void>
+  /** Sends `signal` (e.g. SIGKILL: no clean stop) and resolves once the process is gone. */
+  kill(signal: NodeJS.Signals): Promise<void>
 }
 
 const running = new Set<JsonProcess>()
@@ -107,6 +109,12 @@ export function spawnCli(name: string, args: string[]): JsonProcess {
       const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS)
       await exitedPromise
       clearTimeout(timer)
+    },
+    async kill(signal) {
+      running.delete(proc)
+      if (exited) return
+      child.kill(signal)
+      await exitedPromise
     }
   }
   running.add(proc)
@@ -124,6 +132,8 @@ export interface ChaskiNodeProcess extends JsonProcess {
 
 export interface ChaskiNodeOptions {
   name: string
+  /** Listen on this port (to start a node again where it was); default any free one. */
+  port?: number
   subscribe?: string[]
   connect?: string[]
   /** LAN beacons on loopback only. */
@@ -133,7 +143,16 @@ export interface ChaskiNodeOptions {
 
 /** Starts `chaski node --json` on 127.0.0.1 and waits until it listens. */
 export async function startChaskiNode(options: ChaskiNodeOptions): Promise<ChaskiNodeProcess> {
-  const args = ['node', '--json', '--name', options.name, '--ip', '127.0.0.1', '--port', '0']
+  const args = [
+    'node',
+    '--json',
+    '--name',
+    options.name,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port ?? 0)
+  ]
   if (options.subscribe?.length) args.push('--subscribe', options.subscribe.join(','))
   for (const target of options.connect ?? []) args.push('--connect', target)
   if (options.lan) args.push('--lan', '127.0.0.1')

@@ -1,4 +1,6 @@
 // `chaski serve --port 0 --bare --json` with its own temporary settings file: the dashboard's host for one test file.
+// A test can stop the process (cleanly or with SIGKILL) and start it again on the same port, with the same token
+// and settings file, as a person restarting it would.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,7 +10,15 @@ export interface ServeProcess {
   /** The URL with the access token, to open in the browser. */
   openUrl: string
   configFile: string
+  /** The HTTP port it listens on. */
+  port: number
+  token: string
   process: JsonProcess
+  /** Ends the process (SIGTERM: a clean stop; SIGKILL: gone at once) and keeps its settings file. */
+  end(signal: 'SIGTERM' | 'SIGKILL'): Promise<void>
+  /** Starts `chaski serve` again with the same settings file, port and token (after end()). */
+  startAgain(): Promise<void>
+  /** Stops it and removes its files. */
   stop(): Promise<void>
 }
 
@@ -20,23 +30,33 @@ export async function startServe(
   const dir = mkdtempSync(join(tmpdir(), `chaski-e2e-${label}-`))
   const configFile = join(dir, 'settings.json')
   if (options.settingsText !== undefined) writeFileSync(configFile, options.settingsText)
-  const proc = spawnCli(`chaski serve (${label})`, [
-    'serve',
-    '--port',
-    '0',
-    '--bare',
-    '--json',
-    '--config',
-    configFile
-  ])
-  const serving = await proc.waitForLine((l) => l.event === 'serving', 'serving line')
-  return {
-    openUrl: String(serving['openUrl']),
+  const launch = async (port: number, token?: string) => {
+    const args = ['serve', '--port', String(port), '--bare', '--json', '--config', configFile]
+    if (token !== undefined) args.push('--token', token)
+    const proc = spawnCli(`chaski serve (${label})`, args)
+    const serving = await proc.waitForLine((l) => l.event === 'serving', 'serving line')
+    const openUrl = String(serving['openUrl'])
+    const url = new URL(openUrl)
+    return { proc, openUrl, port: Number(url.port), token: url.searchParams.get('token') ?? '' }
+  }
+  const first = await launch(0)
+  const serve: ServeProcess = {
+    openUrl: first.openUrl,
     configFile,
-    process: proc,
+    port: first.port,
+    token: first.token,
+    process: first.proc,
+    async end(signal) {
+      await serve.process.kill(signal)
+    },
+    async startAgain() {
+      const again = await launch(serve.port, serve.token)
+      serve.process = again.proc
+    },
     async stop() {
-      await proc.stop()
+      await serve.process.stop()
       rmSync(dir, { recursive: true, force: true })
     }
   }
+  return serve
 }

@@ -3,10 +3,22 @@
 // that peers see as deliberate (spec §3 Ours: no reconnection).
 import { afterEach, describe, expect, it } from 'vitest'
 import type { CliEvent } from './cli-process'
+import { networkInterfaces } from 'node:os'
 import { freePort } from '../../helpers/free-port'
+import { waitFor } from '../../helpers/wait-for'
 import { CliProcess, killAllCli, runCli } from './cli-process'
 
 afterEach(killAllCli)
+
+/** The human lines of a `chaski node` until one matches `last` (then it is stopped). */
+async function runCliLines(args: string[], last: RegExp): Promise<string[]> {
+  const cli = CliProcess.start(args)
+  await waitFor(() => cli.lines.some((line) => last.test(line)), { timeoutMs: 20_000, message: String(last) })
+  cli.kill('SIGTERM')
+  await cli.waitForExit()
+  const end = cli.lines.findIndex((line) => last.test(line))
+  return cli.lines.slice(0, end + 1)
+}
 
 const peerName = (event: CliEvent): string => (event.peer as { name: string } | null)?.name ?? ''
 
@@ -87,13 +99,25 @@ describe('chaski node', () => {
     await two.waitForEvent('latency', () => latencyTo('one').length >= 3, 30_000)
     const times = latencyTo('one').map((event) => Date.parse(event.time))
     for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(1_450)
-    const sample = latencyTo('one')[0]
+    const sample = latencyTo('one').at(-1)!
     expect(sample.rttMs).toBeGreaterThan(0)
-    expect(sample.latencyMs).toBeGreaterThan(0)
-    expect(sample.jitterMs).toBeGreaterThan(0)
+    // Measured round trips (last, median, p95, jitter = their spread), and the smoothed one-way estimate apart.
+    const trips = sample.roundTrips as {
+      count: number
+      lastMs: number
+      medianMs: number
+      p95Ms: number
+      jitterMs: number
+    }
+    expect(trips.lastMs).toBe(sample.rttMs)
+    expect(trips.count).toBeGreaterThanOrEqual(3)
+    expect(trips.p95Ms).toBeGreaterThanOrEqual(trips.medianMs)
+    expect(trips.jitterMs).toBeGreaterThanOrEqual(0)
+    expect(sample.oneWayEstimateMs).toBeGreaterThan(0)
+    expect(sample.estimateUncertaintyMs).toBeGreaterThan(0)
   }, 90_000)
 
-  it('SIGTERM closes every link deliberately: peers see peer-stopped and do not reconnect', async () => {
+  it("SIGTERM closes every link deliberately: peers see peer-stopped and the library's reconnection stays off", async () => {
     // 'mid' dials 'left' and is dialed by 'right': one neighbour accepted its link, the other initiated it (the side
     // that reconnects after an unexpected loss). Both keep the default 32 reconnection attempts.
     const left = CliProcess.start(['node', '--json', '--name', 'left'])
@@ -143,6 +167,47 @@ describe('chaski node', () => {
     expect(left.events('stopped')).toHaveLength(1)
     expect(left.stderr).toBe('')
   }, 90_000)
+
+  it('a --connect target stopped gracefully (SIGTERM) and started again on its port is linked again (issue 14)', async () => {
+    const hub = CliProcess.start(['node', '--json', '--name', 'hub'])
+    const port = await hub.readyPort()
+    const leaf = CliProcess.start(['node', '--json', '--name', 'leaf', '--connect', `127.0.0.1:${port}`])
+    await leaf.readyPort()
+    await leaf.waitForEvent('edge-added', (event) => peerName(event) === 'hub')
+    hub.kill('SIGTERM')
+    expect(await hub.waitForExit()).toEqual({ code: 0, signal: null })
+    const removed = await leaf.waitForEvent('edge-removed', (event) => peerName(event) === 'hub')
+    expect(removed).toMatchObject({ reason: 'peer-stopped', willReconnect: false })
+    // The library does not reconnect after a deliberate stop; the CLI keeps its --connect target linked.
+    await leaf.waitForEvent('redialing', (event) => event.target === `127.0.0.1:${port}`)
+    const again = CliProcess.start(['node', '--json', '--name', 'hub', '--port', String(port)])
+    expect(await again.readyPort()).toBe(port)
+    await leaf.waitForEvent(
+      'edge-added',
+      () => leaf.events('edge-added').filter((event) => peerName(event) === 'hub').length === 2,
+      20_000
+    )
+  }, 60_000)
+
+  it('a node on 0.0.0.0 prints where it can be reached: each interface, loopback marked (issue 14)', async () => {
+    const wide = CliProcess.start(['node', '--json', '--name', 'wide', '--ip', '0.0.0.0'])
+    const port = await wide.readyPort()
+    const [ready] = wide.events('ready')
+    const expected = Object.entries(networkInterfaces()).flatMap(([name, infos]) =>
+      (infos ?? [])
+        .filter((info) => info.family === 'IPv4')
+        .map((info) => ({ address: `${info.address}:${port}`, interface: name, loopback: info.internal }))
+    )
+    expect(ready!.reachableAt).toHaveLength(expected.length)
+    expect(ready!.reachableAt).toEqual(
+      expect.arrayContaining(expected.map((e) => expect.objectContaining(e)))
+    )
+    const text = await runCliLines(['node', '--name', 'wide-text', '--ip', '0.0.0.0'], /others can join with/)
+    expect(text).toContainEqual(
+      expect.stringMatching(/^ +reachable at 127\.0\.0\.1:\d+ \(lo, loopback: this machine only\)$/)
+    )
+    expect(text.at(-1)).not.toContain('0.0.0.0')
+  }, 60_000)
 
   it('a --connect to a port where nothing listens is reported, and the node keeps running', async () => {
     // Free for TCP and UDP right now: nothing accepts connections there.

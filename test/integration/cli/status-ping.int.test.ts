@@ -76,7 +76,7 @@ describe('chaski status', () => {
 })
 
 describe('chaski ping', () => {
-  it('connects, prints each round trip and min/median/mean/p99/max, then closes deliberately', async () => {
+  it('connects, prints each round trip and min/median/mean/p95/p99/max and jitter, then closes deliberately', async () => {
     const linesBefore = target.lines.length
     const json = await runCli(['ping', address, '--count', '5', '--interval', '0', '--json'])
     expect(json.exitInfo, json.describe()).toEqual({ code: 0, signal: null })
@@ -91,7 +91,7 @@ describe('chaski ping', () => {
       sent: number
       received: number
       lost: number
-      rtt: { count: number; minMs: number; medianMs: number; meanMs: number; p99Ms: number; maxMs: number }
+      rtt: Record<string, number>
     }
     expect(summary).toMatchObject({ sent: 5, received: 5, lost: 0 })
     const sorted = [...rtts].sort((a, b) => a - b)
@@ -100,8 +100,14 @@ describe('chaski ping', () => {
       minMs: sorted[0],
       medianMs: sorted[2],
       meanMs: expect.closeTo(rtts.reduce((sum, x) => sum + x, 0) / 5, 6),
+      p95Ms: sorted[4],
       p99Ms: sorted[4],
-      maxMs: sorted[4]
+      maxMs: sorted[4],
+      // Jitter: the spread of the round trips (population standard deviation).
+      jitterMs: expect.closeTo(
+        Math.sqrt(rtts.reduce((sum, x) => sum + (x - rtts.reduce((a, b) => a + b, 0) / 5) ** 2, 0) / 5),
+        6
+      )
     })
 
     // The target saw the temporary node arrive and leave deliberately, with no reconnection attempt.
@@ -125,7 +131,7 @@ describe('chaski ping', () => {
     ).toHaveLength(3)
     expect(text.lines).toContain(`--- target@${address}: 3 sent, 3 received, 0% lost ---`)
     expect(text.lines.at(-1)).toMatch(
-      /^rtt min\/median\/mean\/p99\/max = [\d.]+\/[\d.]+\/[\d.]+\/[\d.]+\/[\d.]+ ms$/
+      /^rtt min\/median\/mean\/p95\/p99\/max = [\d.]+\/[\d.]+\/[\d.]+\/[\d.]+\/[\d.]+\/[\d.]+ ms, jitter [\d.]+ ms \(how much they spread\)$/
     )
   }, 60_000)
 

@@ -1,7 +1,7 @@
 // `chaski` command lines a person gets wrong: exit code 2 and a message that says what to do next; --help
 // on every command (help never starts anything, `serve` included).
 import { afterAll, describe, expect, it } from 'vitest'
-import { runCli as dispatch } from '../../../src/main/cli/dispatch'
+import { COMMANDS, runCli as dispatch } from '../../../src/main/cli/dispatch'
 import { killAllCli, runCli } from './cli-process'
 
 afterAll(killAllCli)
@@ -114,4 +114,13 @@ describe('chaski command line mistakes', () => {
     expect(ping.lines.join('\n')).toMatch(/-c, --count <n>/)
     expect(serve.lines.join('\n')).toContain('Usage: chaski serve')
   }, 120_000)
+
+  it('the synopsis of every command names every one of its options (issue 14: node left out --root, --ttl...)', async () => {
+    for (const command of COMMANDS) {
+      const { stdout } = await runInProcess([command.name, '--help'])
+      const synopsis = stdout.slice(0, stdout.indexOf('\n\n'))
+      const missing = Object.keys(command.flags).filter((flag) => !synopsis.includes(`--${flag}`))
+      expect(missing, `chaski ${command.name} synopsis:\n${synopsis}`).toEqual([])
+    }
+  })
 })

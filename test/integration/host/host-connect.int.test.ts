@@ -143,7 +143,7 @@ describe('local node names', () => {
 })
 
 describe('event log', () => {
-  test('reconnect attempts to one peer update one row, worded for people; the node says where it listens', async () => {
+  test('reconnect attempts to one peer update one row, worded for people; the node says where it listens; a known peer is never given up on', async () => {
     const updates: AppUpdate[] = []
     const host = await startHost({}, updates)
     const alpha = await host.createNode(local('Alpha', { reconnections: 3 }))
@@ -156,8 +156,18 @@ describe('event log', () => {
       timeoutMs: 20_000,
       message: 'Alpha gives up on Bob'
     })
+    // The node's own retries fold into one row, which the give-up ends; Bob was connected by hand (a known peer),
+    // so the app goes on redialling it: one more row, for its own attempts, which never end.
+    await waitFor(() => events().filter((e) => e.kind === 'reconnecting').length === 2, {
+      timeoutMs: 20_000,
+      message: "the app's redial row"
+    })
     const rows = events().filter((e) => e.kind === 'reconnecting')
-    expect(rows).toHaveLength(1)
+    expect(rows[1]!.text).toMatch(
+      new RegExp(
+        `^reconnecting to Bob \\(127\\.0\\.0\\.1:${bob.port}\\): attempt \\d+, next try in [\\d.]+ s \\(keeps trying until you disconnect it\\)`
+      )
+    )
     expect(rows[0]!.text).toMatch(
       new RegExp(
         `^reconnecting to Bob \\(127\\.0\\.0\\.1:${bob.port}\\): attempt 3 of 3, next try in [\\d.]+ s$`
@@ -165,7 +175,9 @@ describe('event log', () => {
     )
     expect(rows[0]!.parts).toContainEqual({ text: 'Bob', untrusted: true })
     // Each attempt's row replaced the previous one in the updates too.
-    const sent = updates.flatMap((u) => u.events).filter((e) => e.kind === 'reconnecting')
+    const sent = updates
+      .flatMap((u) => u.events)
+      .filter((e) => e.kind === 'reconnecting' && e.text.includes(' of 3'))
     expect(sent.map((e) => e.text.match(/attempt (\d)/)![1])).toEqual(['1', '2', '3'])
     expect(sent[1]!.replaces).toBe(sent[0]!.seq)
     expect(sent[2]!.replaces).toBe(sent[1]!.seq)
@@ -175,6 +187,9 @@ describe('event log', () => {
     expect(events().find((e) => e.kind === 'node-started')!.text).toBe(
       `Alpha started, listening on ${alpha.address}`
     )
-    expect(node(host, alpha.id).edges).toMatchObject([{ state: 'gave-up', attempt: 3, maxAttempts: 3 }])
+    expect(node(host, alpha.id).edges).toEqual([])
+    expect(node(host, alpha.id).knownPeers).toMatchObject([
+      { address: `127.0.0.1:${bob.port}`, name: 'Bob', status: expect.stringMatching(/retrying|connecting/) }
+    ])
   })
 })

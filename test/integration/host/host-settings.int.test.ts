@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, expect, test } from 'vitest'
-import { FIRST_LAUNCH_PORTS } from '../../../src/main/host/first-launch'
+import { NODE_PORTS } from '../../../src/shared/limits'
 import { NodeHost } from '../../../src/main/host/node-host'
 
 let dir: string
@@ -45,13 +45,15 @@ test('nodes, their options and preferences survive a restart, with the same node
   expect(second.getState().preferences.theme).toBe('dark')
 })
 
-test('first launch creates one node named after the host, on a favourite port, on all interfaces, LAN on', async () => {
+test('first launch creates one node named after the host, on the first free port from 8511, on every interface of the LAN cap, LAN on', async () => {
   const host = await open(true)
   const [node] = host.getState().nodes
   expect(host.getState().nodes).toHaveLength(1)
   expect(node.config.name).toBe(hostname().split('.')[0])
-  expect(node.config.ip).toBe('0.0.0.0')
-  expect(FIRST_LAUNCH_PORTS).toContain(node.config.port)
+  // CHASKI_LAN_INTERFACES=127.0.0.1 in tests: "every interface the LAN may use" is that one address.
+  expect(node.config.ip).toBe('127.0.0.1')
+  expect(node.config.port).toBeGreaterThanOrEqual(NODE_PORTS.first)
+  expect(node.config.port).toBeLessThanOrEqual(NODE_PORTS.last)
   expect(node.config.lan).toMatchObject({ enabled: true })
   expect(readdirSync(dir)).toContain('settings.json')
 })

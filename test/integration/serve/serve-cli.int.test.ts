@@ -1,6 +1,7 @@
 // `chaski serve` as a real process: prints a ready-to-open URL, keeps nodes in the --config file, and on SIGTERM
 // stops every node so peers see a deliberate close.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
@@ -71,5 +72,22 @@ test('serve prints its URL, saves nodes to --config, and stops them cleanly on S
   } finally {
     ws.close()
     await peer.stop()
+  }
+})
+
+test('serve with its port in use says so and exits before it starts a node or writes its settings file (issue 14)', async () => {
+  const taken = net.createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  const port = (taken.address() as net.AddressInfo).port
+  const config = join(dir, 'never-written.json')
+  try {
+    // Without --bare and with no settings file, the host would create (and start) its first-launch node.
+    const serve = CliProcess.start(['serve', '--port', String(port), '--config', config])
+    expect(await serve.waitForExit()).toMatchObject({ code: 1 })
+    expect(serve.stderr).toContain(`port ${port} is in use; pick another with --port`)
+    expect(serve.lines.join('\n')).not.toMatch(/Dashboard:|node /)
+    expect(existsSync(config)).toBe(false)
+  } finally {
+    await new Promise((resolve) => taken.close(resolve))
   }
 })

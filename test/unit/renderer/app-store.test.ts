@@ -58,6 +58,7 @@ function appState(patch: Partial<AppState> = {}): AppState {
     events: [],
     messages: [],
     preferences: { theme: 'system', recentAddresses: [] },
+    newNodeDefaults: { ip: '127.0.0.1', ports: { first: 8511, last: 8767 } },
     notices: [],
     ...patch
   }

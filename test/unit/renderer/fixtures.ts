@@ -9,9 +9,10 @@ export function edge(patch: Partial<EdgeSnapshot> & { peerId: string }): EdgeSna
     address: '127.0.0.1:9000',
     subscriptions: [],
     latencyMs: null,
-    jitterMs: null,
+    latencyUncertaintyMs: null,
     lastRttMs: null,
     rttSamples: [],
+    roundTrips: null,
     paired: false,
     state: 'connected',
     since: 0,
@@ -54,6 +55,10 @@ export function node(
     lan: { enabled: false, autoConnect: false, active: false, peers: [] },
     discovery: null,
     recentPeers: [],
+    knownPeers: [],
+    reachableAt: [],
+    portInUse: null,
+    pendingRestart: [],
     ...patch
   }
 }

@@ -3,7 +3,10 @@ import {
   clockTime,
   edgeStateLabel,
   edgeStateTone,
-  formatLatency,
+  ROUND_TRIP_HELP,
+  formatOneWayEstimate,
+  knownPeerStatusText,
+  roundTripLines,
   formatMs,
   plural,
   relativeTime
@@ -19,10 +22,40 @@ describe('format', () => {
     expect(formatMs(420)).toBe('420')
   })
 
-  test('latency reads as estimate ± jitter', () => {
-    expect(formatLatency(null, null)).toBe('—')
-    expect(formatLatency(3.21, 1.06)).toBe('3.2 ± 1.1 ms')
-    expect(formatLatency(12, null)).toBe('12 ms')
+  test('the one-way estimate reads with its uncertainty; round trips as median, p95 and jitter', () => {
+    expect(formatOneWayEstimate(null, null)).toBe('—')
+    expect(formatOneWayEstimate(3.21, 1.06)).toBe('3.2 ± 1.1 ms')
+    expect(formatOneWayEstimate(12, null)).toBe('12 ms')
+    expect(roundTripLines({ count: 9, lastMs: 1, medianMs: 0.423, p95Ms: 4.26, jitterMs: 0.051 })).toEqual([
+      'median 0.42 · p95 4.3 ms',
+      'jitter 0.05 ms'
+    ])
+    // Words a person can read without the spec: no file references.
+    expect(ROUND_TRIP_HELP).not.toMatch(/spec|§|\.md/)
+    expect(ROUND_TRIP_HELP).toMatch(/jitter: how much the round trips vary/)
+  })
+
+  test('a known peer says how it is doing and when it was last seen', () => {
+    const now = 1_000_000
+    const peer = {
+      status: 'retrying' as const,
+      attempt: 4,
+      nextAttemptAt: now + 11_200,
+      lastSeenAt: now - 300_000
+    }
+    expect(knownPeerStatusText(peer, now)).toEqual({
+      status: 'retrying in 12 s (attempt 4)',
+      seen: 'last seen 5 min ago'
+    })
+    expect(knownPeerStatusText({ ...peer, status: 'connected' }, now)).toEqual({
+      status: 'connected',
+      seen: null
+    })
+    expect(knownPeerStatusText({ ...peer, status: 'disconnected', lastSeenAt: null }, now)).toEqual({
+      status: 'disconnected by you',
+      seen: 'never connected yet'
+    })
+    expect(knownPeerStatusText({ ...peer, status: 'closed-by-peer' }, now).status).toBe('closed by the peer')
   })
 
   test('relative times', () => {

@@ -5,19 +5,43 @@ import { freeNodeName } from '../../../src/shared/node-defaults'
 import {
   defaultNodeForm,
   fieldProblem,
+  formFromConfig,
   formProblems,
+  restartNeededFor,
   toCreateInput,
+  toEditInput,
   topicProblem,
   type NodeForm,
   type NodeFormField
 } from '../../../src/renderer/src/composables/node-form'
 
 describe('create-node form', () => {
-  test('defaults are the host defaults (every option filled in)', () => {
+  test('defaults are the host defaults; the address is where the host lists new nodes, the port left for it to pick', () => {
     const { id: _id, name: _name, ...hostDefaults } = defaultNodeConfig()
-    const { name, ...form } = defaultNodeForm()
-    expect(form).toEqual(hostDefaults)
+    const { name, ...form } = defaultNodeForm([], { ip: '0.0.0.0' })
+    expect(form).toEqual({ ...hostDefaults, ip: '0.0.0.0', port: null })
     expect(name).toBe('Node1')
+    // Left empty, the port is not sent: the host gives the first free one of its range, and keeps it.
+    expect(formProblems(defaultNodeForm())).toEqual({})
+    expect(toCreateInput(defaultNodeForm())).not.toHaveProperty('port')
+  })
+
+  test('an edit starts from the node and sends only what changed, naming what waits for a restart', () => {
+    const config = { ...defaultNodeConfig(), name: 'Desk', port: 8512, subscriptions: ['A'] }
+    const form = formFromConfig(config)
+    expect(toEditInput(form, config)).toEqual({})
+    expect(fieldProblem({ ...form, port: null }, 'port', [], 'edit')).toBe('port is required')
+    const changed = { ...form, name: 'Desk2', ttl: 9, port: 8600, subscriptions: ['A', 'B'] }
+    changed.lan = { ...form.lan, enabled: false }
+    expect(toEditInput(changed, config)).toEqual({
+      name: 'Desk2',
+      port: 8600,
+      ttl: 9,
+      subscriptions: ['A', 'B'],
+      lan: { enabled: false, autoConnect: true, interfaces: [] }
+    })
+    expect(restartNeededFor(changed, config)).toEqual(['port', 'ttl'])
+    expect(parseArguments('editNode', ['id', toEditInput(changed, config)]).ok).toBe(true)
   })
 
   test('the suggested name is the first free NodeN', () => {
@@ -42,7 +66,6 @@ describe('create-node form', () => {
     ['ip', { ip: '[::1]' }, 'without brackets'],
     ['port', { port: 70000 }, 'port must be at most 65535'],
     ['port', { port: 1.5 }, 'whole number'],
-    ['port', { port: null }, 'port is required'],
     ['ttl', { ttl: 256 }, 'ttl must be at most 255'],
     ['maxConnections', { maxConnections: 0 }, 'maxConnections must be at least 1'],
     ['reconnections', { reconnections: -1 }, 'reconnections must be at least 0'],

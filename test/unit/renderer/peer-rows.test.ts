@@ -26,11 +26,18 @@ describe('peers table rows', () => {
     expect(matchesPeerQuery(row, 'desk weather')).toBe(false)
   })
 
-  test('unknown latency sorts last; states sort connected, reconnecting, gave up', () => {
+  test('peers sort by their median round trip, unmeasured last; states sort connected, reconnecting, gave up', () => {
+    const trips = (medianMs: number) => ({
+      count: 3,
+      lastMs: medianMs,
+      medianMs,
+      p95Ms: medianMs,
+      jitterMs: 0
+    })
     const rows = [
-      edge({ peerId: 'a', latencyMs: null }),
-      edge({ peerId: 'b', latencyMs: 5 }),
-      edge({ peerId: 'c', latencyMs: 1 })
+      edge({ peerId: 'a', roundTrips: null }),
+      edge({ peerId: 'b', roundTrips: trips(5), latencyMs: 0.1 }),
+      edge({ peerId: 'c', roundTrips: trips(1), latencyMs: 9 })
     ]
     expect([...rows].sort(compareLatency).map((r) => r.peerId)).toEqual(['c', 'b', 'a'])
     const states = [

@@ -49,14 +49,22 @@ export interface NodeCommandConfig {
 export const nodeCommand: Command = {
   name: 'node',
   summary: 'run one node in the foreground until Ctrl-C',
+  // Every flag, in the order of the table below (a test checks that none is missing).
   usage: [
-    'node [--name <name>] [--ip <address>] [--port <port>] [--subscribe <topics>] [--connect <host:port>]...'
+    [
+      'node [--name <name>] [--ip <address>] [--port <port>] [--subscribe <A,B>] [--root] [--paired]',
+      '              [--ttl <hops>] [--max-connections <n>] [--reconnections <n>] [--keepalive <seconds>]',
+      '              [--connect <host:port>]... [--discover [--on-pair <none|disconnect>] [--timeout <seconds>]]',
+      '              [--lan [interface]] [--auto-connect] [--lan-port <port>] [--latency-every <seconds>] [--json]'
+    ].join('\n')
   ],
   description: [
-    'Starts a ChaskiNode (TCP links and UDP status on the same port) and prints where it listens, every link',
-    'added or removed, pairings, and latency (at most one line per link every few seconds). Ctrl-C or SIGTERM',
-    'closes every link deliberately, so peers do not try to reconnect. With --json, every line is one JSON',
-    'object {"event": ..., "time": ..., ...}. A --connect that fails is reported; the node keeps running.'
+    'Starts a ChaskiNode (TCP links and UDP status on the same port) and prints where it listens (for 0.0.0.0',
+    'or ::, every address of this machine, loopback marked), every link added or removed, pairings, and the',
+    'round trips of each link (at most one line per link every few seconds). A --connect target is kept',
+    'linked: a failed first try, and every later loss (a graceful stop of the peer included), is retried with',
+    'backoff for as long as this node runs, unless the peer itself closes the link on purpose. Ctrl-C or',
+    'SIGTERM closes every link deliberately. With --json, every line is one JSON object {"event": ..., ...}.'
   ].join('\n'),
   flags: {
     name: { type: 'string', value: '<name>', help: 'display name (default: the node id)' },

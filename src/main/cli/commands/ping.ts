@@ -1,5 +1,5 @@
 // `chaski ping host:port`: a short-lived node connects to the peer, pings it (spec §6: ping/pong over the TCP link),
-// prints every round trip and min/median/mean/p99/max, then closes deliberately so the peer does not reconnect.
+// prints every round trip and min/median/mean/p95/p99/max and jitter, then closes deliberately so the peer does not reconnect.
 import { isIP } from 'node:net'
 import { ChaskiNode, formatAddress } from '../../chaski/index'
 import type { Edge } from '../../chaski/index'
@@ -19,10 +19,12 @@ const DEFAULT_TIMEOUT_S = 2
 export const pingCommand: Command = {
   name: 'ping',
   summary: 'connect to a node, measure round trips, print statistics',
-  usage: ['ping <host:port> [--count <n>] [--interval <seconds>] [--size <bytes>] [--json]'],
+  usage: [
+    'ping <host:port> [--count <n>] [--interval <seconds>] [--size <bytes>] [--timeout <seconds>] [--ip <address>] [--json]'
+  ],
   description: [
     'Starts a temporary node, connects to the node at host:port (TCP handshake), sends --count pings one after',
-    'the other and prints each round trip, then min/median/mean/p99/max, and closes the link deliberately.',
+    'the other and prints each round trip, then min/median/mean/p95/p99/max and jitter, and closes the link deliberately.',
     'Exits 1 when the node cannot be reached or no ping is answered.'
   ].join('\n'),
   flags: {
@@ -162,7 +164,7 @@ async function pingLoop(
     { peer, sent, received: rtts.length, lost, lossPercent, rtt: stats },
     `--- ${label}: ${sent} sent, ${rtts.length} received, ${lossPercent}% lost ---` +
       (stats
-        ? `\nrtt min/median/mean/p99/max = ${[stats.minMs, stats.medianMs, stats.meanMs, stats.p99Ms, stats.maxMs].map(formatMs).join('/')} ms`
+        ? `\nrtt min/median/mean/p95/p99/max = ${[stats.minMs, stats.medianMs, stats.meanMs, stats.p95Ms, stats.p99Ms, stats.maxMs].map(formatMs).join('/')} ms, jitter ${formatMs(stats.jitterMs)} ms (how much they spread)`
         : '')
   )
   return rtts.length > 0 ? EXIT_OK : EXIT_FAILURE

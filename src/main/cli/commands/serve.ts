@@ -8,6 +8,7 @@ import { CliUsageError, parseCommandArgs, parseInteger } from '../args'
 import type { Command } from '../command'
 import { EXIT_FAILURE, EXIT_OK } from '../command'
 import { createPrinter, sanitize } from '../output'
+import { DESKTOP_SETTINGS_BY_OS, desktopSettingsPath } from '../../settings/settings-location'
 
 /**
  * The built renderer: beside out/main/cli.js once built; from a source checkout, the repo's out/renderer.
@@ -28,9 +29,14 @@ export const serveCommand: Command = {
   description:
     "Runs the desktop app's node host without a window and serves the same dashboard over HTTP on 127.0.0.1\n" +
     '(use --host to listen elsewhere). The dashboard page and its WebSocket need the access token: open the\n' +
-    'printed URL, which carries it (no cookie is set). Nodes and preferences are kept in the --config file (the\n' +
-    'desktop app format); a path that is not such a file is refused, never replaced. Without --config they last\n' +
-    'as long as the process. Stops every node cleanly on Ctrl-C / SIGTERM.',
+    'printed URL, which carries it (no cookie is set). Nodes, what they remember (known peers, recent peers,\n' +
+    'LAN devices) and preferences are kept in the --config file (the desktop app format); a path that is not\n' +
+    'such a file is refused, never replaced. Without --config they last as long as the process. It checks that\n' +
+    'it can listen before it starts any node or writes any file. Stops every node cleanly on Ctrl-C / SIGTERM.\n' +
+    '\n' +
+    `The desktop app keeps its settings in ${desktopSettingsPath()} here; on each system:\n` +
+    DESKTOP_SETTINGS_BY_OS.map((line) => `  ${line}\n`).join('') +
+    'Give that path to --config to run the same nodes headless (not while the desktop app runs).',
   flags: {
     host: { type: 'string', value: '<ip>', help: 'address to listen on (default 127.0.0.1)' },
     port: {
@@ -43,7 +49,7 @@ export const serveCommand: Command = {
     bare: { type: 'boolean', help: 'start with no node when the settings have none (no default first node)' },
     json: { type: 'boolean', help: 'print one JSON object per line' }
   },
-  examples: ['chaski serve', 'chaski serve --port 8600 --config ~/.config/chaski/settings.json'],
+  examples: ['chaski serve', 'chaski serve --port 8600 --config ~/.config/Chaski/settings.json'],
 
   async run(argv, { streams, signal }) {
     const args = parseCommandArgs(this.flags, argv)

@@ -1,5 +1,6 @@
 // How figures and states read on screen: milliseconds, relative times, edge and node states. Pure, unit-tested.
-import type { EdgeSnapshot, NodeRunState } from '../../../shared/snapshots'
+import type { EdgeSnapshot, KnownPeerSnapshot, NodeRunState, RestartOption } from '../../../shared/snapshots'
+import type { RoundTripStats } from '../../../shared/round-trips'
 
 /** Milliseconds with as many decimals as are meaningful: 0.42, 4.2, 42, 420. '—' when unknown. */
 export function formatMs(ms: number | null | undefined): string {
@@ -9,11 +10,32 @@ export function formatMs(ms: number | null | undefined): string {
   return String(Math.round(ms))
 }
 
-/** The one-way latency estimate with its jitter (spec §6), e.g. '3.2 ± 1.1 ms'. */
-export function formatLatency(latencyMs: number | null, jitterMs: number | null): string {
+/**
+ * The library's smoothed one-way estimate with its uncertainty, e.g. '1.6 ± 10 ms': an estimate, always shown
+ * labelled as one and apart from the measured round trips (which is what a person compares).
+ */
+export function formatOneWayEstimate(latencyMs: number | null, uncertaintyMs: number | null): string {
   if (latencyMs === null) return '—'
-  return jitterMs === null ? `${formatMs(latencyMs)} ms` : `${formatMs(latencyMs)} ± ${formatMs(jitterMs)} ms`
+  return uncertaintyMs === null
+    ? `${formatMs(latencyMs)} ms`
+    : `${formatMs(latencyMs)} ± ${formatMs(uncertaintyMs)} ms`
 }
+
+/** The measured round trips in two short lines: 'median 0.42 · p95 0.61 ms' and 'jitter 0.05 ms'. */
+export function roundTripLines(trips: RoundTripStats): [string, string] {
+  return [
+    `median ${formatMs(trips.medianMs)} · p95 ${formatMs(trips.p95Ms)} ms`,
+    `jitter ${formatMs(trips.jitterMs)} ms`
+  ]
+}
+
+/** What the round-trip figures are, in words (the latency column's help). */
+export const ROUND_TRIP_HELP =
+  'Round trip: how long a ping takes to reach the peer and come back, as measured. The big figure is the last ' +
+  'one; below it the median and the 95th percentile of the recent pings (95 in 100 were at least that fast), and ' +
+  'the jitter: how much the round trips vary (their standard deviation). The one-way figure is an estimate: half ' +
+  'the round trip, smoothed over the pings, with ± its own uncertainty (how sure the estimate is, not how much the ' +
+  'link varies).'
 
 /** 'just now', '12 s ago', '3 min ago', '2 h ago', '4 d ago'. */
 export function relativeTime(at: number, now: number): string {
@@ -75,4 +97,65 @@ export const ROOT_TOPIC_HINT = 'root: receives every topic'
 export function topicTitle(topic: string, shared: boolean): string {
   if (topic === '@') return `@ — ${ROOT_TOPIC_HINT}`
   return shared ? `${topic}: this node subscribes to it too` : topic
+}
+
+/**
+ * A known peer's state in words: 'connected', 'trying again in 12 s (attempt 4)', 'disconnected by you', ... and when
+ * it was last seen (for a peer that is not connected).
+ */
+export function knownPeerStatusText(
+  peer: Pick<KnownPeerSnapshot, 'status' | 'attempt' | 'nextAttemptAt' | 'lastSeenAt'>,
+  now: number
+): { status: string; seen: string | null } {
+  const seen =
+    peer.status === 'connected'
+      ? null
+      : peer.lastSeenAt === null
+        ? 'never connected yet'
+        : `last seen ${relativeTime(peer.lastSeenAt, now)}`
+  switch (peer.status) {
+    case 'connected':
+      return { status: 'connected', seen }
+    case 'connecting':
+      return { status: `connecting (attempt ${peer.attempt})`, seen }
+    case 'retrying': {
+      const seconds = peer.nextAttemptAt === null ? 0 : Math.ceil((peer.nextAttemptAt - now) / 1000)
+      const when = seconds > 0 ? `retrying in ${seconds} s` : 'retrying now'
+      return { status: peer.attempt > 0 ? `${when} (attempt ${peer.attempt})` : when, seen }
+    }
+    case 'closed-by-peer':
+      return { status: 'closed by the peer', seen }
+    case 'disconnected':
+      return { status: 'disconnected by you', seen }
+    case 'idle':
+      return { status: 'waits for this node to start', seen }
+  }
+}
+
+export function knownPeerTone(status: KnownPeerSnapshot['status']): Tone {
+  if (status === 'connected') return 'success'
+  if (status === 'retrying' || status === 'connecting') return 'warning'
+  if (status === 'closed-by-peer') return 'error'
+  return 'default'
+}
+
+const RESTART_OPTION_LABEL: Record<RestartOption, string> = {
+  ip: 'the address',
+  port: 'the port',
+  ttl: 'the TTL',
+  root: 'root',
+  paired: 'start paired',
+  maxConnections: 'max connections',
+  reconnections: 'reconnection attempts',
+  keepAlive: 'keep-alive',
+  messagePropagation: 'message propagation',
+  messagesPoolMaxSize: 'the message pool size'
+}
+
+/** 'the port and the TTL' (capitalised for the start of a sentence). */
+export function restartOptionLabels(options: readonly RestartOption[], capital = false): string {
+  const words = options.map((o) => RESTART_OPTION_LABEL[o])
+  const text =
+    words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`
+  return capital ? text.charAt(0).toUpperCase() + text.slice(1) : text
 }

@@ -1,13 +1,17 @@
-// The create-node dialog's model: every NodeConfig option with the library's defaults filled in, validation per
-// field as the person types (the contract's own schemas, so the dialog and the host agree), and the createNode input.
+// The create and edit dialogs' model: every NodeConfig option (defaults filled in for a new node, the node's own for
+// an edit), validation per field as the person types (the contract's own schemas, so the dialog and the host agree),
+// and the createNode / editNode input. Pure, unit-tested.
 import * as v from 'valibot'
 import { NodeConfigSchema, TopicSchema, type NodeConfigInput } from '../../../shared/contract'
 import { ipVersion } from '../../../shared/address-text'
 import { freeNodeName, nodeDefaults, sameNodeName } from '../../../shared/node-defaults'
+import { optionsAwaitingRestart } from '../../../shared/restart-options'
+import type { NewNodeDefaults, NodeConfig, RestartOption } from '../../../shared/snapshots'
 
 export interface NodeForm {
   name: string
   ip: string
+  /** null: a new node takes the first free port of the range (the host picks it and keeps it). */
   port: number | null
   subscriptions: string[]
   ttl: number | null
@@ -45,9 +49,32 @@ export const NODE_FORM_FIELDS: readonly NodeFormField[] = [
   'lan.interfaces'
 ]
 
-/** Defaults of spec §1 and of the app, shared with the host (src/shared/node-defaults.ts). */
-export function defaultNodeForm(takenNames: readonly string[] = []): NodeForm {
-  return { name: freeNodeName(takenNames), ...nodeDefaults() }
+/**
+ * Defaults of docs/SEMANTICS.md §1 and of the app, shared with the host (src/shared/node-defaults.ts); the address
+ * and the port as the host chooses them for this machine (`defaults`): the port left empty means the first free one.
+ */
+export function defaultNodeForm(
+  takenNames: readonly string[] = [],
+  defaults?: Pick<NewNodeDefaults, 'ip'>
+): NodeForm {
+  const base = nodeDefaults()
+  return {
+    name: freeNodeName(takenNames),
+    ...base,
+    ip: defaults?.ip ?? base.ip,
+    port: null,
+    lan: { ...base.lan, interfaces: [...base.lan.interfaces] }
+  }
+}
+
+/** The edit dialog's starting point: the node's own options. */
+export function formFromConfig(config: NodeConfig): NodeForm {
+  const { id: _id, ...rest } = config
+  return {
+    ...rest,
+    subscriptions: [...config.subscriptions],
+    lan: { ...config.lan, interfaces: [...config.lan.interfaces] }
+  }
 }
 
 function firstIssue(schema: v.GenericSchema, value: unknown): string | null {
@@ -74,7 +101,8 @@ export function takenNameProblem(name: string, takenNames: readonly string[]): s
 export function fieldProblem(
   form: NodeForm,
   field: NodeFormField,
-  takenNames: readonly string[] = []
+  takenNames: readonly string[] = [],
+  mode: 'create' | 'edit' = 'create'
 ): string | null {
   const number = (value: number | null, schema: v.GenericSchema, label: string) =>
     value === null ? `${label} is required` : firstIssue(schema, value)
@@ -88,7 +116,8 @@ export function fieldProblem(
       return ipVersion(ip) === 0 ? `not an IPv4/IPv6 address: '${ip}'` : null
     }
     case 'port':
-      return number(form.port, fields.port, 'port')
+      // Empty: the host picks the first free port (new nodes only; an edit keeps a number).
+      return form.port === null && mode === 'create' ? null : number(form.port, fields.port, 'port')
     case 'subscriptions':
       return firstIssue(fields.subscriptions, form.subscriptions)
     case 'ttl':
@@ -106,11 +135,12 @@ export function fieldProblem(
 
 export function formProblems(
   form: NodeForm,
-  takenNames: readonly string[] = []
+  takenNames: readonly string[] = [],
+  mode: 'create' | 'edit' = 'create'
 ): Partial<Record<NodeFormField, string>> {
   const problems: Partial<Record<NodeFormField, string>> = {}
   for (const field of NODE_FORM_FIELDS) {
-    const problem = fieldProblem(form, field, takenNames)
+    const problem = fieldProblem(form, field, takenNames, mode)
     if (problem) problems[field] = problem
   }
   return problems
@@ -125,7 +155,7 @@ export function toCreateInput(form: NodeForm): NodeConfigInput {
   return {
     name: form.name.trim(),
     ip: form.ip.trim(),
-    port: required(form.port, 'port'),
+    ...(form.port === null ? {} : { port: form.port }),
     subscriptions: [...new Set(form.subscriptions.map((t) => t.trim()))],
     ttl: required(form.ttl, 'ttl'),
     root: form.root,
@@ -142,4 +172,24 @@ export function toCreateInput(form: NodeForm): NodeConfigInput {
     },
     autoStart: form.autoStart
   }
+}
+
+/** The editNode argument: only the options that differ from the node's (call only when formProblems() is empty). */
+export function toEditInput(form: NodeForm, config: NodeConfig): NodeConfigInput {
+  const next = { ...toCreateInput(form), port: form.port ?? config.port }
+  const changed: NodeConfigInput = {}
+  for (const key of Object.keys(next) as (keyof typeof next)[]) {
+    if (key === 'lan') continue
+    if (JSON.stringify(next[key]) !== JSON.stringify(config[key]))
+      Object.assign(changed, { [key]: next[key] })
+  }
+  const lan = next.lan ?? {}
+  if (JSON.stringify({ ...config.lan, ...lan }) !== JSON.stringify(config.lan)) changed.lan = lan
+  return changed
+}
+
+/** The options this edit changes that a running node only takes at its next start. */
+export function restartNeededFor(form: NodeForm, config: NodeConfig): RestartOption[] {
+  const input = toEditInput(form, config)
+  return optionsAwaitingRestart(config, { ...config, ...input, lan: config.lan } as NodeConfig)
 }

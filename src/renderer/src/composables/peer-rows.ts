@@ -32,19 +32,31 @@ export function compareState(
   return STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.attempt - b.attempt
 }
 
-/** Unknown latency sorts after every known one. */
+/** By the median of the measured round trips; a peer not measured yet sorts after every measured one. */
 export function compareLatency(
-  a: Pick<EdgeSnapshot, 'latencyMs'>,
-  b: Pick<EdgeSnapshot, 'latencyMs'>
+  a: Pick<EdgeSnapshot, 'roundTrips'>,
+  b: Pick<EdgeSnapshot, 'roundTrips'>
 ): number {
-  if (a.latencyMs === null || b.latencyMs === null)
-    return (a.latencyMs === null ? 1 : 0) - (b.latencyMs === null ? 1 : 0)
-  return a.latencyMs - b.latencyMs
+  const x = a.roundTrips?.medianMs ?? null
+  const y = b.roundTrips?.medianMs ?? null
+  if (x === null || y === null) return (x === null ? 1 : 0) - (y === null ? 1 : 0)
+  return x - y
 }
 
-/** Recent peers worth offering a reconnect to: not connected (or retrying) right now. */
+/**
+ * Recent peers worth offering a reconnect to: not connected (or retrying) right now, and not a known peer (those
+ * have their own row, with their state and buttons).
+ */
 export function reconnectablePeers(node: NodeSnapshot): NodeSnapshot['recentPeers'] {
   const live = new Set(node.edges.filter((e) => e.state !== 'gave-up').map((e) => e.peerId))
   const liveAddresses = new Set(node.edges.filter((e) => e.state !== 'gave-up').map((e) => e.address))
-  return node.recentPeers.filter((p) => !live.has(p.peerId) && !liveAddresses.has(p.address))
+  const knownIds = new Set(node.knownPeers.flatMap((p) => (p.peerId === null ? [] : [p.peerId])))
+  const knownAddresses = new Set(node.knownPeers.map((p) => p.address))
+  return node.recentPeers.filter(
+    (p) =>
+      !live.has(p.peerId) &&
+      !liveAddresses.has(p.address) &&
+      !knownIds.has(p.peerId) &&
+      !knownAddresses.has(p.address)
+  )
 }

@@ -15,7 +15,8 @@ const EMPTY: AppState = {
   events: [],
   messages: [],
   preferences: { theme: 'system', recentAddresses: [] },
-  notices: []
+  notices: [],
+  newNodeDefaults: { ip: '127.0.0.1', ports: { first: 8511, last: 8767 } }
 }
 
 /** Thrown by actions when the host answers with an error; carries the host's message for the UI. */
@@ -38,6 +39,10 @@ export const useAppStore = defineStore('app', () => {
   const bridgeConnected = ref(true)
   /** Ever connected: tells "connecting…" from "connection lost". */
   const bridgeEverConnected = ref(false)
+  /** While the host is away: when the page lost it, and when it tries again (epoch ms). */
+  const bridgeLostAt = ref<number | null>(null)
+  const bridgeNextRetryAt = ref<number | null>(null)
+  let reconnectNow: () => void = () => undefined
   const selectedNodeId = ref<string | null>(null)
   const selectedPeerId = ref<string | null>(null)
   let bridge: ChaskiBridge | null = null
@@ -87,11 +92,29 @@ export const useAppStore = defineStore('app', () => {
     bridgeConnected.value = mode === 'ipc'
   }
 
-  function setBridgeStatus(connected: boolean): void {
+  /**
+   * The WebSocket's state: when the host comes back, everything is fetched again (updates sent while it was away are
+   * lost, and a restarted host starts its counters over).
+   */
+  function setBridgeStatus(connected: boolean, nextRetryAt: number | null = null): void {
     const cameBack = connected && !bridgeConnected.value && bridgeEverConnected.value
+    if (!connected && bridgeConnected.value) bridgeLostAt.value = Date.now()
     bridgeConnected.value = connected
-    if (connected) bridgeEverConnected.value = true
-    if (cameBack && loaded.value) void resync()
+    bridgeNextRetryAt.value = connected ? null : nextRetryAt
+    if (connected) {
+      bridgeEverConnected.value = true
+      bridgeLostAt.value = null
+    }
+    if (cameBack) void resync()
+  }
+
+  /** How to try reaching the host at once (the browser bridge's), instead of at its next planned try. */
+  function setReconnect(fn: () => void): void {
+    reconnectNow = fn
+  }
+
+  function retryBridgeNow(): void {
+    reconnectNow()
   }
 
   async function call<M extends MethodName>(
@@ -162,6 +185,10 @@ export const useAppStore = defineStore('app', () => {
     bridgeMode,
     bridgeConnected,
     bridgeEverConnected,
+    bridgeLostAt,
+    bridgeNextRetryAt,
+    setReconnect,
+    retryBridgeNow,
     nodes,
     selectedNode,
     selectedNodeId,

@@ -28,6 +28,7 @@ export function applyUpdate(state: AppState, update: AppUpdate): AppState {
       if (!state.nodes.some((old) => old.id === n.id) && !removed.has(n.id)) nodes.push(n)
   }
   return {
+    ...state,
     nodes,
     graph: update.graph ?? state.graph,
     events: withoutReplaced(appendNewer(state.events, update.events, EVENTS_KEPT), update.events),

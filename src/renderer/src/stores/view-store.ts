@@ -20,10 +20,12 @@ export type TabName = (typeof TABS)[number]['name']
 export const useViewStore = defineStore('view', () => {
   const activeTab = ref<TabName>('overview')
   const createDialogOpen = ref(false)
+  /** The node whose options dialog is open, or null. */
+  const editNodeId = ref<string | null>(null)
   /** Events view: '' shows every node, else one node id. */
   const eventNodeId = ref<string>('')
   const eventKinds = ref<HostEventKind[]>([])
   /** Messages view: '' shows every topic. */
   const messageTopic = ref<string>('')
-  return { activeTab, createDialogOpen, eventNodeId, eventKinds, messageTopic }
+  return { activeTab, createDialogOpen, editNodeId, eventNodeId, eventKinds, messageTopic }
 })
