@@ -1,4 +1,4 @@
-// Defaults and limits of the ChaskiNode protocol. Section numbers refer to /work/shared/spec/chaskinode.md
+// Defaults and limits of the ChaskiNode protocol. Section numbers refer to docs/SEMANTICS.md
 // ("spec §n"); the wire format itself is documented in docs/PROTOCOL.md.
 
 /** Highest wire protocol version this implementation speaks (handshake field `v`). */
