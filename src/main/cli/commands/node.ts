@@ -53,8 +53,9 @@ export const nodeCommand: Command = {
   usage: [
     [
       'node [--name <name>] [--ip <address>] [--port <port>] [--subscribe <A,B>] [--root] [--paired]',
-      '              [--ttl <hops>] [--max-connections <n>] [--reconnections <n>] [--keepalive <seconds>]',
-      '              [--connect <host:port>]... [--discover [--on-pair <none|disconnect>] [--timeout <seconds>]]',
+      '              [--ttl <hops>] [--max-connections <n>] [--max-edges <n>] [--reconnections <n>]',
+      '              [--keepalive <seconds>] [--connect <host:port>]...',
+      '              [--discover [--on-pair <none|disconnect>] [--timeout <seconds>]]',
       '              [--lan [interface]] [--auto-connect] [--lan-port <port>] [--latency-every <seconds>] [--json]'
     ].join('\n')
   ],
