@@ -6,7 +6,7 @@ import { createContractHandlers } from '../host/contract-handlers'
 import { NodeHost } from '../host/node-host'
 import { WS_PATH } from '../../shared/ws-protocol'
 import { TOKEN_COOKIE, generateToken, tokenFromRequest, tokenMatches } from './access-token'
-import { readStaticFile } from './static-files'
+import { readStaticFile, warmStaticFiles } from './static-files'
 import { createWsBridgeServer, type WsBridgeLogger } from './ws-bridge-server'
 
 /** Default HTTP port of the dashboard host (the nodes themselves favour 8511–8516). */
@@ -56,16 +56,15 @@ export async function startServeHost(options: ServeOptions): Promise<ServeHandle
       res.writeHead(405).end()
       return
     }
-    void readStaticFile(options.rendererDir, url.pathname).then((file) => {
+    void readStaticFile(options.rendererDir, url.pathname, req.headers['accept-encoding']).then((file) => {
       if (!file) {
         res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n')
         return
       }
       const headers: Record<string, string> = {
-        'content-type': file.type,
+        ...file.headers,
         'x-content-type-options': 'nosniff',
-        'referrer-policy': 'no-referrer',
-        'cache-control': 'no-store'
+        'referrer-policy': 'no-referrer'
       }
       // A page opened with ?token= keeps the token in a strict cookie, so its assets and WebSocket are authorised.
       if (url.searchParams.has('token'))
@@ -85,6 +84,7 @@ export async function startServeHost(options: ServeOptions): Promise<ServeHandle
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
   })
 
+  void warmStaticFiles(options.rendererDir)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? DEFAULT_SERVE_PORT, bindHost, () => resolve())
