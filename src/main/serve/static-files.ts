@@ -123,11 +123,12 @@ export function chooseEncoding(header: string | string[] | undefined): ContentEn
   const text = Array.isArray(header) ? header.join(',') : header
   const weights = new Map<string, number>()
   for (const part of text.split(',')) {
-    const [name, ...params] = part.trim().toLowerCase().split(';')
+    const [rawName, ...params] = part.toLowerCase().split(';')
+    const name = rawName.trim()
     if (!name) continue
     let q = 1
     for (const p of params) {
-      const [key, value] = p.trim().split('=')
+      const [key, value] = p.split('=').map((t) => t.trim())
       if (key === 'q') q = Number(value)
     }
     weights.set(name, Number.isFinite(q) ? Math.min(Math.max(q, 0), 1) : 0)

@@ -58,7 +58,14 @@ export interface LayoutEngine {
   setGraph(nodes: EngineNode[], links: EngineLink[], alpha: number): void
   /** Holds node `index` at (x, y) while dragged, keeping the layout warm; null lets it go. */
   pin(index: number, at: { x: number; y: number } | null): void
+  /** With `manual`: one tick now (hooks called as on a timer); false once the layout has come to rest. */
+  step(): boolean
   stop(): void
+}
+
+export interface LayoutEngineOptions {
+  /** Tick only on step(), never on a timer (tests). */
+  manual?: boolean
 }
 
 interface SimNode extends SimulationNodeDatum {
@@ -88,8 +95,12 @@ export function everyOtherTick<N>(force: Force<N>, sparse: () => boolean): Force
   return wrapped
 }
 
-export function createLayoutEngine(hooks: LayoutEngineHooks): LayoutEngine {
+export function createLayoutEngine(
+  hooks: LayoutEngineHooks,
+  options: LayoutEngineOptions = {}
+): LayoutEngine {
   let nodes: SimNode[] = []
+  let resting = false
   let positions = new Float64Array(0)
   const linkForce = forceLink<SimNode, SimLink>().distance((l) =>
     l.source.kind === 'local' && l.target.kind === 'local' ? 120 : 70
@@ -107,17 +118,27 @@ export function createLayoutEngine(hooks: LayoutEngineHooks): LayoutEngine {
     .force('y', forceY<SimNode>(0).strength(gravity))
     .force('anchor', anchorForce<SimNode>())
     .stop()
-    .on('tick', () => {
-      for (let i = 0; i < nodes.length; i++) {
-        positions[2 * i] = nodes[i].x ?? 0
-        positions[2 * i + 1] = nodes[i].y ?? 0
-      }
-      hooks.tick(positions)
-    })
-    .on('end', () => {
-      for (const n of nodes) n.anchor = null
-      hooks.end()
-    })
+    .on('tick', report)
+    .on('end', rest)
+
+  function report(): void {
+    for (let i = 0; i < nodes.length; i++) {
+      positions[2 * i] = nodes[i].x ?? 0
+      positions[2 * i + 1] = nodes[i].y ?? 0
+    }
+    hooks.tick(positions)
+  }
+
+  function rest(): void {
+    resting = true
+    for (const n of nodes) n.anchor = null
+    hooks.end()
+  }
+
+  function start(): void {
+    resting = false
+    if (!options.manual) simulation.restart()
+  }
 
   return {
     setGraph(init, links, alpha) {
@@ -141,13 +162,17 @@ export function createLayoutEngine(hooks: LayoutEngineHooks): LayoutEngine {
           .filter((l) => nodes[l.source] && nodes[l.target])
           .map((l) => ({ source: nodes[l.source], target: nodes[l.target] }))
       )
-      simulation.alpha(alpha).restart()
+      simulation.alpha(alpha)
+      start()
     },
     pin(index, at) {
       const node = nodes[index]
       if (!node) return
       if (at) {
-        if (node.fx === undefined || node.fx === null) simulation.alphaTarget(REHEAT_ALPHA).restart()
+        if (node.fx === undefined || node.fx === null) {
+          simulation.alphaTarget(REHEAT_ALPHA)
+          start()
+        }
         node.fx = at.x
         node.fy = at.y
       } else {
@@ -155,6 +180,13 @@ export function createLayoutEngine(hooks: LayoutEngineHooks): LayoutEngine {
         node.fx = null
         node.fy = null
       }
+    },
+    step() {
+      if (resting) return false
+      simulation.tick()
+      report()
+      if (simulation.alpha() < simulation.alphaMin()) rest()
+      return !resting
     },
     stop() {
       simulation.stop()

@@ -8,7 +8,13 @@ import { zoomIdentity, type ZoomTransform } from 'd3-zoom'
 import type { GraphModelSnapshot } from '../../../shared/snapshots'
 import { boundsOf, fitTransform, type Insets } from './fit-view'
 import { createGraphCanvas } from './graph-canvas'
-import { diffGraph, normaliseGraph, type GraphFilter, type NormalisedGraph } from './graph-diff'
+import {
+  diffGraph,
+  isLocalLanLink,
+  normaliseGraph,
+  type GraphFilter,
+  type NormalisedGraph
+} from './graph-diff'
 import { createHitTargets } from './graph-hit-targets'
 import { createGraphInteraction } from './graph-interaction'
 import { createGraphLayout, type SimLink, type SimNode } from './graph-layout'
@@ -269,6 +275,10 @@ export function createNetworkGraphView(
     current = next
     layout.apply(next, diff)
     svgEl.setAttribute('data-links', String(layout.links.length))
+    svgEl.setAttribute(
+      'data-local-lan-links',
+      String(layout.links.filter((l) => isLocalLanLink(l.model, next.nodes)).length)
+    )
     if (diff.structural) {
       interaction.attachDrag(hitTargets.join())
       labelMode = ''
