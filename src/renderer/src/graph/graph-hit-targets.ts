@@ -4,7 +4,7 @@
 // a compositing node each, and re-layering 2000 of them every frame cost more than drawing the whole graph.
 import { select, type Selection } from 'd3-selection'
 import type { GraphLayout, SimNode } from './graph-layout'
-import { NODE_RADIUS } from './node-sprites'
+import { NODE_RADIUS } from './sprite-look'
 import { nodeAriaLabel } from './node-description'
 
 export interface HitTargets {

@@ -17,7 +17,7 @@ import {
 import type { LayoutRequest, LayoutResponse } from './layout-messages'
 import { groupLinks, linkGroup, type LinkGroup } from './link-paths'
 import { layoutExtent, placeNewNode } from './node-placement'
-import { spriteLook } from './node-sprites'
+import { spriteLook } from './sprite-look'
 
 export { REHEAT_ALPHA } from './layout-engine'
 

@@ -22,7 +22,7 @@ import { formatLatency } from './graph-scales'
 import { createLinkLabelLayer } from './link-label-layer'
 import { placeLinkLabels, type LabelLink } from './link-labels'
 import { nodeDetails, type NodeDetails } from './node-description'
-import { NODE_RADIUS } from './node-sprites'
+import { NODE_RADIUS } from './sprite-look'
 
 export { REHEAT_ALPHA } from './graph-layout'
 

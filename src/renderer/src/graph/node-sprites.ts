@@ -3,25 +3,21 @@
 // several times more in a software-rendered canvas (2000 nodes: ~15 ms instead of ~90). Sprites are rendered at
 // the zoom in effect (in 2 % steps) and drawn unscaled at whole device pixels: a plain copy, twice as fast as a
 // scaled or sub-pixel one, and as sharp as the arcs were.
-import type { GraphNodeKind } from '../../../shared/snapshots'
 import { topicColour } from './graph-scales'
+import {
+  MAX_SLICES,
+  NODE_RADIUS,
+  RING_GAP,
+  RING_WIDTH,
+  spriteRadius,
+  spriteScale,
+  type SpriteNode
+} from './sprite-look'
 
-export const NODE_RADIUS: Record<GraphNodeKind, number> = { local: 11, peer: 8, lan: 7 }
-/** The paired ring sits this far outside the body (graph units), this wide. */
-const RING_GAP = 3.5
-const RING_WIDTH = 2.5
-/** Zoom steps: 2^(1/32) apart, so a sprite is within 1 % of the size the zoom asks for. */
-const STEPS_PER_DOUBLING = 32
+export { NODE_RADIUS, spriteLook } from './sprite-look'
+
 /** Sprites kept at most; the oldest go first (a theme change or a new zoom step renders new ones). */
 const MAX_SPRITES = 600
-/** A node subscribed to more topics shows this many slices (thinner ones could not be told apart anyway). */
-const MAX_SLICES = 24
-
-export interface SpriteNode {
-  kind: GraphNodeKind
-  topics: readonly string[]
-  paired: boolean
-}
 
 export interface SpriteColours {
   fg: string
@@ -51,21 +47,6 @@ export interface NodeSprites {
 
 function release(sprite: NodeSprite): void {
   if (typeof ImageBitmap === 'function' && sprite.image instanceof ImageBitmap) sprite.image.close()
-}
-
-/** What sets a node's sprite apart from another's at the same zoom. */
-export function spriteLook(node: SpriteNode): string {
-  return `${node.kind}|${node.paired ? 1 : 0}|${node.topics.slice(0, MAX_SLICES).join('\u0000')}`
-}
-
-/** The zoom a sprite is rendered at for zoom k: the nearest step. */
-export function spriteScale(k: number): number {
-  return 2 ** (Math.round(Math.log2(k) * STEPS_PER_DOUBLING) / STEPS_PER_DOUBLING)
-}
-
-/** Half the sprite's extent in graph units: body, outline, paired ring. */
-export function spriteRadius(kind: GraphNodeKind, paired: boolean): number {
-  return NODE_RADIUS[kind] + (paired ? RING_GAP + RING_WIDTH / 2 : 1.5) + 1
 }
 
 export function createNodeSprites(colours: SpriteColours): NodeSprites {

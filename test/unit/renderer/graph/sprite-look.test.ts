@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { spriteLook, spriteRadius, spriteScale } from '../../../../src/renderer/src/graph/node-sprites'
+import { spriteLook, spriteRadius, spriteScale } from '../../../../src/renderer/src/graph/sprite-look'
 
-describe('node sprites', () => {
+describe('sprite look and scale', () => {
   test('are rendered within 1 % of the zoom, so drawing them unscaled shows nodes at their size', () => {
     for (const k of [0.05, 0.2, 0.37, 1, 1.5, 6]) {
       expect(Math.abs(spriteScale(k) / k - 1)).toBeLessThan(0.011)
