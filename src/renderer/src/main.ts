@@ -1,20 +1,26 @@
-// Renderer entry: Pinia, the bridge (the preload's window.chaski in the desktop app, else the WebSocket of
-// `chaski serve`, whose connection status the header shows), then the app.
-import { createPinia } from 'pinia'
-import { createApp } from 'vue'
-import App from './App.vue'
+// Renderer entry, small on purpose: it picks the bridge (the preload's window.chaski in the desktop app, else the
+// WebSocket of `chaski serve`) and asks for the state at once (bridge/head-start.ts), then loads the app, which
+// the browser fetches and compiles while the host answers.
+import { withHeadStart } from './bridge/head-start'
 import { createWsBridge, wsUrlFor } from './bridge/ws-bridge'
-import { useAppStore } from './stores/app-store'
-import './style.css'
 
-const pinia = createPinia()
-const app = createApp(App).use(pinia)
-const store = useAppStore(pinia)
-
+// The socket's status may change before the app is there to show it: the last one is handed over.
+let statusListener: ((connected: boolean) => void) | null = null
+let lastStatus: boolean | null = null
 const ipc = window.chaski
-store.setBridgeMode(ipc ? 'ipc' : 'websocket')
-const bridge =
-  ipc ?? createWsBridge(wsUrlFor(window.location), (status) => store.setBridgeStatus(status.connected))
-store.connectBridge(bridge).catch((err: unknown) => console.error('chaski: could not load the state', err))
+const bridge = withHeadStart(
+  ipc ??
+    createWsBridge(wsUrlFor(window.location), (status) => {
+      lastStatus = status.connected
+      statusListener?.(status.connected)
+    })
+)
 
-app.mount('#app')
+import('./app')
+  .then(({ startApp }) =>
+    startApp(bridge, ipc ? 'ipc' : 'websocket', (listener) => {
+      statusListener = listener
+      if (lastStatus !== null) listener(lastStatus)
+    })
+  )
+  .catch((err: unknown) => console.error('chaski: the dashboard could not load', err))

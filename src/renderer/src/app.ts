@@ -1,0 +1,34 @@
+// The app itself (loaded by main.ts once the bridge is asking for the state): Pinia, the store on the bridge, and
+// the Vue app, mounted as soon as the state is in (one render of the real dashboard) or after a short wait (the
+// "connecting…" view for a slow or absent host).
+import { createPinia } from 'pinia'
+import { createApp } from 'vue'
+import type { ChaskiBridge } from '@shared/contract'
+import App from './App.vue'
+import { useAppStore, type BridgeMode } from './stores/app-store'
+import './style.css'
+
+/** How long the first mount waits for the state before showing the loading view instead. */
+const STATE_WAIT_MS = 150
+
+export function startApp(
+  bridge: ChaskiBridge,
+  mode: BridgeMode,
+  onStatus: (listener: (connected: boolean) => void) => void
+): void {
+  const pinia = createPinia()
+  const app = createApp(App).use(pinia)
+  const store = useAppStore(pinia)
+  store.setBridgeMode(mode)
+  onStatus((connected) => store.setBridgeStatus(connected))
+  const loaded = store.connectBridge(bridge)
+  loaded.catch((err: unknown) => console.error('chaski: could not load the state', err))
+  let mounted = false
+  const mount = (): void => {
+    if (mounted) return
+    mounted = true
+    app.mount('#app')
+  }
+  void loaded.then(mount, mount)
+  setTimeout(mount, STATE_WAIT_MS)
+}
