@@ -313,7 +313,10 @@ describe('network graph', () => {
     await eventually(() =>
       page.locator(`${tid('network-graph')} svg.graph-svg`).getAttribute('data-selected-id')
     ).toBe(owner)
-    await page.locator(`${tid('network-graph')} svg.graph-svg[data-simulating="false"]`).waitFor()
+    // At rest and not zooming (fit to view animates), so canvas and hit targets show the same view.
+    await page
+      .locator(`${tid('network-graph')} svg.graph-svg[data-simulating="false"]:not([data-zooming])`)
+      .waitFor()
     const classOf = (ms: number) => [0.5, 2, 10, 50, 200].filter((t) => ms >= t).length
     // Pixels of the link's own colour all along it (between its ends, away from the nodes): the orange dashes of
     // a reconnecting link, the latency colour of a connected one.

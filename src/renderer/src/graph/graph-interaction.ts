@@ -112,9 +112,15 @@ export function createGraphInteraction(
       return transform
     },
     setTransform(target, animate) {
-      if (animate && svgEl.clientWidth > 0)
-        svg.transition().duration(450).call(zoomBehaviour.transform, target)
-      else {
+      if (animate && svgEl.clientWidth > 0) {
+        // Marked while it runs, so whoever reads the view (tests, the bench) can wait for it to stand still.
+        svgEl.setAttribute('data-zooming', 'true')
+        svg
+          .transition()
+          .duration(450)
+          .call(zoomBehaviour.transform, target)
+          .on('end interrupt', () => svgEl.removeAttribute('data-zooming'))
+      } else {
         svg.interrupt()
         svg.call(zoomBehaviour.transform, target)
       }
