@@ -133,10 +133,11 @@ export function createGraphCanvas(canvas: HTMLCanvasElement): GraphCanvas {
     if (!ctx || !sprites) return
     ctx.setTransform(1, 0, 0, 1, 0, 0)
     ctx.globalAlpha = 1
+    const spriteOf = sprites.at(t.k, ratio)
     for (const kind of KIND_ORDER) {
       for (const n of nodes) {
         if (n.model.kind !== kind) continue
-        const sprite = sprites.get(n.model, n.look, t.k, ratio)
+        const sprite = spriteOf(n.model, n.look)
         const half = sprite.size / 2
         // Whole device pixels, unscaled: a plain copy of the sprite (see node-sprites.ts).
         ctx.drawImage(

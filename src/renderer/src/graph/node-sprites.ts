@@ -1,16 +1,16 @@
 // Nodes are drawn as small pre-rendered images, one per look (kind, topics, paired) and zoom step: one drawImage
 // per node and frame instead of filling and stroking arcs, pie slices, dashed outlines and rings, which costs
 // several times more in a software-rendered canvas (2000 nodes: ~15 ms instead of ~90). Sprites are rendered at
-// the zoom in effect (in 2 % steps) and drawn unscaled at whole device pixels: a plain copy, twice as fast as a
+// the zoom in effect (in 4 % steps) and drawn unscaled at whole device pixels: a plain copy, twice as fast as a
 // scaled or sub-pixel one, and as sharp as the arcs were.
 import { topicColour } from './graph-scales'
 import {
-  MAX_SLICES,
   NODE_RADIUS,
   RING_GAP,
   RING_WIDTH,
   spriteRadius,
   spriteScale,
+  spriteTopics,
   type SpriteNode
 } from './sprite-look'
 
@@ -37,10 +37,10 @@ export interface NodeSprite {
 
 export interface NodeSprites {
   /**
-   * The sprite for a node at zoom `k` on a screen of `ratio` device pixels per CSS pixel. `look` is
-   * spriteLook(node), computed once per change of the node rather than per frame.
+   * The sprites for zoom `k` on a screen of `ratio` device pixels per CSS pixel (once per frame): a lookup by node
+   * and its `look` (spriteLook(node), computed once per change of the node rather than per frame).
    */
-  get(node: SpriteNode, look: string, k: number, ratio: number): NodeSprite
+  at(k: number, ratio: number): (node: SpriteNode, look: string) => NodeSprite
   /** New colours (theme change): every sprite is rendered again on demand. */
   setColours(colours: SpriteColours): void
 }
@@ -64,7 +64,7 @@ export function createNodeSprites(colours: SpriteColours): NodeSprites {
     ctx.setTransform(px, 0, 0, px, size / 2, size / 2)
     const r = NODE_RADIUS[node.kind]
     const lan = node.kind === 'lan'
-    const topics = node.topics.slice(0, MAX_SLICES)
+    const topics = spriteTopics(node)
     // Body: one colour for one topic, neutral for none, a slice per topic for several.
     ctx.globalAlpha = lan ? 0.35 : 1
     if (topics.length <= 1) {
@@ -109,7 +109,7 @@ export function createNodeSprites(colours: SpriteColours): NodeSprites {
   }
 
   return {
-    get(node, look, k, ratio) {
+    at(k, ratio) {
       const scale = spriteScale(k)
       const scaleKey = `${scale}@${ratio}`
       let sprites = byScale.get(scaleKey)
@@ -122,17 +122,20 @@ export function createNodeSprites(colours: SpriteColours): NodeSprites {
           byScale.delete(oldest)
         }
       }
-      let sprite = sprites.get(look)
-      if (!sprite) {
-        sprite = render(node, scale, ratio)
-        sprites.set(look, sprite)
-        if (sprites.size > MAX_SPRITES) {
-          const oldest = sprites.keys().next().value!
-          release(sprites.get(oldest)!)
-          sprites.delete(oldest)
+      const table = sprites
+      return (node, look) => {
+        let sprite = table.get(look)
+        if (!sprite) {
+          sprite = render(node, scale, ratio)
+          table.set(look, sprite)
+          if (table.size > MAX_SPRITES) {
+            const oldest = table.keys().next().value!
+            release(table.get(oldest)!)
+            table.delete(oldest)
+          }
         }
+        return sprite
       }
-      return sprite
     },
     setColours(next) {
       palette = next

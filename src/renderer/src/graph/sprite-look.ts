@@ -6,8 +6,8 @@ export const NODE_RADIUS: Record<GraphNodeKind, number> = { local: 11, peer: 8, 
 /** The paired ring sits this far outside the body (graph units), this wide. */
 export const RING_GAP = 3.5
 export const RING_WIDTH = 2.5
-/** Zoom steps: 2^(1/32) apart, so a sprite is within 1 % of the size the zoom asks for. */
-const STEPS_PER_DOUBLING = 32
+/** Zoom steps: 2^(1/16) apart, so a sprite is within 2.2 % of the size the zoom asks for. */
+const STEPS_PER_DOUBLING = 16
 /** A node subscribed to more topics shows this many slices (thinner ones could not be told apart anyway). */
 export const MAX_SLICES = 24
 
@@ -17,9 +17,17 @@ export interface SpriteNode {
   paired: boolean
 }
 
+/**
+ * The topics a node's sprite shows, a slice each: sorted, so a topic's slice sits at the same place on every node
+ * (and nodes with the same topics in another order share one sprite).
+ */
+export function spriteTopics(node: SpriteNode): string[] {
+  return [...node.topics].sort().slice(0, MAX_SLICES)
+}
+
 /** What sets a node's sprite apart from another's at the same zoom. */
 export function spriteLook(node: SpriteNode): string {
-  return `${node.kind}|${node.paired ? 1 : 0}|${node.topics.slice(0, MAX_SLICES).join('\u0000')}`
+  return `${node.kind}|${node.paired ? 1 : 0}|${spriteTopics(node).join('\u0000')}`
 }
 
 /** The zoom a sprite is rendered at for zoom k: the nearest step. */
