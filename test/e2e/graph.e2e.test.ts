@@ -450,6 +450,15 @@ describe('graph at any window size', () => {
     await page.click(tid('graph-fit'))
     await eventually(() => coveredNodes(page)).toEqual([])
     await screenshotBoth(session, page, 'graph-800x600-legend')
+    // The matrix too keeps the view's whole width at this size: the details panel goes under it.
+    await openTab(page, 'matrix')
+    const matrixBox = async () =>
+      (await page.locator(`${tid('latency-matrix')} canvas`).boundingBox()) ?? { width: 0, height: 0 }
+    const viewWidth = (await page.locator(tid('view-matrix')).boundingBox())!.width
+    await eventually(async () => (await matrixBox()).width).toBeGreaterThan(viewWidth * 0.9)
+    expect((await matrixBox()).height).toBeGreaterThan(200)
+    await screenshotBoth(session, page, 'matrix-800x600')
+    await openTab(page, 'graph')
     await page.setViewportSize({ width: 1280, height: 800 })
     await page.click(tid('graph-fit'))
     await eventually(() => coveredNodes(page)).toEqual([])
