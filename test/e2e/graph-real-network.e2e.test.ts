@@ -85,6 +85,8 @@ describe('graph and matrix on a real network', () => {
     await eventually(() => page.locator(`${tid('sidebar')} [data-testid^="node-item-"]`).count()).toBe(3)
     await openTab(page, 'graph')
     await eventually(() => page.locator(`${graphSvg} circle[data-node-id]`).count()).toBeGreaterThanOrEqual(4)
+    // The layout runs in its worker (served like any asset, under the page's CSP), not in the page.
+    expect(await page.locator(graphSvg).getAttribute('data-layout-engine')).toBe('worker')
     // Away while the layout still runs: it comes to rest (and fits the view) while the graph cannot be seen.
     await page.locator(`${graphSvg}[data-simulating="true"]`).waitFor()
     await openTab(page, 'matrix')

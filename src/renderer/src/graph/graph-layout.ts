@@ -61,12 +61,7 @@ export interface LayoutHooks {
   end(): void
 }
 
-export interface LayoutOptions {
-  /** Run the layout in the page, not in a worker (tests of the fallback). */
-  inPage?: boolean
-}
-
-export function createGraphLayout(hooks: LayoutHooks, options: LayoutOptions = {}): GraphLayout {
+export function createGraphLayout(hooks: LayoutHooks): GraphLayout {
   const simNodes = new Map<string, SimNode>()
   const simLinks = new Map<string, SimLink>()
   const linksByNode = new Map<string, SimLink[]>()
@@ -96,7 +91,7 @@ export function createGraphLayout(hooks: LayoutHooks, options: LayoutOptions = {
   // The worker, when one starts; the page's own engine otherwise (or once the worker failed).
   let worker: Worker | null = null
   let local: LayoutEngine | null = null
-  if (!options.inPage && typeof Worker === 'function') {
+  if (typeof Worker === 'function') {
     try {
       worker = new Worker(new URL('./layout-worker.ts', import.meta.url), { type: 'module' })
       worker.onmessage = ({ data }: MessageEvent<LayoutResponse>) => {

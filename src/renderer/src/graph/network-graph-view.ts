@@ -275,6 +275,7 @@ export function createNetworkGraphView(
     current = next
     layout.apply(next, diff)
     svgEl.setAttribute('data-links', String(layout.links.length))
+    svgEl.setAttribute('data-layout-engine', layout.engine)
     svgEl.setAttribute(
       'data-local-lan-links',
       String(layout.links.filter((l) => isLocalLanLink(l.model, next.nodes)).length)
