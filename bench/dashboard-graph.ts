@@ -1,6 +1,6 @@
 // Dashboard graph performance (issue "Dashboard"): the built app (out/renderer) in headless Chromium, fed a
-// synthetic 500-node / 1000-link network through a fake window.chaski, so data flows bridge -> Pinia store ->
-// NetworkGraph exactly as in the desktop app. The fake bridge pushes AppUpdates changing 50 links' latency at the
+// synthetic 500-node / 1000-link network (then a 2000-node / 4000-link one) through a fake window.chaski, so data
+// flows bridge -> Pinia store -> NetworkGraph exactly as in the desktop app. The fake bridge pushes AppUpdates changing 50 links' latency at the
 // host's rate (one per UPDATE_INTERVAL_MS). Measured: frames per second while the force simulation runs (first
 // layout, and a reheat after one node joins), the graph's update time for 50 changed links (its own
 // performance.measure entries), and how many updates per second the store received. The "raw" column of the fps
@@ -28,11 +28,16 @@ import type { BenchContext, BenchModule, Metric } from './types'
 
 const NODES = 500
 const LINKS = 1000
+/** The large network of issue #15: ≥ 30 fps while it lays out. */
+const BIG_NODES = 2000
+const BIG_LINKS = 4000
 const CHANGED_LINKS = 50
-const RENDERER_DIR = path.join(__dirname, '..', 'out', 'renderer')
+/** CHASKI_BENCH_RENDERER_DIR measures another build (e.g. the base commit's) with the same probe. */
+const RENDERER_DIR = process.env['CHASKI_BENCH_RENDERER_DIR'] ?? path.join(__dirname, '..', 'out', 'renderer')
 
 function ensureBuilt(ctx: BenchContext): void {
   if (existsSync(path.join(RENDERER_DIR, 'index.html'))) return
+  if (process.env['CHASKI_BENCH_RENDERER_DIR']) throw new Error(`no index.html in ${RENDERER_DIR}`)
   ctx.progress('out/renderer missing: building the app (electron-vite build)')
   const bin = path.join(__dirname, '..', 'node_modules', '.bin', 'electron-vite')
   const result = spawnSync(bin, ['build'], { cwd: path.join(__dirname, '..'), stdio: 'inherit' })
@@ -67,19 +72,35 @@ async function blankPageFps(session: BrowserSession, ms: number): Promise<FrameS
   }
 }
 
-async function run(ctx: BenchContext): Promise<Metric[]> {
-  ensureBuilt(ctx)
+interface Scenario {
+  nodes: number
+  links: number
+  /** Also report the update time and the store's update rate (the 500-node scenario, as before). */
+  updateRows: boolean
+  /** The target for the fps rows: the issue asks ≥ 55 at 500 nodes and ≥ 30 at 2000. */
+  minFps: number
+}
+
+const SCENARIOS: Scenario[] = [
+  { nodes: NODES, links: LINKS, updateRows: true, minFps: 55 },
+  { nodes: BIG_NODES, links: BIG_LINKS, updateRows: false, minFps: 30 }
+]
+
+async function runScenario(
+  ctx: BenchContext,
+  session: BrowserSession,
+  url: string,
+  { nodes, links, updateRows, minFps }: Scenario
+): Promise<Metric[]> {
   const idleMs = ctx.quick ? 1_500 : 3_000
-  const server = await serveStatic(RENDERER_DIR)
-  const session = await launchBrowser()
+  const page = await session.newPage()
   try {
-    const page = await session.newPage()
-    const graph = syntheticGraph({ nodes: NODES, links: LINKS, seed: 42 })
+    const graph = syntheticGraph({ nodes, links, seed: 42 })
     await page.addInitScript({
       content: fakeBridgeScript({ state: syntheticAppState(graph), methods: METHOD_NAMES })
     })
     await page.addInitScript({ content: FRAME_RECORDER_SCRIPT })
-    await page.goto(server.url)
+    await page.goto(url)
     await page.click('[data-testid="tab-graph"]', { timeout: 30_000 })
     const simulating = () =>
       page.evaluate<boolean>(
@@ -87,16 +108,16 @@ async function run(ctx: BenchContext): Promise<Metric[]> {
       )
     await waitFor(
       async () =>
-        (await page.locator('[data-testid="network-graph"] circle[data-node-id]').count()) === NODES,
-      30_000,
-      `${NODES} nodes drawn`
+        (await page.locator('[data-testid="network-graph"] circle[data-node-id]').count()) === nodes,
+      60_000,
+      `${nodes} nodes drawn`
     )
     const mounted = await page.evaluate<number>('performance.now()')
     ctx.progress(
-      `graph drawn; first layout with ${CHANGED_LINKS}-link updates every ${UPDATE_INTERVAL_MS} ms`
+      `${nodes} nodes drawn; first layout with ${CHANGED_LINKS}-link updates every ${UPDATE_INTERVAL_MS} ms`
     )
     await page.evaluate(`window.__chaskiFake.start(${UPDATE_INTERVAL_MS}, ${CHANGED_LINKS})`)
-    await waitFor(async () => !(await simulating()), 60_000, 'first layout settled')
+    await waitFor(async () => !(await simulating()), 120_000, 'first layout settled')
     const settled = await page.evaluate<number>('performance.now()')
 
     ctx.progress(
@@ -119,11 +140,11 @@ async function run(ctx: BenchContext): Promise<Metric[]> {
     // The change rides on the next paced update: wait for it to be drawn, then for the layout to rest again.
     await waitFor(
       async () =>
-        (await page.locator('[data-testid="network-graph"] circle[data-node-id]').count()) === NODES + 1,
+        (await page.locator('[data-testid="network-graph"] circle[data-node-id]').count()) === nodes + 1,
       10_000,
       'the joining node drawn'
     )
-    await waitFor(async () => !(await simulating()), 60_000, 'reheat settled')
+    await waitFor(async () => !(await simulating()), 120_000, 'reheat settled')
     const reheatEnd = await page.evaluate<number>('performance.now()')
     await page.evaluate('window.__chaskiFake.stop()')
     const blank = await blankPageFps(session, idleMs)
@@ -149,31 +170,38 @@ async function run(ctx: BenchContext): Promise<Metric[]> {
     ctx.progress(
       `update for ${CHANGED_LINKS} links: median ${round(median(durations), 3)} ms, p95 ${round(percentile(durations, 95), 3)} ms, max ${round(Math.max(...durations), 3)} ms (n=${durations.length})`
     )
-    const scenario = `${NODES} nodes, ${LINKS} links, ${CHANGED_LINKS} latencies changed every ${UPDATE_INTERVAL_MS} ms`
+    const scenario = `${nodes} nodes, ${links} links, ${CHANGED_LINKS} latencies changed every ${UPDATE_INTERVAL_MS} ms`
     const fpsDetail = (s: FrameStats | null) =>
       s && { ...s, fps: round(s.fps), p95FrameMs: round(s.p95FrameMs), maxFrameMs: round(s.maxFrameMs) }
-    return [
+    // The 500-node rows keep their ids from before the 2000-node scenario, so old results compare.
+    const suffix = nodes === NODES ? '' : `.${nodes}`
+    const target = { of: 'ours', op: '>=', value: minFps, text: `≥ ${minFps} fps` } as const
+    const metrics: Metric[] = [
       {
-        id: 'graph.fps.layout',
-        label: `graph fps, first layout (${NODES} nodes)`,
+        id: `graph.fps.layout${suffix}`,
+        label: `graph fps, first layout (${nodes} nodes)`,
         kind: 'rate',
         ours: layout?.fps ?? null,
         raw: blank?.fps ?? null,
         original: null,
-        target: { of: 'ours', op: '>=', value: 30, text: '≥ 30 fps' },
+        target,
         note: `${scenario}; frames while the simulation runs: ${describeFps(layout)}; raw = a blank page`,
         detail: { layout: fpsDetail(layout), settleMs: round(settled - mounted) }
       },
       {
-        id: 'graph.fps.reheat',
-        label: 'graph fps, reheat after a node joins',
+        id: `graph.fps.reheat${suffix}`,
+        label: `graph fps, reheat after a node joins (${nodes})`,
         kind: 'rate',
         ours: reheat?.fps ?? null,
         raw: blank?.fps ?? null,
         original: null,
-        target: { of: 'ours', op: '>=', value: 30, text: '≥ 30 fps' },
+        target,
+        note: `frames while the simulation runs: ${describeFps(reheat)}; at rest ${describeFps(rest)}`,
         detail: { reheat: fpsDetail(reheat), atRest: fpsDetail(rest), settleMs: round(reheatEnd - reheated) }
-      },
+      }
+    ]
+    if (!updateRows) return metrics
+    metrics.push(
       {
         id: 'graph.update.p95',
         label: `graph update, ${CHANGED_LINKS} changed links, p95`,
@@ -202,7 +230,21 @@ async function run(ctx: BenchContext): Promise<Metric[]> {
         note: `${deliveries.length} updates, mean ${round(meanRate, 3)}/s (fake bridge driven at the host's ${UPDATE_INTERVAL_MS} ms interval)`,
         detail: { total: deliveries.length, meanPerSecond: round(meanRate) }
       }
-    ]
+    )
+    return metrics
+  } finally {
+    await page.close()
+  }
+}
+
+async function run(ctx: BenchContext): Promise<Metric[]> {
+  ensureBuilt(ctx)
+  const server = await serveStatic(RENDERER_DIR)
+  const session = await launchBrowser()
+  try {
+    const metrics: Metric[] = []
+    for (const scenario of SCENARIOS) metrics.push(...(await runScenario(ctx, session, server.url, scenario)))
+    return metrics
   } finally {
     await session.close()
     await server.close()
@@ -211,7 +253,7 @@ async function run(ctx: BenchContext): Promise<Metric[]> {
 
 const bench: BenchModule = {
   name: 'graph',
-  description: `dashboard network graph in headless Chromium: ${NODES} nodes, ${LINKS} links, fps and update time`,
+  description: `dashboard network graph in headless Chromium: ${NODES} nodes / ${LINKS} links and ${BIG_NODES} / ${BIG_LINKS}, fps and update time`,
   run
 }
 export default bench

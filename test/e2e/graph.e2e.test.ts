@@ -53,6 +53,99 @@ async function atRest(page: Page): Promise<void> {
   })
 }
 
+/**
+ * The share of points along the link a–b (its middle 60 %, clear of the nodes) with a canvas pixel within
+ * `tolerance` of the colour in CSS variable `colourVar` nearby: how much of the link shows in that colour.
+ */
+async function linkCoverage(
+  page: Page,
+  a: string,
+  b: string,
+  colourVar: string,
+  tolerance = 28
+): Promise<number> {
+  return page.locator(tid('network-graph')).evaluate(
+    (root, { a, b, colourVar, tolerance }) => {
+      const canvas = root.querySelector('canvas')!
+      const ctx = canvas.getContext('2d')!
+      const box = canvas.getBoundingClientRect()
+      const ratio = canvas.width / box.width
+      const at = (id: string) => {
+        const r = root.querySelector(`circle[data-node-id="${id}"]`)!.getBoundingClientRect()
+        return { x: (r.x + r.width / 2 - box.x) * ratio, y: (r.y + r.height / 2 - box.y) * ratio }
+      }
+      const probe = document.createElement('canvas').getContext('2d')!
+      probe.fillStyle = getComputedStyle(root).getPropertyValue(colourVar).trim()
+      probe.fillRect(0, 0, 1, 1)
+      const [cr, cg, cb] = probe.getImageData(0, 0, 1, 1).data
+      const p = at(a)
+      const q = at(b)
+      let hits = 0
+      let samples = 0
+      for (let t = 0.2; t <= 0.8; t += 0.02) {
+        const x = Math.round(p.x + (q.x - p.x) * t)
+        const y = Math.round(p.y + (q.y - p.y) * t)
+        const d = ctx.getImageData(x - 3, y - 3, 7, 7).data
+        samples++
+        for (let i = 0; i < d.length; i += 4) {
+          if (Math.abs(d[i] - cr) + Math.abs(d[i + 1] - cg) + Math.abs(d[i + 2] - cb) <= tolerance) {
+            hits++
+            break
+          }
+        }
+      }
+      return hits / samples
+    },
+    { a, b, colourVar, tolerance }
+  )
+}
+
+/** The share of points along a–b whose pixels 4 px to both sides differ from the graph's background. */
+async function haloCoverage(page: Page, a: string, b: string): Promise<number> {
+  return page.locator(tid('network-graph')).evaluate(
+    (root, { a, b }) => {
+      const canvas = root.querySelector('canvas')!
+      const ctx = canvas.getContext('2d')!
+      const box = canvas.getBoundingClientRect()
+      const ratio = canvas.width / box.width
+      const at = (id: string) => {
+        const r = root.querySelector(`circle[data-node-id="${id}"]`)!.getBoundingClientRect()
+        return { x: (r.x + r.width / 2 - box.x) * ratio, y: (r.y + r.height / 2 - box.y) * ratio }
+      }
+      const p = at(a)
+      const q = at(b)
+      const length = Math.hypot(q.x - p.x, q.y - p.y)
+      const nx = (-(q.y - p.y) / length) * 4 * ratio
+      const ny = ((q.x - p.x) / length) * 4 * ratio
+      // The canvas is transparent: the background shows through where nothing is drawn.
+      const drawn = (x: number, y: number) =>
+        ctx.getImageData(Math.round(x), Math.round(y), 1, 1).data[3] > 40
+      let hits = 0
+      let samples = 0
+      for (let t = 0.2; t <= 0.8; t += 0.02) {
+        const x = p.x + (q.x - p.x) * t
+        const y = p.y + (q.y - p.y) * t
+        samples++
+        if (drawn(x + nx, y + ny) && drawn(x - nx, y - ny)) hits++
+      }
+      return hits / samples
+    },
+    { a, b }
+  )
+}
+
+function distanceToSegment(
+  x: number,
+  y: number,
+  a: { x: number; y: number },
+  b: { x: number; y: number }
+): number {
+  const dx = b.x - a.x
+  const dy = b.y - a.y
+  const t = Math.max(0, Math.min(1, ((x - a.x) * dx + (y - a.y) * dy) / (dx * dx + dy * dy || 1)))
+  return Math.hypot(x - (a.x + t * dx), y - (a.y + t * dy))
+}
+
 const push = (page: Page, model: GraphModelSnapshot) =>
   page.evaluate(`window.__chaskiFake.pushGraph(${JSON.stringify(model)})`)
 
@@ -200,6 +293,101 @@ describe('network graph', () => {
     }).toBe(true)
   })
 
+  test("the selected node's links stand out by a halo and width, keeping their latency colour and state dashes", async () => {
+    // A reconnecting link and a connected one of known latency, both from the same local node.
+    const reconnecting = graph.links.find(
+      (l) => l.state === 'reconnecting' && graph.nodes.find((n) => n.id === l.source)?.kind === 'local'
+    )!
+    const owner = reconnecting.source
+    const connected = graph.links.find(
+      (l) =>
+        (l.source === owner || l.target === owner) &&
+        l.state === 'connected' &&
+        l.latencyMs !== null &&
+        ![l.source, l.target].some((id) => lanIds.includes(id))
+    )!
+    await page.mouse.move(0, 0)
+    const node = page.locator(`${tid('network-graph')} g.node[data-id="${owner}"]`)
+    await node.focus()
+    await page.keyboard.press('Enter')
+    await eventually(() =>
+      page.locator(`${tid('network-graph')} svg.graph-svg`).getAttribute('data-selected-id')
+    ).toBe(owner)
+    // At rest and not zooming (fit to view animates), so canvas and hit targets show the same view.
+    await page
+      .locator(`${tid('network-graph')} svg.graph-svg[data-simulating="false"]:not([data-zooming])`)
+      .waitFor()
+    const classOf = (ms: number) => [0.5, 2, 10, 50, 200].filter((t) => ms >= t).length
+    // Pixels of the link's own colour all along it (between its ends, away from the nodes): the orange dashes of
+    // a reconnecting link, the latency colour of a connected one.
+    expect(
+      await linkCoverage(page, reconnecting.source, reconnecting.target, '--graph-warning')
+    ).toBeGreaterThan(0.3)
+    expect(
+      await linkCoverage(
+        page,
+        connected.source,
+        connected.target,
+        `--graph-lat-${classOf(connected.latencyMs!)}`
+      )
+    ).toBeGreaterThan(0.6)
+    // And emphasised: 4 px to either side of the line (where a plain link leaves the background) the halo shows.
+    expect(await haloCoverage(page, reconnecting.source, reconnecting.target)).toBeGreaterThan(0.6)
+    expect(await haloCoverage(page, connected.source, connected.target)).toBeGreaterThan(0.6)
+  })
+
+  test('latency labels sit on their own link, never on a node', async () => {
+    // The local node with the most links of known latency: the busiest place for labels.
+    const counts = new Map<string, number>()
+    for (const l of graph.links)
+      if (l.latencyMs !== null)
+        for (const id of [l.source, l.target]) counts.set(id, (counts.get(id) ?? 0) + 1)
+    const busiest = [...counts].filter(([id]) => id.startsWith('local-')).sort((a, b) => b[1] - a[1])[0][0]
+    await page.locator(`${tid('network-graph')} g.node[data-id="${busiest}"]`).focus()
+    await page.keyboard.press('Enter')
+    await eventually(() =>
+      page.locator(`${tid('network-graph')} svg.graph-svg`).getAttribute('data-selected-id')
+    ).toBe(busiest)
+    const labels = page.locator(`${tid('network-graph')} g.link-label`)
+    await eventually(() => labels.count()).toBeGreaterThan(0)
+    const placed = await page.locator(`${tid('network-graph')} svg.graph-svg`).evaluate((svg) => {
+      const centre = (el: Element) => {
+        const r = el.getBoundingClientRect()
+        return { x: r.x + r.width / 2, y: r.y + r.height / 2, r: r.width / 2 }
+      }
+      const nodes = [...svg.querySelectorAll('circle[data-node-id]')].map((c) => ({
+        id: c.getAttribute('data-node-id')!,
+        ...centre(c)
+      }))
+      const k = Number(
+        /scale\(([\d.e-]+)\)/.exec(svg.querySelector('g.viewport')!.getAttribute('transform') ?? '')?.[1] ?? 1
+      )
+      return {
+        k,
+        nodes,
+        labels: [...svg.querySelectorAll('g.link-label')].map((g) => {
+          const r = g.querySelector('rect')!.getBoundingClientRect()
+          return { key: g.getAttribute('data-link')!, left: r.x, top: r.y, right: r.right, bottom: r.bottom }
+        })
+      }
+    })
+    const byId = new Map(placed.nodes.map((n) => [n.id, n]))
+    for (const label of placed.labels) {
+      const [a, b] = label.key.split('|').map((id) => byId.get(id)!)
+      const cx = (label.left + label.right) / 2
+      const cy = (label.top + label.bottom) / 2
+      // On its own link: the label's centre lies on the segment between the link's two nodes.
+      expect(distanceToSegment(cx, cy, a, b), `label ${label.key}`).toBeLessThan(1.5)
+      // On no node: no drawn circle (the hit target less its 2-unit margin) reaches into the label's box.
+      for (const n of placed.nodes) {
+        const r = n.r - 2 * placed.k
+        const dx = Math.max(label.left - n.x, 0, n.x - label.right)
+        const dy = Math.max(label.top - n.y, 0, n.y - label.bottom)
+        expect(Math.hypot(dx, dy), `label ${label.key} over node ${n.id}`).toBeGreaterThanOrEqual(r)
+      }
+    }
+  })
+
   test('screenshots, light and dark', async () => {
     await page.click(tid('graph-fit'))
     await screenshotBoth(session, page, 'graph')
@@ -212,6 +400,78 @@ describe('network graph', () => {
     expect(Number(await sparkline.getAttribute('data-samples'))).toBeGreaterThan(0)
     expect(await sparkline.getAttribute('aria-label')).toMatch(/^Recent round trips: last /)
     await openTab(page, 'graph')
+  })
+})
+
+describe('graph at any window size', () => {
+  /** Node circles that the legend or the toolbar covers (by their on-screen boxes). */
+  async function coveredNodes(page: Page): Promise<string[]> {
+    return page.locator(tid('network-graph')).evaluate((root) => {
+      const overlays = [
+        root.querySelector('[data-testid="graph-legend"]')!,
+        root.querySelector('.toolbar')!
+      ].map((el) => el.getBoundingClientRect())
+      return [...root.querySelectorAll('circle[data-node-id]')]
+        .filter((c) => {
+          const r = c.getBoundingClientRect()
+          return overlays.some(
+            (o) => r.right > o.left && r.left < o.right && r.bottom > o.top && r.top < o.bottom
+          )
+        })
+        .map((c) => c.getAttribute('data-node-id')!)
+    })
+  }
+
+  const legendOpen = (page: Page) =>
+    page.locator(tid('graph-legend')).evaluate((el) => (el as HTMLDetailsElement).open)
+
+  async function openAt(width: number, height: number): Promise<Page> {
+    const page = await session.newPage()
+    await page.setViewportSize({ width, height })
+    page.setDefaultTimeout(20_000)
+    page.on('pageerror', (err) => errors.push(err.message))
+    await page.addInitScript({
+      content: fakeBridgeScript({ state: syntheticAppState(graph), methods: METHOD_NAMES })
+    })
+    await page.goto(server.url)
+    await openTab(page, 'graph')
+    await atRest(page)
+    await page.click(tid('graph-fit'))
+    return page
+  }
+
+  test('small windows start with the legend folded; open or folded, it never covers a node', async () => {
+    const page = await openAt(800, 600)
+    expect(await legendOpen(page)).toBe(false)
+    await eventually(() => coveredNodes(page)).toEqual([])
+    await screenshotBoth(session, page, 'graph-800x600')
+    await page.click(`${tid('graph-legend')} summary`)
+    await eventually(() => legendOpen(page)).toBe(true)
+    await page.click(tid('graph-fit'))
+    await eventually(() => coveredNodes(page)).toEqual([])
+    await screenshotBoth(session, page, 'graph-800x600-legend')
+    // The matrix too keeps the view's whole width at this size: the details panel goes under it.
+    await openTab(page, 'matrix')
+    const matrixBox = async () =>
+      (await page.locator(`${tid('latency-matrix')} canvas`).boundingBox()) ?? { width: 0, height: 0 }
+    const viewWidth = (await page.locator(tid('view-matrix')).boundingBox())!.width
+    await eventually(async () => (await matrixBox()).width).toBeGreaterThan(viewWidth * 0.9)
+    expect((await matrixBox()).height).toBeGreaterThan(200)
+    await screenshotBoth(session, page, 'matrix-800x600')
+    await openTab(page, 'graph')
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await page.click(tid('graph-fit'))
+    await eventually(() => coveredNodes(page)).toEqual([])
+    await screenshotBoth(session, page, 'graph-1280x800')
+    await page.close()
+  })
+
+  test('a large window starts with the legend open, beside the graph rather than over it', async () => {
+    const page = await openAt(2560, 1440)
+    expect(await legendOpen(page)).toBe(true)
+    await eventually(() => coveredNodes(page)).toEqual([])
+    await screenshotBoth(session, page, 'graph-2560x1440')
+    await page.close()
   })
 })
 

@@ -24,7 +24,7 @@ import {
   tokenMatches
 } from './access-token'
 import { createOriginPolicy, type OriginPolicy } from './origin-policy'
-import { readStaticFile } from './static-files'
+import { readStaticFile, warmStaticFiles } from './static-files'
 import { createWsBridgeServer, type WsBridgeLogger } from './ws-bridge-server'
 
 /** Default HTTP port of the dashboard host (kept out of the nodes' own range, src/shared/limits.ts). */
@@ -101,7 +101,7 @@ export async function startServeHost(options: ServeOptions): Promise<ServeHandle
       return
     }
     const url = new URL(req.url ?? '/', 'http://localhost')
-    void readStaticFile(options.rendererDir, url.pathname).then((file) => {
+    void readStaticFile(options.rendererDir, url.pathname, req.headers['accept-encoding']).then((file) => {
       if (!file) {
         reply(404, 'not found\n')
         return
@@ -113,7 +113,8 @@ export async function startServeHost(options: ServeOptions): Promise<ServeHandle
         reply(401, 'Unauthorised: open the URL that `chaski serve` printed (it carries ?token=...).\n')
         return
       }
-      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': file.type, 'cache-control': 'no-store' })
+      // Type, length, encoding and caching come with the file (static-files.ts); the security headers with every response.
+      res.writeHead(200, { ...file.headers, ...SECURITY_HEADERS })
       res.end(req.method === 'HEAD' ? undefined : file.body)
     })
   })
@@ -152,6 +153,7 @@ export async function startServeHost(options: ServeOptions): Promise<ServeHandle
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.push(`${name}: ${value}`)
   })
 
+  void warmStaticFiles(options.rendererDir)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? DEFAULT_SERVE_PORT, bindHost, () => resolve())

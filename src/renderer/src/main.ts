@@ -1,28 +1,30 @@
-// Renderer entry: Pinia, the bridge (the preload's window.chaski in the desktop app, else the WebSocket of
-// `chaski serve`, whose connection status the header shows), then the app.
-import { createPinia } from 'pinia'
-import { createApp } from 'vue'
-import App from './App.vue'
-import { createWsBridge, wsUrlFor } from './bridge/ws-bridge'
-import { useAppStore } from './stores/app-store'
-import { fixCardHeadings } from './a11y/card-headings'
-import './style.css'
+// Renderer entry, small on purpose: it picks the bridge (the preload's window.chaski in the desktop app, else the
+// WebSocket of `chaski serve`) and asks for the state at once (bridge/head-start.ts), then loads the app, which
+// the browser fetches and compiles while the host answers.
+import { withHeadStart } from './bridge/head-start'
+import { createWsBridge, wsUrlFor, type WsBridge, type WsBridgeStatus } from './bridge/ws-bridge'
 
-const pinia = createPinia()
-const app = createApp(App).use(pinia)
-const store = useAppStore(pinia)
-
+// The socket's status may change before the app is there to show it: the last one is handed over.
+let statusListener: ((status: WsBridgeStatus) => void) | null = null
+let lastStatus: WsBridgeStatus | null = null
 const ipc = window.chaski
-store.setBridgeMode(ipc ? 'ipc' : 'websocket')
-let bridge = ipc
-if (!bridge) {
-  const ws = createWsBridge(wsUrlFor(window.location), (status) =>
-    store.setBridgeStatus(status.connected, status.nextRetryAt)
-  )
-  store.setReconnect(() => ws.reconnectNow())
-  bridge = ws
+let ws: WsBridge | null = null
+if (!ipc) {
+  ws = createWsBridge(wsUrlFor(window.location), (status) => {
+    lastStatus = status
+    statusListener?.(status)
+  })
 }
-store.connectBridge(bridge).catch((err: unknown) => console.error('chaski: could not load the state', err))
+const bridge = withHeadStart(ipc ?? ws!)
 
-app.mount('#app')
-fixCardHeadings()
+import('./app')
+  .then(({ startApp }) =>
+    startApp(bridge, ipc ? 'ipc' : 'websocket', {
+      onStatus(listener) {
+        statusListener = listener
+        if (lastStatus !== null) listener(lastStatus)
+      },
+      reconnectNow: ws ? () => ws!.reconnectNow() : null
+    })
+  )
+  .catch((err: unknown) => console.error('chaski: the dashboard could not load', err))

@@ -1,37 +1,40 @@
-// Paints the graph on a <canvas>: links (one stroke per style group), nodes (one fill per colour), pie slices,
-// paired rings, halos and labels. The SVG above it holds only transparent hit targets (for the pointer, keyboard
-// focus, screen readers and tests), so a frame costs a few canvas calls instead of restyling 500+ elements.
-// While a large graph moves, strokes are drawn as hairlines and pie slices are left out: they are the costliest
-// things to rasterise without a GPU; the full drawing comes back as soon as the layout rests.
+// Paints the graph on a <canvas>: links (one stroke per style group), the selected or hovered node's links again
+// with emphasis, nodes (one pre-rendered sprite each, node-sprites.ts), selection halos and node names. The SVG
+// above it holds only transparent hit targets and the link labels, so a frame costs a few canvas calls instead of
+// restyling 2000+ elements. While a large graph moves, link strokes are hairlines: wide strokes are the costliest
+// thing to rasterise without a GPU; full widths come back as soon as the layout rests.
 import type { GraphNodeKind } from '../../../shared/snapshots'
-import { formatLatency, topicColour } from './graph-scales'
 import {
+  FOCUS_HALO,
+  focusStrokeWidth,
   LINK_GROUPS,
   linkStyleSpec,
   screenStrokeWidth,
-  type LinkGroup,
-  type LinkStyleKey
+  type LinkGroup
 } from './link-paths'
+import { createNodeSprites, NODE_RADIUS, type NodeSprites } from './node-sprites'
 
-export const NODE_RADIUS: Record<GraphNodeKind, number> = { local: 11, peer: 8, lan: 7 }
+export { NODE_RADIUS } from './node-sprites'
 
 export interface CanvasNode {
   id: string
   x?: number
   y?: number
   model: { label: string; kind: GraphNodeKind; topics: string[]; paired: boolean }
+  /** spriteLook(model): which sprite draws it. */
+  look: string
 }
 
 export interface CanvasLink {
   source: { x?: number; y?: number }
   target: { x?: number; y?: number }
-  model: { latencyMs: number | null }
+  group: LinkGroup
 }
 
 export interface GraphScene {
   nodes: readonly CanvasNode[]
   linkGroups: Map<LinkGroup, CanvasLink[]>
-  /** Links of the selected or hovered node: drawn highlighted, with their latency as text. */
+  /** Links of the selected or hovered node: drawn again, emphasised. */
   focusLinks: readonly CanvasLink[]
   labelled: readonly CanvasNode[]
   selected: CanvasNode | null
@@ -41,15 +44,19 @@ export interface GraphScene {
   fast: boolean
 }
 
+interface LinkStyle {
+  colour: string
+  width: number
+  dash: number[]
+  opacity: number
+}
+
 interface Palette {
   fg: string
-  muted: string
   surface: string
-  neutral: string
-  paired: string
   focus: string
   font: string
-  links: Map<LinkStyleKey, { colour: string; width: number; dash: number[]; opacity: number }>
+  links: Map<LinkGroup, LinkStyle>
 }
 
 export interface GraphCanvas {
@@ -59,21 +66,26 @@ export interface GraphCanvas {
   paint(scene: GraphScene): void
 }
 
-const TAU = Math.PI * 2
+const KIND_ORDER: readonly GraphNodeKind[] = ['lan', 'peer', 'local']
 
 export function createGraphCanvas(canvas: HTMLCanvasElement): GraphCanvas {
   const ctx = canvas.getContext('2d')
   let ratio = 1
   let palette: Palette | null = null
+  let sprites: NodeSprites | null = null
 
-  function strokeLinks(links: readonly CanvasLink[], key: LinkStyleKey, k: number, fast: boolean): void {
-    const style = palette?.links.get(key)
-    if (!ctx || !style || links.length === 0) return
+  function linkPath(links: readonly CanvasLink[]): void {
+    if (!ctx) return
     ctx.beginPath()
     for (const l of links) {
       ctx.moveTo(l.source.x ?? 0, l.source.y ?? 0)
       ctx.lineTo(l.target.x ?? 0, l.target.y ?? 0)
     }
+  }
+
+  function strokeLinks(links: readonly CanvasLink[], style: LinkStyle, k: number, fast: boolean): void {
+    if (!ctx || links.length === 0) return
+    linkPath(links)
     ctx.strokeStyle = style.colour
     ctx.globalAlpha = fast ? 1 : style.opacity
     // Widths and dashes are in screen px; the context is scaled by k.
@@ -82,112 +94,67 @@ export function createGraphCanvas(canvas: HTMLCanvasElement): GraphCanvas {
     ctx.stroke()
   }
 
-  function circlePath(nodes: readonly CanvasNode[], extra = 0): void {
-    if (!ctx) return
-    ctx.beginPath()
-    for (const n of nodes) {
-      const r = NODE_RADIUS[n.model.kind] + extra
-      ctx.moveTo((n.x ?? 0) + r, n.y ?? 0)
-      ctx.arc(n.x ?? 0, n.y ?? 0, r, 0, TAU)
+  /** The focus links: a halo under each, then the link itself in its own style, wider. */
+  function emphasise(links: readonly CanvasLink[], p: Palette, k: number): void {
+    if (!ctx || links.length === 0) return
+    ctx.lineCap = 'round'
+    const byGroup = new Map<LinkGroup, CanvasLink[]>()
+    for (const l of links) {
+      const list = byGroup.get(l.group)
+      if (list) list.push(l)
+      else byGroup.set(l.group, [l])
     }
-  }
-
-  function paintNodes(nodes: readonly CanvasNode[], p: Palette, k: number, fast: boolean): void {
-    if (!ctx) return
-    // Bodies: one fill per colour (neutral for none or several topics, whose slices go on top).
-    const byColour = new Map<string, CanvasNode[]>()
-    const slices = new Map<string, { n: CanvasNode; a0: number; a1: number }[]>()
-    for (const n of nodes) {
-      const topics = n.model.topics
-      // While a large graph moves, a node with several topics shows its first one (slices return at rest).
-      const colour = topics.length === 1 || (fast && topics.length > 1) ? topicColour(topics[0]) : p.neutral
-      const list = byColour.get(colour)
-      if (list) list.push(n)
-      else byColour.set(colour, [n])
-      if (topics.length > 1 && !fast) {
-        topics.forEach((t, i) => {
-          const c = topicColour(t)
-          const slice = {
-            n,
-            a0: -Math.PI / 2 + (i * TAU) / topics.length,
-            a1: -Math.PI / 2 + ((i + 1) * TAU) / topics.length
-          }
-          const sl = slices.get(c)
-          if (sl) sl.push(slice)
-          else slices.set(c, [slice])
-        })
-      }
-    }
-    for (const [colour, list] of byColour) {
-      ctx.fillStyle = colour
-      for (const lan of [false, true]) {
-        const part = list.filter((n) => (n.model.kind === 'lan') === lan)
-        if (part.length === 0) continue
-        ctx.globalAlpha = lan ? 0.35 : 1
-        circlePath(part)
-        ctx.fill()
-      }
-    }
-    for (const [colour, list] of slices) {
-      ctx.fillStyle = colour
-      for (const lan of [false, true]) {
-        const part = list.filter((s) => (s.n.model.kind === 'lan') === lan)
-        if (part.length === 0) continue
-        ctx.globalAlpha = lan ? 0.35 : 1
-        ctx.beginPath()
-        for (const s of part) {
-          const x = s.n.x ?? 0
-          const y = s.n.y ?? 0
-          ctx.moveTo(x, y)
-          ctx.arc(x, y, NODE_RADIUS[s.n.model.kind], s.a0, s.a1)
-          ctx.closePath()
-        }
-        ctx.fill()
-      }
-    }
-    ctx.globalAlpha = 1
-    // Outlines: peers get a thin edge in the surface colour, local nodes a strong one, LAN peers a dashed one.
-    const outline = (list: CanvasNode[], colour: string, width: number, dash: number[]): void => {
-      if (list.length === 0) return
-      circlePath(list)
-      ctx.strokeStyle = colour
-      ctx.lineWidth = fast ? 1 / k : width
-      ctx.setLineDash(fast ? [] : dash)
-      ctx.stroke()
-    }
-    outline(
-      nodes.filter((n) => n.model.kind === 'peer'),
-      p.surface,
-      1.5,
-      []
-    )
-    outline(
-      nodes.filter((n) => n.model.kind === 'lan'),
-      p.muted,
-      1.5,
-      [3, 2]
-    )
-    outline(
-      nodes.filter((n) => n.model.kind === 'local'),
-      p.fg,
-      2,
-      []
-    )
-    const paired = nodes.filter((n) => n.model.paired)
-    if (paired.length > 0) {
-      circlePath(paired, 3.5)
-      ctx.strokeStyle = p.paired
-      ctx.lineWidth = fast ? 1 / k : 2.5
+    for (const [group, list] of byGroup) {
+      const style = p.links.get(group)
+      if (!style) continue
+      linkPath(list)
+      ctx.strokeStyle = p.focus
+      ctx.globalAlpha = FOCUS_HALO.opacity
+      ctx.lineWidth = (focusStrokeWidth(screenStrokeWidth(style.width, k)) + 2 * FOCUS_HALO.extraPx) / k
       ctx.setLineDash([])
       ctx.stroke()
     }
+    ctx.lineCap = 'butt'
+    for (const [group, list] of byGroup) {
+      const style = p.links.get(group)
+      if (!style) continue
+      linkPath(list)
+      ctx.strokeStyle = style.colour
+      ctx.globalAlpha = 1
+      ctx.lineWidth = focusStrokeWidth(screenStrokeWidth(style.width, k)) / k
+      ctx.setLineDash(style.dash.map((d) => (d * 1.5) / k))
+      ctx.stroke()
+    }
+    ctx.globalAlpha = 1
   }
 
-  function halo(node: CanvasNode | null, colour: string, width: number, dash: number[]): void {
+  /** Nodes in device pixels, LAN peers first and local nodes last (on top, as they win the hit test). */
+  function paintNodes(nodes: readonly CanvasNode[], t: GraphScene['transform']): void {
+    if (!ctx || !sprites) return
+    ctx.setTransform(1, 0, 0, 1, 0, 0)
+    ctx.globalAlpha = 1
+    const spriteOf = sprites.at(t.k, ratio)
+    for (const kind of KIND_ORDER) {
+      for (const n of nodes) {
+        if (n.model.kind !== kind) continue
+        const sprite = spriteOf(n.model, n.look)
+        const half = sprite.size / 2
+        // Whole device pixels, unscaled: a plain copy of the sprite (see node-sprites.ts).
+        ctx.drawImage(
+          sprite.image,
+          Math.round(((n.x ?? 0) * t.k + t.x) * ratio - half),
+          Math.round(((n.y ?? 0) * t.k + t.y) * ratio - half)
+        )
+      }
+    }
+  }
+
+  function halo(node: CanvasNode | null, colour: string, width: number, dash: number[], k: number): void {
     if (!ctx || !node) return
-    circlePath([node], 6)
+    ctx.beginPath()
+    ctx.arc(node.x ?? 0, node.y ?? 0, NODE_RADIUS[node.model.kind] + 6, 0, 2 * Math.PI)
     ctx.strokeStyle = colour
-    ctx.lineWidth = width
+    ctx.lineWidth = width / Math.min(k, 1)
     ctx.setLineDash(dash)
     ctx.stroke()
   }
@@ -208,24 +175,27 @@ export function createGraphCanvas(canvas: HTMLCanvasElement): GraphCanvas {
     refreshColours(from) {
       const css = getComputedStyle(from)
       const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback
-      const links = new Map<
-        LinkStyleKey,
-        { colour: string; width: number; dash: number[]; opacity: number }
-      >()
-      for (const key of [...LINK_GROUPS, 'highlight'] as LinkStyleKey[]) {
-        const spec = linkStyleSpec(key)
-        links.set(key, { ...spec, colour: v(spec.colourVar, '#888') })
+      const links = new Map<LinkGroup, LinkStyle>()
+      for (const group of LINK_GROUPS) {
+        const spec = linkStyleSpec(group)
+        links.set(group, { ...spec, colour: v(spec.colourVar, '#888') })
       }
       palette = {
         fg: v('--graph-fg', '#222'),
-        muted: v('--graph-muted', '#777'),
         surface: v('--graph-surface', '#fff'),
-        neutral: v('--graph-node-neutral', '#ccc'),
-        paired: v('--graph-paired', '#f0a020'),
-        focus: v('--graph-focus', '#2f7de1'),
+        focus: v(FOCUS_HALO.colourVar, '#2f7de1'),
         font: v('--graph-font', 'sans-serif'),
         links
       }
+      const colours = {
+        fg: palette.fg,
+        muted: v('--graph-muted', '#777'),
+        surface: palette.surface,
+        neutral: v('--graph-node-neutral', '#ccc'),
+        paired: v('--graph-paired', '#f0a020')
+      }
+      if (sprites) sprites.setColours(colours)
+      else sprites = createNodeSprites(colours)
     },
     paint(scene) {
       const p = palette
@@ -235,29 +205,23 @@ export function createGraphCanvas(canvas: HTMLCanvasElement): GraphCanvas {
       ctx.clearRect(0, 0, canvas.width, canvas.height)
       ctx.setTransform(ratio * k, 0, 0, ratio * k, ratio * x, ratio * y)
       ctx.lineCap = 'butt'
-      for (const group of LINK_GROUPS) strokeLinks(scene.linkGroups.get(group) ?? [], group, k, scene.fast)
-      strokeLinks(scene.focusLinks, 'highlight', k, false)
-      paintNodes(scene.nodes, p, k, scene.fast)
-      halo(scene.selected, p.focus, 3, [])
-      halo(scene.focused, p.focus, 2, [4, 2])
+      for (const group of LINK_GROUPS) {
+        const style = p.links.get(group)
+        if (style) strokeLinks(scene.linkGroups.get(group) ?? [], style, k, scene.fast)
+      }
+      emphasise(scene.focusLinks, p, k)
+      paintNodes(scene.nodes, scene.transform)
+      ctx.setTransform(ratio * k, 0, 0, ratio * k, ratio * x, ratio * y)
+      halo(scene.selected, p.focus, 3, [], k)
+      halo(scene.focused, p.focus, 2, [4, 2], k)
 
-      // Text in screen pixels, so it stays legible at any zoom.
+      // Names in screen pixels, so they stay legible at any zoom.
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0)
       ctx.lineJoin = 'round'
       ctx.setLineDash([])
       ctx.strokeStyle = p.surface
       ctx.lineWidth = 3
       ctx.textAlign = 'center'
-      ctx.font = `10px ${p.font}`
-      ctx.textBaseline = 'bottom'
-      // Latency text only where there is room for it: zoomed in, or a node with few links.
-      const linkText = k >= 0.6 || scene.focusLinks.length <= 8 ? scene.focusLinks : []
-      for (const l of linkText) {
-        if (l.model.latencyMs === null) continue
-        const mx = (((l.source.x ?? 0) + (l.target.x ?? 0)) / 2) * k + x
-        const my = (((l.source.y ?? 0) + (l.target.y ?? 0)) / 2) * k + y
-        text(formatLatency(l.model.latencyMs), mx, my - 2, p)
-      }
       ctx.font = `11px ${p.font}`
       ctx.textBaseline = 'top'
       for (const n of scene.labelled) {

@@ -13,21 +13,41 @@ export interface NormalisedGraph {
   links: Map<string, GraphLinkModel>
 }
 
+export interface GraphFilter {
+  /**
+   * Show 'heard' links between two local nodes. Off by default: every local node with LAN discovery hears every
+   * other one, so n local nodes draw n(n-1)/2 dashed lines that say nothing the sidebar does not (a hairball).
+   * Heard links to LAN peers stay: they are what places a peer not connected yet next to the node that hears it.
+   */
+  localLanLinks?: boolean
+}
+
 /**
  * Indexes a model by id and key, dropping what cannot be drawn: duplicate nodes (first wins), self-links, links to
- * unknown nodes and duplicate links (a connected one wins over one that is not, a known latency over none).
+ * unknown nodes and duplicate links (a connected one wins over one that is not, a known latency over none), and
+ * what `filter` leaves out.
  */
-export function normaliseGraph(model: GraphModelSnapshot): NormalisedGraph {
+export function normaliseGraph(model: GraphModelSnapshot, filter: GraphFilter = {}): NormalisedGraph {
   const nodes = new Map<string, GraphNodeModel>()
   for (const n of model.nodes) if (!nodes.has(n.id)) nodes.set(n.id, n)
   const links = new Map<string, GraphLinkModel>()
   for (const l of model.links) {
     if (l.source === l.target || !nodes.has(l.source) || !nodes.has(l.target)) continue
+    if (!filter.localLanLinks && isLocalLanLink(l, nodes)) continue
     const key = linkKey(l.source, l.target)
     const existing = links.get(key)
     if (!existing || betterLink(l, existing)) links.set(key, l)
   }
   return { nodes, links }
+}
+
+/** A 'heard' link whose two ends are local nodes. */
+export function isLocalLanLink(link: GraphLinkModel, nodes: Map<string, GraphNodeModel>): boolean {
+  return (
+    link.state === 'heard' &&
+    nodes.get(link.source)?.kind === 'local' &&
+    nodes.get(link.target)?.kind === 'local'
+  )
 }
 
 function betterLink(candidate: GraphLinkModel, existing: GraphLinkModel): boolean {

@@ -35,9 +35,7 @@ export interface LinkStyleSpec {
   opacity: number
 }
 
-export type LinkStyleKey = LinkGroup | 'highlight'
-
-export function linkStyleSpec(key: LinkStyleKey): LinkStyleSpec {
+export function linkStyleSpec(key: LinkGroup): LinkStyleSpec {
   switch (key) {
     case 'lan':
       return { colourVar: '--graph-muted', width: 1.25, dash: [4, 3], opacity: 1 }
@@ -47,13 +45,23 @@ export function linkStyleSpec(key: LinkStyleKey): LinkStyleSpec {
       return { colourVar: '--graph-warning', width: 1.5, dash: [5, 3], opacity: 1 }
     case 'lat-unknown':
       return { colourVar: '--graph-link-neutral', width: linkWidth(-1), dash: [], opacity: 1 }
-    case 'highlight':
-      return { colourVar: '--graph-focus', width: 2.5, dash: [], opacity: 0.6 }
     default: {
       const cls = Number(key.slice('lat-'.length))
       return { colourVar: `--graph-lat-${cls}`, width: linkWidth(cls), dash: [], opacity: 0.9 }
     }
   }
+}
+
+/**
+ * The links of the selected or hovered node stand out by emphasis, not by colour: drawn again over the others, wider
+ * and on a halo of the focus colour, in their own colour and dash, so their latency and state (the orange dashes
+ * of a reconnecting link) still read, on the links that matter most.
+ */
+export const FOCUS_HALO = { colourVar: '--graph-focus', opacity: 0.3, extraPx: 4 } as const
+
+/** On-screen width of an emphasised link, from its normal on-screen width. */
+export function focusStrokeWidth(screenWidth: number): number {
+  return screenWidth * 1.5 + 1
 }
 
 /** Links sorted into their style groups (every group present, possibly empty). */

@@ -1,38 +1,33 @@
 // The network graph's D3 side, bound to elements Vue owns: a <canvas> that shows the graph (graph-canvas.ts) under
-// an <svg> of transparent hit targets, one <circle data-node-id> per node, for the pointer, drag, keyboard focus,
-// screen readers and tests. Force layout, joins, zoom/pan, drag, keyboard live here. Simulation objects are plain
-// (never reactive) and reused by id, so nodes keep their places across updates. A change of latency, state,
-// topics or name only repaints; only nodes or links coming or going reheat the layout, to alpha 0.3, with
-// newcomers placed next to a neighbour. Per frame: one simulation tick and one canvas paint; the hit targets
-// follow a few times a second while the layout moves (and exactly once it rests).
-import { drag } from 'd3-drag'
-import {
-  forceCollide,
-  forceLink,
-  forceManyBody,
-  forceSimulation,
-  forceX,
-  forceY,
-  type Simulation,
-  type SimulationLinkDatum,
-  type SimulationNodeDatum
-} from 'd3-force'
-import { select, type Selection } from 'd3-selection'
-import 'd3-transition'
-import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom'
-import type { GraphLinkModel, GraphModelSnapshot, GraphNodeModel } from '../../../shared/snapshots'
-import { anchorForce } from './anchor-force'
+// an <svg> of transparent hit targets (graph-hit-targets.ts) and link labels (link-label-layer.ts). This module
+// ties together the layout (graph-layout.ts, its forces in a worker) and what the person does
+// (graph-interaction.ts): it keeps the selection, hover and focus, decides what is labelled, and paints. While the
+// layout moves: one canvas paint per frame with the newest positions; the hit targets follow a few times a second
+// (and exactly once it rests).
+import { zoomIdentity, type ZoomTransform } from 'd3-zoom'
+import type { GraphModelSnapshot } from '../../../shared/snapshots'
 import { boundsOf, fitTransform, type Insets } from './fit-view'
-import { diffGraph, normaliseGraph, type NormalisedGraph } from './graph-diff'
-import { createGraphCanvas, NODE_RADIUS as RADIUS } from './graph-canvas'
-import { groupLinks, linkGroup, type LinkGroup } from './link-paths'
-import { nodeAriaLabel, nodeDetails, type NodeDetails } from './node-description'
-import { layoutExtent, placeNewNode } from './node-placement'
+import { createGraphCanvas } from './graph-canvas'
+import {
+  diffGraph,
+  isLocalLanLink,
+  normaliseGraph,
+  type GraphFilter,
+  type NormalisedGraph
+} from './graph-diff'
+import { createHitTargets } from './graph-hit-targets'
+import { createGraphInteraction } from './graph-interaction'
+import { createGraphLayout, type SimLink, type SimNode } from './graph-layout'
+import { formatLatency } from './graph-scales'
+import { createLinkLabelLayer } from './link-label-layer'
+import { placeLinkLabels, type LabelLink } from './link-labels'
+import { nodeDetails, type NodeDetails } from './node-description'
+import { NODE_RADIUS } from './sprite-look'
+
+export { REHEAT_ALPHA } from './graph-layout'
 
 /** performance.measure name around every update: the bench and the tests read it. */
 export const GRAPH_UPDATE_MEASURE = 'chaski:graph-update'
-/** Reheat for a change of nodes or links: enough to settle the newcomers, not a whole new layout. */
-export const REHEAT_ALPHA = 0.3
 /** Above this many nodes only local (and selected or hovered) nodes keep their labels until the user zooms in. */
 const LABEL_NODE_LIMIT = 150
 /** Latency text only on the links of the selected or hovered node (all of them would be noise), at most this many. */
@@ -44,26 +39,13 @@ const FAST_STROKE_LINK_LIMIT = 300
  * them per tick so no frame pays for all of them at once.
  */
 const HIT_SYNC_TICKS = 12
-/** Collision (room for labels) costs a second quadtree per tick: only for graphs small enough to show labels. */
-const COLLIDE_NODE_LIMIT = 200
+/**
+ * Above this many nodes the hit targets stand still while the layout moves, and take no pointer (nothing to hover
+ * or grab in the wrong place): moving thousands of SVG elements costs the browser more per frame than drawing
+ * the graph. They catch up the moment the layout rests, a few seconds later.
+ */
+const LIVE_HIT_TARGET_LIMIT = 1000
 const MEASURES_KEPT = 1000
-
-interface SimNode extends SimulationNodeDatum {
-  id: string
-  model: GraphNodeModel
-  /** Where the node was when the graph last changed shape: it is held there while newcomers settle. */
-  anchor?: { x: number; y: number } | null
-  /** The translate last written to the element, to skip unchanged ones. */
-  drawn?: string
-}
-
-interface SimLink extends SimulationLinkDatum<SimNode> {
-  key: string
-  model: GraphLinkModel
-  group: LinkGroup
-  source: SimNode
-  target: SimNode
-}
 
 export interface HoverInfo {
   id: string
@@ -75,12 +57,14 @@ export interface HoverInfo {
 export interface NetworkGraphCallbacks {
   onSelect(id: string | null): void
   onHover(hover: HoverInfo | null): void
-  /** Room taken by overlays (toolbar, legend) that fit-to-view keeps free. */
+  /** Room taken by overlays that fit-to-view keeps free. */
   insets?(): Insets
 }
 
 export interface NetworkGraphView {
   update(model: GraphModelSnapshot): void
+  /** What the graph leaves out (heard links between local nodes); applied at once. */
+  setFilter(filter: GraphFilter): void
   setSelected(id: string | null): void
   resize(width: number, height: number): void
   /** Re-reads the theme's colours (call after the theme changed). */
@@ -90,174 +74,106 @@ export interface NetworkGraphView {
   destroy(): void
 }
 
-const r1 = (v: number | undefined): number => Math.round((v ?? 0) * 10) / 10
+const SVG_NS = 'http://www.w3.org/2000/svg'
 
 export function createNetworkGraphView(
   elements: { svg: SVGSVGElement; canvas: HTMLCanvasElement },
   callbacks: NetworkGraphCallbacks
 ): NetworkGraphView {
   const svgEl = elements.svg
-  const svg = select(svgEl)
   const graphCanvas = createGraphCanvas(elements.canvas)
   let width = svgEl.clientWidth || 640
   let height = svgEl.clientHeight || 420
   graphCanvas.resize(width, height)
   graphCanvas.refreshColours(svgEl)
-  const backdrop = svg.append('rect').attr('class', 'backdrop').attr('width', '100%').attr('height', '100%')
-  const viewport = svg.append('g').attr('class', 'viewport')
-  const nodeLayer = viewport.append('g').attr('class', 'nodes')
 
-  const simNodes = new Map<string, SimNode>()
-  const nodeEls = new Map<string, SVGGElement>()
-  const simLinks = new Map<string, SimLink>()
-  const linksByNode = new Map<string, SimLink[]>()
-  let nodeList: SimNode[] = []
-  let linkList: SimLink[] = []
-  let linkGroups = groupLinks<SimLink>([])
+  const backdrop = document.createElementNS(SVG_NS, 'rect')
+  backdrop.setAttribute('class', 'backdrop')
+  backdrop.setAttribute('width', '100%')
+  backdrop.setAttribute('height', '100%')
+  const viewport = document.createElementNS(SVG_NS, 'g')
+  viewport.setAttribute('class', 'viewport')
+  const nodeLayer = document.createElementNS(SVG_NS, 'g')
+  nodeLayer.setAttribute('class', 'nodes')
+  viewport.appendChild(nodeLayer)
+  svgEl.append(backdrop, viewport)
+  const labelLayer = createLinkLabelLayer(svgEl)
+  labelLayer.setFont(getComputedStyle(svgEl).getPropertyValue('--graph-font').trim() || 'sans-serif')
+
+  let model: GraphModelSnapshot = { nodes: [], links: [] }
+  let filter: GraphFilter = {}
   let current: NormalisedGraph | null = null
-  let nodeSel: Selection<SVGGElement, SimNode, SVGGElement, unknown> = nodeLayer.selectAll<
-    SVGGElement,
-    SimNode
-  >('g.node')
   let labelled: SimNode[] = []
   let selectedId: string | null = null
   let hoveredId: string | null = null
   let focusedId: string | null = null
   let labelMode = ''
-  let running = false
   let framePending = 0
-  let transform = zoomIdentity.translate(width / 2, height / 2)
   // Follow the first layout with the camera until the user takes over (zoom, pan or drag).
   let autoFit = true
   let ticks = 0
   let measures = 0
+  let currentTransform: ZoomTransform = zoomIdentity
 
-  // Links carry their node objects already (no id lookup needed).
-  const linkForce = forceLink<SimNode, SimLink>().distance((l) =>
-    l.source.model.kind === 'local' && l.target.model.kind === 'local' ? 120 : 70
-  )
-  const collide = forceCollide<SimNode>((n) => RADIUS[n.model.kind] + 10).iterations(1)
-  const simulation: Simulation<SimNode, SimLink> = forceSimulation<SimNode, SimLink>()
-    .force('link', linkForce)
-    .force('charge', forceManyBody<SimNode>().strength(-220).theta(0.9).distanceMax(600))
-    // Weak gravity instead of forceCenter: forceCenter shifts every node when one is added; gravity acts locally
-    // and keeps unlinked LAN peers from drifting off.
-    // Unlinked nodes (LAN peers not connected) get a stronger pull, or charge alone would push them far out.
-    .force(
-      'x',
-      forceX<SimNode>(0).strength((n) => (linksByNode.has(n.id) ? 0.04 : 0.12))
-    )
-    .force(
-      'y',
-      forceY<SimNode>(0).strength((n) => (linksByNode.has(n.id) ? 0.04 : 0.12))
-    )
-    .force('anchor', anchorForce<SimNode>())
-    .stop()
-    .on('tick', onTick)
-    .on('end', onEnd)
-
-  const zoomBehaviour: ZoomBehavior<SVGSVGElement, unknown> = zoom<SVGSVGElement, unknown>()
-    .scaleExtent([0.05, 6])
-    .on('zoom', (event: D3ZoomEvent<SVGSVGElement, unknown>) => {
-      transform = event.transform
-      if (event.sourceEvent) autoFit = false
-      viewport.attr('transform', transform.toString())
+  const layout = createGraphLayout({ tick: onTick, end: onEnd })
+  const hitTargets = createHitTargets(nodeLayer, layout)
+  const interaction = createGraphInteraction(svgEl, nodeLayer, backdrop, {
+    size: () => ({ width, height }),
+    transformed(t, byUser) {
+      currentTransform = t
+      if (byUser) autoFit = false
+      viewport.setAttribute('transform', t.toString())
       updateLabelMode()
-      // The simulation draws on its own ticks; at rest a zoom must draw the links itself.
-      if (!running) scheduleDraw()
-    })
-  svg.call(zoomBehaviour).on('dblclick.zoom', null)
-  svg.call(zoomBehaviour.transform, transform)
-
-  // A press without movement is a click (select), not a drag: the layout reheats only once the node really moves.
-  let dragging = false
-  const dragBehaviour = drag<SVGGElement, SimNode>()
-    .clickDistance(4)
-    .on('start', () => {
-      dragging = false
-    })
-    .on('drag', (event, d) => {
-      if (!dragging) {
-        dragging = true
+      // The simulation draws on its own ticks; at rest a zoom must draw itself.
+      if (!layout.running) scheduleDraw()
+    },
+    select: (id) => callbacks.onSelect(id),
+    hover: (id) => setHovered(id),
+    focus(id) {
+      focusedId = id
+      setHovered(id)
+    },
+    drag(id, at) {
+      const node = layout.node(id)
+      if (!node) return
+      if (at) {
         autoFit = false
-        simulation.alphaTarget(REHEAT_ALPHA)
-        restart()
+        if (!layout.running) setSimulating(true)
       }
-      d.fx = event.x
-      d.fy = event.y
-    })
-    .on('end', (_event, d) => {
-      if (!dragging) return
-      dragging = false
-      simulation.alphaTarget(0)
-      d.fx = null
-      d.fy = null
-    })
+      layout.pin(node, at)
+    }
+  })
 
-  backdrop.on('click', () => callbacks.onSelect(null))
-  nodeLayer
-    .on('click', (event: MouseEvent) => {
-      const id = nodeIdOf(event.target)
-      if (id !== null) callbacks.onSelect(id)
-    })
-    .on('keydown', (event: KeyboardEvent) => {
-      const id = nodeIdOf(event.target)
-      if (id === null) return
-      if (event.key === 'Enter' || event.key === ' ') {
-        event.preventDefault()
-        callbacks.onSelect(id)
-      } else if (event.key === 'Escape') callbacks.onSelect(null)
-    })
-    .on('pointerover', (event: PointerEvent) => setHovered(nodeIdOf(event.target)))
-    .on('pointerout', (event: PointerEvent) => {
-      const to = nodeIdOf(event.relatedTarget)
-      if (to !== hoveredId) setHovered(to)
-    })
-    .on('focusin', (event: FocusEvent) => {
-      focusedId = nodeIdOf(event.target)
-      setHovered(focusedId)
-    })
-    .on('focusout', (event: FocusEvent) => {
-      focusedId = nodeIdOf(event.relatedTarget)
-      setHovered(focusedId)
-    })
+  function transform(): ZoomTransform {
+    return currentTransform
+  }
 
-  function nodeIdOf(target: EventTarget | null): string | null {
-    const el = target instanceof Element ? target.closest('g.node') : null
-    return el?.getAttribute('data-id') ?? null
+  function setSimulating(on: boolean): void {
+    svgEl.setAttribute('data-simulating', on ? 'true' : 'false')
+    nodeLayer.classList.toggle('frozen', on && layout.nodes.length > LIVE_HIT_TARGET_LIMIT)
   }
 
   function setHovered(id: string | null): void {
     if (id === hoveredId) return
     hoveredId = id
-    const node = id === null ? undefined : simNodes.get(id)
-    callbacks.onHover(
-      node ? { id: node.id, x: transform.applyX(node.x ?? 0), y: transform.applyY(node.y ?? 0) } : null
-    )
+    const node = id === null ? undefined : layout.node(id)
+    const t = transform()
+    callbacks.onHover(node ? { id: node.id, x: t.applyX(node.x ?? 0), y: t.applyY(node.y ?? 0) } : null)
     chooseLabels()
-    if (!running) scheduleDraw()
-  }
-
-  function restart(alpha?: number): void {
-    if (alpha !== undefined) simulation.alpha(alpha)
-    if (!running) {
-      running = true
-      svgEl.setAttribute('data-simulating', 'true')
-    }
-    simulation.restart()
+    if (!layout.running) scheduleDraw()
   }
 
   function onTick(): void {
     ticks++
+    if (svgEl.getAttribute('data-simulating') !== 'true') setSimulating(true)
     // While the first layout spreads out, keep it in view (cheap: one bounds pass every 15 ticks).
     if (autoFit && ticks % 15 === 0) fit(false)
-    draw()
+    // One paint per frame, with the newest positions, however many ticks arrived since the last one.
+    scheduleDraw()
   }
 
   function onEnd(): void {
-    running = false
-    for (const n of nodeList) n.anchor = null
-    svgEl.setAttribute('data-simulating', 'false')
+    setSimulating(false)
     // Full-quality strokes and exact hit targets now that nothing moves.
     scheduleDraw()
     if (autoFit) {
@@ -274,41 +190,61 @@ export function createNetworkGraphView(
   function draw(): void {
     if (framePending !== 0) cancelAnimationFrame(framePending)
     framePending = 0
-    if (!running) syncHitTargets(0, nodeList.length)
-    else {
-      const slice = Math.ceil(nodeList.length / HIT_SYNC_TICKS)
+    const t = transform()
+    const nodes = layout.nodes
+    if (!layout.running) hitTargets.sync(0, nodes.length, t.k)
+    else if (nodes.length <= LIVE_HIT_TARGET_LIMIT) {
+      const slice = Math.ceil(nodes.length / HIT_SYNC_TICKS)
       const start = (ticks % HIT_SYNC_TICKS) * slice
-      syncHitTargets(start, start + slice)
+      hitTargets.sync(start, start + slice, t.k)
     }
+    const focusLinks = focusedLinks()
     graphCanvas.paint({
-      nodes: nodeList,
-      linkGroups,
-      focusLinks: focusLinks(),
+      nodes,
+      linkGroups: layout.linkGroups,
+      focusLinks,
       labelled,
-      selected: selectedId === null ? null : (simNodes.get(selectedId) ?? null),
-      focused: focusedId === null ? null : (simNodes.get(focusedId) ?? null),
-      transform,
-      fast: running && linkList.length > FAST_STROKE_LINK_LIMIT
+      selected: selectedId === null ? null : (layout.node(selectedId) ?? null),
+      focused: focusedId === null ? null : (layout.node(focusedId) ?? null),
+      transform: t,
+      fast: layout.running && layout.links.length > FAST_STROKE_LINK_LIMIT
     })
+    drawLinkLabels(focusLinks, t)
   }
 
-  /** Moves hit targets [from, to) to their nodes; only those that moved by half a screen pixel or more are touched. */
-  function syncHitTargets(from: number, to: number): void {
-    const quantum = 0.5 / transform.k
-    for (let i = from; i < Math.min(to, nodeList.length); i++) {
-      const d = nodeList[i]
-      const t = `translate(${r1(Math.round((d.x ?? 0) / quantum) * quantum)},${r1(Math.round((d.y ?? 0) / quantum) * quantum)})`
-      if (t !== d.drawn) {
-        d.drawn = t
-        nodeEls.get(d.id)?.setAttribute('transform', t)
-      }
+  /** Latency text on the focus links, where there is room: zoomed in, or a node with few links. */
+  function drawLinkLabels(links: readonly SimLink[], t: ZoomTransform): void {
+    if (links.length === 0 || (t.k < 0.6 && links.length > 8)) {
+      labelLayer.render([])
+      return
     }
+    const candidates: LabelLink[] = []
+    for (const l of links) {
+      if (l.model.latencyMs === null) continue
+      const text = formatLatency(l.model.latencyMs)
+      candidates.push({
+        key: l.key,
+        text,
+        width: labelLayer.measure(text),
+        x1: t.applyX(l.source.x ?? 0),
+        y1: t.applyY(l.source.y ?? 0),
+        x2: t.applyX(l.target.x ?? 0),
+        y2: t.applyY(l.target.y ?? 0),
+        r1: NODE_RADIUS[l.source.model.kind] * t.k,
+        r2: NODE_RADIUS[l.target.model.kind] * t.k
+      })
+    }
+    const obstacles = layout.nodes.map((n) => ({
+      x: t.applyX(n.x ?? 0),
+      y: t.applyY(n.y ?? 0),
+      r: NODE_RADIUS[n.model.kind] * t.k
+    }))
+    labelLayer.render(placeLinkLabels(candidates, obstacles, { width, height }))
   }
 
   function updateLabelMode(): void {
-    const k = transform.k
-    const mode = k < 0.45 ? 'none' : nodeList.length > LABEL_NODE_LIMIT && k < 1.5 ? 'local' : 'all'
-    svgEl.setAttribute('data-link-labels', k < 0.6 ? 'off' : 'on')
+    const k = transform().k
+    const mode = k < 0.45 ? 'none' : layout.nodes.length > LABEL_NODE_LIMIT && k < 1.5 ? 'local' : 'all'
     if (mode === labelMode) return
     labelMode = mode
     svgEl.setAttribute('data-labels', mode)
@@ -319,117 +255,39 @@ export function createNetworkGraphView(
   function chooseLabels(): void {
     labelled =
       labelMode === 'all'
-        ? nodeList
-        : nodeList.filter(
+        ? [...layout.nodes]
+        : layout.nodes.filter(
             (d) =>
               d.id === selectedId || d.id === hoveredId || (labelMode === 'local' && d.model.kind === 'local')
           )
   }
 
-  function paintHitTarget(el: SVGGElement, d: SimNode): void {
-    const m = d.model
-    el.setAttribute('class', `node ${m.kind}${m.paired ? ' paired' : ''}`)
-    el.setAttribute('aria-label', nodeAriaLabel(m, linksByNode.get(d.id)?.length ?? 0))
-    // A little larger than the drawn node: easier to hit.
-    el.firstElementChild?.setAttribute('r', String(RADIUS[m.kind] + 2))
-  }
-
-  function joinNodes(): void {
-    nodeSel = nodeLayer
-      .selectAll<SVGGElement, SimNode>('g.node')
-      .data(nodeList, (d) => d.id)
-      .join(
-        (enter) => {
-          const g = enter
-            .append('g')
-            .attr('tabindex', 0)
-            .attr('role', 'button')
-            .attr('data-id', (d) => d.id)
-          g.append('circle')
-            .attr('class', 'body')
-            .attr('data-node-id', (d) => d.id)
-          g.call(dragBehaviour)
-          return g
-        },
-        (update) => update,
-        (exit) =>
-          exit
-            .each((d) => {
-              nodeEls.delete(d.id)
-            })
-            .remove()
-      )
-    nodeSel.each(function (d) {
-      nodeEls.set(d.id, this)
-      paintHitTarget(this, d)
-    })
-    // Local nodes last in the DOM so they win the hit test, as they are drawn on top.
-    nodeSel.filter((d) => d.model.kind === 'local').raise()
-  }
-
-  function focusLinks(): SimLink[] {
+  /** The selected node's links first (their labels are placed first), then the hovered one's. */
+  function focusedLinks(): SimLink[] {
     const ids = [...new Set([selectedId, hoveredId])].filter((id): id is string => id !== null)
-    return [...new Set(ids.flatMap((id) => linksByNode.get(id) ?? []))].slice(0, LINK_LABEL_LIMIT)
+    return [...new Set(ids.flatMap((id) => layout.linksOf(id)))].slice(0, LINK_LABEL_LIMIT)
   }
 
-  function update(model: GraphModelSnapshot): void {
+  function apply(): void {
     const t0 = performance.now()
-    const next = normaliseGraph(model)
+    const next = normaliseGraph(model, filter)
     const diff = diffGraph(current, next)
-    const firstLayout = simNodes.size === 0
     current = next
-
-    for (const id of diff.removedNodeIds) simNodes.delete(id)
-    for (const [id, m] of next.nodes) {
-      const existing = simNodes.get(id)
-      if (existing) existing.model = m
-      else simNodes.set(id, { id, model: m })
-    }
-    for (const key of diff.removedLinkKeys) simLinks.delete(key)
-    for (const [key, m] of next.links) {
-      const existing = simLinks.get(key)
-      const source = simNodes.get(m.source)!
-      const target = simNodes.get(m.target)!
-      const group = linkGroup(m, source.model.kind === 'lan' || target.model.kind === 'lan')
-      if (existing) {
-        existing.model = m
-        existing.group = group
-      } else simLinks.set(key, { key, model: m, group, source, target })
-    }
-    linkGroups = groupLinks(simLinks.values())
-
+    layout.apply(next, diff)
+    svgEl.setAttribute('data-links', String(layout.links.length))
+    svgEl.setAttribute('data-layout-engine', layout.engine)
+    svgEl.setAttribute(
+      'data-local-lan-links',
+      String(layout.links.filter((l) => isLocalLanLink(l.model, next.nodes)).length)
+    )
     if (diff.structural) {
-      nodeList = [...simNodes.values()]
-      linkList = [...simLinks.values()]
-      linksByNode.clear()
-      for (const l of linkList) {
-        for (const end of [l.source.id, l.target.id]) {
-          const list = linksByNode.get(end)
-          if (list) list.push(l)
-          else linksByNode.set(end, [l])
-        }
-      }
-      if (!firstLayout) {
-        for (const n of nodeList) if (n.x !== undefined && n.y !== undefined) n.anchor = { x: n.x, y: n.y }
-        placeNewcomers(diff.addedNodeIds)
-      }
-      joinNodes()
-      simulation.force('collide', nodeList.length <= COLLIDE_NODE_LIMIT ? collide : null)
-      simulation.nodes(nodeList)
-      linkForce.links(linkList)
+      interaction.attachDrag(hitTargets.join())
       labelMode = ''
       updateLabelMode()
-      restart(firstLayout ? 1 : Math.max(simulation.alpha(), REHEAT_ALPHA))
-    } else if (diff.changedNodeIds.length > 0) {
-      const changed = new Set(diff.changedNodeIds)
-      nodeSel
-        .filter((d) => changed.has(d.id))
-        .each(function (d) {
-          paintHitTarget(this, d)
-        })
-    }
+      if (layout.running) setSimulating(true)
+    } else if (diff.changedNodeIds.length > 0) hitTargets.describe(diff.changedNodeIds)
     // At rest the repaint is part of the update (and of its measure); while moving the next tick paints it.
-    if (!running) draw()
+    if (!layout.running) draw()
 
     const t1 = performance.now()
     if (++measures > MEASURES_KEPT) {
@@ -440,8 +298,8 @@ export function createNetworkGraphView(
       start: t0,
       end: t1,
       detail: {
-        nodes: nodeList.length,
-        links: linkList.length,
+        nodes: layout.nodes.length,
+        links: layout.links.length,
         changedLinks: diff.changedLinkKeys.length,
         changedNodes: diff.changedNodeIds.length,
         structural: diff.structural
@@ -449,23 +307,15 @@ export function createNetworkGraphView(
     })
   }
 
-  function placeNewcomers(ids: string[]): void {
-    const added = new Set(ids)
-    const extent = layoutExtent(
-      nodeList.filter((n) => !added.has(n.id) && n.x !== undefined).map((n) => ({ x: n.x!, y: n.y! }))
-    )
-    for (const id of ids) {
-      const node = simNodes.get(id)!
-      const neighbours = (linksByNode.get(id) ?? [])
-        .map((l) => (l.source.id === id ? l.target : l.source))
-        .filter((n) => n.x !== undefined && !added.has(n.id))
-        .map((n) => ({ x: n.x!, y: n.y! }))
-      const p = placeNewNode(neighbours, extent)
-      node.x = p.x
-      node.y = p.y
-      node.vx = 0
-      node.vy = 0
-    }
+  function update(next: GraphModelSnapshot): void {
+    model = next
+    apply()
+  }
+
+  function setFilter(next: GraphFilter): void {
+    if (!!next.localLanLinks === !!filter.localLanLinks) return
+    filter = { ...next }
+    apply()
   }
 
   function setSelected(id: string | null): void {
@@ -473,52 +323,53 @@ export function createNetworkGraphView(
     selectedId = id
     svgEl.setAttribute('data-selected-id', id ?? '')
     chooseLabels()
-    if (!running) scheduleDraw()
+    if (!layout.running) scheduleDraw()
   }
 
   function fit(animate = true): void {
-    const t = fitTransform(boundsOf(nodeList), width, height, { padding: 32, insets: callbacks.insets?.() })
-    const target = zoomIdentity.translate(t.x, t.y).scale(t.k)
-    if (animate) svg.transition().duration(450).call(zoomBehaviour.transform, target)
-    else svg.call(zoomBehaviour.transform, target)
+    const t = fitTransform(boundsOf(layout.nodes), width, height, {
+      padding: 32,
+      insets: callbacks.insets?.()
+    })
+    interaction.setTransform(zoomIdentity.translate(t.x, t.y).scale(t.k), animate)
   }
 
   function resize(w: number, h: number): void {
-    if (w <= 0 || h <= 0 || (w === width && h === height)) return
+    if (!(w > 0 && h > 0) || (w === width && h === height)) return
     // Keep what was in the middle in the middle.
     const dx = (w - width) / 2
     const dy = (h - height) / 2
     width = w
     height = h
     graphCanvas.resize(w, h)
-    if (autoFit && nodeList.length > 0) fit(false)
-    else svg.call(zoomBehaviour.transform, transform.translate(dx / transform.k, dy / transform.k))
+    const t = transform()
+    if (autoFit && layout.nodes.length > 0) fit(false)
+    else interaction.setTransform(t.translate(dx / t.k, dy / t.k), false)
     scheduleDraw()
   }
 
   function refreshTheme(): void {
     graphCanvas.refreshColours(svgEl)
+    labelLayer.setFont(getComputedStyle(svgEl).getPropertyValue('--graph-font').trim() || 'sans-serif')
     scheduleDraw()
   }
 
   function details(id: string): NodeDetails | null {
-    const node = simNodes.get(id)
+    const node = layout.node(id)
     if (!node) return null
     return nodeDetails(
       node.model,
-      (linksByNode.get(id) ?? []).map((l) => l.model),
-      (other) => simNodes.get(other)?.model.label ?? other
+      layout.linksOf(id).map((l) => l.model),
+      (other) => layout.node(other)?.model.label ?? other
     )
   }
 
   function destroy(): void {
-    simulation.stop()
-    simulation.on('tick', null).on('end', null)
+    layout.stop()
     if (framePending !== 0) cancelAnimationFrame(framePending)
-    svg.interrupt()
-    svg.on('.zoom', null)
-    svg.selectAll('*').remove()
+    interaction.destroy()
+    svgEl.replaceChildren()
   }
 
-  return { update, setSelected, resize, refreshTheme, fit, details, destroy }
+  return { update, setFilter, setSelected, resize, refreshTheme, fit, details, destroy }
 }

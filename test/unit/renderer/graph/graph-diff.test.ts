@@ -25,6 +25,28 @@ describe('linkKey', () => {
 })
 
 describe('normaliseGraph', () => {
+  test("leaves out 'heard' links between two local nodes unless asked; keeps heard links to LAN peers", () => {
+    const local = (id: string) => node(id, { kind: 'local' })
+    const m = model(
+      [local('a'), local('b'), node('lan', { kind: 'lan' })],
+      [
+        { source: 'a', target: 'b', latencyMs: null, state: 'heard' },
+        { source: 'a', target: 'lan', latencyMs: null, state: 'heard' },
+        { source: 'b', target: 'lan', latencyMs: null, state: 'heard' }
+      ]
+    )
+    expect([...normaliseGraph(m).links.keys()].sort()).toEqual(
+      [linkKey('a', 'lan'), linkKey('b', 'lan')].sort()
+    )
+    expect(normaliseGraph(m, { localLanLinks: true }).links.size).toBe(3)
+    // A real edge between two local nodes is never hidden.
+    const connected = model(
+      [local('a'), local('b')],
+      [{ source: 'a', target: 'b', latencyMs: 1, state: 'connected' }]
+    )
+    expect(normaliseGraph(connected).links.size).toBe(1)
+  })
+
   test('drops self-links, links to unknown nodes and duplicate nodes', () => {
     const g = normaliseGraph(
       model(
