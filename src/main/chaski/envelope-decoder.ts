@@ -8,14 +8,12 @@ import { ProtocolError } from './errors'
 import { K_COMMAND, K_DATA, K_TIMESTAMP, K_TOPIC, K_TTL, K_UUID } from './envelope-encoder'
 import type { Envelope } from './messages'
 import { COMMANDS } from './messages'
-import { FlatReader } from './msgpack-flat'
 
 // Imported functions are hoisted into locals: per-frame calls must not go through module-binding getters
 // when this file runs transpiled (tsx); bundlers make this a no-op.
 const unpack = unpackRange
 const utf8 = utf8Slice
 const latin1 = latin1Slice
-const readFlat = FlatReader.read
 const KEY_COMMAND = K_COMMAND
 const KEY_TOPIC = K_TOPIC
 const KEY_TIMESTAMP = K_TIMESTAMP
@@ -82,8 +80,6 @@ export class PongBytes {
   /** The whole data value, decoded like any control data (then validated by parsePong). */
   decode(): unknown {
     const data = this.data
-    const flat = readFlat(data, 0, data.length)
-    if (flat) return flat.value
     try {
       return unpack(data, 0, data.length)
     } catch (error) {
@@ -266,8 +262,8 @@ class Reader {
 
 const NO_DATA = Symbol('no-data')
 
-/** `data` must end exactly at the end of the body. Control data (topic 'All') uses the flat reader. */
-function readData(reader: Reader, control: boolean): unknown {
+/** `data` must end exactly at the end of the body. */
+function readData(reader: Reader): unknown {
   const buf = reader.buf
   const at = reader.at
   const type = buf[at]
@@ -284,10 +280,6 @@ function readData(reader: Reader, control: boolean): unknown {
   if ((type >= 0xa0 && type <= 0xbf) || type === 0xd9 || type === 0xda) {
     const value = reader.str(Number.MAX_SAFE_INTEGER)
     return value !== null && reader.at === buf.length ? value : NO_DATA
-  }
-  if (control) {
-    const flat = readFlat(buf, at, buf.length)
-    if (flat) return flat.value
   }
   return unpack(buf, at, buf.length)
 }
@@ -370,8 +362,7 @@ export function decodeEnvelopeFast(body: Buffer, frameTopic: string, keepIds = t
   if (ttl === null || ttl > 255 || !reader.key(KEY_UUID)) return null
   const uuid = reader.id(64, keepIds)
   if (uuid === null || !reader.key(KEY_DATA)) return null
-  const control = frameTopic === 'All'
-  const data = (control && readKnownControl(command, body, reader.at)) || readData(reader, control)
+  const data = (frameTopic === 'All' && readKnownControl(command, body, reader.at)) || readData(reader)
   if (data === NO_DATA) return null
   return { command, topic: frameTopic, data, timestamp, ttl, uuid }
 }

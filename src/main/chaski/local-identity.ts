@@ -1,10 +1,28 @@
 // Our identity as peers see it (spec §3 handshake, §6 pong): built once per change of name, subscriptions or
 // pairing, with its encoding kept beside it. With the default codec the handshake data is encoded once and then
 // copied into every connection's first frame, and every pong reuses the encoded identity entries.
+import { packValue } from './codec'
 import { MIN_PROTOCOL_VERSION } from './constants'
 import type { Identity } from './messages'
 import { encodePongData } from './control-data'
-import { EncodedValue, encodeEntries, encodeFlat } from './msgpack-flat'
+import { EncodedValue } from './envelope-encoder'
+
+/** A plain object's msgpack map entries (msgpackr's bytes, without its map header) and their count. */
+function encodeEntries(record: Record<string, unknown>): { entries: Buffer; count: number } {
+  const map = Buffer.from(packValue(record))
+  // msgpackr writes an object's map header as map 16 (0xde + count) or, for a few keys, a fixmap.
+  if (map[0] === 0xde) return { entries: map.subarray(3), count: map.readUInt16BE(1) }
+  return { entries: map.subarray(1), count: map[0]! & 0x0f }
+}
+
+/** A map of fewer than 16 keys in its smallest form (a fixmap header), as the fast readers expect it. */
+function encodeSmallMap(record: Record<string, unknown>): Buffer {
+  const { entries, count } = encodeEntries(record)
+  const out = Buffer.allocUnsafe(1 + entries.length)
+  out[0] = 0x80 | count
+  entries.copy(out, 1)
+  return out
+}
 
 export class LocalIdentity {
   private identity: Identity | null = null
@@ -50,8 +68,7 @@ export class LocalIdentity {
         paired: identity.paired,
         root: identity.root
       }
-      const bytes = this.customCodec ? null : encodeFlat(plain)
-      data = bytes === null ? plain : new EncodedValue(bytes)
+      data = this.customCodec ? plain : new EncodedValue(encodeSmallMap(plain))
       this.handshakes[index] = data
     }
     return data
