@@ -1,11 +1,15 @@
 // Microbenchmark of each piece of the hand-written msgpack path against msgpackr alone, in one process, no sockets:
 // ns per operation, median of rounds. Run: node --import tsx bench/codec-pieces.ts
 import { planFrame, writePlannedFrame } from '../src/main/chaski/envelope-encoder'
-import type { PongBytes } from '../src/main/chaski/envelope-decoder'
+import type { PongBytes } from '../src/main/chaski/pong-bytes'
 import { decodeEnvelopeFast } from '../src/main/chaski/envelope-decoder'
 import { packValue, unpackRange } from '../src/main/chaski/codec'
 import { encodeFrame } from '../src/main/chaski/framing'
-import { parseEnvelope, parseHandshake, parsePing, parsePong } from '../src/main/chaski/messages'
+import { parseEnvelope } from '../src/main/chaski/envelope'
+import '../src/main/chaski/commands/index'
+import { readHandshake as parseHandshake } from '../src/main/chaski/commands/handshake'
+import { readPing as parsePing } from '../src/main/chaski/commands/ping'
+import { readPong as parsePong } from '../src/main/chaski/commands/pong'
 import { nextMessageId } from '../src/main/chaski/ids'
 import { encodePingData } from '../src/main/chaski/control-data'
 import { LocalIdentity } from '../src/main/chaski/local-identity'
@@ -19,7 +23,7 @@ const identity = {
   paired: true,
   root: false
 }
-const local = new LocalIdentity(() => identity, false)
+const local = new LocalIdentity({ identityNow: () => identity }, false)
 const buf = Buffer.allocUnsafe(65536)
 const payload = Buffer.alloc(64, 7)
 const payload4k = Buffer.alloc(4096, 7)

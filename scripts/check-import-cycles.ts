@@ -134,7 +134,8 @@ function main(): number {
   process.stderr.write(`import cycles: ${found.length} found (type-only imports count too)\n`)
   for (const component of found) {
     process.stderr.write(`  ${loopThrough(component, graph).map(rel).join(' -> ')}\n`)
-    if (component.length > 2) process.stderr.write(`    (${component.length} files: ${component.map(rel).join(', ')})\n`)
+    if (component.length > 2)
+      process.stderr.write(`    (${component.length} files: ${component.map(rel).join(', ')})\n`)
   }
   return 1
 }

@@ -6,6 +6,11 @@
 // closes surplus pairing edges, so the reference topologies are reproduced exactly, whatever the timing.
 import { randomUUID } from 'node:crypto'
 import { addressKey, isUnspecifiedIp } from './address'
+import type { Clock, ClockTimer } from './clock'
+import type { DiscoveryData, DiscoveryReceiver, OnPair } from './commands/discovery'
+import type { DiscoveryAckData, DiscoveryAckReceiver, PairingCandidate } from './commands/discovery-ack'
+import type { CommandData } from './commands/index'
+import type { ReportPairedData, ReportPairedReceiver } from './commands/report-paired'
 import {
   MAX_CANDIDATES,
   MAX_DISCOVERY_DIALS_IN_FLIGHT,
@@ -17,7 +22,6 @@ import type { Edge } from './edge'
 import type { DiscoveryOutcome, DiscoveryResult } from './events'
 import type { Logger } from './logger'
 import { MessagePool } from './message-pool'
-import type { DiscoveryAckData, DiscoveryData, OnPair, PairingCandidate, ReportPairedData } from './messages'
 import type { PairingState } from './pairing'
 import { ThrottledWarning } from './throttled-warning'
 import type { StatusResponse } from './udp-status'
@@ -35,10 +39,13 @@ export interface DiscoveryHost {
   readonly hopWaitMs: number
   readonly subscriptions: ReadonlySet<string>
   readonly pairing: PairingState
+  /** The node's logger (discovery logs as its 'discovery' component). */
   readonly log: Logger
-  edgeList(): Edge[]
+  readonly clock: Clock
+  edgeList(): readonly Edge[]
   edgeByAddress(ip: string, port: number): Edge | undefined
-  send(edge: Edge, command: 'discovery' | 'discovery_ack' | 'report_paired', data: object, ttl: number): void
+  /** Queues a discovery command on an edge (nothing when the edge is closing). */
+  send<C extends DiscoveryCommand>(edge: Edge, command: C, data: CommandData<C>, ttl: number): void
   connectToPeer(ip: string, port: number): Promise<Edge>
   /** An origin's address comes from the network: may we dial it now (per-target and overall dial limits)? */
   allowLearnedDial(ip: string, port: number): boolean
@@ -48,6 +55,8 @@ export interface DiscoveryHost {
   markEdgePaired(edge: Edge, topic: string): void
   concluded(result: DiscoveryResult): void
 }
+
+type DiscoveryCommand = 'discovery' | 'discovery_ack' | 'report_paired'
 
 export interface DiscoveryRequest {
   via: Edge | null
@@ -69,7 +78,7 @@ interface OriginSession {
   waveDone: boolean
   chosen: string | null
   held: Map<string, HeldReport>
-  timer: NodeJS.Timeout | null
+  timer: ClockTimer | null
   done: boolean
   resolve: (result: DiscoveryResult) => void
 }
@@ -80,7 +89,7 @@ interface ForwardState {
   awaiting: Set<Edge>
   result: 'none' | 'pairing'
   candidates: PairingCandidate[]
-  timer: NodeJS.Timeout | null
+  timer: ClockTimer | null
 }
 
 /** Candidate order: lower rank, then more shared edges, then lower id. */
@@ -107,14 +116,18 @@ class DiscoveryLimits {
   readonly originRefusals: ThrottledWarning
   readonly relayRefusals: ThrottledWarning
 
-  constructor(log: Logger) {
+  constructor(log: Logger, clock: Clock) {
     this.originRefusals = new ThrottledWarning(
       log,
-      'discovery origin not contacted (dialled too often lately); answered none'
+      'discovery origin not contacted (dialled too often lately); answered none',
+      undefined,
+      clock
     )
     this.relayRefusals = new ThrottledWarning(
       log,
-      'too many discovery searches from one peer at once; answering none to the rest'
+      'too many discovery searches from one peer at once; answering none to the rest',
+      undefined,
+      clock
     )
   }
 }
@@ -138,7 +151,7 @@ class InFlight<K> {
   }
 }
 
-export class DiscoveryEngine {
+export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver, ReportPairedReceiver {
   // Made on first use (most nodes of a large network never run or relay a discovery): about 190 bytes each.
   private sessionMap: Map<string, OriginSession> | null = null
   private topicMap: Map<string, Promise<DiscoveryResult>> | null = null
@@ -151,9 +164,15 @@ export class DiscoveryEngine {
   /** Made on first need: most nodes never answer a search as paired nor get flooded with them. */
   private limitsOf: DiscoveryLimits | null = null
   private stopped = false
+  private logger: Logger | null = null
+
+  /** The 'discovery' logger of this node, made on first use. */
+  private get log(): Logger {
+    return (this.logger ??= this.host.log.child('discovery'))
+  }
 
   private get limits(): DiscoveryLimits {
-    return (this.limitsOf ??= new DiscoveryLimits(this.host.log))
+    return (this.limitsOf ??= new DiscoveryLimits(this.log, this.host.clock))
   }
 
   private get sessions(): Map<string, OriginSession> {
@@ -173,7 +192,7 @@ export class DiscoveryEngine {
   /** Runs discovery for every subscription (spec §4); resolves when each topic is concluded. */
   async run(request: DiscoveryRequest): Promise<DiscoveryResult[]> {
     const host = this.host
-    const startedAt = Date.now()
+    const startedAt = host.clock.now()
     const topics = [...host.subscriptions].filter((topic) => topic !== ROOT_TOPIC)
     const results: Promise<DiscoveryResult>[] = []
     const remaining: string[] = []
@@ -218,7 +237,7 @@ export class DiscoveryEngine {
       const session: OriginSession = {
         search: randomUUID(),
         topic,
-        startedAt: Date.now(),
+        startedAt: host.clock.now(),
         awaiting: new Set([via]),
         candidates: [],
         waveDone: false,
@@ -229,7 +248,7 @@ export class DiscoveryEngine {
         resolve
       }
       this.sessions.set(session.search, session)
-      session.timer = setTimeout(() => this.onSessionTimeout(session), request.timeoutMs)
+      session.timer = host.clock.setTimeout(() => this.onSessionTimeout(session), request.timeoutMs)
       const data: DiscoveryData = {
         search: session.search,
         topic,
@@ -309,6 +328,7 @@ export class DiscoveryEngine {
 
   /** An edge went away: it answers 'none' for every wave still waiting on it. */
   onEdgeRemoved(edge: Edge): void {
+    const host = this.host
     this.relays?.drop(edge)
     if (this.sessionMap === null && this.forwardMap === null) return
     for (const session of this.sessions.values()) {
@@ -318,7 +338,7 @@ export class DiscoveryEngine {
     }
     for (const state of [...this.forwards.values()]) {
       if (state.upstream === edge) {
-        if (state.timer) clearTimeout(state.timer)
+        host.clock.clearTimeout(state.timer)
         this.forwards.delete(state.search)
         continue
       }
@@ -329,7 +349,7 @@ export class DiscoveryEngine {
   stop(): void {
     this.stopped = true
     for (const session of [...this.sessions.values()]) this.finish(session, 'stopped', null)
-    for (const state of this.forwards.values()) if (state.timer) clearTimeout(state.timer)
+    for (const state of this.forwards.values()) this.host.clock.clearTimeout(state.timer)
     this.forwards.clear()
     this.relays = null
   }
@@ -365,7 +385,7 @@ export class DiscoveryEngine {
     this.forwards.set(data.search, state)
     this.relays ??= new InFlight()
     this.relays.add(from, 1)
-    state.timer = setTimeout(() => this.finishForward(state), waitMs)
+    state.timer = host.clock.setTimeout(() => this.finishForward(state), waitMs)
     const next: DiscoveryData = {
       ...data,
       previous_hop: host.id,
@@ -379,7 +399,7 @@ export class DiscoveryEngine {
     if (this.forwards.get(state.search) !== state) return
     this.forwards.delete(state.search)
     this.relays?.add(state.upstream, -1)
-    if (state.timer) clearTimeout(state.timer)
+    this.host.clock.clearTimeout(state.timer)
     this.ack(state.upstream, state.search, state.result, state.candidates)
   }
 
@@ -447,7 +467,7 @@ export class DiscoveryEngine {
         status = await host.requestStatus(data.origin_ip, data.origin_port)
       } catch (error) {
         // No UDP answer: try TCP anyway; the origin closes the edge if it is paired already.
-        host.log.debug('status request before pairing failed', { error })
+        this.log.debug('status request before pairing failed', { error })
       }
     }
     if (status?.paired[topic] === true) {
@@ -473,7 +493,7 @@ export class DiscoveryEngine {
     try {
       edge = await host.connectToPeer(data.origin_ip, data.origin_port)
     } catch (error) {
-      host.log.warn('could not connect to a discovery origin', {
+      this.log.warn('could not connect to a discovery origin', {
         origin: `${data.origin_ip}:${data.origin_port}`,
         error
       })
@@ -496,7 +516,7 @@ export class DiscoveryEngine {
 
   private ack(to: Edge, search: string, result: 'none' | 'pairing', candidates: PairingCandidate[]): void {
     if (!to.open) return
-    const data: DiscoveryAckData = { search, result, candidates }
+    const data: DiscoveryAckData = { search, result, candidates, holders: 0 }
     this.host.send(to, 'discovery_ack', data, 0)
   }
 
@@ -580,7 +600,7 @@ export class DiscoveryEngine {
   private finish(session: OriginSession, outcome: DiscoveryOutcome, edge: Edge | null): void {
     if (session.done) return
     session.done = true
-    if (session.timer) clearTimeout(session.timer)
+    this.host.clock.clearTimeout(session.timer)
     session.timer = null
     // Keep the session a little while for late reports of this search? They are handled as late reports.
     this.sessions.delete(session.search)
@@ -593,7 +613,7 @@ export class DiscoveryEngine {
     edge: Edge | null,
     startedAt: number
   ): DiscoveryResult {
-    const concluded: DiscoveryResult = { topic, result, edge, elapsedMs: Date.now() - startedAt }
+    const concluded: DiscoveryResult = { topic, result, edge, elapsedMs: this.host.clock.now() - startedAt }
     this.host.concluded(concluded)
     return concluded
   }

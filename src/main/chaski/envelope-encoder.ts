@@ -9,7 +9,6 @@
 // (both are synchronous and never call user code after the measuring step).
 import { packValue } from './codec'
 import { nextMessageIdSize, writeNextMessageId } from './ids'
-import { COMMANDS } from './messages'
 
 // Imported functions are hoisted into locals: per-frame calls must not go through module-binding getters
 // when this file runs transpiled (tsx); bundlers make this a no-op.
@@ -170,8 +169,10 @@ function buildHead(command: string, topic: string): FrameHead {
   return { bytes: Buffer.concat([topicUtf8, ...bodyStart]), topicLength: topicUtf8.length }
 }
 
-// Control frames (topic 'All') are ready before the first connection.
-for (const command of COMMANDS) if (command !== 'message') frameHead(command, 'All')
+/** Heads of control frames, made before the first connection needs them (called by the command registry). */
+export function prepareControlHeads(commands: readonly string[]): void {
+  for (const command of commands) frameHead(command, 'All')
+}
 
 function frameHead(command: string, topic: string): FrameHead {
   let byTopic = heads.get(command)

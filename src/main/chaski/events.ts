@@ -1,34 +1,11 @@
 // Typed events of ChaskiNode: everything a UI needs to follow the node without polling.
 import type { Edge, EdgeDirection, PeerRef } from './edge'
+import { RECONNECTING_REASONS, type RemovalReason } from './removal'
 import type { ReconnectState } from './reconnect'
 import type { LanDiscoveryEvents } from './lan/lan-discovery'
 
-/** Why an edge left `node.edges` (docs/PROTOCOL.md, "Closing"). */
-export type RemovalReason =
-  /** closeConnection() on this node. */
-  | 'closed-by-us'
-  /** The peer called closeConnection() (or rejected a pairing). */
-  | 'closed-by-peer'
-  /** The peer stopped. */
-  | 'peer-stopped'
-  /** This node stopped. */
-  | 'stopped'
-  /** EOF, reset or socket error without a close command: reconnection applies. */
-  | 'lost'
-  /** The previous keep-alive ping was never answered: reconnection applies. */
-  | 'keepalive-timeout'
-  /** A malformed or invalid frame (from either side). */
-  | 'protocol-error'
-  /** Discovery with onPair 'disconnect' closed the edge to the search root (spec §4). */
-  | 'pair-disconnect'
-  /** Discovery closed a surplus pairing edge (another branch won, spec §4). */
-  | 'pair-rejected'
-
-/** Reasons after which the node retries the peer (unexpected loss). */
-export const RECONNECTING_REASONS: ReadonlySet<RemovalReason> = new Set<RemovalReason>([
-  'lost',
-  'keepalive-timeout'
-])
+export type { RemovalReason }
+export { RECONNECTING_REASONS }
 
 export type DiscoveryOutcome =
   /** A connected edge already shared the topic. */

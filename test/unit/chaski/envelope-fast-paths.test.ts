@@ -12,7 +12,10 @@ import {
 } from '../../../src/main/chaski/envelope-codec'
 import { encodePingData, encodePongData } from '../../../src/main/chaski/control-data'
 import { LocalIdentity } from '../../../src/main/chaski/local-identity'
-import { parseHandshake, parsePing, parsePong, type Identity } from '../../../src/main/chaski/messages'
+import { readHandshake as parseHandshake } from '../../../src/main/chaski/commands/handshake'
+import { readPing as parsePing } from '../../../src/main/chaski/commands/ping'
+import { readPong as parsePong } from '../../../src/main/chaski/commands/pong'
+import type { Identity } from '../../../src/main/chaski/identity'
 import { WireFormat } from '../../../src/main/chaski/wire'
 
 const identity: Identity = {
@@ -58,7 +61,7 @@ describe('planFrame / writePlannedFrame', () => {
 })
 
 describe('handshake reader', () => {
-  const local = new LocalIdentity(() => identity, false)
+  const local = new LocalIdentity({ identityNow: () => identity }, false)
 
   it('reads our layout into what the generic decoder gives, accepted by parseHandshake', () => {
     for (const reconnect of [false, true]) {
@@ -117,7 +120,7 @@ describe('ping and pong data', () => {
 })
 
 describe('pong reader', () => {
-  const local = new LocalIdentity(() => identity, false)
+  const local = new LocalIdentity({ identityNow: () => identity }, false)
 
   it('keeps the identity encoded: compared byte for byte, decoded on demand', () => {
     const frame = (id: number): Buffer => encodeEnvelopeFrame('pong', 'All', local.pong(id), 9, 64, null)
@@ -129,7 +132,7 @@ describe('pong reader', () => {
     const second = decodeEnvelopeFast(split(frame(300_000)).body, 'All')!.data as PongBytes
     expect(second.pingId).toBe(300_000)
     expect(second.identityEquals(kept)).toBe(true)
-    const renamed = new LocalIdentity(() => ({ ...identity, name: 'renamed' }), false)
+    const renamed = new LocalIdentity({ identityNow: () => ({ ...identity, name: 'renamed' }) }, false)
     const third = decodeEnvelopeFast(
       split(encodeEnvelopeFrame('pong', 'All', renamed.pong(8), 9, 64, null)).body,
       'All'

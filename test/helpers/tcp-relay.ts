@@ -1,0 +1,62 @@
+// A TCP relay on loopback: connections to its port are piped to a target, and the test can reset every piped
+// connection at once (both ends get an RST, as when a network path dies), without touching any node's internals.
+import net from 'node:net'
+import { once } from 'node:events'
+import { afterEach } from 'vitest'
+
+export interface TcpRelay {
+  /** The relay's port on 127.0.0.1: dial this instead of the target. */
+  readonly port: number
+  /** Connections piped so far. */
+  readonly piped: number
+  /** Resets every piped connection on both sides (RST). */
+  resetAll(): void
+  close(): Promise<void>
+}
+
+const open: TcpRelay[] = []
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((relay) => relay.close()))
+})
+
+export async function tcpRelay(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpRelay> {
+  const pairs = new Set<[net.Socket, net.Socket]>()
+  let piped = 0
+  const server = net.createServer((inbound) => {
+    const outbound = net.connect({ host: targetHost, port: targetPort })
+    const pair: [net.Socket, net.Socket] = [inbound, outbound]
+    pairs.add(pair)
+    piped++
+    for (const socket of pair) {
+      socket.on('error', () => {})
+      socket.on('close', () => {
+        pairs.delete(pair)
+        inbound.destroy()
+        outbound.destroy()
+      })
+    }
+    inbound.pipe(outbound)
+    outbound.pipe(inbound)
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const relay: TcpRelay = {
+    port: (server.address() as net.AddressInfo).port,
+    get piped() {
+      return piped
+    },
+    resetAll() {
+      for (const [inbound, outbound] of pairs) {
+        inbound.resetAndDestroy()
+        outbound.resetAndDestroy()
+      }
+      pairs.clear()
+    },
+    close() {
+      relay.resetAll()
+      return new Promise((resolve) => server.close(() => resolve()))
+    }
+  }
+  open.push(relay)
+  return relay
+}
