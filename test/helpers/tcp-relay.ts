@@ -1,5 +1,7 @@
-// A TCP relay on loopback: connections to its port are piped to a target, and the test can reset every piped
-// connection at once (both ends get an RST, as when a network path dies), without touching any node's internals.
+// A TCP relay on loopback: connections to its port are piped to a target, and the test can break every piped
+// connection at once without touching any node's internals: reset them (both ends get an RST, as when a network
+// path dies), or make them half-open (bytes and closes silently dropped in both directions, as when a NAT or a
+// middlebox forgets a connection: neither end learns it is gone). New connections are relayed again either way.
 import net from 'node:net'
 import { once } from 'node:events'
 import { afterEach } from 'vitest'
@@ -11,6 +13,8 @@ export interface TcpRelay {
   readonly piped: number
   /** Resets every piped connection on both sides (RST). */
   resetAll(): void
+  /** Every piped connection goes half-open: nothing more passes, and neither side is told. */
+  blackholeAll(): void
   close(): Promise<void>
 }
 
@@ -21,6 +25,8 @@ afterEach(async () => {
 
 export async function tcpRelay(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpRelay> {
   const pairs = new Set<[net.Socket, net.Socket]>()
+  /** Half-open connections, kept open (and silent) until the relay closes. */
+  const silent: net.Socket[] = []
   let piped = 0
   const server = net.createServer((inbound) => {
     const outbound = net.connect({ host: targetHost, port: targetPort })
@@ -52,8 +58,22 @@ export async function tcpRelay(targetPort: number, targetHost = '127.0.0.1'): Pr
       }
       pairs.clear()
     },
+    blackholeAll() {
+      for (const [inbound, outbound] of pairs) {
+        inbound.unpipe(outbound)
+        outbound.unpipe(inbound)
+        for (const socket of [inbound, outbound]) {
+          socket.removeAllListeners('close')
+          socket.on('close', () => {})
+          socket.on('data', () => {}) // read and dropped
+          silent.push(socket)
+        }
+      }
+      pairs.clear()
+    },
     close() {
       relay.resetAll()
+      for (const socket of silent.splice(0)) socket.destroy()
       return new Promise((resolve) => server.close(() => resolve()))
     }
   }

@@ -62,6 +62,8 @@ export interface ConnectionHost {
   dispatch(link: PeerLink, envelope: Envelope): void
   /** An edge left the registry (pending pings and discovery waves must let go of it). */
   onEdgeRemoved(edge: Edge): void
+  /** An edge's link is about to be replaced by a new one (its keep-alive ping on the old link is forgotten). */
+  onLinkReplaced(edge: Edge): void
   /** Emits a node event; a throwing listener is logged, never thrown into the connection code. */
   emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void
 }
@@ -431,6 +433,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     const key = addressKey(ip, handshake.port)
     const existing = this.edgesById.get(handshake.id)
     let keepNew = true
+    // The same side opened both links: the peer (or we) dialled again while the old link still looked alive.
+    const reconnection = existing !== undefined && existing.link.outbound === link.outbound
     if (existing && existing.link !== link && existing.link.state === 'open') {
       keepNew = keepNewLink(selfId, handshake.id, existing.link.outbound, link.outbound)
     } else if (!existing && reply && this.connecting.has(key) && selfId < handshake.id) {
@@ -456,7 +460,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     if (!link.outbound) this.limits?.releasePending(link)
     this.closedPeers.forget(handshake.id)
     const edge = existing
-      ? this.replaceLink(existing, link, handshake)
+      ? this.replaceLink(existing, link, handshake, reconnection)
       : this.registerEdge(link, handshake, ip, key, version)
     this.settleHandshake(link, edge)
   }
@@ -475,15 +479,26 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     this.refuse(link, 'too-many-edges', error)
   }
 
-  private replaceLink(edge: Edge, link: PeerLink, handshake: HandshakeData): Edge {
+  /**
+   * A new link of a registered peer replaces the old one. `reconnection`: opened by the same side as the old one,
+   * which therefore lost it (half-open: this side had not noticed yet). That is reported as the other side reports
+   * its own reconnection: `handshake` and `edge-added {reconnected: true}`, the edge staying the same object.
+   */
+  private replaceLink(edge: Edge, link: PeerLink, handshake: HandshakeData, reconnection: boolean): Edge {
     // Every link of an edge is one this manager made (a PeerLink).
     const old = edge.link as PeerLink
+    this.host.onLinkReplaced(edge)
     edge.replaceLink(link)
     edge.version = link.version
     link.edge = edge
     old.edge = null
     void old.close(this.closeFrame('duplicate'), { reason: 'lost', detail: 'duplicate' })
     if (edge.refresh(handshake)) this.host.emit('edge-updated', { edge })
+    if (reconnection) {
+      this.log.info('peer reconnected over a new link; the old one was half-open', { peer: edge.toString() })
+      this.host.emit('handshake', { edge, version: link.version, direction: edge.direction })
+      this.host.emit('edge-added', { edge, direction: edge.direction, reconnected: true })
+    }
     return edge
   }
 

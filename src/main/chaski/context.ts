@@ -72,6 +72,9 @@ export class NodeContext
   listener: TransportListener | null = null
   udp: dgram.Socket | null = null
   statusChannel: UdpStatusChannel | null = null
+  /** The `paired` flag every edge was last told (handshake or update); an update follows when it changes. */
+  private pairedTold: boolean
+  private pairedCheckScheduled = false
   /** Set by the node: resolves when listening (whenRunning() waits for it while starting). */
   readyPromise: Promise<void> = Promise.resolve()
 
@@ -94,6 +97,7 @@ export class NodeContext
       this.onPairingChange(topic, paired, edge)
     )
     if (options.root) this.pairing.setPaired(ROOT_TOPIC, 0)
+    this.pairedTold = this.paired
     this.connections = new ConnectionManager(this)
     this.pings = new NodePings(this)
     this.discovery = new DiscoveryEngine(this)
@@ -236,6 +240,10 @@ export class NodeContext
     this.discovery.onEdgeRemoved(edge)
   }
 
+  onLinkReplaced(edge: Edge): void {
+    this.pings.linkReplaced(edge)
+  }
+
   // ------------------------------------------------------------------------------------------------------
   // DiscoveryHost
 
@@ -337,6 +345,7 @@ export class NodeContext
   /** Tells every edge our name, subscriptions and paired flag (docs/PROTOCOL.md §4 `update`). */
   broadcastUpdate(): void {
     this.identityChanged()
+    this.pairedTold = this.paired
     const edges = this.connections.edgesById
     if (edges.size === 0) return
     const frame = this.wire.control(
@@ -351,6 +360,14 @@ export class NodeContext
     this.identityChanged()
     if (paired) this.emit('paired', { topic, edge })
     else this.emit('unpaired', { topic })
+    // The node's own `paired` flag may have changed: edges are told once the changes of this tick are done (a
+    // discovery run marks topics unpaired and often paired again at once: nothing to tell then).
+    if (this.pairedCheckScheduled) return
+    this.pairedCheckScheduled = true
+    process.nextTick(() => {
+      this.pairedCheckScheduled = false
+      if (this.paired !== this.pairedTold) this.broadcastUpdate()
+    })
   }
 
   // ------------------------------------------------------------------------------------------------------

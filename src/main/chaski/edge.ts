@@ -62,9 +62,14 @@ export class Edge {
     return this.#link
   }
 
-  /** @internal A duplicate race replaced the link (docs/PROTOCOL.md, "Duplicate links"). */
+  /**
+   * @internal A new link replaced the old one (docs/PROTOCOL.md, "Duplicate links": a reconnection over a half-open
+   * link, or a duplicate race). A keep-alive ping sent on the old link can never be answered on the new one: it is
+   * forgotten, or the next keep-alive round would cut the healthy new link.
+   */
   replaceLink(link: EdgeLink): void {
     this.#link = link
+    this.keepAlivePending = null
   }
 
   get open(): boolean {

@@ -159,6 +159,11 @@ export class NodePings implements PingReceiver, PongReceiver {
     }
   }
 
+  /** The edge's link was replaced: its keep-alive ping on the old link will never be answered. */
+  linkReplaced(edge: Edge): void {
+    if (edge.keepAlivePending !== null) this.tracker.forget(edge.keepAlivePending)
+  }
+
   /** Pending pings on a removed edge fail at once (EdgeClosedError). */
   dropEdge(edge: Edge): void {
     this.tracker.dropEdge(edge)

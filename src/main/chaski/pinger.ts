@@ -99,6 +99,11 @@ export class PingTracker {
     return { edge, rttMs, latencyUpdate: entry.latencyUpdate, keepAlive }
   }
 
+  /** Forgets one ping (its link is gone and the pong can never come); nobody waits for a keep-alive ping. */
+  forget(pingId: number): void {
+    this.pending.delete(pingId)
+  }
+
   /** Rejects every ping in flight on an edge that went away. */
   dropEdge(edge: Edge): void {
     for (const [id, entry] of this.pending) {

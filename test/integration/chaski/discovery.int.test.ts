@@ -127,6 +127,25 @@ describe('discovery finishes early (spec §4 Ours)', () => {
   })
 })
 
+describe('peers are told of pairing changes (docs/PROTOCOL.md §4 update)', () => {
+  it('a node that concludes first-of-topic sends update {paired: true} to every edge', async () => {
+    const origin = await createNode({ name: 'origin', subscriptions: ['lonely'] })
+    const peers = [
+      await createNode({ name: 'p1', subscriptions: ['other'] }),
+      await createNode({ name: 'p2' })
+    ]
+    for (const peer of peers) await origin.connect(peer)
+    const views = peers.map((peer) => peer.edges.find((edge) => edge.id === origin.id)!)
+    expect(views.map((edge) => edge.peerPaired)).toEqual([false, false])
+    const [result] = await origin.discovery()
+    expect(result!.result).toBe('first-of-topic')
+    expect(origin.paired).toBe(true)
+    await waitFor(() => views.every((edge) => edge.peerPaired), {
+      message: "every peer's edge to the origin says paired (update)"
+    })
+  })
+})
+
 describe('discovery echo wave robustness', () => {
   it('an edge that vanishes mid-wave counts as a "none" answer (no wait for the hop timeout)', async () => {
     // origin — hub — silent (a peer that never acks discovery). Closing the silent peer mid-wave must let the
@@ -139,7 +158,10 @@ describe('discovery echo wave robustness', () => {
       await origin.connect(hub)
       const started = Date.now()
       const pending = origin.discovery({ timeoutMs: 20_000 })
-      await new Promise((resolve) => setTimeout(resolve, 100))
+      // Mid-wave: the search has reached the silent peer (the hub now waits for its ack).
+      await waitFor(() => silent.received('discovery') === 1, {
+        message: 'the search reached the silent peer'
+      })
       await silent.close()
       const [result] = await pending
       expect(result!.result).toBe('first-of-topic')

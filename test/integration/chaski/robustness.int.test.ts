@@ -119,6 +119,20 @@ const badInputs: [string, (port: number) => Buffer][] = [
   [
     'a valid handshake followed by a ping with a string id',
     (port) => Buffer.concat([frameOf('handshake', validIdentity(port)), frameOf('ping', { ping_id: 'one' })])
+  ],
+  [
+    "a valid handshake followed by a user message on topic 'All' (docs/PROTOCOL.md §10)",
+    (port) => Buffer.concat([frameOf('handshake', validIdentity(port)), frameOf('message', 'hello')])
+  ],
+  [
+    'a valid handshake followed by a control command (ping) on a user topic',
+    (port) => {
+      const body = { command: 'ping', topic: 't', data: { ping_id: 1 }, timestamp: 1, ttl: 5, uuid: 'u-2' }
+      return Buffer.concat([
+        frameOf('handshake', validIdentity(port)),
+        encodeFrame('t', msgpackCodec.encode(body))
+      ])
+    }
   ]
 ]
 
