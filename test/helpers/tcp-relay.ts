@@ -15,6 +15,10 @@ export interface TcpRelay {
   resetAll(): void
   /** Every piped connection goes half-open: nothing more passes, and neither side is told. */
   blackholeAll(): void
+  /** Bytes the target side sent into half-open connections since they went half-open (dropped). */
+  readonly droppedFromTarget: number
+  /** The half-open connections' client ends (the side that dialled the relay) get an RST; the target's stay. */
+  resetClients(): void
   close(): Promise<void>
 }
 
@@ -27,7 +31,9 @@ export async function tcpRelay(targetPort: number, targetHost = '127.0.0.1'): Pr
   const pairs = new Set<[net.Socket, net.Socket]>()
   /** Half-open connections, kept open (and silent) until the relay closes. */
   const silent: net.Socket[] = []
+  const silentClients: net.Socket[] = []
   let piped = 0
+  let droppedFromTarget = 0
   const server = net.createServer((inbound) => {
     const outbound = net.connect({ host: targetHost, port: targetPort })
     const pair: [net.Socket, net.Socket] = [inbound, outbound]
@@ -51,6 +57,9 @@ export async function tcpRelay(targetPort: number, targetHost = '127.0.0.1'): Pr
     get piped() {
       return piped
     },
+    get droppedFromTarget() {
+      return droppedFromTarget
+    },
     resetAll() {
       for (const [inbound, outbound] of pairs) {
         inbound.resetAndDestroy()
@@ -65,11 +74,17 @@ export async function tcpRelay(targetPort: number, targetHost = '127.0.0.1'): Pr
         for (const socket of [inbound, outbound]) {
           socket.removeAllListeners('close')
           socket.on('close', () => {})
-          socket.on('data', () => {}) // read and dropped
           silent.push(socket)
         }
+        // Read and dropped (unpipe paused them).
+        inbound.on('data', () => {}).resume()
+        outbound.on('data', (chunk: Buffer) => (droppedFromTarget += chunk.length)).resume()
+        silentClients.push(inbound)
       }
       pairs.clear()
+    },
+    resetClients() {
+      for (const socket of silentClients.splice(0)) socket.resetAndDestroy()
     },
     close() {
       relay.resetAll()

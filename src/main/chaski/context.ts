@@ -321,7 +321,7 @@ export class NodeContext
     const topics = [...this.subscriptions].filter((topic) => topic !== ROOT_TOPIC)
     this.emit('discovery-started', {
       topics,
-      via: request.via ?? this.edges[0] ?? null,
+      via: request.via,
       onPair: request.onPair,
       timeoutMs: request.timeoutMs
     })

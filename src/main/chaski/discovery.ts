@@ -1,9 +1,11 @@
-// Discovery and pairing (spec §4) with our echo wave (docs/PROTOCOL.md, "Discovery"):
-// every node that receives a `discovery` answers its previous hop with `discovery_ack` once its subtree is
-// done, carrying the pairing candidates found below it. The origin thus knows when the whole reachable
-// network has answered: no candidate → it is the first node of the topic at once (no timeout to wait out);
-// candidates → it keeps the best one (lowest pairing rank, then most shared edges, then lowest id) and
-// closes surplus pairing edges, so the reference topologies are reproduced exactly, whatever the timing.
+// Discovery and pairing (spec §4) with our echo wave (docs/PROTOCOL.md §5): a search goes out through every edge
+// (or the one the caller names), and every node that receives a `discovery` answers its previous hop with
+// `discovery_ack` once its subtree is done, carrying the pairing candidates found below it and how many nodes
+// holding the topic it reached. The origin thus knows when the whole reachable network has answered: no
+// candidate and no holder → it is the first node of the topic at once (no timeout to wait out); holders but no
+// candidate → it says so ('no-partner') rather than claim it is alone; candidates → it keeps the best one (lowest
+// pairing rank, then most shared edges, then lowest id) and closes surplus pairing edges, so the reference
+// topologies are reproduced exactly, whatever the timing.
 import { randomUUID } from 'node:crypto'
 import { addressKey, isUnspecifiedIp } from './address'
 import type { Clock, ClockTimer } from './clock'
@@ -59,6 +61,7 @@ export interface DiscoveryHost {
 type DiscoveryCommand = 'discovery' | 'discovery_ack' | 'report_paired'
 
 export interface DiscoveryRequest {
+  /** The edge the search starts through; null: every edge (the whole connected network). */
   via: Edge | null
   onPair: OnPair
   timeoutMs: number
@@ -75,6 +78,8 @@ interface OriginSession {
   startedAt: number
   awaiting: Set<Edge>
   candidates: PairingCandidate[]
+  /** Nodes reached that hold the topic but are no candidate (not paired, or full). */
+  holders: number
   waveDone: boolean
   chosen: string | null
   held: Map<string, HeldReport>
@@ -89,6 +94,8 @@ interface ForwardState {
   awaiting: Set<Edge>
   result: 'none' | 'pairing'
   candidates: PairingCandidate[]
+  /** This node (if it holds the topic) and the holders its subtree reported. */
+  holders: number
   timer: ClockTimer | null
 }
 
@@ -214,14 +221,17 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
         remaining.push(topic)
       }
     }
-    const via = request.via ?? edges[0] ?? null
+    // Through the given edge, or through every edge: whichever of them leads to the topic's nodes (a first edge
+    // to a LAN-only neighbour must not hide a hub behind another one).
+    const through = request.via !== null ? [request.via] : edges
+    const targets = through.filter((edge) => edge.open)
     for (const topic of remaining) {
-      if (!via || !via.open) {
+      if (targets.length === 0) {
         host.pairing.setPaired(topic, 0)
         results.push(Promise.resolve(this.conclude(topic, 'no-edges', null, startedAt)))
         continue
       }
-      const promise = this.startSession(topic, via, request)
+      const promise = this.startSession(topic, targets, request)
       this.sessionsByTopic.set(topic, promise)
       void promise.finally(() => {
         if (this.sessionsByTopic.get(topic) === promise) this.sessionsByTopic.delete(topic)
@@ -231,15 +241,16 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
     return Promise.all(results)
   }
 
-  private startSession(topic: string, via: Edge, request: DiscoveryRequest): Promise<DiscoveryResult> {
+  private startSession(topic: string, targets: Edge[], request: DiscoveryRequest): Promise<DiscoveryResult> {
     const host = this.host
     return new Promise<DiscoveryResult>((resolve) => {
       const session: OriginSession = {
         search: randomUUID(),
         topic,
         startedAt: host.clock.now(),
-        awaiting: new Set([via]),
+        awaiting: new Set(targets),
         candidates: [],
+        holders: 0,
         waveDone: false,
         chosen: null,
         held: new Map(),
@@ -249,21 +260,24 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
       }
       this.sessions.set(session.search, session)
       session.timer = host.clock.setTimeout(() => this.onSessionTimeout(session), request.timeoutMs)
-      const data: DiscoveryData = {
-        search: session.search,
-        topic,
-        origin_id: host.id,
-        origin_name: host.name,
-        origin_ip: host.listenIp,
-        origin_port: host.port,
-        previous_hop: host.id,
-        visited: [host.id],
-        on_pair: request.onPair,
-        root_ip: via.ip,
-        root_port: via.port,
-        wait_ms: request.timeoutMs
+      for (const via of targets) {
+        // Each copy names the edge it went through as the search's root (onPair 'disconnect' closes that one).
+        const data: DiscoveryData = {
+          search: session.search,
+          topic,
+          origin_id: host.id,
+          origin_name: host.name,
+          origin_ip: host.listenIp,
+          origin_port: host.port,
+          previous_hop: host.id,
+          visited: [host.id],
+          on_pair: request.onPair,
+          root_ip: via.ip,
+          root_port: via.port,
+          wait_ms: request.timeoutMs
+        }
+        host.send(via, 'discovery', data, host.ttl)
       }
-      host.send(via, 'discovery', data, host.ttl)
     })
   }
 
@@ -306,6 +320,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
     if (session && !session.done) {
       if (!session.awaiting.delete(from)) return
       session.candidates = mergeCandidates(session.candidates, ack.candidates)
+      session.holders += ack.holders
       if (session.awaiting.size === 0) this.onWaveDone(session)
       return
     }
@@ -313,6 +328,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
     if (!state || !state.awaiting.delete(from)) return
     if (ack.result === 'pairing') state.result = 'pairing'
     state.candidates = mergeCandidates(state.candidates, ack.candidates)
+    state.holders += ack.holders
     if (state.awaiting.size === 0) this.finishForward(state)
   }
 
@@ -369,8 +385,10 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
               (edge) => edge !== from && edge.id !== data.origin_id && !visited.has(edge.id) && edge.open
             )
         : []
+    // Unpaired (or root: it receives the topic without holding it) and holding the topic: counted as a holder.
+    const holds = host.subscriptions.has(data.topic) ? 1 : 0
     if (targets.length === 0) {
-      this.ack(from, data.search, 'none', [])
+      this.ack(from, data.search, 'none', [], holds)
       return
     }
     const waitMs = Math.min(data.wait_ms, host.hopWaitMs)
@@ -380,6 +398,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
       awaiting: new Set(targets),
       result: 'none',
       candidates: [],
+      holders: holds,
       timer: null
     }
     this.forwards.set(data.search, state)
@@ -400,7 +419,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
     this.forwards.delete(state.search)
     this.relays?.add(state.upstream, -1)
     this.host.clock.clearTimeout(state.timer)
-    this.ack(state.upstream, state.search, state.result, state.candidates)
+    this.ack(state.upstream, state.search, state.result, state.candidates, state.holders)
   }
 
   /** Spec §4, paired branch: ask the origin's status over UDP, then connect and report_paired. */
@@ -409,7 +428,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
     const topic = data.topic
     const shared = (): number => host.edgeList().filter((edge) => edge.subscriptions.has(topic)).length
     if (ttl <= 0 || !host.subscriptions.has(topic) || shared() >= host.maxConnections) {
-      this.ack(from, data.search, 'none', [])
+      this.decline(from, data)
       return
     }
     // The origin's address is only what the search says (docs/PROTOCOL.md §10). Contacting it (a status request,
@@ -425,7 +444,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
     if (contact !== undefined) {
       const status = await contact
       if (this.stopped || host.edgeByAddress(ip, port) === undefined) {
-        this.ack(from, data.search, 'none', [])
+        this.decline(from, data)
         return
       }
       await this.pairWithOrigin(from, data, status)
@@ -433,7 +452,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
     }
     if (contacts.size >= MAX_DISCOVERY_DIALS_IN_FLIGHT || !host.allowLearnedDial(ip, port)) {
       limits.originRefusals.report({ origin: `${ip}:${port}`, search: data.search })
-      this.ack(from, data.search, 'none', [])
+      this.decline(from, data)
       return
     }
     let status: StatusResponse | null = null
@@ -471,7 +490,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
       }
     }
     if (status?.paired[topic] === true) {
-      this.ack(from, data.search, 'none', [])
+      this.decline(from, data)
       return status
     }
     const count = shared()
@@ -483,7 +502,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
       count + connecting >= host.maxConnections ||
       (known !== undefined && host.edgeByAddress(data.origin_ip, data.origin_port) === undefined)
     ) {
-      this.ack(from, data.search, 'none', [])
+      this.decline(from, data)
       return status
     }
     const rank = host.pairing.rank(topic)
@@ -514,9 +533,21 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
     return status
   }
 
-  private ack(to: Edge, search: string, result: 'none' | 'pairing', candidates: PairingCandidate[]): void {
+  /** A paired node that will not pair with this origin: 'none', counting itself as a holder of the topic. */
+  private decline(from: Edge, data: DiscoveryData): void {
+    this.ack(from, data.search, 'none', [], this.host.subscriptions.has(data.topic) ? 1 : 0)
+  }
+
+  /** `holders`: nodes of this subtree holding the topic that are no candidate (this one included). */
+  private ack(
+    to: Edge,
+    search: string,
+    result: 'none' | 'pairing',
+    candidates: PairingCandidate[],
+    holders = 0
+  ): void {
     if (!to.open) return
-    const data: DiscoveryAckData = { search, result, candidates, holders: 0 }
+    const data: DiscoveryAckData = { search, result, candidates, holders }
     this.host.send(to, 'discovery_ack', data, 0)
   }
 
@@ -528,9 +559,10 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
     if (session.candidates.length === 0) {
       const held = this.bestHeld(session)
       if (held) return this.accept(session, held.edge, held.report)
-      // The whole reachable network answered and nobody can pair: first node of the topic (spec §4 Ours).
+      // The whole reachable network answered and nobody can pair: this node counts as paired, so that the others
+      // find it (spec §4). 'first-of-topic' only when no node holding the topic answered at all (spec §4 Ours).
       if (!this.host.pairing.isPaired(session.topic)) this.host.pairing.setPaired(session.topic, 0)
-      this.finish(session, 'first-of-topic', null)
+      this.finish(session, session.holders > 0 ? 'no-partner' : 'first-of-topic', null)
       return
     }
     session.chosen = session.candidates[0]!.id
@@ -604,16 +636,19 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
     session.timer = null
     // Keep the session a little while for late reports of this search? They are handled as late reports.
     this.sessions.delete(session.search)
-    session.resolve(this.conclude(session.topic, outcome, edge, session.startedAt))
+    const holders = outcome === 'no-partner' ? session.holders : 0
+    session.resolve(this.conclude(session.topic, outcome, edge, session.startedAt, holders))
   }
 
   private conclude(
     topic: string,
     result: DiscoveryOutcome,
     edge: Edge | null,
-    startedAt: number
+    startedAt: number,
+    holders = 0
   ): DiscoveryResult {
-    const concluded: DiscoveryResult = { topic, result, edge, elapsedMs: this.host.clock.now() - startedAt }
+    const elapsedMs = this.host.clock.now() - startedAt
+    const concluded: DiscoveryResult = { topic, result, edge, elapsedMs, holders }
     this.host.concluded(concluded)
     return concluded
   }

@@ -12,8 +12,13 @@ export type DiscoveryOutcome =
   | 'already-paired'
   /** A paired node connected and reported (report_paired). */
   | 'paired'
-  /** The whole reachable network answered and nobody can pair: we are the topic's first node (spec §4 Ours). */
+  /** The whole reachable network answered and no node holds the topic: we are its first node (spec §4 Ours). */
   | 'first-of-topic'
+  /**
+   * The whole reachable network answered: nodes holding the topic were reached (`holders`), but none could pair
+   * with us (none paired yet, or all full). We count as paired, so that they find us when they search.
+   */
+  | 'no-partner'
   /** No edge to search through: we are the topic's first node. */
   | 'no-edges'
   /** timeoutMs passed: considered paired (spec §4). */
@@ -27,6 +32,8 @@ export interface DiscoveryResult {
   /** The pairing edge, when one exists. */
   edge: Edge | null
   elapsedMs: number
+  /** Nodes reached that hold the topic but could not pair with us ('no-partner'; 0 otherwise). */
+  holders: number
 }
 
 export interface NodeStatus {
@@ -60,6 +67,7 @@ export interface ChaskiNodeEvents {
   'reconnect-gave-up': { peer: ReconnectState; attempts: number }
   'discovery-started': {
     topics: string[]
+    /** The edge the search starts through; null: through every edge. */
     via: Edge | null
     onPair: 'none' | 'disconnect'
     timeoutMs: number
