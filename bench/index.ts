@@ -26,7 +26,8 @@ const MODULES: ModuleEntry[] = [
   { name: 'scale', load: () => import('./node-scale') },
   { name: 'lan', load: () => import('./lan') },
   { name: 'graph', load: () => import('./dashboard-graph') },
-  { name: 'load', load: () => import('./dashboard-load') }
+  { name: 'load', load: () => import('./dashboard-load') },
+  { name: 'codec', load: () => import('./codec-paths') }
 ]
 
 const RESULTS_DIR = path.join(__dirname, 'results')

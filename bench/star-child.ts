@@ -1,7 +1,7 @@
 // Child process of the scale bench (bench/node-scale.ts): builds N nodes in one process, connects N-1 leaves to
 // node 0 (a star), and measures the time to all connected and the memory per node. A process of its own keeps
 // the resident-memory figure free of what earlier benches left behind.
-// Usage: node --expose-gc --import tsx bench/star-child.ts <raw|node> <count> <concurrency>
+// Usage: node --expose-gc --import tsx bench/star-child.ts <raw|node> <count> <concurrency> [fast|msgpackr]
 // Prints one JSON line (StarResult) on stdout; progress goes to stderr.
 import net from 'node:net'
 import dgram from 'node:dgram'
@@ -132,18 +132,26 @@ function rawStar(count: number): Star {
   }
 }
 
-/** ChaskiNodes (default options, subscriptions ['A']); leaves connect(hub) until both ends list the edge. */
-function nodeStar(count: number): Star {
+/**
+ * ChaskiNodes (default options, subscriptions ['A']); leaves connect(hub) until both ends list the edge. With codec
+ * 'msgpackr', every node gets msgpackr as its serializer (bench/codec-paths.ts: no hand-written msgpack path).
+ */
+function nodeStar(count: number, codec: 'fast' | 'msgpackr'): Star {
   let nodes: ChaskiNodeInstance[] = []
   return {
     create: async () => {
       const chaski = await loadChaski()
+      const codecOptions =
+        codec === 'msgpackr'
+          ? { serializer: chaski.msgpackCodec.encode, deserializer: chaski.msgpackCodec.decode }
+          : {}
       nodes = await Promise.all(
         Array.from({ length: count }, (_, i) =>
           // The hub keeps every leaf: past the default maxEdges (256) on purpose.
           startNode(chaski, {
             name: `star-${i}`,
             subscriptions: ['A'],
+            ...codecOptions,
             ...(i === 0 ? { maxEdges: count } : {})
           })
         )
@@ -166,7 +174,7 @@ function nodeStar(count: number): Star {
 }
 
 async function main(): Promise<void> {
-  const [kindArg, countArg, concurrencyArg] = process.argv.slice(2)
+  const [kindArg, countArg, concurrencyArg, codecArg] = process.argv.slice(2)
   const kind = kindArg === 'raw' ? 'raw' : 'node'
   const count = Number(countArg ?? 1000)
   const concurrency = Number(concurrencyArg ?? 100)
@@ -185,7 +193,8 @@ async function main(): Promise<void> {
     rssAfter: Number.NaN,
     fdLimit
   }
-  const star = kind === 'raw' ? rawStar(count) : nodeStar(count)
+  const star =
+    kind === 'raw' ? rawStar(count) : nodeStar(count, codecArg === 'msgpackr' ? 'msgpackr' : 'fast')
   try {
     if (fdLimit !== null && fdLimit < fdsNeeded(count)) {
       throw new Error(

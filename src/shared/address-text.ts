@@ -1,7 +1,9 @@
-// Peer address text as a person types it: 'ip:port', '[v6]:port', 'Name@ip:port', with an optional leading '*' (the
-// paired marker of toString()). A browser-safe mirror of src/main/chaski/address.ts (no node:net) so the UI can
-// validate as you type; the library stays the final judge when the host connects. Spec §3. The connect box also
-// takes host names ('localhost:8511'): the host process resolves them, so the library only ever dials an IP literal.
+// The one address module (spec §3): the grammar of IP addresses and peer address text ('ip:port', '[v6]:port',
+// 'Name@ip:port', with an optional leading '*', the paired marker of toString()), and the rules every part applies
+// to addresses (normalising, formatting, unspecified and loopback addresses, map keys, per-source keys). Runtime-free,
+// so the library (src/main/chaski/address.ts re-exports it), the host, the CLI and the UI (validation as you type)
+// accept and refuse exactly the same text. The connect box also takes host names ('localhost:8511'): the host
+// process resolves them, so the library only ever dials an IP literal.
 
 export interface AddressText {
   ip: string
@@ -65,6 +67,70 @@ export function normalizeIpText(ip: string): string {
 
 export function formatAddressText(ip: string, port: number): string {
   return ipVersion(ip) === 6 ? `[${ip}]:${port}` : `${ip}:${port}`
+}
+
+export function isValidPort(port: unknown, allowZero = false): port is number {
+  return typeof port === 'number' && Number.isInteger(port) && port >= (allowZero ? 0 : 1) && port <= 65535
+}
+
+/** The eight 16-bit groups of IPv6 text without an IPv4 tail or zone ('::1' -> [0,0,0,0,0,0,0,1]); else null. */
+function ipv6Groups(text: string): number[] | null {
+  if (ipVersion(text) !== 6 || text.includes('.') || text.includes('%')) return null
+  const [head = '', tail] = text.split('::')
+  const groups = head === '' ? [] : head.split(':')
+  if (tail !== undefined) {
+    const tailGroups = tail === '' ? [] : tail.split(':')
+    while (groups.length + tailGroups.length < 8) groups.push('0')
+    groups.push(...tailGroups)
+  }
+  return groups.map((group) => parseInt(group, 16))
+}
+
+/** The unspecified address ('0.0.0.0', '::' in any spelling): "every address of this host" to a listener. */
+export function isUnspecifiedIp(ip: string): boolean {
+  const normalized = normalizeIpText(ip)
+  return normalized === '0.0.0.0' || ipv6Groups(normalized)?.every((group) => group === 0) === true
+}
+
+/** A loopback address: 127.0.0.0/8, ::1 (in any spelling), or 127.x mapped into IPv6. */
+export function isLoopbackIp(ip: string): boolean {
+  const normalized = normalizeIpText(ip)
+  if (ipVersion(normalized) === 4) return normalized.startsWith('127.')
+  const groups = ipv6Groups(normalized)
+  return groups !== null && groups[7] === 1 && groups.slice(0, 7).every((group) => group === 0)
+}
+
+/** An unspecified bind address is not something a peer can dial: the loopback of the same family instead. */
+export function dialableIp(ip: string): string {
+  if (ip === '0.0.0.0') return '127.0.0.1'
+  if (ip === '::') return '::1'
+  return ip
+}
+
+/** Key of a listening address in maps (ip normalised). */
+export function addressKey(ip: string, port: number): string {
+  return `${normalizeIpText(ip)}|${port}`
+}
+
+/**
+ * What identifies a peer's host for per-source limits (pending handshakes, status responses, LAN peers): an IPv4
+ * address as it is; an IPv6 address by its /64 prefix, since one host commonly holds a whole /64 (link-local
+ * addresses, which every host of a link shares the prefix of, stay whole).
+ */
+export function sourceKey(ip: string): string {
+  const normalized = normalizeIpText(ip)
+  if (ipVersion(normalized) !== 6 || /^fe[89ab]/.test(normalized)) return normalized
+  const [head = '', tail] = normalized.split('%')[0]!.split('::')
+  const groups = head === '' ? [] : head.split(':')
+  if (tail !== undefined) {
+    const tailGroups = tail === '' ? [] : tail.split(':')
+    while (groups.length + tailGroups.length < 8) groups.push('0')
+    groups.push(...tailGroups)
+  }
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`
 }
 
 type Split = { ok: true; name?: string; host: string; portText: string } | { ok: false; message: string }

@@ -180,7 +180,7 @@ export interface PingOutcome {
 export interface DiscoveryOutcome {
   topics: {
     topic: string
-    result: 'already-paired' | 'paired' | 'first-of-topic' | 'timeout'
+    result: 'already-paired' | 'paired' | 'first-of-topic' | 'no-partner' | 'timeout'
     partner: string | null
   }[]
 }

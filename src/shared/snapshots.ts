@@ -190,7 +190,7 @@ export interface DiscoveryProgress {
   startedAt: number
   topics: {
     topic: string
-    state: 'searching' | 'paired' | 'first-of-topic' | 'timeout'
+    state: 'searching' | 'paired' | 'first-of-topic' | 'no-partner' | 'timeout'
     partner: string | null
   }[]
 }

@@ -64,7 +64,8 @@ async function startDiscovery(config: LanPeerProcessConfig, lan: LanOptions): Pr
       ip: config.ip ?? '127.0.0.1',
       port,
       subscriptions,
-      paired: false
+      paired: false,
+      root: false
     }),
     isConnected: () => false
   })

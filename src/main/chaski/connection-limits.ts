@@ -15,6 +15,7 @@ import {
   MAX_PRE_HANDSHAKE_BYTES
 } from './constants'
 import { sourceKey } from './address'
+import { systemClock, type Clock } from './clock'
 import type { Logger } from './logger'
 import { RateLimiter } from './rate-limit'
 import { ThrottledWarning } from './throttled-warning'
@@ -42,27 +43,40 @@ export class ConnectionLimits {
   readonly refusals: ThrottledWarning
   readonly drops: ThrottledWarning
 
-  constructor(private readonly log: Logger) {
-    this.refusals = new ThrottledWarning(log, 'inbound connection refused at once')
-    this.drops = new ThrottledWarning(log, 'link dropped: the node holds too many bytes of unfinished frames')
+  constructor(
+    private readonly log: Logger,
+    private readonly clock: Clock = systemClock
+  ) {
+    this.refusals = new ThrottledWarning(log, 'inbound connection refused at once', undefined, clock)
+    this.drops = new ThrottledWarning(
+      log,
+      'link dropped: the node holds too many bytes of unfinished frames',
+      undefined,
+      clock
+    )
   }
 
   /** Dials of addresses learned from the network, per target and overall (made on the first). */
   get learnedDials(): RateLimiter {
-    return (this.dials ??= new RateLimiter({
-      burst: LEARNED_DIAL_BURST_PER_TARGET,
-      ratePerS: LEARNED_DIALS_PER_TARGET_PER_S,
-      maxKeys: LEARNED_DIAL_TARGETS,
-      globalBurst: LEARNED_DIAL_BURST,
-      globalRatePerS: LEARNED_DIALS_PER_S
-    }))
+    return (this.dials ??= new RateLimiter(
+      {
+        burst: LEARNED_DIAL_BURST_PER_TARGET,
+        ratePerS: LEARNED_DIALS_PER_TARGET_PER_S,
+        maxKeys: LEARNED_DIAL_TARGETS,
+        globalBurst: LEARNED_DIAL_BURST,
+        globalRatePerS: LEARNED_DIALS_PER_S
+      },
+      () => this.clock.now()
+    ))
   }
 
   /** Peers refused because the node keeps maxEdges edges. */
   get edgeRefusals(): ThrottledWarning {
     return (this.edgeWarning ??= new ThrottledWarning(
       this.log,
-      'peer refused: this node keeps maxEdges edges'
+      'peer refused: this node keeps maxEdges edges',
+      undefined,
+      this.clock
     ))
   }
 

@@ -1,12 +1,17 @@
 // Connections of one node (spec §3): dialling with timeouts, the handshake and version negotiation, duplicate
 // links, the edge registry (by peer id and listening address), deliberate closes, and reconnection after an
-// unexpected loss. Frames of established edges are handed back to the node (ConnectionHost.onCommand).
+// unexpected loss. Every frame is read and handled through the command registry (ConnectionHost.dispatch); the
+// handshake, close and update commands come back here (HandshakeReceiver, CloseReceiver, UpdateReceiver).
 import type net from 'node:net'
-import { addressKey, formatAddress, isUnspecifiedIp, normalizeIp } from './address'
+import { addressKey, formatAddress, isLoopbackIp, isUnspecifiedIp, normalizeIp } from './address'
+import type { Clock } from './clock'
+import type { CloseData, CloseReason, CloseReceiver } from './commands/close'
+import type { HandshakeCommandName, HandshakeData, HandshakeReceiver } from './commands/handshake'
+import type { CommandData } from './commands/index'
+import type { UpdateData, UpdateReceiver } from './commands/update'
 import {
   CLOSED_PEER_MEMORY_MS,
   CLOSED_PEER_MEMORY_SIZE,
-  CONTROL_TOPIC,
   MAX_HANDSHAKE_FRAME_BYTES,
   MAX_PARTIAL_FRAME_BYTES,
   MAX_PRE_HANDSHAKE_BYTES,
@@ -14,55 +19,53 @@ import {
   PROTOCOL_VERSION
 } from './constants'
 import { ConnectionLimits } from './connection-limits'
-import { connectionDeadlines } from './deadlines'
-import { TcpDial } from './dial'
+import { connectionDeadlines, DeadlineSweep } from './deadlines'
 import { Edge } from './edge'
+import type { Envelope } from './envelope'
 import {
   ConnectionRefusedError,
   HandshakeTimeoutError,
   NodeStoppedError,
-  ProtocolError,
   ProtocolVersionError,
   SelfConnectionError,
   TooManyEdgesError
 } from './errors'
-import { RECONNECTING_REASONS, type ChaskiNodeEvents, type RemovalReason } from './events'
+import type { ChaskiNodeEvents } from './events'
 import { ClosedPeers, keepNewLink, negotiateVersion } from './handshake'
-import { Link, type LinkHandler, type PendingHandshake } from './link'
+import type { Identity } from './identity'
 import type { Logger } from './logger'
-import {
-  parseClose,
-  parseHandshake,
-  type CloseData,
-  type CloseReason,
-  type Envelope,
-  type HandshakeData,
-  type Identity
-} from './messages'
 import type { NormalizedOptions } from './options'
+import { PeerLink, type PeerLinkOwner, type PendingHandshake } from './peer-link'
 import { ReconnectQueue, type ReconnectState } from './reconnect'
+import { RECONNECTING_REASONS, type Removal, type RemovalReason } from './removal'
+import type { Dialling, Transport } from './transport'
 import type { WireFormat } from './wire'
 
 /** What the connection layer needs from its node. */
 export interface ConnectionHost {
   readonly id: string
   readonly options: Readonly<NormalizedOptions>
+  /** The node's logger (connections log as its 'connections' component). */
   readonly log: Logger
+  readonly clock: Clock
+  readonly transport: Transport
   readonly wire: WireFormat
   /** True while the node is started and not stopping. */
   isRunning(): boolean
   /** Our listening port. */
   listeningPort(): number
   /** Data of our handshake / handshake_back (encoded once per identity change with the default codec). */
-  handshakeData(version: number, reconnect: boolean): unknown
+  handshakeData(version: number, reconnect: boolean): CommandData<'handshake'>
   /** Frames to decode (topic 'All', our subscriptions, everything when root). */
   acceptsTopic(topic: string): boolean
-  /** A frame of an established edge (everything but the handshake and close). */
-  onCommand(link: Link, edge: Edge, envelope: Envelope): void
+  /** Reads and handles a frame through the command registry; throws ProtocolError when it is not acceptable. */
+  dispatch(link: PeerLink, envelope: Envelope): void
   /** An edge left the registry (pending pings and discovery waves must let go of it). */
   onEdgeRemoved(edge: Edge): void
+  /** An edge's link is about to be replaced by a new one (its keep-alive ping on the old link is forgotten). */
+  onLinkReplaced(edge: Edge): void
   /** Emits a node event; a throwing listener is logged, never thrown into the connection code. */
-  emitSafe<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void
+  emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void
 }
 
 /** Close reason received on the wire → why the edge is removed on our side. */
@@ -73,27 +76,26 @@ function removalFor(reason: CloseReason): RemovalReason {
   return 'closed-by-peer'
 }
 
-function isLoopback(ip: string): boolean {
-  return ip.startsWith('127.') || ip === '::1'
-}
-
-/**
- * The node's connections. It is the LinkHandler of every link it creates itself (methods on one prototype, not a
- * handler object with closures per node).
- */
 /** A connect() whose link lost a duplicate race, waiting (bounded) for the peer's surviving link to register. */
 interface EdgeWaiter {
   pending: PendingHandshake
-  timer: NodeJS.Timeout
+  timer: ReturnType<Clock['setTimeout']>
 }
 
-export class ConnectionManager implements LinkHandler {
+/**
+ * The node's connections. It is the owner of every link it creates (PeerLinkOwner: methods on one prototype, not
+ * a handler object with closures per node).
+ */
+export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, CloseReceiver, UpdateReceiver {
   readonly edgesById = new Map<string, Edge>()
   readonly edgesByAddress = new Map<string, Edge>()
-  private readonly links = new Set<Link>()
-  private readonly dialing = new Set<TcpDial>()
-  /** Dial and handshake timeouts: one timer for the process, shared with other nodes (deadlines.ts). */
-  private readonly deadlines = connectionDeadlines
+  private readonly links = new Set<PeerLink>()
+  private readonly dialing = new Set<Dialling>()
+  /**
+   * Dial and handshake timeouts: with the system clock, one timer for the process, shared with other nodes
+   * (deadlines.ts); a node given another clock (tests) has its own.
+   */
+  private readonly deadlines: DeadlineSweep
   /** Registered edges as an array (publish() walks it for every message); rebuilt on first use after a change. */
   private edgeArray: readonly Edge[] | null = null
   private readonly connecting = new Map<string, Promise<Edge>>()
@@ -101,7 +103,7 @@ export class ConnectionManager implements LinkHandler {
   private edgeWaiters: Map<string, EdgeWaiter[]> | null = null
   /** Edges being retried: their latency history and paired flags go to the reconnected edge (made on first use). */
   private lostEdgeMap: Map<string, Edge> | null = null
-  private readonly closedPeers = new ClosedPeers(CLOSED_PEER_MEMORY_MS, CLOSED_PEER_MEMORY_SIZE)
+  private readonly closedPeers: ClosedPeers
   /** Made on the first unexpected loss: most nodes never retry anyone. */
   private retries: ReconnectQueue | null = null
   /**
@@ -110,13 +112,22 @@ export class ConnectionManager implements LinkHandler {
    */
   private limits: ConnectionLimits | null = null
   private readonly options: Readonly<NormalizedOptions>
+  private logger: Logger | null = null
 
   constructor(private readonly host: ConnectionHost) {
     this.options = host.options
+    this.deadlines =
+      host.clock === connectionDeadlines.clock ? connectionDeadlines : new DeadlineSweep(host.clock)
+    this.closedPeers = new ClosedPeers(CLOSED_PEER_MEMORY_MS, CLOSED_PEER_MEMORY_SIZE, host.clock)
+  }
+
+  /** The 'connections' logger of this node, made on first use. */
+  private get log(): Logger {
+    return (this.logger ??= this.host.log.child('connections'))
   }
 
   private get bounds(): ConnectionLimits {
-    return (this.limits ??= new ConnectionLimits(this.host.log))
+    return (this.limits ??= new ConnectionLimits(this.log, this.host.clock))
   }
 
   /** Largest frame accepted before a link's handshake completes. */
@@ -202,14 +213,14 @@ export class ConnectionManager implements LinkHandler {
       limits.refusals.report({ from: socket.remoteAddress ?? '', reason: refused })
       return
     }
-    const link = new Link(socket, false, this, this.handshakeFrameLimit)
+    const link = new PeerLink(socket, false, this, this.handshakeFrameLimit)
     this.links.add(link)
     // A connection that never introduces itself is dropped (onHandshakeDeadline).
     this.deadlines.add(link, this.options.handshakeTimeoutMs)
   }
 
   /** Inbound links whose handshake is not complete (ConnectionLimits counts them). */
-  private *pendingInbound(): Iterable<Link> {
+  private *pendingInbound(): Iterable<PeerLink> {
     for (const link of this.links) if (!link.outbound && link.version === 0) yield link
   }
 
@@ -224,7 +235,7 @@ export class ConnectionManager implements LinkHandler {
     this.lostEdgeMap?.delete(key)
     if (this.edgesById.get(edge.id) !== edge) return Promise.resolve()
     this.closedPeers.remember(edge.id)
-    return edge.link.close(this.controlFrame('close', { reason, id: this.host.id }), { reason: removal })
+    return edge.link.close(this.closeFrame(reason), { reason: removal })
   }
 
   /** Stops retrying a peer (the user closed it while it was being retried). */
@@ -238,13 +249,10 @@ export class ConnectionManager implements LinkHandler {
   async stop(): Promise<void> {
     this.retries?.stop()
     const stopped = new NodeStoppedError('node stopped')
-    for (const dial of this.dialing) {
-      this.deadlines.delete(dial)
-      dial.socket.destroy()
-    }
+    for (const dial of this.dialing) dial.abort()
     this.dialing.clear()
     for (const link of this.links) this.deadlines.delete(link)
-    const closeFrame = this.controlFrame('close', { reason: 'stop', id: this.host.id })
+    const closeFrame = this.closeFrame('stop')
     const closing: Promise<void>[] = []
     for (const link of this.links) {
       this.failHandshake(link, stopped)
@@ -254,37 +262,38 @@ export class ConnectionManager implements LinkHandler {
     // connect() calls still waiting for a duplicate's surviving edge fail now, and their timers go with them.
     for (const waiters of this.edgeWaiters?.values() ?? []) {
       for (const waiter of waiters) {
-        clearTimeout(waiter.timer)
+        this.host.clock.clearTimeout(waiter.timer)
         waiter.pending.reject(stopped)
       }
     }
     this.edgeWaiters = null
   }
 
-  private controlFrame(command: string, data: unknown): Buffer {
-    return this.host.wire.control(command, data, this.options.ttl)
+  /** `close {reason, id}`: our id lets a duplicate-link loser find the surviving edge. */
+  private closeFrame(reason: CloseReason): Buffer {
+    return this.host.wire.control('close', { reason, id: this.host.id }, this.options.ttl)
   }
 
   /** Queues our handshake (or handshake_back) on the link, encoded straight into its write batch. */
   private sendHandshake(
-    link: Link,
-    command: 'handshake' | 'handshake_back',
+    link: PeerLink,
+    command: HandshakeCommandName,
     version: number,
     reconnect: boolean
   ): void {
     const data = this.host.handshakeData(version, reconnect)
-    this.host.wire.send(link, command, CONTROL_TOPIC, data, this.options.ttl, Date.now())
+    this.host.wire.send(link, command, data, this.options.ttl, this.host.clock.epochMs())
   }
 
   private isSelfAddress(ip: string, port: number): boolean {
     if (port !== this.host.listeningPort()) return false
     const own = normalizeIp(this.options.ip)
-    return normalizeIp(ip) === own || (isUnspecifiedIp(own) && (isLoopback(ip) || isUnspecifiedIp(ip)))
+    return normalizeIp(ip) === own || (isUnspecifiedIp(own) && (isLoopbackIp(ip) || isUnspecifiedIp(ip)))
   }
 
   private dial(ip: string, port: number, reconnect: boolean): Promise<Edge> {
     return new Promise<Edge>((resolve, reject) => {
-      const dial = new TcpDial(ip, port, this.options.connectTimeoutMs, this.deadlines, {
+      const dial = this.host.transport.dial(ip, port, this.options.connectTimeoutMs, this.deadlines, {
         connected: (socket) => {
           this.dialing.delete(dial)
           this.startHandshake(socket, reconnect, { resolve, reject }, ip, port)
@@ -311,7 +320,7 @@ export class ConnectionManager implements LinkHandler {
       pending.reject(new NodeStoppedError('node stopped while connecting'))
       return
     }
-    const link = new Link(socket, true, this, this.handshakeFrameLimit)
+    const link = new PeerLink(socket, true, this, this.handshakeFrameLimit)
     link.reconnect = reconnect
     link.setDialled(ip, port)
     link.pendingHandshake = pending
@@ -321,8 +330,8 @@ export class ConnectionManager implements LinkHandler {
     link.flush()
   }
 
-  /** @internal LinkHandler: a link's handshake did not complete within handshakeTimeoutMs (spec §3 Ours). */
-  onHandshakeDeadline(link: Link): void {
+  /** PeerLinkOwner: a link's handshake did not complete within handshakeTimeoutMs (spec §3 Ours). */
+  onHandshakeDeadline(link: PeerLink): void {
     if (link.outbound) {
       const address = formatAddress(link.remoteAddress, link.remotePort)
       const ms = this.options.handshakeTimeoutMs
@@ -331,13 +340,13 @@ export class ConnectionManager implements LinkHandler {
         new HandshakeTimeoutError(`${address} did not complete the handshake within ${ms} ms`)
       )
     } else {
-      this.host.log.debug('inbound connection without handshake dropped', { from: link.remoteAddress })
+      this.log.debug('inbound connection without handshake dropped', { from: link.remoteAddress })
     }
     link.destroy({ reason: 'lost', detail: 'handshake timeout' })
   }
 
-  /** @internal LinkHandler: node-wide budgets of bytes held in unfinished frames (docs/PROTOCOL.md §10). */
-  onHeldBytes(link: Link, delta: number): void {
+  /** PeerLinkOwner: node-wide budgets of bytes held in unfinished frames (docs/PROTOCOL.md §10). */
+  onHeldBytes(link: PeerLink, delta: number): void {
     const limits = this.bounds
     const beforeHandshake = link.version === 0
     if (limits.hold(beforeHandshake, delta)) return
@@ -346,10 +355,7 @@ export class ConnectionManager implements LinkHandler {
     const detail = `overloaded: the node's links would hold more than ${budget} bytes of unfinished frames`
     limits.drops.report({ from: formatAddress(link.remoteAddress, link.remotePort), budget })
     if (link.state === 'open') {
-      void link.close(this.controlFrame('close', { reason: 'overloaded', id: this.host.id }), {
-        reason: 'closed-by-us',
-        detail
-      })
+      void link.close(this.closeFrame('overloaded'), { reason: 'closed-by-us', detail })
     } else {
       this.failHandshake(link, new ConnectionRefusedError(detail, 'overloaded'))
       link.destroy({ reason: 'lost', detail })
@@ -362,52 +368,33 @@ export class ConnectionManager implements LinkHandler {
   // ------------------------------------------------------------------------------------------------------
   // Frames
 
-  /** @internal LinkHandler */
-  acceptTopic(_link: Link, topic: string): boolean {
+  /** PeerLinkOwner */
+  acceptTopic(_link: PeerLink, topic: string): boolean {
     return this.host.acceptsTopic(topic)
   }
 
-  /** @internal LinkHandler */
-  onFrame(link: Link, topic: string, body: Buffer): void {
-    const envelope = this.host.wire.decode(topic, body)
-    if (link.state === 'handshaking') {
-      this.onHandshakeFrame(link, envelope)
-      return
-    }
-    const edge = link.edge
-    if (link.state !== 'open' || edge === null) return
-    switch (envelope.command) {
-      case 'close':
-        this.onCloseCommand(link, parseClose(envelope.data))
-        return
-      case 'handshake':
-      case 'handshake_back': {
-        // A peer following the original 4-message exchange: refresh and answer.
-        const handshake = parseHandshake(envelope.data, envelope.command)
-        if (edge.refresh(handshake)) this.host.emitSafe('edge-updated', { edge })
-        if (envelope.command === 'handshake') this.sendHandshake(link, 'handshake_back', link.version, false)
-        return
-      }
-      default:
-        this.host.onCommand(link, edge, envelope)
-    }
+  /** PeerLinkOwner: every frame goes through the command registry (commands/index.ts). */
+  onFrame(link: PeerLink, topic: string, body: Buffer): void {
+    this.host.dispatch(link, this.host.wire.decode(topic, body))
   }
 
-  private onHandshakeFrame(link: Link, envelope: Envelope): void {
-    switch (envelope.command) {
-      case 'handshake':
-        this.onHandshake(link, parseHandshake(envelope.data, 'handshake'), !link.outbound)
-        return
-      case 'handshake_back':
-        if (!link.outbound) throw new ProtocolError('handshake_back on an inbound connection')
-        this.onHandshake(link, parseHandshake(envelope.data, 'handshake_back'), false)
-        return
-      case 'close':
-        this.onCloseCommand(link, parseClose(envelope.data))
-        return
-      default:
-        throw new ProtocolError(`'${envelope.command}' before the handshake`)
+  /**
+   * HandshakeReceiver (commands/handshake.ts): completes a link's handshake; on an established link (a peer
+   * following the original 4-message exchange) refreshes the peer's identity and answers a `handshake`.
+   */
+  onHandshake(link: PeerLink, handshake: HandshakeData, command: HandshakeCommandName): void {
+    if (link.state === 'handshaking') {
+      this.completeHandshake(link, handshake, command === 'handshake' && !link.outbound)
+      return
     }
+    const edge = link.edge!
+    if (edge.refresh(handshake)) this.host.emit('edge-updated', { edge })
+    if (command === 'handshake') this.sendHandshake(link, 'handshake_back', link.version, false)
+  }
+
+  /** UpdateReceiver (commands/update.ts): the peer's name, subscriptions or paired flag changed. */
+  onUpdate(edge: Edge, update: UpdateData): void {
+    if (edge.refresh(update)) this.host.emit('edge-updated', { edge })
   }
 
   /**
@@ -415,7 +402,7 @@ export class ConnectionManager implements LinkHandler {
    * and answers `handshake_back`; the initiator registers on `handshake_back`, so when connect() resolves
    * both sides list the edge with the peer's identity.
    */
-  private onHandshake(link: Link, handshake: HandshakeData, reply: boolean): void {
+  private completeHandshake(link: PeerLink, handshake: HandshakeData, reply: boolean): void {
     this.deadlines.delete(link)
     const selfId = this.host.id
     const version = reply ? negotiateVersion(handshake) : handshake.v
@@ -446,6 +433,8 @@ export class ConnectionManager implements LinkHandler {
     const key = addressKey(ip, handshake.port)
     const existing = this.edgesById.get(handshake.id)
     let keepNew = true
+    // The same side opened both links: the peer (or we) dialled again while the old link still looked alive.
+    const reconnection = existing !== undefined && existing.link.outbound === link.outbound
     if (existing && existing.link !== link && existing.link.state === 'open') {
       keepNew = keepNewLink(selfId, handshake.id, existing.link.outbound, link.outbound)
     } else if (!existing && reply && this.connecting.has(key) && selfId < handshake.id) {
@@ -455,7 +444,7 @@ export class ConnectionManager implements LinkHandler {
     if (!keepNew) {
       link.removal = { reason: 'lost', detail: 'duplicate' }
       if (existing) this.settleHandshake(link, existing)
-      void link.close(this.controlFrame('close', { reason: 'duplicate', id: selfId }), link.removal)
+      void link.close(this.closeFrame('duplicate'), link.removal)
       return
     }
     if (!existing && this.edgesById.size >= this.options.maxEdges) {
@@ -471,13 +460,13 @@ export class ConnectionManager implements LinkHandler {
     if (!link.outbound) this.limits?.releasePending(link)
     this.closedPeers.forget(handshake.id)
     const edge = existing
-      ? this.replaceLink(existing, link, handshake)
+      ? this.replaceLink(existing, link, handshake, reconnection)
       : this.registerEdge(link, handshake, ip, key, version)
     this.settleHandshake(link, edge)
   }
 
   /** A new peer while we keep maxEdges edges: `close {reason: 'too-many-edges'}` (docs/PROTOCOL.md §10). */
-  private refuseForMaxEdges(link: Link, handshake: HandshakeData): void {
+  private refuseForMaxEdges(link: PeerLink, handshake: HandshakeData): void {
     const max = this.options.maxEdges
     this.bounds.edgeRefusals.report({
       peer: formatAddress(link.remoteAddress, link.remotePort),
@@ -490,22 +479,31 @@ export class ConnectionManager implements LinkHandler {
     this.refuse(link, 'too-many-edges', error)
   }
 
-  private replaceLink(edge: Edge, link: Link, handshake: HandshakeData): Edge {
-    const old = edge.link
+  /**
+   * A new link of a registered peer replaces the old one. `reconnection`: opened by the same side as the old one,
+   * which therefore lost it (half-open: this side had not noticed yet). That is reported as the other side reports
+   * its own reconnection: `handshake` and `edge-added {reconnected: true}`, the edge staying the same object.
+   */
+  private replaceLink(edge: Edge, link: PeerLink, handshake: HandshakeData, reconnection: boolean): Edge {
+    // Every link of an edge is one this manager made (a PeerLink).
+    const old = edge.link as PeerLink
+    this.host.onLinkReplaced(edge)
     edge.replaceLink(link)
     edge.version = link.version
     link.edge = edge
     old.edge = null
-    void old.close(this.controlFrame('close', { reason: 'duplicate', id: this.host.id }), {
-      reason: 'lost',
-      detail: 'duplicate'
-    })
-    if (edge.refresh(handshake)) this.host.emitSafe('edge-updated', { edge })
+    void old.close(this.closeFrame('duplicate'), { reason: 'lost', detail: 'duplicate' })
+    if (edge.refresh(handshake)) this.host.emit('edge-updated', { edge })
+    if (reconnection) {
+      this.log.info('peer reconnected over a new link; the old one was half-open', { peer: edge.toString() })
+      this.host.emit('handshake', { edge, version: link.version, direction: edge.direction })
+      this.host.emit('edge-added', { edge, direction: edge.direction, reconnected: true })
+    }
     return edge
   }
 
-  private registerEdge(link: Link, identity: Identity, ip: string, key: string, version: number): Edge {
-    const edge = new Edge(identity, link, ip, version)
+  private registerEdge(link: PeerLink, identity: Identity, ip: string, key: string, version: number): Edge {
+    const edge = new Edge(identity, link, ip, version, this.host.clock.epochMs())
     link.edge = edge
     const lost = this.lostEdgeMap?.get(key)
     const reconnected = lost !== undefined || this.retries?.has(key) === true
@@ -523,39 +521,39 @@ export class ConnectionManager implements LinkHandler {
     this.edgesById.set(edge.id, edge)
     this.edgesByAddress.set(key, edge)
     this.edgeArray = null
-    this.host.emitSafe('handshake', { edge, version, direction: edge.direction })
-    this.host.emitSafe('edge-added', { edge, direction: edge.direction, reconnected })
+    this.host.emit('handshake', { edge, version, direction: edge.direction })
+    this.host.emit('edge-added', { edge, direction: edge.direction, reconnected })
     const waiters = this.edgeWaiters?.get(edge.id)
     if (waiters) {
       this.edgeWaiters!.delete(edge.id)
       for (const waiter of waiters) {
-        clearTimeout(waiter.timer)
+        this.host.clock.clearTimeout(waiter.timer)
         waiter.pending.resolve(edge)
       }
     }
     return edge
   }
 
-  private settleHandshake(link: Link, edge: Edge): void {
+  private settleHandshake(link: PeerLink, edge: Edge): void {
     const pending = link.pendingHandshake
     link.pendingHandshake = null
     pending?.resolve(edge)
   }
 
-  private failHandshake(link: Link, error: Error): void {
+  private failHandshake(link: PeerLink, error: Error): void {
     const pending = link.pendingHandshake
     link.pendingHandshake = null
     pending?.reject(error)
   }
 
-  private refuse(link: Link, reason: CloseReason, error: Error): void {
+  private refuse(link: PeerLink, reason: CloseReason, error: Error): void {
     this.failHandshake(link, error)
     const removal = reason === 'version' ? 'protocol-error' : 'closed-by-us'
-    const frame = this.controlFrame('close', { reason, id: this.host.id })
-    void link.close(frame, { reason: removal, detail: reason })
+    void link.close(this.closeFrame(reason), { reason: removal, detail: reason })
   }
 
-  private onCloseCommand(link: Link, close: CloseData): void {
+  /** CloseReceiver (commands/close.ts): the peer closes the link deliberately. */
+  onCloseCommand(link: PeerLink, close: CloseData): void {
     if (close.reason === 'duplicate') {
       // We lost a duplicate race: the peer keeps the other link; a pending connect gets that edge.
       const pending = link.pendingHandshake
@@ -591,7 +589,7 @@ export class ConnectionManager implements LinkHandler {
     const list = waiters.get(peerId) ?? []
     const waiter: EdgeWaiter = {
       pending,
-      timer: setTimeout(() => {
+      timer: this.host.clock.setTimeout(() => {
         list.splice(list.indexOf(waiter), 1)
         if (list.length === 0 && waiters.get(peerId) === list) waiters.delete(peerId)
         pending.reject(new HandshakeTimeoutError('the peer kept another connection that never completed'))
@@ -601,20 +599,17 @@ export class ConnectionManager implements LinkHandler {
     waiters.set(peerId, list)
   }
 
-  /** @internal LinkHandler */
-  onBadFrame(link: Link, error: Error): void {
+  /** PeerLinkOwner: a frame could not be decoded, was not acceptable, or its handler refused it. */
+  onBadFrame(link: PeerLink, error: Error): void {
     this.reportProtocolError(link, error)
     this.failHandshake(link, error)
-    void link.close(this.controlFrame('close', { reason: 'protocol-error', id: this.host.id }), {
-      reason: 'protocol-error',
-      detail: error.message
-    })
+    void link.close(this.closeFrame('protocol-error'), { reason: 'protocol-error', detail: error.message })
   }
 
-  private reportProtocolError(link: Link, error: Error): void {
+  private reportProtocolError(link: PeerLink, error: Error): void {
     const from = formatAddress(link.remoteAddress, link.remotePort)
-    this.host.log.warn('protocol error, closing the connection', { from, error })
-    this.host.emitSafe('protocol-error', {
+    this.log.warn('protocol error, closing the connection', { from, error })
+    this.host.emit('protocol-error', {
       error,
       transport: 'tcp',
       edge: link.edge,
@@ -623,8 +618,8 @@ export class ConnectionManager implements LinkHandler {
     })
   }
 
-  /** @internal LinkHandler */
-  onClose(link: Link): void {
+  /** PeerLinkOwner */
+  onClose(link: PeerLink): void {
     this.links.delete(link)
     this.deadlines.delete(link)
     // An inbound link that never completed its handshake leaves the pending count (open() released the others).
@@ -645,7 +640,7 @@ export class ConnectionManager implements LinkHandler {
     this.edgeArray = null
     if (this.edgesByAddress.get(key) === edge) this.edgesByAddress.delete(key)
     this.host.onEdgeRemoved(edge)
-    const removal = link.removal ?? { reason: 'lost' as const }
+    const removal: Removal = link.removal ?? { reason: 'lost' }
     const reason: RemovalReason = running ? removal.reason : 'stopped'
     // Only the side that dialled retries, and only the address it dialled and completed a handshake with (an
     // outbound link's remoteAddress): the address a peer claims is never dialled on its word (docs/PROTOCOL.md §7).
@@ -656,7 +651,7 @@ export class ConnectionManager implements LinkHandler {
       this.lostEdgeMap ??= new Map()
       this.lostEdgeMap.set(key, edge)
     }
-    this.host.emitSafe('edge-removed', { edge, reason, detail: removal.detail, willReconnect })
+    this.host.emit('edge-removed', { edge, reason, detail: removal.detail, willReconnect })
     if (willReconnect) {
       this.retries ??= this.createRetries()
       this.retries.start(key, {
@@ -679,17 +674,18 @@ export class ConnectionManager implements LinkHandler {
       {
         dial: (target) => this.connect(target.ip, target.port, true),
         onAttempt: (peer, delayMs) =>
-          this.host.emitSafe('reconnecting', { peer, attempt: peer.attempt, delayMs }),
+          this.host.emit('reconnecting', { peer, attempt: peer.attempt, delayMs }),
         onGaveUp: (peer) => {
           this.lostEdgeMap?.delete(addressKey(peer.ip, peer.port))
-          this.host.log.warn('gave up reconnecting', {
+          this.log.warn('gave up reconnecting', {
             peer: formatAddress(peer.ip, peer.port),
             attempts: peer.attempt
           })
-          this.host.emitSafe('reconnect-gave-up', { peer, attempts: peer.attempt })
+          this.host.emit('reconnect-gave-up', { peer, attempts: peer.attempt })
         },
         onSuccess: () => {}
-      }
+      },
+      this.host.clock
     )
   }
 }

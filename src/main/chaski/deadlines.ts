@@ -2,7 +2,7 @@
 // A timer per connection cost a setTimeout + clearTimeout on every connect (timer-list inserts showed in the
 // connect profile); here adding or removing a deadline is a Set operation, and the single timer is armed for
 // the earliest deadline only. Deadlines are added in nearly increasing order, so it is rarely re-armed.
-import { performance } from 'node:perf_hooks'
+import { systemClock, type Clock, type ClockTimer } from './clock'
 
 /** Something that must happen by a time (performance.now() ms), or be given up by onDeadline(). */
 export interface Deadline {
@@ -12,8 +12,10 @@ export interface Deadline {
 
 export class DeadlineSweep {
   private readonly entries = new Set<Deadline>()
-  private timer: NodeJS.Timeout | null = null
+  private timer: ClockTimer | null = null
   private timerAt = Infinity
+
+  constructor(readonly clock: Clock = systemClock) {}
 
   get size(): number {
     return this.entries.size
@@ -21,7 +23,7 @@ export class DeadlineSweep {
 
   /** `entry.onDeadline()` runs once `inMs` have passed, unless delete(entry) came first. */
   add(entry: Deadline, inMs: number): void {
-    entry.deadlineAt = performance.now() + inMs
+    entry.deadlineAt = this.clock.now() + inMs
     this.entries.add(entry)
     if (entry.deadlineAt < this.timerAt) this.arm(entry.deadlineAt)
   }
@@ -33,18 +35,18 @@ export class DeadlineSweep {
 
   /** Forgets every deadline and the timer (node stop). */
   clear(): void {
-    if (this.timer) clearTimeout(this.timer)
+    this.clock.clearTimeout(this.timer)
     this.timer = null
     this.timerAt = Infinity
     this.entries.clear()
   }
 
   private arm(at: number): void {
-    if (this.timer) clearTimeout(this.timer)
+    this.clock.clearTimeout(this.timer)
     this.timerAt = at
     // Whole milliseconds (Node keeps one timer list per distinct duration, 1000 nodes would make 1000 lists),
     // rounded up and +1: timers fire on the event loop's cached clock, which may lag performance.now().
-    this.timer = setTimeout(() => this.sweep(), Math.max(0, Math.ceil(at - performance.now())) + 1)
+    this.timer = this.clock.setTimeout(() => this.sweep(), Math.max(0, Math.ceil(at - this.clock.now())) + 1)
     // Unreferenced: whatever has a deadline holds a socket, which keeps the process alive on its own.
     this.timer.unref()
   }
@@ -52,7 +54,7 @@ export class DeadlineSweep {
   private sweep(): void {
     this.timer = null
     this.timerAt = Infinity
-    const now = performance.now()
+    const now = this.clock.now()
     let next = Infinity
     const due: Deadline[] = []
     for (const entry of this.entries) {

@@ -1,11 +1,18 @@
-// Discovery and pairing (spec §4) with our echo wave (docs/PROTOCOL.md, "Discovery"):
-// every node that receives a `discovery` answers its previous hop with `discovery_ack` once its subtree is
-// done, carrying the pairing candidates found below it. The origin thus knows when the whole reachable
-// network has answered: no candidate → it is the first node of the topic at once (no timeout to wait out);
-// candidates → it keeps the best one (lowest pairing rank, then most shared edges, then lowest id) and
-// closes surplus pairing edges, so the reference topologies are reproduced exactly, whatever the timing.
+// Discovery and pairing (spec §4) with our echo wave (docs/PROTOCOL.md §5): a search goes out through every edge
+// (or the one the caller names), and every node that receives a `discovery` answers its previous hop with
+// `discovery_ack` once its subtree is done, carrying the pairing candidates found below it and how many nodes
+// holding the topic it reached. The origin thus knows when the whole reachable network has answered: no
+// candidate and no holder → it is the first node of the topic at once (no timeout to wait out); holders but no
+// candidate → it says so ('no-partner') rather than claim it is alone; candidates → it keeps the best one (lowest
+// pairing rank, then most shared edges, then lowest id) and closes surplus pairing edges, so the reference
+// topologies are reproduced exactly, whatever the timing.
 import { randomUUID } from 'node:crypto'
 import { addressKey, isUnspecifiedIp } from './address'
+import type { Clock, ClockTimer } from './clock'
+import type { DiscoveryData, DiscoveryReceiver, OnPair } from './commands/discovery'
+import type { DiscoveryAckData, DiscoveryAckReceiver, PairingCandidate } from './commands/discovery-ack'
+import type { CommandData } from './commands/index'
+import type { ReportPairedData, ReportPairedReceiver } from './commands/report-paired'
 import {
   MAX_CANDIDATES,
   MAX_DISCOVERY_DIALS_IN_FLIGHT,
@@ -17,7 +24,6 @@ import type { Edge } from './edge'
 import type { DiscoveryOutcome, DiscoveryResult } from './events'
 import type { Logger } from './logger'
 import { MessagePool } from './message-pool'
-import type { DiscoveryAckData, DiscoveryData, OnPair, PairingCandidate, ReportPairedData } from './messages'
 import type { PairingState } from './pairing'
 import { ThrottledWarning } from './throttled-warning'
 import type { StatusResponse } from './udp-status'
@@ -35,10 +41,13 @@ export interface DiscoveryHost {
   readonly hopWaitMs: number
   readonly subscriptions: ReadonlySet<string>
   readonly pairing: PairingState
+  /** The node's logger (discovery logs as its 'discovery' component). */
   readonly log: Logger
-  edgeList(): Edge[]
+  readonly clock: Clock
+  edgeList(): readonly Edge[]
   edgeByAddress(ip: string, port: number): Edge | undefined
-  send(edge: Edge, command: 'discovery' | 'discovery_ack' | 'report_paired', data: object, ttl: number): void
+  /** Queues a discovery command on an edge (nothing when the edge is closing). */
+  send<C extends DiscoveryCommand>(edge: Edge, command: C, data: CommandData<C>, ttl: number): void
   connectToPeer(ip: string, port: number): Promise<Edge>
   /** An origin's address comes from the network: may we dial it now (per-target and overall dial limits)? */
   allowLearnedDial(ip: string, port: number): boolean
@@ -49,7 +58,10 @@ export interface DiscoveryHost {
   concluded(result: DiscoveryResult): void
 }
 
+type DiscoveryCommand = 'discovery' | 'discovery_ack' | 'report_paired'
+
 export interface DiscoveryRequest {
+  /** The edge the search starts through; null: every edge (the whole connected network). */
   via: Edge | null
   onPair: OnPair
   timeoutMs: number
@@ -66,10 +78,12 @@ interface OriginSession {
   startedAt: number
   awaiting: Set<Edge>
   candidates: PairingCandidate[]
+  /** Nodes reached that hold the topic but are no candidate (not paired, or full). */
+  holders: number
   waveDone: boolean
   chosen: string | null
   held: Map<string, HeldReport>
-  timer: NodeJS.Timeout | null
+  timer: ClockTimer | null
   done: boolean
   resolve: (result: DiscoveryResult) => void
 }
@@ -80,7 +94,9 @@ interface ForwardState {
   awaiting: Set<Edge>
   result: 'none' | 'pairing'
   candidates: PairingCandidate[]
-  timer: NodeJS.Timeout | null
+  /** This node (if it holds the topic) and the holders its subtree reported. */
+  holders: number
+  timer: ClockTimer | null
 }
 
 /** Candidate order: lower rank, then more shared edges, then lower id. */
@@ -107,14 +123,18 @@ class DiscoveryLimits {
   readonly originRefusals: ThrottledWarning
   readonly relayRefusals: ThrottledWarning
 
-  constructor(log: Logger) {
+  constructor(log: Logger, clock: Clock) {
     this.originRefusals = new ThrottledWarning(
       log,
-      'discovery origin not contacted (dialled too often lately); answered none'
+      'discovery origin not contacted (dialled too often lately); answered none',
+      undefined,
+      clock
     )
     this.relayRefusals = new ThrottledWarning(
       log,
-      'too many discovery searches from one peer at once; answering none to the rest'
+      'too many discovery searches from one peer at once; answering none to the rest',
+      undefined,
+      clock
     )
   }
 }
@@ -138,7 +158,7 @@ class InFlight<K> {
   }
 }
 
-export class DiscoveryEngine {
+export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver, ReportPairedReceiver {
   // Made on first use (most nodes of a large network never run or relay a discovery): about 190 bytes each.
   private sessionMap: Map<string, OriginSession> | null = null
   private topicMap: Map<string, Promise<DiscoveryResult>> | null = null
@@ -151,9 +171,15 @@ export class DiscoveryEngine {
   /** Made on first need: most nodes never answer a search as paired nor get flooded with them. */
   private limitsOf: DiscoveryLimits | null = null
   private stopped = false
+  private logger: Logger | null = null
+
+  /** The 'discovery' logger of this node, made on first use. */
+  private get log(): Logger {
+    return (this.logger ??= this.host.log.child('discovery'))
+  }
 
   private get limits(): DiscoveryLimits {
-    return (this.limitsOf ??= new DiscoveryLimits(this.host.log))
+    return (this.limitsOf ??= new DiscoveryLimits(this.log, this.host.clock))
   }
 
   private get sessions(): Map<string, OriginSession> {
@@ -173,7 +199,7 @@ export class DiscoveryEngine {
   /** Runs discovery for every subscription (spec §4); resolves when each topic is concluded. */
   async run(request: DiscoveryRequest): Promise<DiscoveryResult[]> {
     const host = this.host
-    const startedAt = Date.now()
+    const startedAt = host.clock.now()
     const topics = [...host.subscriptions].filter((topic) => topic !== ROOT_TOPIC)
     const results: Promise<DiscoveryResult>[] = []
     const remaining: string[] = []
@@ -195,14 +221,17 @@ export class DiscoveryEngine {
         remaining.push(topic)
       }
     }
-    const via = request.via ?? edges[0] ?? null
+    // Through the given edge, or through every edge: whichever of them leads to the topic's nodes (a first edge
+    // to a LAN-only neighbour must not hide a hub behind another one).
+    const through = request.via !== null ? [request.via] : edges
+    const targets = through.filter((edge) => edge.open)
     for (const topic of remaining) {
-      if (!via || !via.open) {
+      if (targets.length === 0) {
         host.pairing.setPaired(topic, 0)
         results.push(Promise.resolve(this.conclude(topic, 'no-edges', null, startedAt)))
         continue
       }
-      const promise = this.startSession(topic, via, request)
+      const promise = this.startSession(topic, targets, request)
       this.sessionsByTopic.set(topic, promise)
       void promise.finally(() => {
         if (this.sessionsByTopic.get(topic) === promise) this.sessionsByTopic.delete(topic)
@@ -212,15 +241,16 @@ export class DiscoveryEngine {
     return Promise.all(results)
   }
 
-  private startSession(topic: string, via: Edge, request: DiscoveryRequest): Promise<DiscoveryResult> {
+  private startSession(topic: string, targets: Edge[], request: DiscoveryRequest): Promise<DiscoveryResult> {
     const host = this.host
     return new Promise<DiscoveryResult>((resolve) => {
       const session: OriginSession = {
         search: randomUUID(),
         topic,
-        startedAt: Date.now(),
-        awaiting: new Set([via]),
+        startedAt: host.clock.now(),
+        awaiting: new Set(targets),
         candidates: [],
+        holders: 0,
         waveDone: false,
         chosen: null,
         held: new Map(),
@@ -229,22 +259,25 @@ export class DiscoveryEngine {
         resolve
       }
       this.sessions.set(session.search, session)
-      session.timer = setTimeout(() => this.onSessionTimeout(session), request.timeoutMs)
-      const data: DiscoveryData = {
-        search: session.search,
-        topic,
-        origin_id: host.id,
-        origin_name: host.name,
-        origin_ip: host.listenIp,
-        origin_port: host.port,
-        previous_hop: host.id,
-        visited: [host.id],
-        on_pair: request.onPair,
-        root_ip: via.ip,
-        root_port: via.port,
-        wait_ms: request.timeoutMs
+      session.timer = host.clock.setTimeout(() => this.onSessionTimeout(session), request.timeoutMs)
+      for (const via of targets) {
+        // Each copy names the edge it went through as the search's root (onPair 'disconnect' closes that one).
+        const data: DiscoveryData = {
+          search: session.search,
+          topic,
+          origin_id: host.id,
+          origin_name: host.name,
+          origin_ip: host.listenIp,
+          origin_port: host.port,
+          previous_hop: host.id,
+          visited: [host.id],
+          on_pair: request.onPair,
+          root_ip: via.ip,
+          root_port: via.port,
+          wait_ms: request.timeoutMs
+        }
+        host.send(via, 'discovery', data, host.ttl)
       }
-      host.send(via, 'discovery', data, host.ttl)
     })
   }
 
@@ -287,6 +320,7 @@ export class DiscoveryEngine {
     if (session && !session.done) {
       if (!session.awaiting.delete(from)) return
       session.candidates = mergeCandidates(session.candidates, ack.candidates)
+      session.holders += ack.holders
       if (session.awaiting.size === 0) this.onWaveDone(session)
       return
     }
@@ -294,6 +328,7 @@ export class DiscoveryEngine {
     if (!state || !state.awaiting.delete(from)) return
     if (ack.result === 'pairing') state.result = 'pairing'
     state.candidates = mergeCandidates(state.candidates, ack.candidates)
+    state.holders += ack.holders
     if (state.awaiting.size === 0) this.finishForward(state)
   }
 
@@ -309,6 +344,7 @@ export class DiscoveryEngine {
 
   /** An edge went away: it answers 'none' for every wave still waiting on it. */
   onEdgeRemoved(edge: Edge): void {
+    const host = this.host
     this.relays?.drop(edge)
     if (this.sessionMap === null && this.forwardMap === null) return
     for (const session of this.sessions.values()) {
@@ -318,7 +354,7 @@ export class DiscoveryEngine {
     }
     for (const state of [...this.forwards.values()]) {
       if (state.upstream === edge) {
-        if (state.timer) clearTimeout(state.timer)
+        host.clock.clearTimeout(state.timer)
         this.forwards.delete(state.search)
         continue
       }
@@ -329,7 +365,7 @@ export class DiscoveryEngine {
   stop(): void {
     this.stopped = true
     for (const session of [...this.sessions.values()]) this.finish(session, 'stopped', null)
-    for (const state of this.forwards.values()) if (state.timer) clearTimeout(state.timer)
+    for (const state of this.forwards.values()) this.host.clock.clearTimeout(state.timer)
     this.forwards.clear()
     this.relays = null
   }
@@ -349,8 +385,10 @@ export class DiscoveryEngine {
               (edge) => edge !== from && edge.id !== data.origin_id && !visited.has(edge.id) && edge.open
             )
         : []
+    // Unpaired (or root: it receives the topic without holding it) and holding the topic: counted as a holder.
+    const holds = host.subscriptions.has(data.topic) ? 1 : 0
     if (targets.length === 0) {
-      this.ack(from, data.search, 'none', [])
+      this.ack(from, data.search, 'none', [], holds)
       return
     }
     const waitMs = Math.min(data.wait_ms, host.hopWaitMs)
@@ -360,12 +398,13 @@ export class DiscoveryEngine {
       awaiting: new Set(targets),
       result: 'none',
       candidates: [],
+      holders: holds,
       timer: null
     }
     this.forwards.set(data.search, state)
     this.relays ??= new InFlight()
     this.relays.add(from, 1)
-    state.timer = setTimeout(() => this.finishForward(state), waitMs)
+    state.timer = host.clock.setTimeout(() => this.finishForward(state), waitMs)
     const next: DiscoveryData = {
       ...data,
       previous_hop: host.id,
@@ -379,8 +418,8 @@ export class DiscoveryEngine {
     if (this.forwards.get(state.search) !== state) return
     this.forwards.delete(state.search)
     this.relays?.add(state.upstream, -1)
-    if (state.timer) clearTimeout(state.timer)
-    this.ack(state.upstream, state.search, state.result, state.candidates)
+    this.host.clock.clearTimeout(state.timer)
+    this.ack(state.upstream, state.search, state.result, state.candidates, state.holders)
   }
 
   /** Spec §4, paired branch: ask the origin's status over UDP, then connect and report_paired. */
@@ -389,7 +428,7 @@ export class DiscoveryEngine {
     const topic = data.topic
     const shared = (): number => host.edgeList().filter((edge) => edge.subscriptions.has(topic)).length
     if (ttl <= 0 || !host.subscriptions.has(topic) || shared() >= host.maxConnections) {
-      this.ack(from, data.search, 'none', [])
+      this.decline(from, data)
       return
     }
     // The origin's address is only what the search says (docs/PROTOCOL.md §10). Contacting it (a status request,
@@ -405,7 +444,7 @@ export class DiscoveryEngine {
     if (contact !== undefined) {
       const status = await contact
       if (this.stopped || host.edgeByAddress(ip, port) === undefined) {
-        this.ack(from, data.search, 'none', [])
+        this.decline(from, data)
         return
       }
       await this.pairWithOrigin(from, data, status)
@@ -413,7 +452,7 @@ export class DiscoveryEngine {
     }
     if (contacts.size >= MAX_DISCOVERY_DIALS_IN_FLIGHT || !host.allowLearnedDial(ip, port)) {
       limits.originRefusals.report({ origin: `${ip}:${port}`, search: data.search })
-      this.ack(from, data.search, 'none', [])
+      this.decline(from, data)
       return
     }
     let status: StatusResponse | null = null
@@ -447,11 +486,11 @@ export class DiscoveryEngine {
         status = await host.requestStatus(data.origin_ip, data.origin_port)
       } catch (error) {
         // No UDP answer: try TCP anyway; the origin closes the edge if it is paired already.
-        host.log.debug('status request before pairing failed', { error })
+        this.log.debug('status request before pairing failed', { error })
       }
     }
     if (status?.paired[topic] === true) {
-      this.ack(from, data.search, 'none', [])
+      this.decline(from, data)
       return status
     }
     const count = shared()
@@ -463,7 +502,7 @@ export class DiscoveryEngine {
       count + connecting >= host.maxConnections ||
       (known !== undefined && host.edgeByAddress(data.origin_ip, data.origin_port) === undefined)
     ) {
-      this.ack(from, data.search, 'none', [])
+      this.decline(from, data)
       return status
     }
     const rank = host.pairing.rank(topic)
@@ -473,7 +512,7 @@ export class DiscoveryEngine {
     try {
       edge = await host.connectToPeer(data.origin_ip, data.origin_port)
     } catch (error) {
-      host.log.warn('could not connect to a discovery origin', {
+      this.log.warn('could not connect to a discovery origin', {
         origin: `${data.origin_ip}:${data.origin_port}`,
         error
       })
@@ -494,9 +533,21 @@ export class DiscoveryEngine {
     return status
   }
 
-  private ack(to: Edge, search: string, result: 'none' | 'pairing', candidates: PairingCandidate[]): void {
+  /** A paired node that will not pair with this origin: 'none', counting itself as a holder of the topic. */
+  private decline(from: Edge, data: DiscoveryData): void {
+    this.ack(from, data.search, 'none', [], this.host.subscriptions.has(data.topic) ? 1 : 0)
+  }
+
+  /** `holders`: nodes of this subtree holding the topic that are no candidate (this one included). */
+  private ack(
+    to: Edge,
+    search: string,
+    result: 'none' | 'pairing',
+    candidates: PairingCandidate[],
+    holders = 0
+  ): void {
     if (!to.open) return
-    const data: DiscoveryAckData = { search, result, candidates }
+    const data: DiscoveryAckData = { search, result, candidates, holders }
     this.host.send(to, 'discovery_ack', data, 0)
   }
 
@@ -508,9 +559,10 @@ export class DiscoveryEngine {
     if (session.candidates.length === 0) {
       const held = this.bestHeld(session)
       if (held) return this.accept(session, held.edge, held.report)
-      // The whole reachable network answered and nobody can pair: first node of the topic (spec §4 Ours).
+      // The whole reachable network answered and nobody can pair: this node counts as paired, so that the others
+      // find it (spec §4). 'first-of-topic' only when no node holding the topic answered at all (spec §4 Ours).
       if (!this.host.pairing.isPaired(session.topic)) this.host.pairing.setPaired(session.topic, 0)
-      this.finish(session, 'first-of-topic', null)
+      this.finish(session, session.holders > 0 ? 'no-partner' : 'first-of-topic', null)
       return
     }
     session.chosen = session.candidates[0]!.id
@@ -580,20 +632,23 @@ export class DiscoveryEngine {
   private finish(session: OriginSession, outcome: DiscoveryOutcome, edge: Edge | null): void {
     if (session.done) return
     session.done = true
-    if (session.timer) clearTimeout(session.timer)
+    this.host.clock.clearTimeout(session.timer)
     session.timer = null
     // Keep the session a little while for late reports of this search? They are handled as late reports.
     this.sessions.delete(session.search)
-    session.resolve(this.conclude(session.topic, outcome, edge, session.startedAt))
+    const holders = outcome === 'no-partner' ? session.holders : 0
+    session.resolve(this.conclude(session.topic, outcome, edge, session.startedAt, holders))
   }
 
   private conclude(
     topic: string,
     result: DiscoveryOutcome,
     edge: Edge | null,
-    startedAt: number
+    startedAt: number,
+    holders = 0
   ): DiscoveryResult {
-    const concluded: DiscoveryResult = { topic, result, edge, elapsedMs: Date.now() - startedAt }
+    const elapsedMs = this.host.clock.now() - startedAt
+    const concluded: DiscoveryResult = { topic, result, edge, elapsedMs, holders }
     this.host.concluded(concluded)
     return concluded
   }

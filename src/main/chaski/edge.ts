@@ -1,9 +1,9 @@
 // Edge: our view of one connected peer (spec §3): its identity from the handshake, latency, paired topics.
-// The TCP link behind it is private (#link) so app code can read and snapshot an Edge safely.
+// The link behind it is private (#link) so app code can read and snapshot an Edge safely.
 import { formatAddress } from './address'
+import type { EdgeLink } from './edge-link'
+import type { FollowedIdentity, Identity } from './identity'
 import { EdgeLatency } from './latency'
-import type { Link } from './link'
-import type { Identity } from './messages'
 
 export type EdgeDirection = 'outbound' | 'inbound'
 
@@ -33,17 +33,17 @@ export class Edge {
   /** Negotiated wire protocol version. */
   version: number
   /** Epoch ms of registration. */
-  readonly connectedAt = Date.now()
+  readonly connectedAt: number
   /** One-way latency estimate, raw round trips. */
   readonly stats = new EdgeLatency()
   /** Keep-alive ping still waiting for its pong (spec §6). */
   keepAlivePending: number | null = null
   /** @internal Identity bytes of the last validated pong in our layout (node.ts onPong compares, not decodes). */
   pongIdentity: Buffer | null = null
-  #link: Link
+  #link: EdgeLink
   #from: PeerRef | null = null
 
-  constructor(identity: Identity, link: Link, ip: string, version: number) {
+  constructor(identity: Identity, link: EdgeLink, ip: string, version: number, connectedAt = Date.now()) {
     this.id = identity.id
     this.name = identity.name
     this.ip = ip
@@ -53,17 +53,23 @@ export class Edge {
     this.peerPaired = identity.paired
     this.direction = link.outbound ? 'outbound' : 'inbound'
     this.version = version
+    this.connectedAt = connectedAt
     this.#link = link
   }
 
-  /** @internal The TCP link currently carrying this edge. */
-  get link(): Link {
+  /** @internal The link currently carrying this edge. */
+  get link(): EdgeLink {
     return this.#link
   }
 
-  /** @internal A duplicate race replaced the link (docs/PROTOCOL.md, "Duplicate links"). */
-  replaceLink(link: Link): void {
+  /**
+   * @internal A new link replaced the old one (docs/PROTOCOL.md, "Duplicate links": a reconnection over a half-open
+   * link, or a duplicate race). A keep-alive ping sent on the old link can never be answered on the new one: it is
+   * forgotten, or the next keep-alive round would cut the healthy new link.
+   */
+  replaceLink(link: EdgeLink): void {
     this.#link = link
+    this.keepAlivePending = null
   }
 
   get open(): boolean {
@@ -119,8 +125,11 @@ export class Edge {
     return this.#from
   }
 
-  /** @internal Applies identity fields from a pong / update; returns true when something changed. */
-  refresh(update: { name: string; subscriptions: string[]; paired: boolean; root?: boolean }): boolean {
+  /**
+   * @internal Applies the identity fields an edge follows (identity.ts FOLLOWED_KEYS) from a pong, an update (which
+   * has no `root`) or a repeated handshake; returns true when something changed.
+   */
+  refresh(update: Omit<FollowedIdentity, 'root'> & { root?: boolean }): boolean {
     let changed = false
     if (update.name !== this.name) {
       this.name = update.name

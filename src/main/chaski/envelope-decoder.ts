@@ -4,18 +4,16 @@
 // validator (wire.ts), which also words the precise error.
 import { latin1Slice, utf8Slice } from './buffer-text'
 import { unpackRange } from './codec'
-import { ProtocolError } from './errors'
 import { K_COMMAND, K_DATA, K_TIMESTAMP, K_TOPIC, K_TTL, K_UUID } from './envelope-encoder'
-import type { Envelope } from './messages'
-import { COMMANDS } from './messages'
-import { FlatReader } from './msgpack-flat'
+import type { Envelope } from './envelope'
+import { HANDSHAKE_LAYOUT, type FastKind, type LayoutField } from './identity'
+import { PongBytes } from './pong-bytes'
 
 // Imported functions are hoisted into locals: per-frame calls must not go through module-binding getters
 // when this file runs transpiled (tsx); bundlers make this a no-op.
 const unpack = unpackRange
 const utf8 = utf8Slice
 const latin1 = latin1Slice
-const readFlat = FlatReader.read
 const KEY_COMMAND = K_COMMAND
 const KEY_TOPIC = K_TOPIC
 const KEY_TIMESTAMP = K_TIMESTAMP
@@ -25,8 +23,14 @@ const KEY_DATA = K_DATA
 
 /** Known commands by byte length (at most 2 share one), so a command is found without creating a string. */
 const COMMANDS_BY_LENGTH: { command: string; bytes: Buffer }[][] = []
-for (const command of COMMANDS) {
-  ;(COMMANDS_BY_LENGTH[command.length] ??= []).push({ command, bytes: Buffer.from(command, 'latin1') })
+
+/** The command registry (commands/index.ts) names its commands once: they are then read as these constants. */
+export function internCommandNames(names: readonly string[]): void {
+  for (const command of names) {
+    const list = (COMMANDS_BY_LENGTH[command.length] ??= [])
+    if (!list.some((known) => known.command === command))
+      list.push({ command, bytes: Buffer.from(command, 'latin1') })
+  }
 }
 
 function encodedKey(name: string): Buffer {
@@ -36,61 +40,23 @@ function encodedKey(name: string): Buffer {
 const PING_ID_KEY = encodedKey('ping_id')
 const LATENCY_UPDATE_KEY = encodedKey('latency_update')
 const DUMMY_DATA_KEY = encodedKey('dummy_data')
-/** Keys of `handshake` data in the order our encoder writes them (local-identity.ts). */
-const HS_V = encodedKey('v')
-const HS_VMIN = encodedKey('vmin')
-const HS_RECONNECT = encodedKey('reconnect')
-const HS_ID = encodedKey('id')
-const HS_NAME = encodedKey('name')
-const HS_IP = encodedKey('ip')
-const HS_PORT = encodedKey('port')
-const HS_SUBSCRIPTIONS = encodedKey('subscriptions')
-const HS_PAIRED = encodedKey('paired')
-const HS_ROOT = encodedKey('root')
+
+interface EncodedField {
+  key: string
+  encodedKey: Buffer
+  fast: FastKind
+}
+
+function encodedLayout(layout: readonly LayoutField[]): EncodedField[] {
+  return layout.map((field) => ({ key: field.key, encodedKey: encodedKey(field.key), fast: field.fast }))
+}
+
+/** `handshake` data in the order our encoder writes it (identity.ts HANDSHAKE_LAYOUT: one definition). */
+const HANDSHAKE_FIELDS = encodedLayout(HANDSHAKE_LAYOUT)
+/** A fixmap of that many entries. */
+const HANDSHAKE_MAP = 0x80 | HANDSHAKE_FIELDS.length
 /** Strings inside control data are bounded by their validators; this only bounds what the reader accepts. */
 const MAX_TEXT = 0xffff
-
-/**
- * A pong in our own layout: `ping_id` first, then the sender's identity entries as its encoder wrote them. The
- * identity stays encoded, so a pong repeating the identity an edge already holds is matched by comparing bytes
- * instead of decoding and validating seven fields (node.ts onPong). `data` is a view into received bytes: use
- * it while the frame is handled, copy what must outlive it (identityCopy).
- */
-export class PongBytes {
-  constructor(
-    readonly pingId: number,
-    /** The whole `data` value (a msgpack map). */
-    readonly data: Buffer,
-    /** Where the identity entries start in `data`. */
-    readonly identityAt: number
-  ) {}
-
-  /** True when the identity entries are byte for byte `identity` (a copy kept from an earlier pong). */
-  identityEquals(identity: Buffer): boolean {
-    const data = this.data
-    const n = identity.length
-    if (data.length - this.identityAt !== n) return false
-    const at = this.identityAt
-    for (let i = 0; i < n; i++) if (data[at + i] !== identity[i]) return false
-    return true
-  }
-
-  identityCopy(): Buffer {
-    return Buffer.from(this.data.subarray(this.identityAt))
-  }
-
-  /** The whole data value, decoded like any control data (then validated by parsePong). */
-  decode(): unknown {
-    const data = this.data
-    const flat = readFlat(data, 0, data.length)
-    if (flat) return flat.value
-    try {
-      return unpack(data, 0, data.length)
-    } catch (error) {
-      throw new ProtocolError(`undecodable frame body: ${(error as Error).message}`)
-    }
-  }
-}
 
 function equalsAt(buf: Buffer, offset: number, bytes: Uint8Array): boolean {
   const n = bytes.length
@@ -228,6 +194,20 @@ class Reader {
     return list
   }
 
+  /** A value of a layout field (identity.ts FastKind); null when it is not one. */
+  read(kind: FastKind): unknown {
+    switch (kind) {
+      case 'uint':
+        return this.number()
+      case 'bool':
+        return this.bool()
+      case 'str':
+        return this.str(MAX_TEXT)
+      default:
+        return this.strList()
+    }
+  }
+
   /** A non-negative integer or a float; null for anything else. */
   number(): number | null {
     const buf = this.buf
@@ -266,8 +246,8 @@ class Reader {
 
 const NO_DATA = Symbol('no-data')
 
-/** `data` must end exactly at the end of the body. Control data (topic 'All') uses the flat reader. */
-function readData(reader: Reader, control: boolean): unknown {
+/** `data` must end exactly at the end of the body. */
+function readData(reader: Reader): unknown {
   const buf = reader.buf
   const at = reader.at
   const type = buf[at]
@@ -285,14 +265,10 @@ function readData(reader: Reader, control: boolean): unknown {
     const value = reader.str(Number.MAX_SAFE_INTEGER)
     return value !== null && reader.at === buf.length ? value : NO_DATA
   }
-  if (control) {
-    const flat = readFlat(buf, at, buf.length)
-    if (flat) return flat.value
-  }
   return unpack(buf, at, buf.length)
 }
 
-/** Our pong layout (see PongBytes), or null to decode it like any other control data. */
+/** Our pong layout (pong-bytes.ts), or null to decode it like any other control data. */
 function readPong(buf: Buffer, at: number): PongBytes | null {
   const type = buf[at]
   if (type === undefined || type < 0x81 || type > 0x8f || !equalsAt(buf, at + 1, PING_ID_KEY)) return null
@@ -304,27 +280,23 @@ function readPong(buf: Buffer, at: number): PongBytes | null {
 }
 
 /**
- * `handshake` / `handshake_back` data in our layout, read straight into one object: unlike the generic map reader
- * it looks up no keys and adds no properties one by one, which matters because a handshake runs once per
- * connection, before the JIT has warmed up. The values are only decoded here; parseHandshake validates them
- * like any other handshake. null: another layout, read by the generic path.
+ * `handshake` / `handshake_back` data in our layout (HANDSHAKE_LAYOUT), read field by field at known positions. The
+ * values are only decoded here; readHandshake (commands/handshake.ts) validates them like any other handshake.
+ * null: another layout, read by the generic path.
  */
 function readHandshake(buf: Buffer, at: number): Record<string, unknown> | null {
-  if (buf[at] !== 0x8a) return null
+  if (buf[at] !== HANDSHAKE_MAP) return null
   const r = new Reader(buf)
   r.at = at + 1
-  const v = r.key(HS_V) ? r.number() : null
-  const vmin = v !== null && r.key(HS_VMIN) ? r.number() : null
-  const reconnect = vmin !== null && r.key(HS_RECONNECT) ? r.bool() : null
-  const id = reconnect !== null && r.key(HS_ID) ? r.str(MAX_TEXT) : null
-  const name = id !== null && r.key(HS_NAME) ? r.str(MAX_TEXT) : null
-  const ip = name !== null && r.key(HS_IP) ? r.str(MAX_TEXT) : null
-  const port = ip !== null && r.key(HS_PORT) ? r.number() : null
-  const subscriptions = port !== null && r.key(HS_SUBSCRIPTIONS) ? r.strList() : null
-  const paired = subscriptions !== null && r.key(HS_PAIRED) ? r.bool() : null
-  const root = paired !== null && r.key(HS_ROOT) ? r.bool() : null
-  if (root === null || r.at !== buf.length) return null
-  return { v, vmin, reconnect, id, name, ip, port, subscriptions, paired, root }
+  const data: Record<string, unknown> = {}
+  for (let i = 0; i < HANDSHAKE_FIELDS.length; i++) {
+    const field = HANDSHAKE_FIELDS[i]!
+    if (!r.key(field.encodedKey)) return null
+    const value = r.read(field.fast)
+    if (value === null) return null
+    data[field.key] = value
+  }
+  return r.at === buf.length ? data : null
 }
 
 /** `ping` data in our layout (control-data.ts) as a plain object, validated by parsePing; null otherwise. */
@@ -370,8 +342,7 @@ export function decodeEnvelopeFast(body: Buffer, frameTopic: string, keepIds = t
   if (ttl === null || ttl > 255 || !reader.key(KEY_UUID)) return null
   const uuid = reader.id(64, keepIds)
   if (uuid === null || !reader.key(KEY_DATA)) return null
-  const control = frameTopic === 'All'
-  const data = (control && readKnownControl(command, body, reader.at)) || readData(reader, control)
+  const data = (frameTopic === 'All' && readKnownControl(command, body, reader.at)) || readData(reader)
   if (data === NO_DATA) return null
   return { command, topic: frameTopic, data, timestamp, ttl, uuid }
 }

@@ -9,18 +9,22 @@
 // (both are synchronous and never call user code after the measuring step).
 import { packValue } from './codec'
 import { nextMessageIdSize, writeNextMessageId } from './ids'
-import { COMMANDS } from './messages'
-import { flatSize, writeFlat } from './msgpack-flat'
 
 // Imported functions are hoisted into locals: per-frame calls must not go through module-binding getters
 // when this file runs transpiled (tsx); bundlers make this a no-op.
 const pack = packValue
-const flatSizeOf = flatSize
-const writeFlatValue = writeFlat
 const idSize = nextMessageIdSize
 const writeId = writeNextMessageId
 
 const HEADER = 8
+
+/**
+ * A value already encoded as msgpack (a node's handshake data, encoded once per identity change and sent on every
+ * connection; ping and pong data, control-data.ts): written into the frame as its bytes.
+ */
+export class EncodedValue {
+  constructor(readonly bytes: Buffer) {}
+}
 
 function key(name: string): Buffer {
   return Buffer.concat([Buffer.from([0xa0 | name.length]), Buffer.from(name, 'latin1')])
@@ -60,11 +64,11 @@ export function writeStrHeader(buf: Uint8Array, at: number, n: number): number {
   return at + 5
 }
 
-function binHeaderSize(n: number): number {
+export function binHeaderSize(n: number): number {
   return n < 256 ? 2 : n < 65536 ? 3 : 5
 }
 
-function writeBinHeader(buf: Uint8Array, at: number, n: number): number {
+export function writeBinHeader(buf: Uint8Array, at: number, n: number): number {
   if (n < 256) {
     buf[at] = 0xc4
     buf[at + 1] = n
@@ -77,6 +81,33 @@ function writeBinHeader(buf: Uint8Array, at: number, n: number): number {
     return at + 3
   }
   buf[at] = 0xc6
+  writeU32(buf, at + 1, n)
+  return at + 5
+}
+
+/** Encoded size of a non-negative integer below 2^32 (msgpack: positive fixint, uint 8/16/32). */
+export function uintSize(n: number): number {
+  return n < 128 ? 1 : n < 256 ? 2 : n < 65536 ? 3 : 5
+}
+
+/** Writes a non-negative integer below 2^32 in its smallest msgpack form; returns the next offset. */
+export function writeUint(buf: Uint8Array, at: number, n: number): number {
+  if (n < 128) {
+    buf[at] = n
+    return at + 1
+  }
+  if (n < 256) {
+    buf[at] = 0xcc
+    buf[at + 1] = n
+    return at + 2
+  }
+  if (n < 65536) {
+    buf[at] = 0xcd
+    buf[at + 1] = n >>> 8
+    buf[at + 2] = n & 0xff
+    return at + 3
+  }
+  buf[at] = 0xce
   writeU32(buf, at + 1, n)
   return at + 5
 }
@@ -138,8 +169,10 @@ function buildHead(command: string, topic: string): FrameHead {
   return { bytes: Buffer.concat([topicUtf8, ...bodyStart]), topicLength: topicUtf8.length }
 }
 
-// Control frames (topic 'All') are ready before the first connection.
-for (const command of COMMANDS) if (command !== 'message') frameHead(command, 'All')
+/** Heads of control frames, made before the first connection needs them (called by the command registry). */
+export function prepareControlHeads(commands: readonly string[]): void {
+  for (const command of commands) frameHead(command, 'All')
+}
 
 function frameHead(command: string, topic: string): FrameHead {
   let byTopic = heads.get(command)
@@ -177,8 +210,8 @@ const enum DataKind {
   Binary,
   Text,
   Null,
-  /** Control data the flat writer handles (msgpack-flat.ts). */
-  Flat,
+  /** Pre-encoded bytes (EncodedValue), copied. */
+  Encoded,
   /** Anything else, packed by msgpackr while planning. */
   Packed
 }
@@ -202,8 +235,8 @@ const plan = new FramePlan()
 
 /**
  * Measures a frame (length header, topic, msgpack body) and returns its size in bytes. `uuid` null writes a
- * fresh message id (ids.ts); a given uuid is written as UTF-8. Control data (topic 'All') goes through the flat
- * writer when it can; other data is a Uint8Array, a string, null or anything msgpackr packs.
+ * fresh message id (ids.ts); a given uuid is written as UTF-8. Data is a Uint8Array, a string, null, pre-encoded
+ * bytes (EncodedValue: ping, pong and handshake data) or anything else msgpackr packs.
  */
 export function planFrame(
   command: string,
@@ -228,8 +261,10 @@ export function planFrame(
   } else if (data === null) {
     kind = DataKind.Null
     dataBytes = 1
-  } else if (topic === 'All' && (dataBytes = flatSizeOf(data)) >= 0) {
-    kind = DataKind.Flat
+  } else if (data instanceof EncodedValue) {
+    kind = DataKind.Encoded
+    value = data.bytes
+    dataBytes = data.bytes.length
   } else {
     kind = DataKind.Packed
     value = pack(data)
@@ -286,9 +321,7 @@ export function writePlannedFrame(buf: Buffer, at: number): number {
     case DataKind.Null:
       buf[at] = 0xc0
       return at + 1
-    case DataKind.Flat:
-      return writeFlatValue(buf, at, data)
-    default:
+    default: // Encoded, Packed: bytes
       return copyBytes(buf, at, data as Uint8Array)
   }
 }

@@ -1,42 +1,24 @@
 // Typed events of ChaskiNode: everything a UI needs to follow the node without polling.
 import type { Edge, EdgeDirection, PeerRef } from './edge'
+import { RECONNECTING_REASONS, type RemovalReason } from './removal'
 import type { ReconnectState } from './reconnect'
 import type { LanDiscoveryEvents } from './lan/lan-discovery'
 
-/** Why an edge left `node.edges` (docs/PROTOCOL.md, "Closing"). */
-export type RemovalReason =
-  /** closeConnection() on this node. */
-  | 'closed-by-us'
-  /** The peer called closeConnection() (or rejected a pairing). */
-  | 'closed-by-peer'
-  /** The peer stopped. */
-  | 'peer-stopped'
-  /** This node stopped. */
-  | 'stopped'
-  /** EOF, reset or socket error without a close command: reconnection applies. */
-  | 'lost'
-  /** The previous keep-alive ping was never answered: reconnection applies. */
-  | 'keepalive-timeout'
-  /** A malformed or invalid frame (from either side). */
-  | 'protocol-error'
-  /** Discovery with onPair 'disconnect' closed the edge to the search root (spec §4). */
-  | 'pair-disconnect'
-  /** Discovery closed a surplus pairing edge (another branch won, spec §4). */
-  | 'pair-rejected'
-
-/** Reasons after which the node retries the peer (unexpected loss). */
-export const RECONNECTING_REASONS: ReadonlySet<RemovalReason> = new Set<RemovalReason>([
-  'lost',
-  'keepalive-timeout'
-])
+export type { RemovalReason }
+export { RECONNECTING_REASONS }
 
 export type DiscoveryOutcome =
   /** A connected edge already shared the topic. */
   | 'already-paired'
   /** A paired node connected and reported (report_paired). */
   | 'paired'
-  /** The whole reachable network answered and nobody can pair: we are the topic's first node (spec §4 Ours). */
+  /** The whole reachable network answered and no node holds the topic: we are its first node (spec §4 Ours). */
   | 'first-of-topic'
+  /**
+   * The whole reachable network answered: nodes holding the topic were reached (`holders`), but none could pair
+   * with us (none paired yet, or all full). We count as paired, so that they find us when they search.
+   */
+  | 'no-partner'
   /** No edge to search through: we are the topic's first node. */
   | 'no-edges'
   /** timeoutMs passed: considered paired (spec §4). */
@@ -50,6 +32,8 @@ export interface DiscoveryResult {
   /** The pairing edge, when one exists. */
   edge: Edge | null
   elapsedMs: number
+  /** Nodes reached that hold the topic but could not pair with us ('no-partner'; 0 otherwise). */
+  holders: number
 }
 
 export interface NodeStatus {
@@ -83,6 +67,7 @@ export interface ChaskiNodeEvents {
   'reconnect-gave-up': { peer: ReconnectState; attempts: number }
   'discovery-started': {
     topics: string[]
+    /** The edge the search starts through; null: through every edge. */
     via: Edge | null
     onPair: 'none' | 'disconnect'
     timeoutMs: number

@@ -1,4 +1,6 @@
-// Handshake rules that need no sockets (spec §3, docs/PROTOCOL.md "Handshake" and "Duplicate links").
+// Handshake rules that need no sockets (spec §3, docs/PROTOCOL.md "Handshake" and "Duplicate links"). The state
+// of a link's handshake is on PeerLink (peer-link.ts); the handshake frames are commands/handshake*.ts.
+import { systemClock, type Clock } from './clock'
 import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from './constants'
 
 /**
@@ -39,13 +41,14 @@ export class ClosedPeers {
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxSize: number
+    private readonly maxSize: number,
+    private readonly clock: Clock = systemClock
   ) {}
 
   remember(peerId: string): void {
     const until = (this.until ??= new Map())
     until.delete(peerId)
-    until.set(peerId, Date.now() + this.ttlMs)
+    until.set(peerId, this.clock.now() + this.ttlMs)
     if (until.size > this.maxSize) {
       const oldest = until.keys().next().value
       if (oldest !== undefined) until.delete(oldest)
@@ -59,7 +62,7 @@ export class ClosedPeers {
   has(peerId: string): boolean {
     const until = this.until?.get(peerId)
     if (until === undefined) return false
-    if (until < Date.now()) {
+    if (until < this.clock.now()) {
       this.until!.delete(peerId)
       return false
     }

@@ -1,34 +1,12 @@
-// One TCP connection: a frame decoder on the read side, per-tick write batching on the write side, and a
-// single close path. It knows nothing about commands; ChaskiNode (and the handshake) give it meaning.
+// One connection of a transport (TCP today, TLS over TCP tomorrow): a frame decoder on the read side, per-tick write
+// batching on the write side, and a single close path. It knows nothing about commands, edges or the handshake:
+// PeerLink (peer-link.ts) adds what the protocol knows about a link, and is what it tells about its frames.
 import type { Socket } from 'node:net'
 import { CLOSE_GRACE_MS, WRITE_BATCH_BYTES, WRITE_HIGH_WATER_BYTES } from './constants'
-import type { Deadline } from './deadlines'
-import type { Edge } from './edge'
-import type { RemovalReason } from './events'
+import type { FrameSink, LinkState } from './edge-link'
 import { FrameDecoder, type FrameHandler } from './framing'
 
-export interface LinkHandler {
-  acceptTopic(link: Link, topic: string): boolean
-  onFrame(link: Link, topic: string, body: Buffer): void
-  /** A frame could not be decoded or validated; the link must be closed. */
-  onBadFrame(link: Link, error: Error): void
-  /** The handshake did not complete in time (the deadline set with ConnectionManager's sweep). */
-  onHandshakeDeadline(link: Link): void
-  /**
-   * The link holds `delta` more (or fewer) bytes of unfinished frames (node-wide budgets, docs/PROTOCOL.md §10).
-   * Reported while `version` is 0 for bytes held before the handshake, after it for the rest.
-   */
-  onHeldBytes(link: Link, delta: number): void
-  /** The socket is fully closed (exactly once). */
-  onClose(link: Link): void
-}
-
-export type LinkState = 'handshaking' | 'open' | 'closing' | 'closed'
-
-export interface PendingHandshake {
-  resolve(edge: Edge): void
-  reject(error: Error): void
-}
+export type { LinkState }
 
 // Local copies: hot paths should not go through module-binding getters when run from transpiled sources.
 const BATCH_BYTES = WRITE_BATCH_BYTES
@@ -49,20 +27,12 @@ function flushAtEndOfTick(link: Link): void {
   link.endOfTick()
 }
 
-export class Link implements FrameHandler, Deadline {
+/**
+ * What becomes of the frames a link reads. Subclasses (PeerLink) hand them to whoever gives them meaning; the hooks
+ * are methods, not a handler object, so a link costs no extra object.
+ */
+export abstract class Link implements FrameHandler, FrameSink {
   state: LinkState = 'handshaking'
-  /** The registered edge this link carries (null while handshaking or after losing a duplicate race). */
-  edge: Edge | null = null
-  /** Negotiated protocol version. */
-  version = 0
-  /** Set when we know why this link closes; `lost` otherwise. */
-  removal: { reason: RemovalReason; detail?: string } | null = null
-  /** Outbound links wait here for handshake_back. */
-  pendingHandshake: PendingHandshake | null = null
-  /** Handshake deadline (performance.now() ms) while the link is in its connection's DeadlineSweep. */
-  deadlineAt = 0
-  /** Set on outbound links dialled by the reconnection loop. */
-  reconnect = false
   private readonly decoder: FrameDecoder
   /**
    * The peer's address: on an outbound link the address we dialled (setDialled), on an inbound one read on first
@@ -85,12 +55,10 @@ export class Link implements FrameHandler, Deadline {
   // The `closed` promise is made on demand: most links are only awaited when a node stops.
   private closedPromise: Promise<void> | null = null
   private resolveClosed: (() => void) | null = null
-  private unknownCommandLogged = false
 
   constructor(
     readonly socket: Socket,
     readonly outbound: boolean,
-    private readonly handler: LinkHandler,
     /** Largest frame accepted before the handshake completes (open() sets the limit for the rest). */
     maxFrameSize: number
   ) {
@@ -141,14 +109,27 @@ export class Link implements FrameHandler, Deadline {
     this.peerPort = this.socket.remotePort ?? 0
   }
 
+  /** Frames whose topic this returns false for are skipped unread. */
+  abstract acceptTopic(topic: string): boolean
+  /** A complete frame; `body` may be a view into a received chunk. */
+  abstract onFrame(topic: string, body: Buffer): void
+  /** A frame could not be decoded or validated (whatever onFrame threw): the link must be closed. */
+  protected abstract onBadFrame(error: Error): void
+  /**
+   * The link holds `delta` more (or fewer) bytes of unfinished frames (node-wide budgets, docs/PROTOCOL.md §10).
+   * Reported before open() for bytes held before the handshake, after it for the rest.
+   */
+  protected abstract onHeldBytes(delta: number): void
+  /** The socket is fully closed (exactly once). */
+  protected abstract onClosed(): void
+
   /**
    * The handshake is done: frames up to `maxFrameSize` are accepted from now on, and the bytes this link holds in
    * unfinished frames count against the node's budget for established links (re-reported after this frame).
    */
-  open(version: number, maxFrameSize: number): void {
+  protected openFrames(maxFrameSize: number): void {
     const held = this.decoder.takeReported()
-    if (held !== 0) this.handler.onHeldBytes(this, -held)
-    this.version = version
+    if (held !== 0) this.onHeldBytes(-held)
     this.state = 'open'
     this.decoder.maxFrameSize = maxFrameSize
   }
@@ -160,13 +141,6 @@ export class Link implements FrameHandler, Deadline {
 
   get isOpen(): boolean {
     return this.state === 'open' || this.state === 'handshaking'
-  }
-
-  /** True once per link, so a misbehaving peer cannot flood the log. */
-  shouldLogUnknownCommand(): boolean {
-    if (this.unknownCommandLogged) return false
-    this.unknownCommandLogged = true
-    return true
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -232,7 +206,7 @@ export class Link implements FrameHandler, Deadline {
     this.socket.write(used === buf.length ? buf : buf.subarray(0, used))
   }
 
-  /** @internal The end of the tick in which frames were queued (process.nextTick). */
+  /** The end of the tick in which frames were queued (process.nextTick). */
   endOfTick(): void {
     this.flushScheduled = false
     this.burst = false
@@ -276,8 +250,7 @@ export class Link implements FrameHandler, Deadline {
    * Graceful close: optional last frame (the `close` command), then FIN. The peer closes its side when it
    * reads it; after a short grace period the socket is destroyed anyway. Resolves when fully closed.
    */
-  close(lastFrame: Buffer | null, removal: { reason: RemovalReason; detail?: string }): Promise<void> {
-    if (this.removal === null) this.removal = removal
+  protected end(lastFrame: Buffer | null): Promise<void> {
     if (this.state === 'closed' || this.state === 'closing') return this.closed
     this.state = 'closing'
     if (lastFrame) this.send(lastFrame)
@@ -288,33 +261,19 @@ export class Link implements FrameHandler, Deadline {
   }
 
   /** Immediate close (bad frame, peer said close, stop grace over). */
-  destroy(removal: { reason: RemovalReason; detail?: string }): void {
-    if (this.removal === null) this.removal = removal
+  protected abort(): void {
     if (this.state === 'closed') return
     this.state = 'closing'
     this.discardInput()
     this.socket.destroy()
   }
 
-  /** Deadline: the handshake did not complete in time. */
-  onDeadline(): void {
-    if (this.state === 'handshaking') this.handler.onHandshakeDeadline(this)
-  }
-
   // ------------------------------------------------------------------------------------------------------
   // Read side (FrameHandler of the decoder)
 
-  acceptTopic(topic: string): boolean {
-    return this.handler.acceptTopic(this, topic)
-  }
-
-  onFrame(topic: string, body: Buffer): void {
-    this.handler.onFrame(this, topic, body)
-  }
-
-  /** @internal FrameHandler: bytes held in unfinished frames changed (the decoder says so after each push). */
+  /** FrameHandler: bytes held in unfinished frames changed (the decoder says so after each push). */
   heldChanged(delta: number): void {
-    this.handler.onHeldBytes(this, delta)
+    this.onHeldBytes(delta)
   }
 
   private onData(chunk: Buffer): void {
@@ -322,7 +281,7 @@ export class Link implements FrameHandler, Deadline {
     try {
       this.decoder.push(chunk)
     } catch (error) {
-      this.handler.onBadFrame(this, error instanceof Error ? error : new Error(String(error)))
+      this.onBadFrame(error instanceof Error ? error : new Error(String(error)))
     }
   }
 
@@ -334,7 +293,7 @@ export class Link implements FrameHandler, Deadline {
     this.discardInput()
     if (this.graceTimer) clearTimeout(this.graceTimer)
     this.graceTimer = null
-    this.handler.onClose(this)
+    this.onClosed()
     this.resolveClosed?.()
   }
 }

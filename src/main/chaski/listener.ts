@@ -1,33 +1,27 @@
-// Binding a node's TCP server and UDP socket to the same port number (spec §1).
-// Port 0: bind TCP to 0, read the port back, bind UDP to that number; if UDP's bind fails with EADDRINUSE,
-// close both and retry with a new TCP port. Hundreds of nodes created at once never share a port.
+// Binding a node's transport listener and UDP socket to the same port number (spec §1).
+// Port 0: listen on 0, read the port back, bind UDP to that number; if UDP's bind fails with EADDRINUSE,
+// close both and retry with a new port. Hundreds of nodes created at once never share a port.
 import type dgram from 'node:dgram'
 import type net from 'node:net'
 import { formatAddress } from './address'
-import { BIND_ATTEMPTS, FAVOURITE_PORTS, LISTEN_BACKLOG } from './constants'
+import { BIND_ATTEMPTS, FAVOURITE_PORTS } from './constants'
 import { AddressInUseError, ListenError } from './errors'
+import type { Transport, TransportListener } from './transport'
 
 export interface BoundSockets {
-  server: net.Server
+  listener: TransportListener
   udp: dgram.Socket
   port: number
 }
 
-function listenTcp(server: net.Server, ip: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => {
-      server.off('listening', onListening)
-      reject(error)
-    }
-    const onListening = (): void => {
-      server.off('error', onError)
-      resolve((server.address() as net.AddressInfo).port)
-    }
-    server.once('error', onError)
-    server.once('listening', onListening)
-    // A deep backlog: a hub accepting a burst of connects must not drop SYNs (constants.ts, LISTEN_BACKLOG).
-    server.listen({ host: ip, port, exclusive: true, backlog: LISTEN_BACKLOG })
-  })
+export interface BindRequest {
+  ip: string
+  port: number
+  root: boolean
+  transport: Transport
+  onConnection: (socket: net.Socket) => void
+  onListenerError: (error: Error) => void
+  makeUdp: () => dgram.Socket
 }
 
 function bindUdp(socket: dgram.Socket, ip: string, port: number): Promise<void> {
@@ -46,14 +40,7 @@ function bindUdp(socket: dgram.Socket, ip: string, port: number): Promise<void> 
   })
 }
 
-function closeServer(server: net.Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve()
-    server.close(() => resolve())
-  })
-}
-
-function closeUdp(socket: dgram.Socket): Promise<void> {
+export function closeUdp(socket: dgram.Socket): Promise<void> {
   return new Promise((resolve) => {
     try {
       socket.close(() => resolve())
@@ -67,58 +54,40 @@ function code(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code
 }
 
-/** Tries one port number (0 = any) for both sockets; returns null when the number is taken. */
-async function tryPort(
-  ip: string,
-  port: number,
-  makeServer: () => net.Server,
-  makeUdp: () => dgram.Socket
-): Promise<BoundSockets | null> {
-  const server = makeServer()
-  let bound: number
+/** Tries one port number (0 = any) for both; returns null when the number is taken. */
+async function tryPort(request: BindRequest, port: number): Promise<BoundSockets | null> {
+  const { ip, transport } = request
+  const listener = await transport.listen(ip, port, request.onConnection, request.onListenerError)
+  if (listener === null) return null
+  const udp = request.makeUdp()
   try {
-    bound = await listenTcp(server, ip, port)
+    await bindUdp(udp, ip, listener.port)
   } catch (error) {
-    await closeServer(server)
+    await Promise.all([listener.close(), closeUdp(udp)])
     if (code(error) === 'EADDRINUSE') return null
-    throw new ListenError(`cannot listen on TCP ${formatAddress(ip, port)}: ${(error as Error).message}`)
+    throw new ListenError(`cannot bind UDP ${formatAddress(ip, listener.port)}: ${(error as Error).message}`)
   }
-  const udp = makeUdp()
-  try {
-    await bindUdp(udp, ip, bound)
-  } catch (error) {
-    await Promise.all([closeServer(server), closeUdp(udp)])
-    if (code(error) === 'EADDRINUSE') return null
-    throw new ListenError(`cannot bind UDP ${formatAddress(ip, bound)}: ${(error as Error).message}`)
-  }
-  return { server, udp, port: bound }
+  return { listener, udp, port: listener.port }
 }
 
-export async function bindSockets(
-  ip: string,
-  port: number,
-  root: boolean,
-  makeServer: () => net.Server,
-  makeUdp: () => dgram.Socket
-): Promise<BoundSockets> {
+export async function bindSockets(request: BindRequest): Promise<BoundSockets> {
+  const { ip, port, root } = request
   if (port !== 0) {
-    const bound = await tryPort(ip, port, makeServer, makeUdp)
+    const bound = await tryPort(request, port)
     if (!bound) throw new AddressInUseError(`port ${port} on ${ip} is already in use (TCP or UDP)`)
     return bound
   }
   if (root) {
     for (const favourite of FAVOURITE_PORTS) {
-      const bound = await tryPort(ip, favourite, makeServer, makeUdp)
+      const bound = await tryPort(request, favourite)
       if (bound) return bound
     }
   }
   for (let attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
-    const bound = await tryPort(ip, 0, makeServer, makeUdp)
+    const bound = await tryPort(request, 0)
     if (bound) return bound
   }
   throw new AddressInUseError(
     `no port on ${ip} was free for both TCP and UDP after ${BIND_ATTEMPTS} attempts`
   )
 }
-
-export { closeServer, closeUdp }

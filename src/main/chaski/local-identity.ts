@@ -1,20 +1,44 @@
 // Our identity as peers see it (spec §3 handshake, §6 pong): built once per change of name, subscriptions or
 // pairing, with its encoding kept beside it. With the default codec the handshake data is encoded once and then
 // copied into every connection's first frame, and every pong reuses the encoded identity entries.
+import { packValue } from './codec'
+import type { CommandData } from './commands/index'
 import { MIN_PROTOCOL_VERSION } from './constants'
-import type { Identity } from './messages'
 import { encodePongData } from './control-data'
-import { EncodedValue, encodeEntries, encodeFlat } from './msgpack-flat'
+import { EncodedValue } from './envelope-encoder'
+import type { Identity } from './identity'
+
+/** Where the identity comes from (the node's context): asked again after every change. */
+export interface IdentitySource {
+  identityNow(): Identity
+}
+
+/** A plain object's msgpack map entries (msgpackr's bytes, without its map header) and their count. */
+function encodeEntries(record: Record<string, unknown>): { entries: Buffer; count: number } {
+  const map = Buffer.from(packValue(record))
+  // msgpackr writes an object's map header as map 16 (0xde + count) or, for a few keys, a fixmap.
+  if (map[0] === 0xde) return { entries: map.subarray(3), count: map.readUInt16BE(1) }
+  return { entries: map.subarray(1), count: map[0]! & 0x0f }
+}
+
+/** A map of fewer than 16 keys in its smallest form (a fixmap header), as the fast readers expect it. */
+function encodeSmallMap(record: Record<string, unknown>): Buffer {
+  const { entries, count } = encodeEntries(record)
+  const out = Buffer.allocUnsafe(1 + entries.length)
+  out[0] = 0x80 | count
+  entries.copy(out, 1)
+  return out
+}
 
 export class LocalIdentity {
   private identity: Identity | null = null
   /** The identity's map entries (for pongs); null with a custom codec, undefined until needed. */
   private entries: { entries: Buffer; count: number } | null | undefined = undefined
   /** Handshake data by `version * 2 + reconnect` (one or two entries in practice). */
-  private handshakes: unknown[] = []
+  private handshakes: CommandData<'handshake'>[] = []
 
   constructor(
-    private readonly build: () => Identity,
+    private readonly source: IdentitySource,
     /** A user serializer encodes whole envelopes: nothing can be pre-encoded then. */
     private readonly customCodec: boolean
   ) {}
@@ -27,38 +51,28 @@ export class LocalIdentity {
   }
 
   get value(): Identity {
-    this.identity ??= this.build()
+    this.identity ??= this.source.identityNow()
     return this.identity
   }
 
-  /** `handshake` / `handshake_back` data: `{v, vmin, reconnect}` then the identity (docs/PROTOCOL.md §3). */
-  handshake(version: number, reconnect: boolean): unknown {
+  /**
+   * `handshake` / `handshake_back` data: `{v, vmin, reconnect}` then every identity field (docs/PROTOCOL.md §3,
+   * identity.ts HANDSHAKE_LAYOUT, the order the fast reader expects).
+   */
+  handshake(version: number, reconnect: boolean): CommandData<'handshake'> {
     const index = version * 2 + (reconnect ? 1 : 0)
     let data = this.handshakes[index]
     if (data === undefined) {
-      const identity = this.value
-      // A plain literal, not a spread: it is what the flat encoder walks (and spreads are slow on Node 20).
-      const plain = {
-        v: version,
-        vmin: MIN_PROTOCOL_VERSION,
-        reconnect,
-        id: identity.id,
-        name: identity.name,
-        ip: identity.ip,
-        port: identity.port,
-        subscriptions: identity.subscriptions,
-        paired: identity.paired,
-        root: identity.root
-      }
-      const bytes = this.customCodec ? null : encodeFlat(plain)
-      data = bytes === null ? plain : new EncodedValue(bytes)
+      // Once per identity change: a spread costs nothing worth measuring here.
+      const plain = { v: version, vmin: MIN_PROTOCOL_VERSION, reconnect, ...this.value }
+      data = this.customCodec ? plain : new EncodedValue(encodeSmallMap(plain))
       this.handshakes[index] = data
     }
     return data
   }
 
   /** `pong` data: the ping id, then the identity (its entries encoded once). */
-  pong(pingId: number): unknown {
+  pong(pingId: number): CommandData<'pong'> {
     if (this.entries === undefined) this.entries = this.customCodec ? null : encodeEntries({ ...this.value })
     const encoded = this.entries
     return encoded

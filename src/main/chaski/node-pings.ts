@@ -1,36 +1,44 @@
-// A node's pings (spec §6): ping() on one edge or all, answering pings with our pong, latency samples from
-// pongs, and the keep-alive round that closes an edge whose previous keep-alive ping went unanswered.
-// PingTracker (pinger.ts) keeps the pending pings and their timeouts; this module speaks the wire.
+// Ping, pong and keep-alive of one node (spec §6, docs/PROTOCOL.md §6): answering pings with our identity,
+// matching pongs to the pings in flight, the latency estimate, and the keep-alive rounds. pinger.ts keeps the
+// bookkeeping of pending pings and the keep-alive timer; this module speaks the wire.
 import { randomBytes } from 'node:crypto'
-import type { ConnectionManager } from './connections'
-import { CONTROL_TOPIC } from './constants'
+import type { Clock } from './clock'
+import type { PingData, PingReceiver } from './commands/ping'
+import { readPong, type PongReceiver } from './commands/pong'
+import { KEEP_ALIVE_JITTER_FACTOR } from './constants'
 import { encodePingData } from './control-data'
 import type { Edge } from './edge'
-import { PongBytes } from './envelope-codec'
+import type { Envelope } from './envelope'
 import { EdgeClosedError } from './errors'
 import type { ChaskiNodeEvents } from './events'
+import { FOLLOWED_KEYS } from './identity'
 import type { LocalIdentity } from './local-identity'
 import type { Logger } from './logger'
-import { parsePing, parsePong, type Envelope } from './messages'
 import type { NormalizedOptions } from './options'
-import { PingTracker } from './pinger'
+import { KeepAlive, PingTracker } from './pinger'
+import { PongBytes } from './pong-bytes'
 import type { WireFormat } from './wire'
+import type { WireObject } from './wire-fields'
 
-// Local copy: hot paths should not go through module-binding getters when run from transpiled sources.
-const CONTROL = CONTROL_TOPIC
-
-/** What the pings need from their node (ChaskiNode has all of it). */
+/** What the pings need from their node. */
 export interface PingHost {
   readonly options: Readonly<NormalizedOptions>
   readonly wire: WireFormat
+  /** The node's logger (pings log as its 'pings' component). */
   readonly log: Logger
-  emitSafe<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void
+  readonly clock: Clock
+  /** Our identity, as every pong carries it. */
+  readonly identity: LocalIdentity
+  /** The registered edges by peer id. */
+  readonly edgesById: ReadonlyMap<string, Edge>
+  emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void
   listenerCount(event: 'latency'): number
 }
 
 /**
  * The ping id of a pong whose identity fields equal the edge's current (already validated) identity; null when
- * anything differs or is malformed (the caller then validates it in full).
+ * anything differs or is malformed (the caller then validates it in full). Compares the fields an edge follows
+ * (identity.ts FOLLOWED_KEYS), plus the id and port it keeps.
  */
 function samePongIdentity(edge: Edge, data: unknown): number | null {
   if (typeof data !== 'object' || data === null) return null
@@ -38,27 +46,50 @@ function samePongIdentity(edge: Edge, data: unknown): number | null {
   const pingId = pong.ping_id
   if (typeof pingId !== 'number' || !Number.isSafeInteger(pingId) || pingId < 0) return null
   if (!Object.prototype.hasOwnProperty.call(pong, 'ping_id')) return null
-  if (pong.id !== edge.id || pong.name !== edge.name || pong.port !== edge.port) return null
-  if (pong.paired !== edge.peerPaired || pong.root !== edge.root) return null
-  const subscriptions = pong.subscriptions
-  if (!Array.isArray(subscriptions) || subscriptions.length !== edge.subscriptions.size) return null
-  for (const topic of subscriptions)
-    if (typeof topic !== 'string' || !edge.subscriptions.has(topic)) return null
+  if (pong.id !== edge.id || pong.port !== edge.port) return null
+  for (let i = 0; i < FOLLOWED_KEYS.length; i++) {
+    const key = FOLLOWED_KEYS[i]!
+    if (key === 'subscriptions') {
+      const subscriptions = pong.subscriptions
+      if (!Array.isArray(subscriptions) || subscriptions.length !== edge.subscriptions.size) return null
+      for (const topic of subscriptions)
+        if (typeof topic !== 'string' || !edge.subscriptions.has(topic)) return null
+    } else if (pong[key] !== (key === 'paired' ? edge.peerPaired : edge[key])) return null
+  }
   return pingId
 }
 
-export class NodePings {
-  private readonly tracker = new PingTracker()
+export class NodePings implements PingReceiver, PongReceiver {
+  private readonly tracker: PingTracker
+  private readonly keepAlive: KeepAlive | null
 
-  constructor(
-    private readonly host: PingHost,
-    private readonly connections: ConnectionManager,
-    private readonly identity: LocalIdentity
-  ) {}
+  constructor(private readonly host: PingHost) {
+    this.tracker = new PingTracker(host.clock)
+    const options = host.options
+    this.keepAlive = options.keepAlive
+      ? new KeepAlive(
+          options.keepAliveIntervalMs,
+          KEEP_ALIVE_JITTER_FACTOR,
+          () => this.keepAliveRound(),
+          host.clock
+        )
+      : null
+  }
+
+  /** Starts the keep-alive rounds (option keepAlive). */
+  start(): void {
+    this.keepAlive?.start()
+  }
+
+  /** Stops keep-alive; every pending ping fails with `error`. */
+  stop(error: Error): void {
+    this.keepAlive?.stop()
+    this.tracker.clear(error)
+  }
 
   /** Pings every edge; resolves with the round trips of those that answered in time. */
   async pingAll(size: number, timeoutMs: number, latencyUpdate: boolean): Promise<Map<Edge, number>> {
-    const edges = this.connections.edges
+    const edges = [...this.host.edgesById.values()]
     const results = await Promise.allSettled(
       edges.map((each) => this.pingEdge(each, size, timeoutMs, latencyUpdate))
     )
@@ -71,7 +102,7 @@ export class NodePings {
 
   /** One ping; resolves with the round trip in ms when its pong arrives, rejects after timeoutMs. */
   pingEdge(edge: Edge, size: number, timeoutMs: number, latencyUpdate: boolean): Promise<number> {
-    if (this.connections.edgesById.get(edge.id) !== edge || !edge.open) {
+    if (this.host.edgesById.get(edge.id) !== edge || !edge.open) {
       return Promise.reject(new EdgeClosedError(`${edge.toString()} is not a connected edge of this node`))
     }
     return new Promise<number>((resolve, reject) => {
@@ -80,29 +111,29 @@ export class NodePings {
     })
   }
 
-  onPing(edge: Edge, envelope: Envelope): void {
-    const ping = parsePing(envelope.data)
-    const pong = this.identity.pong(ping.ping_id)
-    // The pong carries the ping's own timestamp back (spec §6).
-    this.host.wire.send(edge.link, 'pong', CONTROL, pong, this.host.options.ttl, envelope.timestamp)
+  /** PingReceiver (commands/ping.ts): answered with our identity, carrying the ping's own timestamp back. */
+  onPing(edge: Edge, ping: PingData, envelope: Envelope): void {
+    const pong = this.host.identity.pong(ping.ping_id)
+    this.host.wire.send(edge.link, 'pong', pong, this.host.options.ttl, envelope.timestamp)
   }
 
-  onPong(edge: Edge, envelope: Envelope): void {
-    const data = envelope.data
+  /** PongReceiver (commands/pong.ts). */
+  onPong(edge: Edge, data: PongBytes | WireObject): void {
     let pingId: number
-    if (data instanceof PongBytes && edge.pongIdentity !== null && data.identityEquals(edge.pongIdentity)) {
+    if (!(data instanceof PongBytes)) pingId = this.refreshFromPong(edge, data)
+    else if (edge.pongIdentity !== null && data.identityEquals(edge.pongIdentity)) {
       // Our own pong layout repeating, byte for byte, the identity of the last validated pong: only the id is
-      // new, nothing to decode or validate (envelope-decoder.ts, PongBytes).
+      // new, nothing to decode or validate (pong-bytes.ts).
       pingId = data.pingId
     } else {
-      pingId = this.refreshFromPong(edge, data instanceof PongBytes ? data.decode() : data)
-      if (data instanceof PongBytes) edge.pongIdentity = data.identityCopy()
+      pingId = this.refreshFromPong(edge, data.decode())
+      edge.pongIdentity = data.identityCopy()
     }
     const outcome = this.tracker.complete(edge, pingId)
     if (!outcome) return
     edge.stats.record(outcome.rttMs, outcome.latencyUpdate)
     if (this.host.listenerCount('latency') > 0) {
-      this.host.emitSafe('latency', {
+      this.host.emit('latency', {
         edge,
         rttMs: outcome.rttMs,
         latency: edge.latency,
@@ -113,10 +144,10 @@ export class NodePings {
 
   /** Keep-alive (spec §6): an edge whose last keep-alive ping is still unanswered is closed; the rest pinged. */
   keepAliveRound(): void {
-    const edges = this.connections.edgesById
+    const edges = this.host.edgesById
     for (const edge of edges.values()) {
       if (edge.keepAlivePending !== null) {
-        this.host.log.info('keep-alive ping unanswered, closing', { peer: edge.toString() })
+        this.host.log.child('pings').info('keep-alive ping unanswered, closing', { peer: edge.toString() })
         edge.link.destroy({ reason: 'keepalive-timeout' })
       }
     }
@@ -128,14 +159,14 @@ export class NodePings {
     }
   }
 
+  /** The edge's link was replaced: its keep-alive ping on the old link will never be answered. */
+  linkReplaced(edge: Edge): void {
+    if (edge.keepAlivePending !== null) this.tracker.forget(edge.keepAlivePending)
+  }
+
   /** Pending pings on a removed edge fail at once (EdgeClosedError). */
   dropEdge(edge: Edge): void {
     this.tracker.dropEdge(edge)
-  }
-
-  /** Every pending ping fails with `error` (the node stops). */
-  clear(error: Error): void {
-    this.tracker.clear(error)
   }
 
   private sendPing(edge: Edge, pingId: number, latencyUpdate: boolean, size: number): void {
@@ -144,7 +175,7 @@ export class NodePings {
     const data = options.customCodec
       ? { ping_id: pingId, latency_update: latencyUpdate, dummy_data: dummy }
       : encodePingData(pingId, latencyUpdate, dummy)
-    this.host.wire.send(edge.link, 'ping', CONTROL, data, options.ttl, Date.now())
+    this.host.wire.send(edge.link, 'ping', data, options.ttl, this.host.clock.epochMs())
   }
 
   /** Validates a decoded pong, applies a changed identity to the edge, returns its ping id. */
@@ -152,8 +183,8 @@ export class NodePings {
     // A pong repeating the identity we already hold needs no re-validation: only its id.
     const pingId = samePongIdentity(edge, data)
     if (pingId !== null) return pingId
-    const pong = parsePong(data)
-    if (edge.refresh(pong)) this.host.emitSafe('edge-updated', { edge })
+    const pong = readPong(data)
+    if (edge.refresh(pong)) this.host.emit('edge-updated', { edge })
     return pong.ping_id
   }
 }

@@ -1,6 +1,6 @@
 // Ping bookkeeping (spec §6): every ping has its own id, so overlapping pings on one edge never interfere,
 // and round trips are measured locally with a monotonic high-resolution clock.
-import { performance } from 'node:perf_hooks'
+import { systemClock, type Clock, type ClockTimer } from './clock'
 import type { Edge } from './edge'
 import { EdgeClosedError, PingTimeoutError } from './errors'
 
@@ -26,8 +26,10 @@ export class PingTracker {
   private readonly pending = new Map<number, PendingPing>()
   private nextId = 1
   // One timer per node for every ping timeout (not one per ping): armed for the earliest deadline.
-  private timer: NodeJS.Timeout | null = null
+  private timer: ClockTimer | null = null
   private timerAt = Infinity
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   get size(): number {
     return this.pending.size
@@ -43,7 +45,7 @@ export class PingTracker {
     waiter: { resolve: (rttMs: number) => void; reject: (error: Error) => void; timeoutMs: number } | null
   ): number {
     const id = this.nextId++
-    const sentAt = performance.now()
+    const sentAt = this.clock.now()
     const entry: PendingPing = {
       edge,
       sentAt,
@@ -59,17 +61,20 @@ export class PingTracker {
   }
 
   private arm(deadline: number): void {
-    if (this.timer) clearTimeout(this.timer)
+    this.clock.clearTimeout(this.timer)
     this.timerAt = deadline
     // Whole milliseconds: Node keeps one timer list per distinct duration.
-    this.timer = setTimeout(() => this.expire(), Math.max(0, Math.ceil(deadline - performance.now())) + 1)
+    this.timer = this.clock.setTimeout(
+      () => this.expire(),
+      Math.max(0, Math.ceil(deadline - this.clock.now())) + 1
+    )
     this.timer.unref()
   }
 
   private expire(): void {
     this.timer = null
     this.timerAt = Infinity
-    const now = performance.now()
+    const now = this.clock.now()
     let next = Infinity
     for (const [id, entry] of this.pending) {
       if (entry.deadline <= now) {
@@ -87,11 +92,16 @@ export class PingTracker {
     const entry = this.pending.get(pingId)
     if (!entry || entry.edge !== edge) return null
     this.pending.delete(pingId)
-    const rttMs = performance.now() - entry.sentAt
+    const rttMs = this.clock.now() - entry.sentAt
     const keepAlive = edge.keepAlivePending === pingId
     if (keepAlive) edge.keepAlivePending = null
     entry.resolve?.(rttMs)
     return { edge, rttMs, latencyUpdate: entry.latencyUpdate, keepAlive }
+  }
+
+  /** Forgets one ping (its link is gone and the pong can never come); nobody waits for a keep-alive ping. */
+  forget(pingId: number): void {
+    this.pending.delete(pingId)
   }
 
   /** Rejects every ping in flight on an edge that went away. */
@@ -104,7 +114,7 @@ export class PingTracker {
   }
 
   clear(error: Error): void {
-    if (this.timer) clearTimeout(this.timer)
+    this.clock.clearTimeout(this.timer)
     this.timer = null
     this.timerAt = Infinity
     for (const [id, entry] of this.pending) {
@@ -116,13 +126,14 @@ export class PingTracker {
 
 /** One node-level keep-alive timer (not one per edge): spec §6. */
 export class KeepAlive {
-  private timer: NodeJS.Timeout | null = null
+  private timer: ClockTimer | null = null
   private running = false
 
   constructor(
     private readonly intervalMs: number,
     private readonly jitterFactor: number,
-    private readonly round: () => void
+    private readonly round: () => void,
+    private readonly clock: Clock = systemClock
   ) {}
 
   start(): void {
@@ -133,14 +144,14 @@ export class KeepAlive {
 
   stop(): void {
     this.running = false
-    if (this.timer) clearTimeout(this.timer)
+    this.clock.clearTimeout(this.timer)
     this.timer = null
   }
 
   private schedule(): void {
     // Whole milliseconds: Node keeps one timer list per distinct duration (one per node otherwise).
     const delay = Math.round(this.intervalMs * (1 + Math.random() * this.jitterFactor))
-    this.timer = setTimeout(() => {
+    this.timer = this.clock.setTimeout(() => {
       this.timer = null
       if (!this.running) return
       try {

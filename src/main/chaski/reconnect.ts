@@ -1,5 +1,6 @@
 // Reconnection after an unexpected loss (spec §3 Ours): exponential backoff with jitter, bounded attempts,
 // per-peer state the UI can show. The actual dialing is injected so this module has no sockets.
+import { systemClock, type Clock, type ClockTimer } from './clock'
 import { DEFAULT_RECONNECT_BASE_MS, DEFAULT_RECONNECT_CAP_MS, RECONNECT_JITTER } from './constants'
 
 /** Delay before attempt n (1-based): base × 2^(n-1), capped, then ±20 % jitter. */
@@ -51,12 +52,13 @@ export interface ReconnectOptions {
 /** Keeps one retry loop per lost peer, keyed by its listening address. */
 export class ReconnectQueue {
   private readonly states = new Map<string, ReconnectState>()
-  private readonly timers = new Map<string, NodeJS.Timeout>()
+  private readonly timers = new Map<string, ClockTimer>()
   private stopped = false
 
   constructor(
     private readonly options: ReconnectOptions,
-    private readonly hooks: ReconnectHooks
+    private readonly hooks: ReconnectHooks,
+    private readonly clock: Clock = systemClock
   ) {}
 
   get size(): number {
@@ -81,7 +83,7 @@ export class ReconnectQueue {
       maxAttempts: this.options.maxAttempts,
       state: 'waiting',
       nextAttemptAt: 0,
-      since: Date.now(),
+      since: this.clock.epochMs(),
       lastError: null
     }
     this.states.set(key, state)
@@ -90,8 +92,7 @@ export class ReconnectQueue {
 
   /** Stops retrying one peer (it came back by other means, or the user closed it). */
   cancel(key: string): void {
-    const timer = this.timers.get(key)
-    if (timer) clearTimeout(timer)
+    this.clock.clearTimeout(this.timers.get(key))
     this.timers.delete(key)
     this.states.delete(key)
   }
@@ -115,11 +116,11 @@ export class ReconnectQueue {
     state.attempt++
     const delay = backoffDelay(state.attempt, this.options.baseMs, this.options.capMs)
     state.state = 'waiting'
-    state.nextAttemptAt = Date.now() + delay
+    state.nextAttemptAt = this.clock.epochMs() + delay
     this.hooks.onAttempt({ ...state }, delay)
     this.timers.set(
       key,
-      setTimeout(() => this.attempt(key, state), delay)
+      this.clock.setTimeout(() => this.attempt(key, state), delay)
     )
   }
 

@@ -1,13 +1,15 @@
 // Frame encoding/decoding for one node: the hand-written msgpack envelope (envelope-encoder.ts / -decoder.ts)
 // with the default codec, or the generic codec + validator when the user plugs in a serializer/deserializer.
+// send() is typed per command: the data it takes for a command is what that command's file says (commands/).
 import type { Codec } from './codec'
+import type { CommandData, ControlCommandName } from './commands/index'
 import { CONTROL_TOPIC } from './constants'
+import type { FrameSink } from './edge-link'
 import { decodeEnvelopeFast, encodeEnvelopeFrame, planFrame, writePlannedFrame } from './envelope-codec'
+import { parseEnvelope, type Envelope } from './envelope'
 import { ProtocolError } from './errors'
 import { encodeFrame } from './framing'
 import { nextMessageId } from './ids'
-import type { Link } from './link'
-import { parseEnvelope, type Envelope } from './messages'
 
 const CONTROL = CONTROL_TOPIC
 // Hoisted: per-frame calls must not go through module-binding getters when run transpiled (tsx).
@@ -37,12 +39,12 @@ export class OutgoingFrame {
     return this
   }
 
-  /** Queues the frame on `link`; false when the link can no longer write. */
-  sendTo(link: Link): boolean {
-    if (this.frame !== null) return link.send(this.frame)
-    const at = link.reserve(this.size)
+  /** Queues the frame on `sink`; false when the link can no longer write. */
+  sendTo(sink: FrameSink): boolean {
+    if (this.frame !== null) return sink.send(this.frame)
+    const at = sink.reserve(this.size)
     if (at < 0) return false
-    const batch = link.batch
+    const batch = sink.batch
     if (this.source === null) {
       writePlanned(batch, at)
       this.source = batch
@@ -66,7 +68,7 @@ export class WireFormat {
   ) {}
 
   /** A complete frame as its own buffer. `uuid` null: a fresh message id. */
-  frame(
+  private frame(
     command: string,
     topic: string,
     data: unknown,
@@ -79,8 +81,8 @@ export class WireFormat {
     return encodeFrame(topic, body)
   }
 
-  /** A control frame (topic 'All') with a fresh message id, as its own buffer. */
-  control(command: string, data: unknown, ttl: number): Buffer {
+  /** A control frame (topic 'All') with a fresh message id, as its own buffer (e.g. a `close` sent while closing). */
+  control<N extends ControlCommandName>(command: N, data: CommandData<N>, ttl: number): Buffer {
     return this.frame(command, CONTROL, data, ttl, null, Date.now())
   }
 
@@ -102,9 +104,15 @@ export class WireFormat {
     return this.outgoingFrame.reset(plan(command, topic, data, timestamp, ttl, uuid), null)
   }
 
-  /** Queues one frame on one link, encoded straight into its batch buffer. */
-  send(link: Link, command: string, topic: string, data: unknown, ttl: number, timestamp: number): boolean {
-    return this.outgoing(command, topic, data, ttl, null, timestamp).sendTo(link)
+  /** Queues one control frame on one link, encoded straight into its batch buffer. */
+  send<N extends ControlCommandName>(
+    sink: FrameSink,
+    command: N,
+    data: CommandData<N>,
+    ttl: number,
+    timestamp: number
+  ): boolean {
+    return this.outgoing(command, CONTROL, data, ttl, null, timestamp).sendTo(sink)
   }
 
   /** Decodes and validates a frame body; throws ProtocolError on anything malformed. */

@@ -164,11 +164,13 @@ export function attachNodePrinter(
       `discovery    searching for ${formatTopics(topics)}${via ? ` via ${label(via)}` : ''} (on pair: ${onPair}, up to ${timeoutMs / 1000} s)`
     )
   })
-  listen('discovery-concluded', ({ topic, result, edge, elapsedMs }) => {
+  listen('discovery-concluded', ({ topic, result, edge, elapsedMs, holders }) => {
+    const others =
+      holders > 0 ? ` (${holders} other node${holders === 1 ? '' : 's'} hold it, none could pair yet)` : ''
     printer.event(
       'discovery-concluded',
-      { topic, result, peer: edge ? peerFields(edge) : null, elapsedMs },
-      `discovery    ${sanitize(topic)}: ${result}${edge ? ` via ${label(edge)}` : ''} after ${formatMs(elapsedMs)} ms`
+      { topic, result, peer: edge ? peerFields(edge) : null, elapsedMs, holders },
+      `discovery    ${sanitize(topic)}: ${result}${edge ? ` via ${label(edge)}` : ''}${others} after ${formatMs(elapsedMs)} ms`
     )
   })
   listen('message', ({ topic, data, from }) => {

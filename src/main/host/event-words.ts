@@ -86,7 +86,7 @@ export const words = {
         : join(line`looking for partners for `, commaList(topics)),
       line` (${onPair === 'disconnect' ? 'then drops the link it searched through' : 'keeps every link'})`
     ),
-  discoveryConcluded: (topic: string, result: DiscoveryOutcome, peer: Peer | null) => {
+  discoveryConcluded: (topic: string, result: DiscoveryOutcome, peer: Peer | null, holders = 0) => {
     const t = untrusted(topic)
     switch (result) {
       case 'already-paired':
@@ -96,6 +96,8 @@ export const words = {
       case 'first-of-topic':
       case 'no-edges':
         return line`${t}: no other node has it yet; this node is its first, others will find it`
+      case 'no-partner':
+        return line`${t}: ${String(holders)} other node${holders === 1 ? ' has' : 's have'} it, but none could pair with this one yet; it counts as paired, so they will find it`
       case 'timeout':
         return line`${t}: no partner answered in time; this node counts as its first`
       case 'stopped':

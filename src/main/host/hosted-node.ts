@@ -477,7 +477,7 @@ export class HostedNode {
     node.on('discovery-started', ({ topics, onPair }) => {
       log('discovery-started', words.discoveryStarted(topics, onPair))
     })
-    node.on('discovery-concluded', ({ topic, result, edge }) => {
+    node.on('discovery-concluded', ({ topic, result, edge, holders }) => {
       if (this.discovery?.running) {
         const state = progressState(contractResult(result))
         const partner = edge ? `${edge.name} (${edge.address})` : null
@@ -486,7 +486,7 @@ export class HostedNode {
           topics: this.discovery.topics.map((t) => (t.topic === topic ? { topic, state, partner } : t))
         }
       }
-      log('discovery-concluded', words.discoveryConcluded(topic, result, edge ?? null), edge?.id)
+      log('discovery-concluded', words.discoveryConcluded(topic, result, edge ?? null, holders), edge?.id)
       changed()
     })
     node.on('protocol-error', ({ error, remoteAddress, remotePort }) => {

@@ -33,7 +33,8 @@ describe('discovery reference scenarios (spec §4)', () => {
     const nodes = await network(['A', 'B', 'B'])
     const [n0, n1, n2] = nodes as [ChaskiNode, ChaskiNode, ChaskiNode]
     const first = await n1.discovery({ onPair: 'none', timeoutMs: 10_000 })
-    expect(first[0]!.result).toBe('first-of-topic')
+    // Node 2 holds B but is not paired yet: node 1 counts as paired, without claiming to be alone with B.
+    expect(first[0]).toMatchObject({ result: 'no-partner', holders: 1 })
     const second = await n2.discovery({ onPair: 'none', timeoutMs: 10_000 })
     expect(second[0]!.result).toBe('paired')
     await settled(nodes, [2, 2, 2])
@@ -127,6 +128,64 @@ describe('discovery finishes early (spec §4 Ours)', () => {
   })
 })
 
+describe('discovery reaches the whole connected network (issue #14 item 5)', () => {
+  it('a first peer that is a LAN-only neighbour does not hide the nodes sharing the topic behind the hub', async () => {
+    // hub — c1, hub — c2 (c1 and c2 share chat and are paired); lan-only is a neighbour with nothing else;
+    // the newcomer connects to lan-only first, then to the hub, and searches with the default start point.
+    const hub = await createNode({ name: 'hub', subscriptions: ['hub'] })
+    const c1 = await createNode({ name: 'c1', subscriptions: ['chat'] })
+    const c2 = await createNode({ name: 'c2', subscriptions: ['chat'] })
+    await c1.connect(hub)
+    await c2.connect(hub)
+    await c1.discovery()
+    expect((await c2.discovery())[0]!.result).toBe('paired')
+    const lanOnly = await createNode({ name: 'lan-only', subscriptions: ['lan'] })
+    const newcomer = await createNode({ name: 'newcomer', subscriptions: ['chat'] })
+    await newcomer.connect(lanOnly)
+    await newcomer.connect(hub)
+    expect(newcomer.edges[0]!.id).toBe(lanOnly.id)
+    const [result] = await newcomer.discovery()
+    expect(result!.result).toBe('paired')
+    expect([c1.id, c2.id]).toContain(result!.edge!.id)
+    expect(newcomer.pairedFor('chat')).toBe(true)
+  })
+
+  it('with nodes holding the topic but none paired, the origin says so instead of claiming to be alone', async () => {
+    const hub = await createNode({ name: 'hub' })
+    const holders = [
+      await createNode({ name: 'h1', subscriptions: ['chat'] }),
+      await createNode({ name: 'h2', subscriptions: ['chat'] })
+    ]
+    for (const holder of holders) await holder.connect(hub)
+    const origin = await createNode({ name: 'origin', subscriptions: ['chat'] })
+    await origin.connect(hub)
+    const [result] = await origin.discovery()
+    expect(result).toMatchObject({ result: 'no-partner', holders: 2, edge: null })
+    expect(origin.pairedFor('chat')).toBe(true)
+    // The holders find it when they search.
+    expect((await holders[0]!.discovery())[0]!.result).toBe('paired')
+  })
+})
+
+describe('peers are told of pairing changes (docs/PROTOCOL.md §4 update)', () => {
+  it('a node that concludes first-of-topic sends update {paired: true} to every edge', async () => {
+    const origin = await createNode({ name: 'origin', subscriptions: ['lonely'] })
+    const peers = [
+      await createNode({ name: 'p1', subscriptions: ['other'] }),
+      await createNode({ name: 'p2' })
+    ]
+    for (const peer of peers) await origin.connect(peer)
+    const views = peers.map((peer) => peer.edges.find((edge) => edge.id === origin.id)!)
+    expect(views.map((edge) => edge.peerPaired)).toEqual([false, false])
+    const [result] = await origin.discovery()
+    expect(result!.result).toBe('first-of-topic')
+    expect(origin.paired).toBe(true)
+    await waitFor(() => views.every((edge) => edge.peerPaired), {
+      message: "every peer's edge to the origin says paired (update)"
+    })
+  })
+})
+
 describe('discovery echo wave robustness', () => {
   it('an edge that vanishes mid-wave counts as a "none" answer (no wait for the hop timeout)', async () => {
     // origin — hub — silent (a peer that never acks discovery). Closing the silent peer mid-wave must let the
@@ -139,7 +198,10 @@ describe('discovery echo wave robustness', () => {
       await origin.connect(hub)
       const started = Date.now()
       const pending = origin.discovery({ timeoutMs: 20_000 })
-      await new Promise((resolve) => setTimeout(resolve, 100))
+      // Mid-wave: the search has reached the silent peer (the hub now waits for its ack).
+      await waitFor(() => silent.received('discovery') === 1, {
+        message: 'the search reached the silent peer'
+      })
       await silent.close()
       const [result] = await pending
       expect(result!.result).toBe('first-of-topic')

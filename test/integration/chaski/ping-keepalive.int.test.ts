@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { RemovalReason } from '../../../src/main/chaski/index'
 import { fakePeer } from '../../helpers/fake-peer'
 import { useNodes } from '../../helpers/nodes'
+import { tcpRelay } from '../../helpers/tcp-relay'
 import { waitFor } from '../../helpers/wait-for'
 
 const createNode = useNodes({ reconnections: 0 })
@@ -111,5 +112,52 @@ describe('keep-alive', () => {
     } finally {
       await close()
     }
+  })
+})
+
+describe('a peer reconnecting over a half-open link', () => {
+  /**
+   * a — path — p, p dialled. The path goes half-open (a and p each keep their end, nothing passes); a sends a
+   * keep-alive ping into it (lost); then p learns the connection is gone (an RST from the path) and reconnects
+   * through it at once, and a's edge to p takes the new link (same initiator: it replaces the old one) while a's
+   * keep-alive ping on the old link is still unanswered.
+   */
+  async function reconnectOverHalfOpenLink() {
+    const a = await createNode({ name: 'a', keepAlive: true, keepAliveIntervalMs: 300 })
+    const p = await createNode({ name: 'p', reconnections: 32, reconnectBaseMs: 10, reconnectCapMs: 50 })
+    const path = await tcpRelay(a.port)
+    await p.connect(`127.0.0.1:${path.port}`)
+    await waitFor(() => a.edges.length === 1, { message: 'a lists p' })
+    const edge = a.edges[0]!
+    const removedOnA: RemovalReason[] = []
+    const reconnectedOnA: boolean[] = []
+    a.on('edge-removed', ({ reason }) => removedOnA.push(reason))
+    a.on('edge-added', ({ reconnected }) => reconnectedOnA.push(reconnected))
+    await waitFor(() => edge.rttSamples.length >= 1, { message: "a's first keep-alive round answered" })
+    path.blackholeAll()
+    await waitFor(() => path.droppedFromTarget > 0, { message: "a's next keep-alive ping lost in the path" })
+    path.resetClients()
+    await waitFor(() => path.piped >= 2 && p.edges.length === 1 && p.reconnects.length === 0, {
+      message: 'p reconnected'
+    })
+    return { a, edge, removedOnA, reconnectedOnA }
+  }
+
+  it('keeps the new link through the next keep-alive rounds (the ping lost with the old link is forgotten)', async () => {
+    const { a, edge, removedOnA } = await reconnectOverHalfOpenLink()
+    const samples = edge.rttSamples.length
+    // Three keep-alive rounds of a answered on the new link, unless a cuts it first.
+    await waitFor(() => edge.rttSamples.length >= samples + 3 || removedOnA.length > 0, {
+      timeoutMs: 15_000,
+      message: 'three more keep-alive rounds'
+    })
+    expect(removedOnA).toEqual([])
+    expect(a.edges).toEqual([edge])
+  })
+
+  it('the side whose edge took the new link reports the reconnection (edge-added, reconnected)', async () => {
+    const { reconnectedOnA } = await reconnectOverHalfOpenLink()
+    await waitFor(() => reconnectedOnA.includes(true), { message: "a reports p's reconnection (edge-added)" })
+    expect(reconnectedOnA).toEqual([true])
   })
 })

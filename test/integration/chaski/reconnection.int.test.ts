@@ -5,6 +5,7 @@ import type { ChaskiNode, RemovalReason } from '../../../src/main/chaski/index'
 import { freePort } from '../../helpers/free-port'
 import { useNodes } from '../../helpers/nodes'
 import { PeerProcess } from '../../helpers/peer-handle'
+import { tcpRelay } from '../../helpers/tcp-relay'
 import { waitFor } from '../../helpers/wait-for'
 
 const createNode = useNodes({ reconnectBaseMs: 50, reconnectCapMs: 400 })
@@ -130,8 +131,11 @@ describe('reconnection', () => {
     const b = await createNode({ name: 'b' })
     const logA = track(a)
     const logB = track(b)
-    const edge = await a.connect(b)
-    edge.link.socket.resetAndDestroy()
+    // The path between them dies: a relay resets both ends of the connection (it keeps relaying new ones).
+    const path = await tcpRelay(b.port)
+    await a.connect(`127.0.0.1:${path.port}`)
+    await waitFor(() => b.edges.length === 1)
+    path.resetAll()
     await waitFor(() => logA.removed.length === 1)
     expect(logA.removed).toEqual(['lost'])
     await waitFor(

@@ -119,6 +119,20 @@ const badInputs: [string, (port: number) => Buffer][] = [
   [
     'a valid handshake followed by a ping with a string id',
     (port) => Buffer.concat([frameOf('handshake', validIdentity(port)), frameOf('ping', { ping_id: 'one' })])
+  ],
+  [
+    "a valid handshake followed by a user message on topic 'All' (docs/PROTOCOL.md §10)",
+    (port) => Buffer.concat([frameOf('handshake', validIdentity(port)), frameOf('message', 'hello')])
+  ],
+  [
+    'a valid handshake followed by a control command (ping) on a user topic',
+    (port) => {
+      const body = { command: 'ping', topic: 't', data: { ping_id: 1 }, timestamp: 1, ttl: 5, uuid: 'u-2' }
+      return Buffer.concat([
+        frameOf('handshake', validIdentity(port)),
+        encodeFrame('t', msgpackCodec.encode(body))
+      ])
+    }
   ]
 ]
 
@@ -135,7 +149,11 @@ describe('malformed input on TCP', () => {
       await waitFor(() => errors.length >= 1, { message: 'protocol-error emitted' })
       expect(errors[0]!.transport).toBe('tcp')
       expect(errors[0]!.error.message.length).toBeGreaterThan(0)
-      expect(records.some((record) => record.level === 'warn' && record.name === 'chaski:node')).toBe(true)
+      // Logged as a warning by the server's connections, the line saying which node it is.
+      const warning = records.find(
+        (record) => record.level === 'warn' && record.name === 'chaski:connections'
+      )
+      expect(warning?.node).toEqual({ id: server.id, name: server.name })
       expect(({} as Record<string, unknown>).polluted).toBeUndefined()
       await stillServes(server, friend)
       expect(server.edges).toHaveLength(1)

@@ -20,6 +20,7 @@ interface TestPeer {
     port: number
     subscriptions: Set<string>
     paired: boolean
+    root: boolean
   }
   lost: { peer: LanPeer; reason: LanPeerLostReason }[]
   updates: LanDiscoveryEvents['lan-peer-updated'][0][]
@@ -48,6 +49,7 @@ function makePeer(
     port: nextPort++,
     subscriptions: new Set(['A']),
     paired: false,
+    root: false,
     ...overrides
   }
   const lan = new LanDiscovery({

@@ -23,7 +23,16 @@ function makeLan(endpoint: { group: string; port: number }, port: number, init: 
   const id = randomUUID()
   const lan = new LanDiscovery({
     options: { group: endpoint.group, port: endpoint.port },
-    self: () => ({ id, name: 'honest', v: 1, ip: '127.0.0.1', port, subscriptions: ['A'], paired: false }),
+    self: () => ({
+      id,
+      name: 'honest',
+      v: 1,
+      ip: '127.0.0.1',
+      port,
+      subscriptions: ['A'],
+      paired: false,
+      root: false
+    }),
     isConnected: () => false,
     ...init
   })

@@ -1,15 +1,8 @@
-// The hand-written envelope (envelope-codec.ts) and control-data codec (msgpack-flat.ts) must produce plain
-// msgpack that any decoder reads, read what msgpackr writes, and fall back safely on everything else.
+// The hand-written envelope (envelope-codec.ts) must produce plain msgpack that any decoder reads, read what
+// msgpackr writes, and fall back safely on everything else.
 import { describe, expect, it } from 'vitest'
 import { msgpackCodec } from '../../../src/main/chaski/codec'
 import { decodeEnvelopeFast, encodeEnvelopeFrame } from '../../../src/main/chaski/envelope-codec'
-import {
-  FlatReader,
-  PartlyEncodedMap,
-  encodeEntries,
-  flatSize,
-  writeFlat
-} from '../../../src/main/chaski/msgpack-flat'
 import { WireFormat } from '../../../src/main/chaski/wire'
 
 function body(frame: Buffer): { topic: string; body: Buffer } {
@@ -116,35 +109,23 @@ describe('decodeEnvelopeFast', () => {
   })
 })
 
-describe('msgpack-flat', () => {
-  it('reports -1 (fallback) outside the subset', () => {
-    expect(flatSize(undefined)).toBe(-1)
-    expect(flatSize({ a: undefined })).toBe(-1)
-    expect(flatSize(new Map())).toBe(-1)
-    expect(flatSize({ a: { b: { c: { d: { e: 1 } } } } })).toBe(-1)
-  })
+describe('control data other than ping, pong and handshake (msgpackr)', () => {
+  const control = (data: unknown): unknown =>
+    decodeEnvelopeFast(body(encodeEnvelopeFrame('update', 'All', data, 1, 1, 'u')).body, 'All')!.data
 
-  it('never assigns a __proto__ key (falls back) and reads other odd keys as own properties', () => {
-    const evil = Buffer.from(msgpackCodec.encode(JSON.parse('{"__proto__": {"polluted": true}}')))
-    expect(FlatReader.read(evil, 0, evil.length)).toBeUndefined()
-    const odd = Buffer.from(msgpackCodec.encode({ constructor: 1, toString: 2 }))
-    const read = FlatReader.read(odd, 0, odd.length)!.value as Record<string, unknown>
-    expect(Object.getPrototypeOf(read)).toBe(Object.prototype)
-    expect(read.constructor).toBe(1)
+  it('never assigns a __proto__ key and reads other odd keys as own properties', () => {
+    const evil = control(JSON.parse('{"__proto__": {"polluted": true}}')) as Record<string, unknown>
+    expect(Object.getPrototypeOf(evil)).toBe(Object.prototype)
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    const odd = control({ constructor: 1, toString: 2 }) as Record<string, unknown>
+    expect(Object.getPrototypeOf(odd)).toBe(Object.prototype)
+    expect(odd.constructor).toBe(1)
   })
 
-  it('rejects counts larger than the remaining bytes without allocating', () => {
-    const lie = Buffer.from([0xdc, 0xff, 0xff, 0x01])
-    expect(FlatReader.read(lie, 0, lie.length)).toBeUndefined()
-  })
-
-  it('PartlyEncodedMap writes fields then pre-encoded entries as one map', () => {
-    const { entries, count } = encodeEntries({ name: 'n', port: 80 })!
-    const value = new PartlyEncodedMap({ ping_id: 3 }, entries, count)
-    const size = flatSize(value)
-    const buf = Buffer.alloc(size)
-    expect(writeFlat(buf, 0, value)).toBe(size)
-    expect(msgpackCodec.decode(buf)).toEqual({ ping_id: 3, name: 'n', port: 80 })
+  it('refuses counts larger than the remaining bytes without allocating', () => {
+    const frame = encodeEnvelopeFrame('update', 'All', null, 1, 1, 'u')
+    const { body: bytes } = body(frame)
+    const lie = Buffer.concat([bytes.subarray(0, bytes.length - 1), Buffer.from([0xdc, 0xff, 0xff, 0x01])])
+    expect(() => decodeEnvelopeFast(lie, 'All')).toThrow(expect.objectContaining({ name: 'ProtocolError' }))
   })
 })

@@ -4,7 +4,6 @@ import { Packr } from 'msgpackr'
 import { describe, expect, it } from 'vitest'
 import { msgpackCodec, packValue } from '../../../src/main/chaski/codec'
 import { MAX_DATA_DEPTH } from '../../../src/main/chaski/constants'
-import { FlatReader } from '../../../src/main/chaski/msgpack-flat'
 import { plainMsgpackProblem } from '../../../src/main/chaski/plain-msgpack'
 
 const problem = (bytes: Uint8Array): string | null => plainMsgpackProblem(bytes, 0, bytes.length)
@@ -81,15 +80,11 @@ describe('the default codec', () => {
   it('decodes a uint64 millisecond timestamp (as Python writes it) to a number', () => {
     const body = hex('81 a9 74696d657374616d70 cf 0000018c 2f8a1b2c')
     expect(msgpackCodec.decode(body)).toEqual({ timestamp: 0x18c2f8a1b2c })
-    expect(FlatReader.read(body, 0, body.length)).toEqual({ value: { timestamp: 0x18c2f8a1b2c } })
   })
 
-  it('refuses extensions with a ProtocolError, in the generic and the flat reader', () => {
+  it('refuses extensions with a ProtocolError', () => {
     const date = new Packr().pack({ at: new Date(5) })
     expect(() => msgpackCodec.decode(date)).toThrow(expect.objectContaining({ name: 'ProtocolError' }))
-    expect(() => FlatReader.read(date, 0, date.length)).toThrow(
-      expect.objectContaining({ name: 'ProtocolError' })
-    )
   })
 
   it('refuses to send what is not plain data, and sends undefined as nil', () => {

@@ -4,12 +4,10 @@ import { describe, expect, it } from 'vitest'
 import { compareCandidates } from '../../../src/main/chaski/discovery'
 import { ClosedPeers, keepNewLink, negotiateVersion } from '../../../src/main/chaski/handshake'
 import { MessagePool } from '../../../src/main/chaski/message-pool'
-import {
-  parseEnvelope,
-  parseHandshake,
-  parseClose,
-  parseDiscoveryAck
-} from '../../../src/main/chaski/messages'
+import { parseEnvelope } from '../../../src/main/chaski/envelope'
+import { readHandshake as parseHandshake } from '../../../src/main/chaski/commands/handshake'
+import { readClose as parseClose } from '../../../src/main/chaski/commands/close'
+import { readDiscoveryAck as parseDiscoveryAck } from '../../../src/main/chaski/commands/discovery-ack'
 import { backoffDelay } from '../../../src/main/chaski/reconnect'
 import { msgpackCodec } from '../../../src/main/chaski/codec'
 

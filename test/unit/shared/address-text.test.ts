@@ -1,10 +1,12 @@
 import { isIP } from 'node:net'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, it, test } from 'vitest'
 import { parseAddress } from '../../../src/main/chaski/address'
 import {
   formatAddressText,
   ipVersion,
   isHostName,
+  isLoopbackIp,
+  isUnspecifiedIp,
   parseAddressText,
   parseHostAddressText
 } from '../../../src/shared/address-text'
@@ -162,5 +164,21 @@ describe('parseHostAddressText (the connect box)', () => {
     })
     expect(isHostName('localhost')).toBe(true)
     expect(isHostName('127.0.0.1')).toBe(false)
+  })
+})
+
+describe('address rules shared by library, host and UI', () => {
+  it('knows the unspecified address in every spelling, and nothing else', () => {
+    for (const ip of ['0.0.0.0', '::', '::0', '0:0:0:0:0:0:0:0', '0::0', '::ffff:0.0.0.0'])
+      expect(isUnspecifiedIp(ip), ip).toBe(true)
+    for (const ip of ['127.0.0.1', '::1', '0.0.0.1', '1::', 'fe80::'])
+      expect(isUnspecifiedIp(ip), ip).toBe(false)
+  })
+
+  it('knows loopback addresses', () => {
+    for (const ip of ['127.0.0.1', '127.1.2.3', '::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'])
+      expect(isLoopbackIp(ip), ip).toBe(true)
+    for (const ip of ['128.0.0.1', '::2', '1::1', '0.0.0.0', '::', '10.0.0.1'])
+      expect(isLoopbackIp(ip), ip).toBe(false)
   })
 })

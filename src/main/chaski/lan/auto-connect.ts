@@ -7,26 +7,36 @@
 // A beacon is only a claim: dials go through the node's limits on addresses learned from the network (a few per
 // second overall, rarely the same target), and an address that failed is not dialled again for a while, whatever
 // peer id announces it next.
+import { systemClock, type Clock, type ClockTimer } from '../clock'
 import { MIN_PROTOCOL_VERSION } from '../constants'
 import type { Edge } from '../edge'
-import type { RemovalReason } from '../events'
 import type { Logger } from '../logger'
-import type { ChaskiNode } from '../node'
+import type { ReconnectState } from '../reconnect'
+import type { RemovalReason } from '../removal'
 import type { LanPeer } from './peer-table'
 
-/** What auto-connect needs from the node: a narrow slice of ChaskiNode (tests may pass a fake). */
-export type AutoConnectHost = Pick<
-  ChaskiNode,
-  | 'id'
-  | 'subscriptions'
-  | 'maxConnections'
-  | 'edges'
-  | 'reconnects'
-  | 'pairedFor'
-  | 'connectLearned'
-  | 'discovery'
-  | 'running'
->
+/** What auto-connect reads of an edge. */
+export interface AutoConnectEdge {
+  readonly id: string
+  readonly subscriptions: ReadonlySet<string>
+}
+
+/** What auto-connect needs from its node (a node's context, or a test's fake with plain edges). */
+export interface AutoConnectHost<E extends AutoConnectEdge = Edge> {
+  readonly id: string
+  readonly subscriptions: ReadonlySet<string>
+  readonly maxConnections: number
+  /** The registered edges. */
+  readonly edges: readonly E[]
+  /** Peers being retried after an unexpected loss. */
+  readonly reconnects: readonly Pick<ReconnectState, 'peerId'>[]
+  readonly running: boolean
+  pairedFor(topic: string): boolean
+  /** Dials an address learned from the network within the node's dial limits (rejects DialLimitedError). */
+  connectLearned(address: string): Promise<E>
+  /** Runs discovery through one edge. */
+  discover(options: { node: E; timeoutMs: number }): Promise<unknown>
+}
 
 /** Edge removals after which we do not dial that peer again while it stays on the LAN: someone meant it. */
 const DELIBERATE: ReadonlySet<RemovalReason> = new Set<RemovalReason>([
@@ -43,7 +53,7 @@ const MAX_BACKOFF_ENTRIES = 1024
 /** Auto-connect's discovery: the echo wave usually ends it far sooner; this only bounds a silent network. */
 const PAIRING_DISCOVERY_TIMEOUT_MS = 5000
 
-export class LanAutoConnect {
+export class LanAutoConnect<E extends AutoConnectEdge = Edge> {
   private readonly dialing = new Map<string, LanPeer>()
   /**
    * Address -> when we may dial it again after a failed dial, and how many failures so far. By address, not peer id:
@@ -51,14 +61,15 @@ export class LanAutoConnect {
    */
   private readonly backoff = new Map<string, { until: number; failures: number }>()
   private readonly declined = new Set<string>()
-  private retryTimer: NodeJS.Timeout | undefined
+  private retryTimer: ClockTimer | undefined
   private scheduled = false
   private stopped = false
 
   constructor(
-    private readonly host: AutoConnectHost,
+    private readonly host: AutoConnectHost<E>,
     private readonly peers: () => ReadonlyMap<string, LanPeer>,
-    private readonly log: Logger
+    private readonly log: Logger,
+    private readonly clock: Clock = systemClock
   ) {}
 
   /** Re-evaluates soon (coalesces bursts of LAN and edge events into one pass). */
@@ -81,7 +92,7 @@ export class LanAutoConnect {
    * discovery through it. The edge may arrive before the peer's beacon does (it dialled us first), so LAN
    * membership is not required here.
    */
-  onEdgeAdded(edge: Edge): void {
+  onEdgeAdded(edge: E): void {
     if (this.stopped) return
     const needsPairing = [...edge.subscriptions].some(
       (topic) => this.host.subscriptions.has(topic) && !this.host.pairedFor(topic)
@@ -89,20 +100,20 @@ export class LanAutoConnect {
     if (!needsPairing) return
     // Both ends do this (the dialer and the accepter), so both become paired for what they share.
     this.host
-      .discovery({ node: edge, timeoutMs: PAIRING_DISCOVERY_TIMEOUT_MS })
+      .discover({ node: edge, timeoutMs: PAIRING_DISCOVERY_TIMEOUT_MS })
       .catch((err: unknown) =>
         this.log.debug('LAN pairing discovery ended', { peer: edge.id, err: err as Error })
       )
   }
 
-  onEdgeRemoved(edge: Edge, reason: RemovalReason): void {
+  onEdgeRemoved(edge: AutoConnectEdge, reason: RemovalReason): void {
     if (DELIBERATE.has(reason)) this.declined.add(edge.id)
     this.schedule()
   }
 
   stop(): void {
     this.stopped = true
-    clearTimeout(this.retryTimer)
+    this.clock.clearTimeout(this.retryTimer)
   }
 
   /** One pass: dial the best LAN peers for the subscriptions no edge (or dial in flight) shares yet. */
@@ -117,7 +128,7 @@ export class LanAutoConnect {
 
     const connected = new Set(edges.map((edge) => edge.id))
     const retrying = new Set(this.host.reconnects.map((state) => state.peerId))
-    const now = performance.now()
+    const now = this.clock.now()
     const candidates = [...this.peers().values()].filter(
       (peer) =>
         !connected.has(peer.id) &&
@@ -166,7 +177,7 @@ export class LanAutoConnect {
         const failures = (this.backoff.get(peer.address)?.failures ?? 0) + 1
         const delay = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (failures - 1))
         this.backoff.delete(peer.address) // re-inserted last: the map stays in least-recently-failed order
-        this.backoff.set(peer.address, { until: performance.now() + delay, failures })
+        this.backoff.set(peer.address, { until: this.clock.now() + delay, failures })
         if (this.backoff.size > MAX_BACKOFF_ENTRIES) this.backoff.delete(this.backoff.keys().next().value!)
         this.log.info('LAN auto-connect failed', { peer: peer.address, err: err as Error, retryInMs: delay })
         this.schedule()
@@ -176,9 +187,9 @@ export class LanAutoConnect {
 
   /** Wakes up when the earliest backoff of a listed peer ends, so it is retried without a LAN event. */
   private scheduleRetry(): void {
-    clearTimeout(this.retryTimer)
+    this.clock.clearTimeout(this.retryTimer)
     this.retryTimer = undefined
-    const now = performance.now()
+    const now = this.clock.now()
     const listed = new Set<string>()
     for (const peer of this.peers().values()) listed.add(peer.address)
     let next = Infinity
@@ -189,7 +200,7 @@ export class LanAutoConnect {
       } else if (entry.until > now && entry.until < next) next = entry.until
     }
     if (next === Infinity || this.stopped) return
-    this.retryTimer = setTimeout(() => this.schedule(), Math.max(0, next - performance.now()))
+    this.retryTimer = this.clock.setTimeout(() => this.schedule(), Math.max(0, next - this.clock.now()))
     this.retryTimer.unref()
   }
 }

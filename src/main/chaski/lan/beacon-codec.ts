@@ -14,6 +14,7 @@
 //   16  ...  id, ip, name: each a 1-byte length + bytes; then a 1-byte topic count and each topic as length + bytes
 // The datagram must end exactly after the last topic.
 import { isIP } from 'node:net'
+import type { Identity } from '../identity'
 import {
   BEACON_BUDGET_BYTES,
   MAX_BEACON_BYTES,
@@ -39,18 +40,15 @@ const KNOWN_FLAGS = FLAG_PAIRED | FLAG_ROOT | FLAG_TOPICS_TRUNCATED | FLAG_NAME_
 
 export type BeaconKind = keyof typeof KIND_CODES
 
-/** What a node says about itself. `ip` may be unspecified ('0.0.0.0' / '::'): receivers then use the source. */
-export interface Beacon {
+/**
+ * What a node says about itself: its identity (identity.ts; test/unit/chaski/identity-fields.test.ts checks that
+ * every identity field survives this codec) and the beacon's own fields. `ip` may be unspecified ('0.0.0.0' /
+ * '::'): receivers then use the source.
+ */
+export interface Beacon extends Identity {
   kind: BeaconKind
   /** The node's TCP protocol version (not the beacon format version). */
   v: number
-  id: string
-  name: string
-  ip: string
-  port: number
-  subscriptions: string[]
-  paired: boolean
-  root: boolean
   intervalMs: number
   seq: number
   /** True when the sender had to leave out subscriptions (or shorten its name) to fit the datagram. */
@@ -185,10 +183,6 @@ export function isUsableAnnouncedIp(ip: string): boolean {
   }
   if (family === 6) return !ip.includes('%') && !/^ff/i.test(ip)
   return false
-}
-
-export function isUnspecifiedIp(ip: string): boolean {
-  return ip === '0.0.0.0' || ip === '::' || ip === '::0' || /^(0{1,4}:){7}0{1,4}$/.test(ip)
 }
 
 function reject(reason: BeaconRejectReason, detail: string): BeaconDecodeResult {

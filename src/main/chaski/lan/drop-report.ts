@@ -1,5 +1,6 @@
 // Reporting of dropped beacons: every drop is counted; the first of each reason is logged and emitted at once,
 // later ones are summarised at most every DROP_LOG_INTERVAL_MS, so a flood cannot flood the log or the UI too.
+import { systemClock, type Clock } from '../clock'
 import type { Logger } from '../logger'
 import { DROP_LOG_INTERVAL_MS } from './constants'
 import { BeaconRejectedError } from './errors'
@@ -19,7 +20,8 @@ export class BeaconDropReport {
 
   constructor(
     private readonly log: Logger,
-    private readonly report: (error: BeaconRejectedError) => void
+    private readonly report: (error: BeaconRejectedError) => void,
+    private readonly clock: Clock = systemClock
   ) {}
 
   drop(reason: BeaconRejectReason, source: string, detail: string): void {
@@ -38,7 +40,7 @@ export class BeaconDropReport {
   }
 
   private flush(reason: BeaconRejectReason, entry: Pending): void {
-    const now = performance.now()
+    const now = this.clock.now()
     if (entry.count === 0 || now - entry.loggedAt < DROP_LOG_INTERVAL_MS) return
     // The message shows the latest drop of this reason; `count` says how many it stands for.
     const error = new BeaconRejectedError(reason, entry.source, entry.detail, entry.count)

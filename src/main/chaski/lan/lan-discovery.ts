@@ -1,76 +1,28 @@
 // LAN discovery: multicast beacons so nodes find each other without a first manual connection
-// (docs/PROTOCOL.md, "LAN beacons"). A node announces at start, on every change, periodically with jitter, and at
-// once when it hears a newcomer (as Syncthing does); it says goodbye on stop. Receivers keep one entry per node id.
+// (docs/PROTOCOL.md, "LAN beacons"). This module owns the sockets and interfaces (joined as they come and go) and
+// wires three parts together: the announcer (beacon-announcer.ts: when we send), the receive pipeline
+// (beacon-receiver.ts: what we accept) and membership (lan-membership.ts: who is there).
 import { EventEmitter } from 'node:events'
 import { networkInterfaces as osNetworkInterfaces } from 'node:os'
-import type { RemoteInfo, Socket } from 'node:dgram'
-import { sourceKey } from '../address'
+import type { Socket } from 'node:dgram'
+import { isLoopbackIp } from '../address'
+import { systemClock, type Clock } from '../clock'
 import { createLogger } from '../logger'
 import type { Logger } from '../logger'
-import { decodeBeacon, encodeBeacon, isUnspecifiedIp } from './beacon-codec'
-import type { Beacon, BeaconKind } from './beacon-codec'
-import {
-  closeSocket,
-  isLinkLocal,
-  joinGroup,
-  leaveGroup,
-  openReceiver,
-  openSender,
-  sendDatagram
-} from './beacon-sockets'
-import {
-  ANNOUNCE_DEBOUNCE_MS,
-  DEFAULT_INTERFACE_POLL_MS,
-  GLOBAL_BURST,
-  GLOBAL_RATE_PER_S,
-  INTERVAL_JITTER_RATIO,
-  MAX_PEERS,
-  MAX_PEERS_PER_HOST,
-  MAX_RATE_SOURCES,
-  MIN_REPLY_GAP_MS,
-  SOURCE_BURST,
-  SOURCE_RATE_PER_S,
-  STARTUP_REPEATS_MS
-} from './constants'
+import type { RateLimitInit } from '../rate-limit'
+import { BeaconAnnouncer, type LanSelf } from './beacon-announcer'
+import { BeaconReceiver, type LanDiscoveryStats } from './beacon-receiver'
+import { closeSocket, joinGroup, leaveGroup, openReceiver, openSender, sendDatagram } from './beacon-sockets'
+import { DEFAULT_INTERFACE_POLL_MS, MAX_PEERS } from './constants'
 import type { BeaconRejectedError } from './errors'
-import { BeaconDropReport } from './drop-report'
-import type { BeaconRejectReason } from './errors'
-import {
-  InterfaceWatcher,
-  interfaceForSource,
-  parseLanInterfacesCap,
-  unmatchedInterfaceTokens
-} from './interfaces'
+import { InterfaceWatcher, parseLanInterfacesCap, unmatchedInterfaceTokens } from './interfaces'
 import type { LanInterface, NetworkInterfaceMap } from './interfaces'
+import { LanMembership, type LanPeerLostReason } from './lan-membership'
 import { normalizeLanOptions } from './options'
 import type { LanOptions, NormalizedLanOptions } from './options'
-import { LanPeerTable } from './peer-table'
 import type { LanPeer } from './peer-table'
-import { RateLimiter } from '../rate-limit'
-import type { RateLimitInit } from '../rate-limit'
 
-/** What the node tells LAN discovery about itself; read at every announcement. */
-export interface LanSelf {
-  id: string
-  name: string
-  /** TCP protocol version. */
-  v: number
-  /** Listening ip; unspecified ('0.0.0.0', '::') makes receivers use the beacon's source address. */
-  ip: string
-  port: number
-  subscriptions: Iterable<string>
-  paired: boolean
-  root?: boolean
-}
-
-export type LanPeerLostReason =
-  | 'timeout'
-  | 'goodbye'
-  | 'interface-gone'
-  | 'replaced'
-  | 'stopped'
-  /** A full table made room for a newcomer from a host holding fewer entries (peer-table.ts). */
-  | 'evicted'
+export type { LanDiscoveryStats, LanPeerLostReason, LanSelf }
 
 export interface LanDiscoveryEvents {
   'lan-peer-seen': [{ peer: LanPeer }]
@@ -87,6 +39,8 @@ export interface LanDiscoveryInit {
   self: () => LanSelf
   isConnected: (id: string) => boolean
   logger?: Logger
+  /** @default systemClock */
+  clock?: Clock
   /** Where CHASKI_LAN_INTERFACES is read from. @default process.env */
   env?: Readonly<Record<string, string | undefined>>
   /** @default os.networkInterfaces */
@@ -98,15 +52,6 @@ export interface LanDiscoveryInit {
   rateLimit?: Partial<RateLimitInit>
 }
 
-export interface LanDiscoveryStats {
-  received: number
-  accepted: number
-  own: number
-  dropped: Partial<Record<BeaconRejectReason, number>>
-  sent: number
-  sendErrors: number
-}
-
 interface Link {
   iface: LanInterface
   sender: Socket
@@ -114,11 +59,11 @@ interface Link {
 
 export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
   readonly options: NormalizedLanOptions
-  readonly stats: LanDiscoveryStats
   private readonly log: Logger
   private readonly env: Readonly<Record<string, string | undefined>>
-  private readonly table: LanPeerTable
-  private readonly limiter: RateLimiter
+  private readonly membership: LanMembership
+  private readonly receiver: BeaconReceiver
+  private readonly announcer: BeaconAnnouncer
   private readonly watcher: InterfaceWatcher
   private readonly receivers = new Map<4 | 6, Socket>()
   private readonly links = new Map<string, Link>()
@@ -126,18 +71,8 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
   private joined: LanInterface[] = []
   /** Interfaces whose join failed: retried on every poll, warned about once. */
   private readonly failed = new Set<string>()
-  private readonly drops: BeaconDropReport
   private reconciling: Promise<void> = Promise.resolve()
   private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle'
-  private seq = 0
-  private selfId = ''
-  private periodicTimer: NodeJS.Timeout | undefined
-  private readonly startupTimers: NodeJS.Timeout[] = []
-  private announceTimer: NodeJS.Timeout | undefined
-  private announceAt = Infinity
-  private lastReplyAt = -Infinity
-  private sweepTimer: NodeJS.Timeout | undefined
-  private sweepAt = Infinity
 
   constructor(private readonly init: LanDiscoveryInit) {
     super()
@@ -145,19 +80,32 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
     if (options === null) throw new TypeError('LanDiscovery needs lan options (true or an object)')
     this.options = options
     this.log = init.logger ?? createLogger('chaski:lan')
-    this.drops = new BeaconDropReport(this.log, (error) => this.emit('beacon-rejected', error))
-    this.stats = { received: 0, accepted: 0, own: 0, dropped: this.drops.counts, sent: 0, sendErrors: 0 }
     this.env = init.env ?? process.env
-    const maxPeers = init.maxPeers ?? MAX_PEERS
-    this.table = new LanPeerTable(maxPeers, Math.min(MAX_PEERS_PER_HOST, maxPeers))
-    this.limiter = new RateLimiter({
-      burst: SOURCE_BURST,
-      ratePerS: SOURCE_RATE_PER_S,
-      maxKeys: MAX_RATE_SOURCES,
-      globalBurst: GLOBAL_BURST,
-      globalRatePerS: GLOBAL_RATE_PER_S,
-      ...init.rateLimit
+    const clock = init.clock ?? systemClock
+    this.membership = new LanMembership(init.maxPeers ?? MAX_PEERS, clock, init.isConnected, {
+      seen: (peer) => {
+        this.emit('lan-peer-seen', { peer })
+        this.announcer.replySoon() // so the newcomer lists us just as fast as we list it
+      },
+      updated: (peer, previous, changes) => this.emit('lan-peer-updated', { peer, previous, changes }),
+      lost: (peer, reason) => this.emit('lan-peer-lost', { peer, reason }),
+      refused: (reason, source, detail) => this.receiver.drop(reason, source, detail)
     })
+    this.receiver = new BeaconReceiver(
+      this.membership,
+      this.log,
+      clock,
+      (error) => this.emit('beacon-rejected', error),
+      init.rateLimit
+    )
+    this.announcer = new BeaconAnnouncer(
+      options.intervalMs,
+      clock,
+      this.log,
+      init.self,
+      (datagram) => this.sendToAll(datagram),
+      () => this.receiver.flushDrops()
+    )
     this.watcher = new InterfaceWatcher({
       requested: options.interfaces,
       env: this.env,
@@ -169,7 +117,12 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
 
   /** Every peer heard, keyed by node id. */
   get peers(): ReadonlyMap<string, LanPeer> {
-    return this.table.view
+    return this.membership.peers
+  }
+
+  /** Datagrams received, accepted, dropped (by reason) and sent. */
+  get stats(): LanDiscoveryStats {
+    return this.receiver.stats
   }
 
   /** Interfaces beacons are currently sent and received on. */
@@ -185,7 +138,7 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
   async start(): Promise<void> {
     if (this.state !== 'idle') return
     this.state = 'running'
-    this.selfId = this.init.self().id
+    this.receiver.selfId = this.init.self().id
     const cap = parseLanInterfacesCap(this.env)
     if (cap !== null && cap.length === 0) {
       this.log.info('LAN beacons are off (CHASKI_LAN_INTERFACES=none)')
@@ -201,10 +154,7 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
     await this.reconciling
     if (this.state !== 'running') return
     this.warnIfUnreachable()
-    this.sendNow('announce')
-    for (const delayMs of STARTUP_REPEATS_MS)
-      this.startupTimers.push(setTimeout(() => this.sendNow('announce'), delayMs))
-    this.schedulePeriodic()
+    this.announcer.start()
   }
 
   /** Says goodbye, closes every socket and clears every timer. Listeners get 'lan-peer-lost' (reason 'stopped'). */
@@ -213,33 +163,27 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
     const wasRunning = this.state === 'running'
     this.state = 'stopping'
     this.watcher.stop()
-    for (const timer of [this.periodicTimer, this.announceTimer, this.sweepTimer, ...this.startupTimers])
-      clearTimeout(timer)
+    this.announcer.stop()
     await this.reconciling
-    if (wasRunning) await this.sendToAll('goodbye')
+    if (wasRunning) await this.announcer.goodbye()
     await Promise.all([...this.links.values()].map((link) => closeSocket(link.sender)))
     await Promise.all([...this.receivers.values()].map((socket) => closeSocket(socket)))
     this.links.clear()
     this.joined = []
     this.receivers.clear()
-    this.limiter.clear()
+    this.receiver.clear()
     this.state = 'stopped'
-    for (const id of this.table.ids()) this.lose(id, 'stopped')
+    this.membership.stop()
   }
 
   /** Call when name, subscriptions or paired state changed: one beacon goes out shortly (bursts coalesce). */
   announce(): void {
-    this.scheduleAnnounce(ANNOUNCE_DEBOUNCE_MS)
+    if (this.state === 'running') this.announcer.changed()
   }
 
   /** Re-reads `isConnected` for one peer (or all) and emits 'lan-peer-updated' where it changed. */
   refreshConnected(id?: string): void {
-    for (const peerId of id === undefined ? this.table.ids() : [id]) {
-      const previous = this.table.get(peerId)
-      if (previous === undefined) continue
-      const peer = this.table.setConnected(peerId, this.init.isConnected(peerId))
-      if (peer !== undefined) this.emit('lan-peer-updated', { peer, previous, changes: ['connected'] })
-    }
+    this.membership.refreshConnected(id)
   }
 
   // ---- interfaces -------------------------------------------------------------------------------------------
@@ -268,7 +212,7 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
     }
     if (changed) {
       this.emit('interfaces-changed', { interfaces: this.interfaces })
-      if (this.links.size > 0) this.scheduleAnnounce(0) // say hello on the new interface at once
+      if (this.links.size > 0) this.announcer.now() // say hello on the new interface at once
     }
   }
 
@@ -312,8 +256,7 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
     this.log.info('LAN interface gone', { iface: link.iface.key })
     // Peers reached through an interface that is gone entirely (both families) cannot be reached any more.
     const stillThere = [...this.links.values()].some((other) => other.iface.name === link.iface.name)
-    if (!stillThere)
-      for (const id of this.table.reachedThrough(link.iface.name)) this.lose(id, 'interface-gone')
+    if (!stillThere) this.membership.interfaceGone(link.iface.name)
   }
 
   private async receiverFor(family: 4 | 6): Promise<Socket> {
@@ -321,223 +264,37 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
     if (existing !== undefined) return existing
     const group = family === 4 ? this.options.group : this.options.group6
     const socket = await openReceiver(family, group, this.options.port)
-    socket.on('message', (data, rinfo) => this.onDatagram(data, rinfo))
+    socket.on('message', (data, rinfo) => {
+      if (this.state === 'running') this.receiver.onDatagram(data, rinfo, this.joined)
+    })
     socket.on('error', (err) => this.log.warn('LAN beacon receiver error', { family, err }))
     this.receivers.set(family, socket)
     return socket
   }
 
-  // ---- receiving --------------------------------------------------------------------------------------------
-
-  private onDatagram(data: Buffer, rinfo: RemoteInfo): void {
-    if (this.state !== 'running') return
-    this.stats.received++
-    const source =
-      rinfo.family === 'IPv6' ? `[${rinfo.address}]:${rinfo.port}` : `${rinfo.address}:${rinfo.port}`
-    // The limiter runs before decoding, so a flood costs a map lookup per datagram and nothing more.
-    if (!this.limiter.allow(source)) return this.drop('rate-limited', source, 'too many beacons')
-    const decoded = decodeBeacon(data)
-    if (!decoded.ok) return this.drop(decoded.reason, source, decoded.detail)
-    const beacon = decoded.beacon
-    if (beacon.id === this.selfId) {
-      this.stats.own++
-      return
-    }
-    const iface = interfaceForSource(rinfo.address, this.joined)
-    const ip = this.reachableIp(beacon, rinfo, iface)
-    if (ip === null) return // e.g. an IPv4-only node heard over IPv6: its IPv4 beacon carries what we need
-    if (isLoopback(ip) && !isLoopback(rinfo.address)) {
-      return this.drop('unreachable-address', source, `announces loopback ${beacon.ip} from another host`)
-    }
-    this.stats.accepted++
-    if (beacon.kind === 'goodbye') return this.onGoodbye(beacon, source)
-    this.onAnnounce(beacon, source, sourceKey(rinfo.address), ip, iface?.name ?? 'unknown')
-  }
-
-  private onAnnounce(beacon: Beacon, source: string, host: string, ip: string, ifaceName: string): void {
-    const result = this.table.upsert(beacon, {
-      ip,
-      interface: ifaceName,
-      source,
-      sourceHost: host,
-      connected: this.init.isConnected(beacon.id),
-      nowMs: performance.now(),
-      nowEpoch: Date.now()
-    })
-    switch (result.kind) {
-      case 'full':
-        return this.drop('table-full', source, `peer table holds ${this.table.size} peers`)
-      case 'quota':
-        return this.drop('host-quota', source, `its host already has ${MAX_PEERS_PER_HOST} peers listed`)
-      case 'seen':
-        if (result.evicted !== undefined)
-          this.emit('lan-peer-lost', { peer: result.evicted, reason: 'evicted' })
-        this.dropOthersAt(result.peer)
-        this.emit('lan-peer-seen', { peer: result.peer })
-        this.replySoon() // so the newcomer lists us just as fast as we list it
-        this.scheduleSweep()
-        return
-      case 'updated':
-        if (result.changes.includes('ip') || result.changes.includes('port')) this.dropOthersAt(result.peer)
-        this.emit('lan-peer-updated', {
-          peer: result.peer,
-          previous: result.previous,
-          changes: result.changes
-        })
-        return
-      default:
-        return
-    }
-  }
-
-  private onGoodbye(beacon: Beacon, source: string): void {
-    // Only where the peer last spoke from may say it leaves: a goodbye is too cheap to forge otherwise.
-    if (this.table.sourceOf(beacon.id) === source) this.lose(beacon.id, 'goodbye')
-  }
-
-  /** The address to dial: the announced one, or the datagram's source when the node listens on every address. */
-  private reachableIp(beacon: Beacon, rinfo: RemoteInfo, iface: LanInterface | undefined): string | null {
-    if (!isUnspecifiedIp(beacon.ip)) return beacon.ip
-    if (beacon.ip === '0.0.0.0' && rinfo.family === 'IPv6') return null
-    if (rinfo.family === 'IPv6' && isLinkLocal(rinfo.address) && !rinfo.address.includes('%')) {
-      return iface === undefined ? null : `${rinfo.address}%${iface.name}`
-    }
-    return rinfo.address
-  }
-
-  /**
-   * A node restarted with a new id on the same address replaces the old entry (which can no longer answer). Only
-   * from the same host (another host cannot claim someone else's address away), and never a peer with an edge.
-   */
-  private dropOthersAt(peer: LanPeer): void {
-    const host = this.table.hostOf(peer.id)
-    for (const other of this.table.view.values()) {
-      if (
-        other.id !== peer.id &&
-        other.address === peer.address &&
-        !other.connected &&
-        this.table.hostOf(other.id) === host
-      )
-        this.lose(other.id, 'replaced')
-    }
-  }
-
-  private lose(id: string, reason: LanPeerLostReason): void {
-    const peer = this.table.remove(id)
-    if (peer !== undefined) this.emit('lan-peer-lost', { peer, reason })
-  }
-
-  private drop(reason: BeaconRejectReason, source: string, detail: string): void {
-    this.drops.drop(reason, source, detail)
-  }
-
-  // ---- expiry -----------------------------------------------------------------------------------------------
-
-  /** One timer for the earliest loss deadline, at most every 50 ms however many peers there are. */
-  private scheduleSweep(): void {
-    if (this.state !== 'running') return
-    const deadline = this.table.nextDeadline()
-    if (deadline === undefined) return
-    const at = Math.max(deadline, performance.now() + 50)
-    if (this.sweepTimer !== undefined && this.sweepAt <= at) return
-    clearTimeout(this.sweepTimer)
-    this.sweepAt = at
-    this.sweepTimer = setTimeout(() => this.sweep(), at - performance.now())
-  }
-
-  private sweep(): void {
-    this.sweepTimer = undefined
-    this.sweepAt = Infinity
-    for (const id of this.table.expired(performance.now())) this.lose(id, 'timeout')
-    this.scheduleSweep()
-  }
-
   // ---- sending ----------------------------------------------------------------------------------------------
 
-  private schedulePeriodic(): void {
-    const jitter = 1 + (Math.random() * 2 - 1) * INTERVAL_JITTER_RATIO
-    this.periodicTimer = setTimeout(() => {
-      if (this.state !== 'running') return
-      this.sendNow('announce')
-      this.drops.flushAll()
-      this.schedulePeriodic()
-    }, this.options.intervalMs * jitter)
-  }
-
-  private replySoon(): void {
-    const gap = this.lastReplyAt + MIN_REPLY_GAP_MS - performance.now()
-    this.scheduleAnnounce(Math.max(0, gap))
-  }
-
-  /** Keeps the earliest pending one-off announcement; later requests merge into it. */
-  private scheduleAnnounce(delayMs: number): void {
-    if (this.state !== 'running') return
-    const at = performance.now() + delayMs
-    if (this.announceTimer !== undefined && this.announceAt <= at) return
-    clearTimeout(this.announceTimer)
-    this.announceAt = at
-    this.announceTimer = setTimeout(() => {
-      this.announceTimer = undefined
-      this.announceAt = Infinity
-      this.lastReplyAt = performance.now()
-      this.sendNow('announce')
-    }, delayMs)
-  }
-
-  private sendNow(kind: BeaconKind): void {
-    if (this.state !== 'running') return
-    void this.sendToAll(kind)
-  }
-
-  private async sendToAll(kind: BeaconKind): Promise<void> {
+  private async sendToAll(datagram: Buffer): Promise<void> {
     if (this.links.size === 0) return
-    let data: Buffer
-    try {
-      data = this.encodeSelf(kind)
-    } catch (err) {
-      this.log.warn('cannot announce on the LAN', { err: err as Error })
-      return
-    }
+    const stats = this.receiver.stats
     await Promise.all(
       [...this.links.values()].map(async (link) => {
         const group = link.iface.family === 4 ? this.options.group : this.options.group6
         try {
-          await sendDatagram(link.sender, data, this.options.port, group)
-          this.stats.sent++
+          await sendDatagram(link.sender, datagram, this.options.port, group)
+          stats.sent++
         } catch (err) {
-          this.stats.sendErrors++
+          stats.sendErrors++
           this.log.debug('LAN beacon send failed', { iface: link.iface.key, err: err as Error })
         }
       })
     )
   }
 
-  private encodeSelf(kind: BeaconKind): Buffer {
-    const self = this.init.self()
-    this.seq = (this.seq + 1) >>> 0
-    return encodeBeacon({
-      kind,
-      v: self.v,
-      id: self.id,
-      name: self.name,
-      ip: self.ip,
-      port: self.port,
-      subscriptions: [...self.subscriptions],
-      paired: self.paired,
-      root: self.root ?? false,
-      intervalMs: this.options.intervalMs,
-      seq: this.seq
-    })
-  }
-
   private warnIfUnreachable(): void {
     const ip = this.init.self().ip
-    if (isLoopback(ip) && this.interfaces.some((iface) => !iface.internal)) {
+    if (isLoopbackIp(ip) && this.interfaces.some((iface) => !iface.internal)) {
       this.log.warn('node listens on loopback: LAN peers will see it but cannot connect', { ip })
     }
   }
-}
-
-function isLoopback(ip: string): boolean {
-  return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.')
 }

@@ -1,10 +1,10 @@
-// The glue between a ChaskiNode and LAN discovery, so node.ts only creates, starts and stops it: announces on
-// every change of name, subscriptions or paired state, keeps each peer's `connected` flag true to the edges,
-// re-emits the lan-peer-* events on the node, and runs auto-connect when asked to.
+// The glue between a node and LAN discovery, so the node only creates, starts and stops it: announces on every
+// change of name, subscriptions or paired state, keeps each peer's `connected` flag true to the edges, re-emits
+// the lan-peer-* events on the node, and runs auto-connect when asked to. It sees the node only through LanHost.
+import type { Clock } from '../clock'
 import { PROTOCOL_VERSION } from '../constants'
 import type { ChaskiNodeEvents } from '../events'
-import { createLogger } from '../logger'
-import type { ChaskiNode } from '../node'
+import type { Logger } from '../logger'
 import { LanAutoConnect } from './auto-connect'
 import type { AutoConnectHost } from './auto-connect'
 import { LanDiscovery } from './lan-discovery'
@@ -12,16 +12,31 @@ import type { LanDiscoveryInit } from './lan-discovery'
 import type { LanOptions } from './options'
 import type { LanPeer } from './peer-table'
 
-export type NodeLanHost = AutoConnectHost &
-  Pick<ChaskiNode, 'name' | 'port' | 'options' | 'paired' | 'root' | 'on' | 'off'>
-
 type LanEventName = 'lan-peer-seen' | 'lan-peer-updated' | 'lan-peer-lost'
+type Listener<K extends keyof ChaskiNodeEvents> = (payload: ChaskiNodeEvents[K]) => void
+
+/** What LAN discovery needs from its node. */
+export interface LanHost extends AutoConnectHost {
+  readonly name: string
+  /** The listening port (known once the node listens). */
+  readonly port: number
+  /** The listening ip, as announced. */
+  readonly ip: string
+  readonly paired: boolean
+  readonly root: boolean
+  /** The node's logger (LAN discovery logs as its 'lan' component). */
+  readonly log: Logger
+  readonly clock: Clock
+  /** Fast edge lookup by peer id. */
+  isConnected(id: string): boolean
+  /** Emits on the node. */
+  emit<K extends LanEventName>(event: K, payload: ChaskiNodeEvents[K]): void
+  /** The node's events this glue follows. */
+  on<K extends keyof ChaskiNodeEvents>(event: K, listener: Listener<K>): unknown
+  off<K extends keyof ChaskiNodeEvents>(event: K, listener: Listener<K>): unknown
+}
 
 export interface NodeLanInit {
-  /** Fast edge lookup by peer id (the node's own map). */
-  isConnected: (id: string) => boolean
-  /** Emits on the node. */
-  emit: <K extends LanEventName>(event: K, payload: ChaskiNodeEvents[K]) => void
   /** Test seams passed to LanDiscovery (env cap source, interface list, poll period). */
   discovery?: Pick<LanDiscoveryInit, 'env' | 'networkInterfaces' | 'interfacePollMs'>
 }
@@ -40,20 +55,21 @@ export class NodeLan {
   private readonly unsubscribe: (() => void)[] = []
 
   constructor(
-    private readonly host: NodeLanHost,
+    private readonly host: LanHost,
     options: LanOptions | true,
-    init: NodeLanInit
+    init: NodeLanInit = {}
   ) {
-    const log = createLogger('chaski:lan')
+    const log = host.log.child('lan')
     this.discovery = new LanDiscovery({
       options,
       logger: log,
-      isConnected: init.isConnected,
+      clock: host.clock,
+      isConnected: (id) => host.isConnected(id),
       self: () => ({
         id: host.id,
         name: host.name,
         v: PROTOCOL_VERSION,
-        ip: host.options.ip,
+        ip: host.ip,
         port: host.port,
         subscriptions: host.subscriptions,
         paired: host.paired,
@@ -62,19 +78,19 @@ export class NodeLan {
       ...init.discovery
     })
     this.autoConnect = this.discovery.options.autoConnect
-      ? new LanAutoConnect(host, () => this.discovery.peers, createLogger('chaski:lan:auto-connect'))
+      ? new LanAutoConnect(host, () => this.discovery.peers, host.log.child('lan:auto-connect'), host.clock)
       : null
 
     this.discovery.on('lan-peer-seen', (event) => {
-      init.emit('lan-peer-seen', event)
+      host.emit('lan-peer-seen', event)
       this.autoConnect?.schedule()
     })
     this.discovery.on('lan-peer-updated', (event) => {
-      init.emit('lan-peer-updated', event)
+      host.emit('lan-peer-updated', event)
       if (event.changes.some((change) => CHANGES_WORTH_A_DIAL.has(change))) this.autoConnect?.schedule()
     })
     this.discovery.on('lan-peer-lost', (event) => {
-      init.emit('lan-peer-lost', event)
+      host.emit('lan-peer-lost', event)
       this.autoConnect?.onPeerLost(event.peer)
     })
 
@@ -112,10 +128,7 @@ export class NodeLan {
     await this.discovery.stop()
   }
 
-  private listen<K extends keyof ChaskiNodeEvents>(
-    event: K,
-    listener: (payload: ChaskiNodeEvents[K]) => void
-  ): void {
+  private listen<K extends keyof ChaskiNodeEvents>(event: K, listener: Listener<K>): void {
     this.host.on(event, listener)
     this.unsubscribe.push(() => this.host.off(event, listener))
   }

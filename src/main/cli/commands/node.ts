@@ -1,8 +1,7 @@
 // `chaski node`: one ChaskiNode in the foreground. This file turns flags into validated node options (through the
 // library's own validation) and hands them to ../foreground-node.ts, which runs the node until SIGINT/SIGTERM.
-import { networkInterfaces } from 'node:os'
-import type { ChaskiNodeOptions, LanOptions, PeerAddress } from '../../chaski/index'
-import { lanDefaults, normalizeOptions, resolveLanInterfaces } from '../../chaski/index'
+import type { ChaskiNodeOptions, LanOptions } from '../../chaski/index'
+import { lanDefaults, normalizeOptions } from '../../chaski/index'
 import { DEFAULT_DISCOVERY_TIMEOUT_MS } from '../../chaski/constants'
 import { normalizeLanOptions } from '../../chaski/lan/index'
 import {
@@ -18,6 +17,9 @@ import type { ParsedArgs } from '../args'
 import type { Command } from '../command'
 import { RANGES } from '../../../shared/limits'
 import { runForegroundNode } from '../foreground-node'
+import type { NodeCommandConfig } from '../node-config'
+
+export { effectiveLanInterfaces, type NodeCommandConfig } from '../node-config'
 
 const DEFAULT_LATENCY_EVERY_S = 5
 
@@ -32,18 +34,6 @@ const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   maxEdges: 'max-edges',
   reconnections: 'reconnections',
   keepAliveIntervalMs: 'keepalive'
-}
-
-export interface NodeCommandConfig {
-  /** Validated options for `new ChaskiNode` (run: false; the runner starts it). */
-  options: ChaskiNodeOptions
-  /** Peers to connect to once listening, in order. */
-  connect: PeerAddress[]
-  discover: { onPair: 'none' | 'disconnect'; timeoutMs: number } | null
-  /** LAN discovery requested, and whether it connects by itself (then --discover waits for a first edge). */
-  lan: { interfaces: string[]; autoConnect: boolean; port?: number } | null
-  json: boolean
-  latencyEveryMs: number
 }
 
 export const nodeCommand: Command = {
@@ -265,15 +255,4 @@ function parseLan(args: ParsedArgs): NodeCommandConfig['lan'] {
     throw new CliUsageError(message.replace(/^lan\.interfaces/, '--lan').replace(/^lan\.port/, '--lan-port'))
   }
   return lan
-}
-
-/**
- * Interfaces LAN beacons would actually use once CHASKI_LAN_INTERFACES caps the request: an empty list deserves
- * a warning at start (the node runs, but nobody will hear it).
- */
-export function effectiveLanInterfaces(lan: NonNullable<NodeCommandConfig['lan']>): string[] {
-  const requested = lan.interfaces.length ? lan.interfaces : undefined
-  return resolveLanInterfaces(requested, process.env, networkInterfaces()).map(
-    (item) => `${item.name} (${item.address})`
-  )
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import type { Edge } from '../../../../src/main/chaski/edge'
 import { createLogger, setLogLevel } from '../../../../src/main/chaski/logger'
 import { LanAutoConnect } from '../../../../src/main/chaski/lan/auto-connect'
 import type { AutoConnectHost } from '../../../../src/main/chaski/lan/auto-connect'
@@ -27,13 +26,19 @@ function peer(id: string, subscriptions: string[], overrides: Partial<LanPeer> =
   }
 }
 
+/** An edge as auto-connect sees it. */
+interface FakeEdge {
+  id: string
+  subscriptions: Set<string>
+}
+
 /** A fake node: dials are recorded and settled by the test; edges are plain objects. */
 function setup(subscriptions: string[], { maxConnections = 5 } = {}) {
   const dials: { address: string; resolve: (id: string) => void; reject: (err: Error) => void }[] = []
   const discoveries: string[] = []
-  const edges: { id: string; subscriptions: Set<string> }[] = []
+  const edges: FakeEdge[] = []
   const paired = new Set<string>()
-  const host = {
+  const host: AutoConnectHost<FakeEdge> = {
     id: 'self',
     subscriptions: new Set(subscriptions),
     maxConnections,
@@ -44,20 +49,24 @@ function setup(subscriptions: string[], { maxConnections = 5 } = {}) {
     running: true,
     pairedFor: (topic: string) => paired.has(topic),
     connectLearned: (address: string) =>
-      new Promise((resolve, reject) =>
-        dials.push({ address, resolve: (id) => resolve({ id }), reject: (err) => reject(err) })
+      new Promise<FakeEdge>((resolve, reject) =>
+        dials.push({
+          address,
+          resolve: (id) => resolve({ id, subscriptions: new Set() }),
+          reject: (err) => reject(err)
+        })
       ),
-    discovery: ({ node }: { node: { id: string } }) => {
+    discover: ({ node }) => {
       discoveries.push(node.id)
       return Promise.resolve([])
     }
-  } as unknown as AutoConnectHost
+  }
   const peers = new Map<string, LanPeer>()
   const auto = new LanAutoConnect(host, () => peers, createLogger('test'))
-  const connectEdge = (id: string, topics: string[]): Edge => {
+  const connectEdge = (id: string, topics: string[]): FakeEdge => {
     const edge = { id, subscriptions: new Set(topics) }
     edges.push(edge)
-    return edge as unknown as Edge
+    return edge
   }
   return { auto, peers, dials, discoveries, edges, paired, connectEdge }
 }
@@ -129,7 +138,7 @@ describe('LanAutoConnect', () => {
     const { auto, peers, dials } = setup(['A'])
     const p1 = peer('p1', ['A'])
     peers.set('p1', p1)
-    auto.onEdgeRemoved({ id: 'p1' } as unknown as Edge, 'closed-by-peer')
+    auto.onEdgeRemoved({ id: 'p1', subscriptions: new Set() }, 'closed-by-peer')
     await settle()
     auto.evaluate()
     expect(dials).toHaveLength(0)
@@ -137,7 +146,7 @@ describe('LanAutoConnect', () => {
     auto.evaluate()
     expect(dials).toHaveLength(1)
     // An unexpected loss is the library's to retry, not a refusal.
-    auto.onEdgeRemoved({ id: 'p9' } as unknown as Edge, 'lost')
+    auto.onEdgeRemoved({ id: 'p9', subscriptions: new Set() }, 'lost')
   })
 
   it('runs discovery through a new edge that shares a topic we are not paired for, on either end', () => {

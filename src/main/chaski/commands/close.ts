@@ -1,0 +1,66 @@
+// `close` (docs/PROTOCOL.md §7): a deliberate close, with its reason; the receiver closes the link at once. Allowed
+// before the handshake completes (a refusal: version, self, too-many-edges, reconnect-refused, duplicate...).
+import { MAX_ID_LENGTH } from '../constants'
+import type { PeerLink } from '../peer-link'
+import { get, obj, str } from '../wire-fields'
+import { defineCommand } from './command'
+
+export type CloseReason =
+  | 'closed'
+  | 'stop'
+  | 'duplicate'
+  | 'self'
+  | 'version'
+  | 'protocol-error'
+  | 'reconnect-refused'
+  | 'pair-rejected'
+  | 'pair-disconnect'
+  | 'keepalive-timeout'
+  /** The node already keeps `maxEdges` edges (docs/PROTOCOL.md §10). */
+  | 'too-many-edges'
+  /** The node holds too many bytes of unfinished frames; this link would have taken it over (§10). */
+  | 'overloaded'
+
+const CLOSE_REASONS: ReadonlySet<string> = new Set<CloseReason>([
+  'closed',
+  'stop',
+  'duplicate',
+  'self',
+  'version',
+  'protocol-error',
+  'reconnect-refused',
+  'pair-rejected',
+  'pair-disconnect',
+  'keepalive-timeout',
+  'too-many-edges',
+  'overloaded'
+])
+
+export interface CloseData {
+  reason: CloseReason
+  /** The sender's node id (lets a duplicate-link loser find the surviving edge). */
+  id?: string
+}
+
+export interface CloseReceiver {
+  onCloseCommand(link: PeerLink, data: CloseData): void
+}
+
+export function readClose(value: unknown): CloseData {
+  const data = obj(value, 'close')
+  const reasonText = str(data, 'reason', 'close', 64)
+  // An unknown reason from a newer peer still means a deliberate close.
+  const reason = (CLOSE_REASONS.has(reasonText) ? reasonText : 'closed') as CloseReason
+  const id = get(data, 'id') === undefined ? undefined : str(data, 'id', 'close', MAX_ID_LENGTH)
+  return id === undefined ? { reason } : { reason, id }
+}
+
+export const closeCommand = defineCommand<CloseData>()({
+  name: 'close',
+  topic: 'control',
+  beforeHandshake: true,
+  read: readClose,
+  handle(context: { connections: CloseReceiver }, link, data) {
+    context.connections.onCloseCommand(link, data)
+  }
+})
