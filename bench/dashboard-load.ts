@@ -154,11 +154,10 @@ async function sample(session: BrowserSession, served: Served): Promise<Sample> 
     await page.addInitScript({ content: loadProbeScript(LOCAL_NODES) })
     await page.goto(served.openUrl)
     const cold = await readLoadTimes(page)
-    // The token is a cookie now: the plain URL, as a bookmark would have it.
-    const plain = served.openUrl.replace(/\?token=.*$/, '')
-    await page.goto(plain)
+    // The same URL with its token (the host sets no cookie: a page without the token is refused).
+    await page.goto(served.openUrl)
     await readLoadTimes(page)
-    await page.goto(plain)
+    await page.goto(served.openUrl)
     const repeat = await readLoadTimes(page)
     return { cold, repeat }
   } finally {

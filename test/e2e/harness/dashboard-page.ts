@@ -82,6 +82,11 @@ export async function selectNode(page: Page, name: string): Promise<void> {
 /** Opens a view from its tab, or from the "More" menu when the window is too narrow for every tab. */
 export async function openTab(page: Page, tab: string): Promise<void> {
   const button = page.locator(tid(`tab-${tab}`))
+  // The tab bar is laid out after the first snapshot: wait for the tab or the menu before choosing.
+  await page
+    .locator(`${tid(`tab-${tab}`)}, ${tid('tab-more')}`)
+    .first()
+    .waitFor()
   if ((await button.count()) > 0) {
     // Already open: no click (a toast over the tab bar would only make the click wait for it to fade).
     if ((await button.getAttribute('aria-selected')) !== 'true') await button.click()
