@@ -107,6 +107,46 @@ describe('discovery', () => {
   })
 })
 
+describe('discovery reaches the whole connected network (issue #14 item 5)', () => {
+  test('a first peer that is a LAN-only neighbour does not hide the nodes sharing the topic behind the hub', async () => {
+    // hub — c1, hub — c2 (paired for the topic); the dashboard's node links to a neighbour with other topics first,
+    // then to the hub, and runs discovery with the default start point.
+    const topic = `chat-${process.pid}`
+    const hub = await startChaskiNode({ name: 'Hub', subscribe: ['hub'] })
+    const lanOnly = await startChaskiNode({ name: 'LanOnly', subscribe: ['other'] })
+    // One after the other: C1 becomes the topic's first node, C2 pairs with it.
+    for (const name of ['C1', 'C2']) {
+      const holder = await startChaskiNode({
+        name,
+        subscribe: [topic],
+        connect: [hub.address],
+        extra: ['--discover', '--timeout', '10']
+      })
+      await holder.waitForLine((l) => l.event === 'discovery-concluded', `${name} discovery result`)
+    }
+
+    await createNode(page, { name: 'Newcomer', subscriptions: [topic], lan: false })
+    await selectNode(page, 'Newcomer')
+    await openTab(page, 'peers')
+    for (const [peer, name] of [
+      [lanOnly, 'LanOnly'],
+      [hub, 'Hub']
+    ] as const) {
+      await page.fill(tid('connect-address'), peer.address)
+      await page.click(tid('connect-submit'))
+      await peerRow(page, name).waitFor()
+    }
+    await openTab(page, 'discovery')
+    await page.click(tid('discovery-run'))
+    const row = page.locator(`${tid('discovery-topic')}[data-topic="${topic}"]`)
+    await row.waitFor()
+    await eventually(() => row.getAttribute('data-state'), 25_000).toBe('paired')
+    expect(await row.locator(tid('discovery-topic-text')).textContent()).toMatch(/paired with C[12] \(/)
+    await screenshotBoth(session, page, 'dashboard-discovery-through-every-peer')
+    expect(pageErrors).toEqual([])
+  })
+})
+
 describe('on the LAN', () => {
   test('a loopback LAN peer appears with its topics and one click connects to it', async () => {
     const lanPeer = await startChaskiNode({ name: LAN_PEER, subscribe: [LAN_TOPIC], lan: true })
