@@ -21,12 +21,17 @@ function preloadApp(): Plugin {
         )
         if (!app || app.type !== 'chunk') return []
         const css = [...(app.viteMetadata?.importedCss ?? [])]
+        // The app's static imports too (shared chunks such as the UI library): no waterfall after the app arrives.
+        // (Less what the entry imports itself: Vite already preloads those.)
+        const entry = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.isEntry)
+        const own = new Set(entry?.type === 'chunk' ? entry.imports : [])
+        const modules = [...new Set([app.fileName, ...app.imports])].filter((f) => !own.has(f))
         return [
-          {
+          ...modules.map((file) => ({
             tag: 'link',
-            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${app.fileName}` },
-            injectTo: 'head'
-          },
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` },
+            injectTo: 'head' as const
+          })),
           ...css.map((file) => ({
             tag: 'link',
             attrs: { rel: 'stylesheet', crossorigin: true, href: `./${file}` },

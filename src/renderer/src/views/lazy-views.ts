@@ -1,0 +1,34 @@
+// Views that the first paint does not show load as their own chunks: the first visit parses only the sidebar,
+// header and Overview (Naive's data table alone is a large part of the bundle). Once the page is idle they are
+// fetched anyway, so opening a tab later never waits for the network.
+import { defineAsyncComponent, type Component } from 'vue'
+
+const loaders = {
+  peers: () => import('./PeersView.vue'),
+  lan: () => import('./LanView.vue'),
+  discovery: () => import('./DiscoveryView.vue'),
+  messages: () => import('./MessagesView.vue'),
+  events: () => import('./EventsView.vue')
+}
+
+export const PeersView: Component = defineAsyncComponent(loaders.peers)
+export const LanView: Component = defineAsyncComponent(loaders.lan)
+export const DiscoveryView: Component = defineAsyncComponent(loaders.discovery)
+export const MessagesView: Component = defineAsyncComponent(loaders.messages)
+export const EventsView: Component = defineAsyncComponent(loaders.events)
+
+/**
+ * Fetches every lazy view once the nodes are on screen (call it when the first state has been rendered): after the
+ * next frame, when the main thread has nothing better to do, so it never competes with the first paint.
+ */
+export function prefetchViews(): void {
+  const idle: (cb: () => void) => void =
+    typeof window.requestIdleCallback === 'function'
+      ? (cb) => window.requestIdleCallback(cb, { timeout: 2000 })
+      : (cb) => setTimeout(cb, 200)
+  requestAnimationFrame(() =>
+    idle(() => {
+      for (const load of Object.values(loaders)) void load().catch(() => undefined)
+    })
+  )
+}
