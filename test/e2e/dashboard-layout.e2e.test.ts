@@ -127,6 +127,8 @@ describe('every view at every size, light and dark', () => {
     await page.click(tid('tab-more'))
     await page.click(tid('tab-menu-events'))
     await page.waitForSelector(tid('view-events'))
+    // The menu fades out: the views are checked once it is gone.
+    await page.locator('.n-dropdown-menu').waitFor({ state: 'detached' })
     expect(await page.locator(tid('tab-more')).textContent()).toContain('Events')
     // The peers table keeps its columns readable and scrolls sideways instead of squeezing.
     await openTab(page, 'peers')
