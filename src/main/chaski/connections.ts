@@ -76,6 +76,10 @@ function removalFor(reason: CloseReason): RemovalReason {
   return 'closed-by-peer'
 }
 
+// What a manager reads before its first connect() / dial: never written to.
+const NOTHING_CONNECTING: ReadonlyMap<string, Promise<Edge>> = new Map()
+const NOTHING_DIALLED: ReadonlySet<Dialling> = new Set()
+
 /** A connect() whose link lost a duplicate race, waiting (bounded) for the peer's surviving link to register. */
 interface EdgeWaiter {
   pending: PendingHandshake
@@ -90,7 +94,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
   readonly edgesById = new Map<string, Edge>()
   readonly edgesByAddress = new Map<string, Edge>()
   private readonly links = new Set<PeerLink>()
-  private readonly dialing = new Set<Dialling>()
+  /** Dials under way (made on the first dial: a node that is only dialled never needs it). */
+  private dialSet: Set<Dialling> | null = null
   /**
    * Dial and handshake timeouts: with the system clock, one timer for the process, shared with other nodes
    * (deadlines.ts); a node given another clock (tests) has its own.
@@ -98,7 +103,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
   private readonly deadlines: DeadlineSweep
   /** Registered edges as an array (publish() walks it for every message); rebuilt on first use after a change. */
   private edgeArray: readonly Edge[] | null = null
-  private readonly connecting = new Map<string, Promise<Edge>>()
+  /** connect() calls under way by address (made on the first one). */
+  private connectingMap: Map<string, Promise<Edge>> | null = null
   /** Outbound links that lost a duplicate race wait for the surviving edge of this peer id. */
   private edgeWaiters: Map<string, EdgeWaiter[]> | null = null
   /** Edges being retried: their latency history and paired flags go to the reconnected edge (made on first use). */
@@ -119,6 +125,14 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     this.deadlines =
       host.clock === connectionDeadlines.clock ? connectionDeadlines : new DeadlineSweep(host.clock)
     this.closedPeers = new ClosedPeers(CLOSED_PEER_MEMORY_MS, CLOSED_PEER_MEMORY_SIZE, host.clock)
+  }
+
+  private get connecting(): Map<string, Promise<Edge>> {
+    return (this.connectingMap ?? NOTHING_CONNECTING) as Map<string, Promise<Edge>>
+  }
+
+  private get dialing(): Set<Dialling> {
+    return (this.dialSet ?? NOTHING_DIALLED) as Set<Dialling>
   }
 
   /** The 'connections' logger of this node, made on first use. */
@@ -177,7 +191,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
       )
     }
     const attempt = this.dial(ip, port, reconnect)
-    this.connecting.set(key, attempt)
+    ;(this.connectingMap ??= new Map()).set(key, attempt)
     const cleanup = (): void => {
       if (this.connecting.get(key) === attempt) this.connecting.delete(key)
     }
@@ -303,7 +317,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
           reject(error)
         }
       })
-      this.dialing.add(dial)
+      ;(this.dialSet ??= new Set()).add(dial)
     })
   }
 

@@ -93,9 +93,7 @@ export class NodeContext
     this.log = nodeLogger(this)
     this.subscriptions = new Set(options.subscriptions)
     if (options.root) this.subscriptions.add(ROOT_TOPIC)
-    this.pairing = new PairingState(this.subscriptions, options.paired, (topic, paired, edge) =>
-      this.onPairingChange(topic, paired, edge)
-    )
+    this.pairing = new PairingState(this.subscriptions, options.paired, this)
     if (options.root) this.pairing.setPaired(ROOT_TOPIC, 0)
     this.pairedTold = this.paired
     this.connections = new ConnectionManager(this)
@@ -356,7 +354,8 @@ export class NodeContext
     for (const edge of edges.values()) edge.link.send(frame)
   }
 
-  private onPairingChange(topic: string, paired: boolean, edge: Edge | null): void {
+  /** PairingOwner: a topic was paired or unpaired. */
+  onPairingChange(topic: string, paired: boolean, edge: Edge | null): void {
     this.identityChanged()
     if (paired) this.emit('paired', { topic, edge })
     else this.emit('unpaired', { topic })
@@ -408,15 +407,7 @@ export class NodeContext
     // Encoded now that the port is known, so connecting does not pay for it (rebuilt on identity changes).
     this.identity.handshake(PROTOCOL_VERSION, false)
     this.udp.on('error', (error) => this.log.warn('UDP socket error', { error }))
-    this.statusChannel = new UdpStatusChannel(
-      this.udp,
-      this.codec,
-      () => this.status,
-      this.log.child('udp'),
-      (error, address, rport) => {
-        this.log.child('udp').debug('dropped a datagram', { from: formatAddress(address, rport), error })
-      }
-    )
+    this.statusChannel = new UdpStatusChannel(this.udp, this.codec, this)
     this.lifecycle = 'running'
     this.pings.start()
   }

@@ -15,6 +15,24 @@ export interface PeerRef {
   readonly port: number
 }
 
+/**
+ * Edges whose peers subscribe to the same topics share one (never modified) set: a node with a thousand edges on
+ * one topic holds one set, not a thousand. Bounded: past SHARED_SETS_MAX lists the cache starts again.
+ */
+const sharedSets = new Map<string, ReadonlySet<string>>()
+const SHARED_SETS_MAX = 256
+
+function sharedTopicSet(topics: readonly string[]): ReadonlySet<string> {
+  const key = JSON.stringify(topics)
+  let set = sharedSets.get(key)
+  if (set === undefined) {
+    if (sharedSets.size >= SHARED_SETS_MAX) sharedSets.clear()
+    set = new Set(topics)
+    sharedSets.set(key, set)
+  }
+  return set
+}
+
 export class Edge {
   /** The peer's node id (protocol logic keys on this, never on the name). */
   readonly id: string
@@ -27,8 +45,6 @@ export class Edge {
   root: boolean
   /** The peer reported itself paired for all its subscriptions. */
   peerPaired: boolean
-  /** Topics for which this edge is our pairing link (spec §4). */
-  readonly pairedTopics = new Set<string>()
   readonly direction: EdgeDirection
   /** Negotiated wire protocol version. */
   version: number
@@ -42,19 +58,26 @@ export class Edge {
   pongIdentity: Buffer | null = null
   #link: EdgeLink
   #from: PeerRef | null = null
+  /** pairedTopics, made on first use: most edges never pair us for a topic. */
+  #paired: Set<string> | null = null
 
   constructor(identity: Identity, link: EdgeLink, ip: string, version: number, connectedAt = Date.now()) {
     this.id = identity.id
     this.name = identity.name
     this.ip = ip
     this.port = identity.port
-    this.subscriptions = new Set(identity.subscriptions)
+    this.subscriptions = sharedTopicSet(identity.subscriptions)
     this.root = identity.root
     this.peerPaired = identity.paired
     this.direction = link.outbound ? 'outbound' : 'inbound'
     this.version = version
     this.connectedAt = connectedAt
     this.#link = link
+  }
+
+  /** Topics for which this edge is our pairing link (spec §4). */
+  get pairedTopics(): Set<string> {
+    return (this.#paired ??= new Set())
   }
 
   /** @internal The link currently carrying this edge. */
@@ -83,11 +106,11 @@ export class Edge {
 
   /** True when this edge pairs us with the peer for at least one topic. */
   get paired(): boolean {
-    return this.pairedTopics.size > 0
+    return this.#paired !== null && this.#paired.size > 0
   }
 
   isPairedFor(topic: string): boolean {
-    return this.pairedTopics.has(topic)
+    return this.#paired !== null && this.#paired.has(topic)
   }
 
   /** One-way latency estimate in ms (spec §6: half the round trip, Gaussian-filtered); null before a pong. */
@@ -140,9 +163,10 @@ export class Edge {
       update.subscriptions.length !== this.subscriptions.size ||
       update.subscriptions.some((topic) => !this.subscriptions.has(topic))
     ) {
-      this.subscriptions = new Set(update.subscriptions)
-      for (const topic of this.pairedTopics)
-        if (!this.subscriptions.has(topic)) this.pairedTopics.delete(topic)
+      this.subscriptions = sharedTopicSet(update.subscriptions)
+      const paired = this.#paired
+      if (paired !== null)
+        for (const topic of paired) if (!this.subscriptions.has(topic)) paired.delete(topic)
       changed = true
     }
     if (update.paired !== this.peerPaired) {
@@ -171,7 +195,7 @@ export class Edge {
       subscriptions: [...this.subscriptions],
       root: this.root,
       paired: this.paired,
-      pairedTopics: [...this.pairedTopics],
+      pairedTopics: this.#paired === null ? [] : [...this.#paired],
       direction: this.direction,
       latency: this.latency,
       jitter: this.jitter,

@@ -240,7 +240,9 @@ export class FrameDecoder {
     this.head += n
     this.buffered -= n
     if (this.head === this.chunks[0]!.length) {
-      this.chunks.shift()
+      // Emptied: length 0 gives the array's backing store back (shift() keeps it), so an idle link holds none.
+      if (this.chunks.length === 1) this.chunks.length = 0
+      else this.chunks.shift()
       this.head = 0
     }
   }

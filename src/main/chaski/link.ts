@@ -23,6 +23,9 @@ function sharedIp(ip: string): string {
   return ip
 }
 
+/** The 'close' event follows a socket error; the reason stays 'lost' unless already known. One function for all. */
+function ignoreSocketError(): void {}
+
 function flushAtEndOfTick(link: Link): void {
   link.endOfTick()
 }
@@ -67,9 +70,7 @@ export abstract class Link implements FrameHandler, FrameSink {
     socket.on('data', (chunk: Buffer) => this.onData(chunk))
     // A reader stops at EOF: nothing after it is decoded.
     socket.on('end', () => this.discardInput())
-    socket.on('error', () => {
-      // The 'close' event follows; the reason stays 'lost' unless already known.
-    })
+    socket.on('error', ignoreSocketError)
     socket.on('close', () => this.onSocketClose())
   }
 

@@ -39,6 +39,15 @@ export class OutgoingFrame {
     return this
   }
 
+  /**
+   * The frame was queued on every link it goes to: let go of the buffers it points to (a link's batch may be a
+   * full-size buffer, or a slice pinning a pool slab; a node that then sends nothing for hours must not hold it).
+   */
+  release(): void {
+    this.frame = null
+    this.source = null
+  }
+
   /** Queues the frame on `sink`; false when the link can no longer write. */
   sendTo(sink: FrameSink): boolean {
     if (this.frame !== null) return sink.send(this.frame)
@@ -112,7 +121,10 @@ export class WireFormat {
     ttl: number,
     timestamp: number
   ): boolean {
-    return this.outgoing(command, CONTROL, data, ttl, null, timestamp).sendTo(sink)
+    const frame = this.outgoing(command, CONTROL, data, ttl, null, timestamp)
+    const sent = frame.sendTo(sink)
+    frame.release()
+    return sent
   }
 
   /** Decodes and validates a frame body; throws ProtocolError on anything malformed. */
