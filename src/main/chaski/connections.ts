@@ -194,6 +194,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     ;(this.connectingMap ??= new Map()).set(key, attempt)
     const cleanup = (): void => {
       if (this.connecting.get(key) === attempt) this.connecting.delete(key)
+      if (this.connectingMap?.size === 0) this.connectingMap = null
     }
     attempt.then(cleanup, cleanup)
     return attempt
@@ -309,16 +310,24 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     return new Promise<Edge>((resolve, reject) => {
       const dial = this.host.transport.dial(ip, port, this.options.connectTimeoutMs, this.deadlines, {
         connected: (socket) => {
-          this.dialing.delete(dial)
+          this.dialDone(dial)
           this.startHandshake(socket, reconnect, { resolve, reject }, ip, port)
         },
         failed: (error) => {
-          this.dialing.delete(dial)
+          this.dialDone(dial)
           reject(error)
         }
       })
       ;(this.dialSet ??= new Set()).add(dial)
     })
+  }
+
+  /** A dial connected or failed; an empty set is let go (it is made again by the next dial). */
+  private dialDone(dial: Dialling): void {
+    const dials = this.dialSet
+    if (dials === null) return
+    dials.delete(dial)
+    if (dials.size === 0) this.dialSet = null
   }
 
   /** The TCP connection of a dial is open: introduce ourselves (the peer answers handshake_back). */

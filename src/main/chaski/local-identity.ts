@@ -68,7 +68,9 @@ export class LocalIdentity {
     let data = this.handshakes[index]
     if (data === undefined) {
       // Once per identity change: a spread costs nothing worth measuring here.
-      const plain = { v: version, vmin: MIN_PROTOCOL_VERSION, reconnect, ...this.value }
+      // Not kept as `value`: once encoded, a node that never answers a ping needs no plain copy.
+      const identity = this.identity ?? this.source.identityNow()
+      const plain = { v: version, vmin: MIN_PROTOCOL_VERSION, reconnect, ...identity }
       data = this.customCodec ? plain : new EncodedValue(encodeSmallMap(plain))
       this.handshakes[index] = data
     }
