@@ -50,14 +50,14 @@ export class Edge {
   version: number
   /** Epoch ms of registration. */
   readonly connectedAt: number
-  /** One-way latency estimate, raw round trips. */
-  readonly stats = new EdgeLatency()
   /** Keep-alive ping still waiting for its pong (spec §6). */
   keepAlivePending: number | null = null
   /** @internal Identity bytes of the last validated pong in our layout (node.ts onPong compares, not decodes). */
   pongIdentity: Buffer | null = null
   #link: EdgeLink
   #from: PeerRef | null = null
+  /** stats, made on the first pong: a new edge has nothing to estimate yet. */
+  #stats: EdgeLatency | null = null
   /** pairedTopics, made on first use: most edges never pair us for a topic. */
   #paired: Set<string> | null = null
 
@@ -73,6 +73,11 @@ export class Edge {
     this.version = version
     this.connectedAt = connectedAt
     this.#link = link
+  }
+
+  /** One-way latency estimate, raw round trips. */
+  get stats(): EdgeLatency {
+    return (this.#stats ??= new EdgeLatency())
   }
 
   /** Topics for which this edge is our pairing link (spec §4). */
@@ -115,22 +120,22 @@ export class Edge {
 
   /** One-way latency estimate in ms (spec §6: half the round trip, Gaussian-filtered); null before a pong. */
   get latency(): number | null {
-    return this.stats.latency
+    return this.#stats === null ? null : this.#stats.latency
   }
 
   /** Standard deviation of the latency estimate in ms; null before a pong. */
   get jitter(): number | null {
-    return this.stats.jitter
+    return this.#stats === null ? null : this.#stats.jitter
   }
 
   /** Last raw round trip in ms. */
   get lastRtt(): number | null {
-    return this.stats.lastRtt
+    return this.#stats === null ? null : this.#stats.lastRtt
   }
 
   /** The last (up to 60) raw round trips in ms, oldest first. */
   get rttSamples(): number[] {
-    return this.stats.rttSamples
+    return this.#stats === null ? [] : this.#stats.rttSamples
   }
 
   get address(): string {
