@@ -406,7 +406,6 @@ export class NodeContext
     this.identityChanged()
     // Encoded now that the port is known, so connecting does not pay for it (rebuilt on identity changes).
     this.identity.handshake(PROTOCOL_VERSION, false)
-    this.udp.on('error', (error) => this.log.warn('UDP socket error', { error }))
     this.statusChannel = new UdpStatusChannel(this.udp, this.codec, this)
     this.lifecycle = 'running'
     this.pings.start()

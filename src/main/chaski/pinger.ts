@@ -134,6 +134,10 @@ export class PingTracker {
 }
 
 /** One node-level keep-alive timer (not one per edge): spec §6. */
+export interface KeepAliveOwner {
+  keepAliveRound(): void
+}
+
 export class KeepAlive {
   private timer: ClockTimer | null = null
   private running = false
@@ -141,7 +145,8 @@ export class KeepAlive {
   constructor(
     private readonly intervalMs: number,
     private readonly jitterFactor: number,
-    private readonly round: () => void,
+    /** Runs each round (the node's pings: a method, not a closure per node). */
+    private readonly owner: KeepAliveOwner,
     private readonly clock: Clock = systemClock
   ) {}
 
@@ -164,7 +169,7 @@ export class KeepAlive {
       this.timer = null
       if (!this.running) return
       try {
-        this.round()
+        this.owner.keepAliveRound()
       } finally {
         if (this.running) this.schedule()
       }

@@ -134,6 +134,18 @@ interface PendingRequest {
   timer: NodeJS.Timeout
 }
 
+/** The status channel a node's UDP socket carries, for the shared socket listeners below. */
+const CHANNEL = Symbol('chaski.statusChannel')
+type ChannelSocket = dgram.Socket & { [CHANNEL]: UdpStatusChannel }
+
+function onDatagram(this: ChannelSocket, bytes: Buffer, rinfo: dgram.RemoteInfo): void {
+  this[CHANNEL].datagram(bytes, rinfo)
+}
+
+function onUdpError(this: ChannelSocket, error: Error): void {
+  this[CHANNEL].socketError(error)
+}
+
 /** What the status channel needs from its node. */
 export interface StatusOwner {
   /** Spec §1 / §5: what a status request is answered with. */
@@ -158,7 +170,10 @@ export class UdpStatusChannel {
     /** The node: what a status request is answered with, and its logger. */
     private readonly owner: StatusOwner
   ) {
-    socket.on('message', (bytes, rinfo) => this.onMessage(bytes, rinfo))
+    // Shared listeners that find their channel on the socket: no closures per node.
+    ;(socket as ChannelSocket)[CHANNEL] = this
+    socket.on('error', onUdpError)
+    socket.on('message', onDatagram)
   }
 
   private get log(): Logger {
@@ -201,7 +216,13 @@ export class UdpStatusChannel {
     }
   }
 
-  private onMessage(bytes: Buffer, rinfo: dgram.RemoteInfo): void {
+  /** @internal The socket failed (the node's logger says so: it is the node's socket). */
+  socketError(error: Error): void {
+    this.owner.log.warn('UDP socket error', { error })
+  }
+
+  /** @internal A datagram arrived (onDatagram). */
+  datagram(bytes: Buffer, rinfo: dgram.RemoteInfo): void {
     if (this.closed) return
     let datagram: Datagram
     try {
