@@ -109,7 +109,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
   private edgeWaiters: Map<string, EdgeWaiter[]> | null = null
   /** Edges being retried: their latency history and paired flags go to the reconnected edge (made on first use). */
   private lostEdgeMap: Map<string, Edge> | null = null
-  private readonly closedPeers: ClosedPeers
+  /** Peers we closed lately (made on our first deliberate close). */
+  private closedPeers: ClosedPeers | null = null
   /** Made on the first unexpected loss: most nodes never retry anyone. */
   private retries: ReconnectQueue | null = null
   /**
@@ -124,7 +125,6 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     this.options = host.options
     this.deadlines =
       host.clock === connectionDeadlines.clock ? connectionDeadlines : new DeadlineSweep(host.clock)
-    this.closedPeers = new ClosedPeers(CLOSED_PEER_MEMORY_MS, CLOSED_PEER_MEMORY_SIZE, host.clock)
   }
 
   private get connecting(): Map<string, Promise<Edge>> {
@@ -249,6 +249,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     this.retries?.cancel(key)
     this.lostEdgeMap?.delete(key)
     if (this.edgesById.get(edge.id) !== edge) return Promise.resolve()
+    this.closedPeers ??= new ClosedPeers(CLOSED_PEER_MEMORY_MS, CLOSED_PEER_MEMORY_SIZE, this.host.clock)
     this.closedPeers.remember(edge.id)
     return edge.link.close(this.closeFrame(reason), { reason: removal })
   }
@@ -444,7 +445,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
       this.refuse(link, 'self', error)
       return
     }
-    if (reply && handshake.reconnect && this.closedPeers.has(handshake.id)) {
+    if (reply && handshake.reconnect && this.closedPeers?.has(handshake.id) === true) {
       this.refuse(
         link,
         'reconnect-refused',
@@ -481,7 +482,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     }
     link.open(version, this.options.maxFrameSize)
     if (!link.outbound) this.limits?.releasePending(link)
-    this.closedPeers.forget(handshake.id)
+    this.closedPeers?.forget(handshake.id)
     const edge = existing
       ? this.replaceLink(existing, link, handshake, reconnection)
       : this.registerEdge(link, handshake, ip, key, version)

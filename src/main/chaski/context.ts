@@ -65,8 +65,10 @@ export class NodeContext
   readonly log: Logger
   readonly connections: ConnectionManager
   readonly pings: NodePings
-  readonly discovery: DiscoveryEngine
-  readonly messages: TopicMessages
+  // Made on first use: a node that never runs, relays or answers a discovery, never publishes nor receives a
+  // message, needs neither.
+  private discoveryEngine: DiscoveryEngine | null = null
+  private topicMessages: TopicMessages | null = null
   /** LAN discovery (option `lan`), null when off. */
   lan: NodeLan | null = null
   listener: TransportListener | null = null
@@ -98,8 +100,16 @@ export class NodeContext
     this.pairedTold = this.paired
     this.connections = new ConnectionManager(this)
     this.pings = new NodePings(this)
-    this.discovery = new DiscoveryEngine(this)
-    this.messages = new TopicMessages(this)
+  }
+
+  /** Discovery (spec §4). */
+  get discovery(): DiscoveryEngine {
+    return (this.discoveryEngine ??= new DiscoveryEngine(this))
+  }
+
+  /** Topic messages (spec §7). */
+  get messages(): TopicMessages {
+    return (this.topicMessages ??= new TopicMessages(this))
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -235,7 +245,7 @@ export class NodeContext
 
   onEdgeRemoved(edge: Edge): void {
     this.pings.dropEdge(edge)
-    this.discovery.onEdgeRemoved(edge)
+    this.discoveryEngine?.onEdgeRemoved(edge)
   }
 
   onLinkReplaced(edge: Edge): void {
@@ -424,7 +434,7 @@ export class NodeContext
   /** Announces the stop to every peer, closes every socket, clears every timer. */
   async shutdown(): Promise<void> {
     await this.lan?.stop() // goodbye first: LAN peers drop us at once, auto-connect dials nothing more
-    this.discovery.stop()
+    this.discovery.stop() // made now if never used: a late frame must find it stopped
     this.pings.stop(new NodeStoppedError('node stopped'))
     this.statusChannel?.close()
     const closing: Promise<void>[] = [this.connections.stop()]

@@ -33,6 +33,20 @@ function sharedTopicSet(topics: readonly string[]): ReadonlySet<string> {
   return set
 }
 
+/**
+ * Strings edges repeat (a hub's id and name on every leaf's edge to it, the peers' ip) are decoded anew for each
+ * handshake: edges keep one copy per process while it is among the last few hundred seen.
+ */
+const sharedStrings = new Map<string, string>()
+
+function sharedString(text: string): string {
+  const known = sharedStrings.get(text)
+  if (known !== undefined) return known
+  if (sharedStrings.size >= SHARED_SETS_MAX) sharedStrings.clear()
+  sharedStrings.set(text, text)
+  return text
+}
+
 export class Edge {
   /** The peer's node id (protocol logic keys on this, never on the name). */
   readonly id: string
@@ -62,9 +76,9 @@ export class Edge {
   #paired: Set<string> | null = null
 
   constructor(identity: Identity, link: EdgeLink, ip: string, version: number, connectedAt = Date.now()) {
-    this.id = identity.id
-    this.name = identity.name
-    this.ip = ip
+    this.id = sharedString(identity.id)
+    this.name = sharedString(identity.name)
+    this.ip = sharedString(ip)
     this.port = identity.port
     this.subscriptions = sharedTopicSet(identity.subscriptions)
     this.root = identity.root

@@ -66,7 +66,8 @@ export class OutgoingFrame {
 }
 
 export class WireFormat {
-  private readonly outgoingFrame = new OutgoingFrame()
+  /** Reused by every outgoing() (made on the first). */
+  private frameOut: OutgoingFrame | null = null
 
   constructor(
     private readonly codec: Codec,
@@ -108,9 +109,15 @@ export class WireFormat {
     timestamp: number
   ): OutgoingFrame {
     if (this.custom) {
-      return this.outgoingFrame.reset(0, this.frame(command, topic, data, ttl, uuid, timestamp))
+      return (this.frameOut ??= new OutgoingFrame()).reset(
+        0,
+        this.frame(command, topic, data, ttl, uuid, timestamp)
+      )
     }
-    return this.outgoingFrame.reset(plan(command, topic, data, timestamp, ttl, uuid), null)
+    return (this.frameOut ??= new OutgoingFrame()).reset(
+      plan(command, topic, data, timestamp, ttl, uuid),
+      null
+    )
   }
 
   /** Queues one control frame on one link, encoded straight into its batch buffer. */
