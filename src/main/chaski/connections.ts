@@ -76,6 +76,10 @@ function removalFor(reason: CloseReason): RemovalReason {
   return 'closed-by-peer'
 }
 
+// What a manager reads before its first connect() / dial: never written to.
+const NOTHING_CONNECTING: ReadonlyMap<string, Promise<Edge>> = new Map()
+const NOTHING_DIALLED: ReadonlySet<Dialling> = new Set()
+
 /** A connect() whose link lost a duplicate race, waiting (bounded) for the peer's surviving link to register. */
 interface EdgeWaiter {
   pending: PendingHandshake
@@ -90,7 +94,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
   readonly edgesById = new Map<string, Edge>()
   readonly edgesByAddress = new Map<string, Edge>()
   private readonly links = new Set<PeerLink>()
-  private readonly dialing = new Set<Dialling>()
+  /** Dials under way (made on the first dial: a node that is only dialled never needs it). */
+  private dialSet: Set<Dialling> | null = null
   /**
    * Dial and handshake timeouts: with the system clock, one timer for the process, shared with other nodes
    * (deadlines.ts); a node given another clock (tests) has its own.
@@ -98,12 +103,14 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
   private readonly deadlines: DeadlineSweep
   /** Registered edges as an array (publish() walks it for every message); rebuilt on first use after a change. */
   private edgeArray: readonly Edge[] | null = null
-  private readonly connecting = new Map<string, Promise<Edge>>()
+  /** connect() calls under way by address (made on the first one). */
+  private connectingMap: Map<string, Promise<Edge>> | null = null
   /** Outbound links that lost a duplicate race wait for the surviving edge of this peer id. */
   private edgeWaiters: Map<string, EdgeWaiter[]> | null = null
   /** Edges being retried: their latency history and paired flags go to the reconnected edge (made on first use). */
   private lostEdgeMap: Map<string, Edge> | null = null
-  private readonly closedPeers: ClosedPeers
+  /** Peers we closed lately (made on our first deliberate close). */
+  private closedPeers: ClosedPeers | null = null
   /** Made on the first unexpected loss: most nodes never retry anyone. */
   private retries: ReconnectQueue | null = null
   /**
@@ -118,7 +125,14 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     this.options = host.options
     this.deadlines =
       host.clock === connectionDeadlines.clock ? connectionDeadlines : new DeadlineSweep(host.clock)
-    this.closedPeers = new ClosedPeers(CLOSED_PEER_MEMORY_MS, CLOSED_PEER_MEMORY_SIZE, host.clock)
+  }
+
+  private get connecting(): Map<string, Promise<Edge>> {
+    return (this.connectingMap ?? NOTHING_CONNECTING) as Map<string, Promise<Edge>>
+  }
+
+  private get dialing(): Set<Dialling> {
+    return (this.dialSet ?? NOTHING_DIALLED) as Set<Dialling>
   }
 
   /** The 'connections' logger of this node, made on first use. */
@@ -177,9 +191,10 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
       )
     }
     const attempt = this.dial(ip, port, reconnect)
-    this.connecting.set(key, attempt)
+    ;(this.connectingMap ??= new Map()).set(key, attempt)
     const cleanup = (): void => {
       if (this.connecting.get(key) === attempt) this.connecting.delete(key)
+      if (this.connectingMap?.size === 0) this.connectingMap = null
     }
     attempt.then(cleanup, cleanup)
     return attempt
@@ -234,6 +249,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     this.retries?.cancel(key)
     this.lostEdgeMap?.delete(key)
     if (this.edgesById.get(edge.id) !== edge) return Promise.resolve()
+    this.closedPeers ??= new ClosedPeers(CLOSED_PEER_MEMORY_MS, CLOSED_PEER_MEMORY_SIZE, this.host.clock)
     this.closedPeers.remember(edge.id)
     return edge.link.close(this.closeFrame(reason), { reason: removal })
   }
@@ -295,16 +311,24 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     return new Promise<Edge>((resolve, reject) => {
       const dial = this.host.transport.dial(ip, port, this.options.connectTimeoutMs, this.deadlines, {
         connected: (socket) => {
-          this.dialing.delete(dial)
+          this.dialDone(dial)
           this.startHandshake(socket, reconnect, { resolve, reject }, ip, port)
         },
         failed: (error) => {
-          this.dialing.delete(dial)
+          this.dialDone(dial)
           reject(error)
         }
       })
-      this.dialing.add(dial)
+      ;(this.dialSet ??= new Set()).add(dial)
     })
+  }
+
+  /** A dial connected or failed; an empty set is let go (it is made again by the next dial). */
+  private dialDone(dial: Dialling): void {
+    const dials = this.dialSet
+    if (dials === null) return
+    dials.delete(dial)
+    if (dials.size === 0) this.dialSet = null
   }
 
   /** The TCP connection of a dial is open: introduce ourselves (the peer answers handshake_back). */
@@ -421,7 +445,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
       this.refuse(link, 'self', error)
       return
     }
-    if (reply && handshake.reconnect && this.closedPeers.has(handshake.id)) {
+    if (reply && handshake.reconnect && this.closedPeers?.has(handshake.id) === true) {
       this.refuse(
         link,
         'reconnect-refused',
@@ -458,7 +482,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     }
     link.open(version, this.options.maxFrameSize)
     if (!link.outbound) this.limits?.releasePending(link)
-    this.closedPeers.forget(handshake.id)
+    this.closedPeers?.forget(handshake.id)
     const edge = existing
       ? this.replaceLink(existing, link, handshake, reconnection)
       : this.registerEdge(link, handshake, ip, key, version)

@@ -65,8 +65,10 @@ export class NodeContext
   readonly log: Logger
   readonly connections: ConnectionManager
   readonly pings: NodePings
-  readonly discovery: DiscoveryEngine
-  readonly messages: TopicMessages
+  // Made on first use: a node that never runs, relays or answers a discovery, never publishes nor receives a
+  // message, needs neither.
+  private discoveryEngine: DiscoveryEngine | null = null
+  private topicMessages: TopicMessages | null = null
   /** LAN discovery (option `lan`), null when off. */
   lan: NodeLan | null = null
   listener: TransportListener | null = null
@@ -93,15 +95,21 @@ export class NodeContext
     this.log = nodeLogger(this)
     this.subscriptions = new Set(options.subscriptions)
     if (options.root) this.subscriptions.add(ROOT_TOPIC)
-    this.pairing = new PairingState(this.subscriptions, options.paired, (topic, paired, edge) =>
-      this.onPairingChange(topic, paired, edge)
-    )
+    this.pairing = new PairingState(this.subscriptions, options.paired, this)
     if (options.root) this.pairing.setPaired(ROOT_TOPIC, 0)
     this.pairedTold = this.paired
     this.connections = new ConnectionManager(this)
     this.pings = new NodePings(this)
-    this.discovery = new DiscoveryEngine(this)
-    this.messages = new TopicMessages(this)
+  }
+
+  /** Discovery (spec §4). */
+  get discovery(): DiscoveryEngine {
+    return (this.discoveryEngine ??= new DiscoveryEngine(this))
+  }
+
+  /** Topic messages (spec §7). */
+  get messages(): TopicMessages {
+    return (this.topicMessages ??= new TopicMessages(this))
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -237,7 +245,7 @@ export class NodeContext
 
   onEdgeRemoved(edge: Edge): void {
     this.pings.dropEdge(edge)
-    this.discovery.onEdgeRemoved(edge)
+    this.discoveryEngine?.onEdgeRemoved(edge)
   }
 
   onLinkReplaced(edge: Edge): void {
@@ -356,7 +364,8 @@ export class NodeContext
     for (const edge of edges.values()) edge.link.send(frame)
   }
 
-  private onPairingChange(topic: string, paired: boolean, edge: Edge | null): void {
+  /** PairingOwner: a topic was paired or unpaired. */
+  onPairingChange(topic: string, paired: boolean, edge: Edge | null): void {
     this.identityChanged()
     if (paired) this.emit('paired', { topic, edge })
     else this.emit('unpaired', { topic })
@@ -407,16 +416,7 @@ export class NodeContext
     this.identityChanged()
     // Encoded now that the port is known, so connecting does not pay for it (rebuilt on identity changes).
     this.identity.handshake(PROTOCOL_VERSION, false)
-    this.udp.on('error', (error) => this.log.warn('UDP socket error', { error }))
-    this.statusChannel = new UdpStatusChannel(
-      this.udp,
-      this.codec,
-      () => this.status,
-      this.log.child('udp'),
-      (error, address, rport) => {
-        this.log.child('udp').debug('dropped a datagram', { from: formatAddress(address, rport), error })
-      }
-    )
+    this.statusChannel = new UdpStatusChannel(this.udp, this.codec, this)
     this.lifecycle = 'running'
     this.pings.start()
   }
@@ -434,7 +434,7 @@ export class NodeContext
   /** Announces the stop to every peer, closes every socket, clears every timer. */
   async shutdown(): Promise<void> {
     await this.lan?.stop() // goodbye first: LAN peers drop us at once, auto-connect dials nothing more
-    this.discovery.stop()
+    this.discovery.stop() // made now if never used: a late frame must find it stopped
     this.pings.stop(new NodeStoppedError('node stopped'))
     this.statusChannel?.close()
     const closing: Promise<void>[] = [this.connections.stop()]

@@ -15,6 +15,38 @@ export interface PeerRef {
   readonly port: number
 }
 
+/**
+ * Edges whose peers subscribe to the same topics share one (never modified) set: a node with a thousand edges on
+ * one topic holds one set, not a thousand. Bounded: past SHARED_SETS_MAX lists the cache starts again.
+ */
+const sharedSets = new Map<string, ReadonlySet<string>>()
+const SHARED_SETS_MAX = 256
+
+function sharedTopicSet(topics: readonly string[]): ReadonlySet<string> {
+  const key = JSON.stringify(topics)
+  let set = sharedSets.get(key)
+  if (set === undefined) {
+    if (sharedSets.size >= SHARED_SETS_MAX) sharedSets.clear()
+    set = new Set(topics)
+    sharedSets.set(key, set)
+  }
+  return set
+}
+
+/**
+ * Strings edges repeat (a hub's id and name on every leaf's edge to it, the peers' ip) are decoded anew for each
+ * handshake: edges keep one copy per process while it is among the last few hundred seen.
+ */
+const sharedStrings = new Map<string, string>()
+
+function sharedString(text: string): string {
+  const known = sharedStrings.get(text)
+  if (known !== undefined) return known
+  if (sharedStrings.size >= SHARED_SETS_MAX) sharedStrings.clear()
+  sharedStrings.set(text, text)
+  return text
+}
+
 export class Edge {
   /** The peer's node id (protocol logic keys on this, never on the name). */
   readonly id: string
@@ -27,34 +59,44 @@ export class Edge {
   root: boolean
   /** The peer reported itself paired for all its subscriptions. */
   peerPaired: boolean
-  /** Topics for which this edge is our pairing link (spec §4). */
-  readonly pairedTopics = new Set<string>()
   readonly direction: EdgeDirection
   /** Negotiated wire protocol version. */
   version: number
   /** Epoch ms of registration. */
   readonly connectedAt: number
-  /** One-way latency estimate, raw round trips. */
-  readonly stats = new EdgeLatency()
   /** Keep-alive ping still waiting for its pong (spec §6). */
   keepAlivePending: number | null = null
   /** @internal Identity bytes of the last validated pong in our layout (node.ts onPong compares, not decodes). */
   pongIdentity: Buffer | null = null
   #link: EdgeLink
   #from: PeerRef | null = null
+  /** stats, made on the first pong: a new edge has nothing to estimate yet. */
+  #stats: EdgeLatency | null = null
+  /** pairedTopics, made on first use: most edges never pair us for a topic. */
+  #paired: Set<string> | null = null
 
   constructor(identity: Identity, link: EdgeLink, ip: string, version: number, connectedAt = Date.now()) {
-    this.id = identity.id
-    this.name = identity.name
-    this.ip = ip
+    this.id = sharedString(identity.id)
+    this.name = sharedString(identity.name)
+    this.ip = sharedString(ip)
     this.port = identity.port
-    this.subscriptions = new Set(identity.subscriptions)
+    this.subscriptions = sharedTopicSet(identity.subscriptions)
     this.root = identity.root
     this.peerPaired = identity.paired
     this.direction = link.outbound ? 'outbound' : 'inbound'
     this.version = version
     this.connectedAt = connectedAt
     this.#link = link
+  }
+
+  /** One-way latency estimate, raw round trips. */
+  get stats(): EdgeLatency {
+    return (this.#stats ??= new EdgeLatency())
+  }
+
+  /** Topics for which this edge is our pairing link (spec §4). */
+  get pairedTopics(): Set<string> {
+    return (this.#paired ??= new Set())
   }
 
   /** @internal The link currently carrying this edge. */
@@ -83,31 +125,31 @@ export class Edge {
 
   /** True when this edge pairs us with the peer for at least one topic. */
   get paired(): boolean {
-    return this.pairedTopics.size > 0
+    return this.#paired !== null && this.#paired.size > 0
   }
 
   isPairedFor(topic: string): boolean {
-    return this.pairedTopics.has(topic)
+    return this.#paired !== null && this.#paired.has(topic)
   }
 
   /** One-way latency estimate in ms (spec §6: half the round trip, Gaussian-filtered); null before a pong. */
   get latency(): number | null {
-    return this.stats.latency
+    return this.#stats === null ? null : this.#stats.latency
   }
 
   /** Standard deviation of the latency estimate in ms; null before a pong. */
   get jitter(): number | null {
-    return this.stats.jitter
+    return this.#stats === null ? null : this.#stats.jitter
   }
 
   /** Last raw round trip in ms. */
   get lastRtt(): number | null {
-    return this.stats.lastRtt
+    return this.#stats === null ? null : this.#stats.lastRtt
   }
 
   /** The last (up to 60) raw round trips in ms, oldest first. */
   get rttSamples(): number[] {
-    return this.stats.rttSamples
+    return this.#stats === null ? [] : this.#stats.rttSamples
   }
 
   get address(): string {
@@ -140,9 +182,10 @@ export class Edge {
       update.subscriptions.length !== this.subscriptions.size ||
       update.subscriptions.some((topic) => !this.subscriptions.has(topic))
     ) {
-      this.subscriptions = new Set(update.subscriptions)
-      for (const topic of this.pairedTopics)
-        if (!this.subscriptions.has(topic)) this.pairedTopics.delete(topic)
+      this.subscriptions = sharedTopicSet(update.subscriptions)
+      const paired = this.#paired
+      if (paired !== null)
+        for (const topic of paired) if (!this.subscriptions.has(topic)) paired.delete(topic)
       changed = true
     }
     if (update.paired !== this.peerPaired) {
@@ -171,7 +214,7 @@ export class Edge {
       subscriptions: [...this.subscriptions],
       root: this.root,
       paired: this.paired,
-      pairedTopics: [...this.pairedTopics],
+      pairedTopics: this.#paired === null ? [] : [...this.#paired],
       direction: this.direction,
       latency: this.latency,
       jitter: this.jitter,

@@ -1,7 +1,7 @@
 // TCP frames (spec §2): [u32 BE body length][u32 BE topic length][topic UTF-8][body].
 // The decoder keeps a list of received chunks and an offset instead of concatenating every chunk,
 // checks both lengths before allocating anything, and can skip a body it does not want without buffering it.
-import { DEFAULT_MAX_FRAME_SIZE, FRAME_HEADER_SIZE, MAX_TOPIC_BYTES } from './constants'
+import { CONTROL_TOPIC, DEFAULT_MAX_FRAME_SIZE, FRAME_HEADER_SIZE, MAX_TOPIC_BYTES } from './constants'
 import { FrameTooLargeError, ProtocolError } from './errors'
 import { utf8Slice } from './buffer-text'
 
@@ -64,8 +64,11 @@ export class FrameDecoder {
   private bodyLength = 0
   private topicLength = 0
   private topic = ''
-  /** The previous frame's topic: most frames repeat it, and the same string object is cheaper downstream. */
-  private lastTopic = ''
+  /**
+   * The previous frame's topic: most frames repeat it, and the same string object is cheaper downstream. It starts
+   * as the control topic, so a link whose frames are all control frames holds the shared constant, not a copy.
+   */
+  private lastTopic = CONTROL_TOPIC
   private skipLeft = 0
   /** Bytes of unfinished frames last reported to the handler (heldChanged). */
   private reported = 0
@@ -240,7 +243,9 @@ export class FrameDecoder {
     this.head += n
     this.buffered -= n
     if (this.head === this.chunks[0]!.length) {
-      this.chunks.shift()
+      // Emptied: length 0 gives the array's backing store back (shift() keeps it), so an idle link holds none.
+      if (this.chunks.length === 1) this.chunks.length = 0
+      else this.chunks.shift()
       this.head = 0
     }
   }

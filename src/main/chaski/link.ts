@@ -23,6 +23,25 @@ function sharedIp(ip: string): string {
   return ip
 }
 
+/** The 'close' event follows a socket error; the reason stays 'lost' unless already known. One function for all. */
+function ignoreSocketError(): void {}
+
+/** The link a socket carries, for the shared socket listeners below. */
+const LINK = Symbol('chaski.link')
+type LinkedSocket = Socket & { [LINK]: Link }
+
+function onSocketData(this: LinkedSocket, chunk: Buffer): void {
+  this[LINK].socketData(chunk)
+}
+
+function onSocketEnd(this: LinkedSocket): void {
+  this[LINK].discardInput()
+}
+
+function onSocketClose(this: LinkedSocket): void {
+  this[LINK].socketClosed()
+}
+
 function flushAtEndOfTick(link: Link): void {
   link.endOfTick()
 }
@@ -64,13 +83,13 @@ export abstract class Link implements FrameHandler, FrameSink {
   ) {
     this.decoder = new FrameDecoder(this, { maxFrameSize })
     socket.setNoDelay(true)
-    socket.on('data', (chunk: Buffer) => this.onData(chunk))
+    // The listeners are shared functions that find their link on the socket: no closures per link.
+    ;(socket as LinkedSocket)[LINK] = this
+    socket.on('data', onSocketData)
     // A reader stops at EOF: nothing after it is decoded.
-    socket.on('end', () => this.discardInput())
-    socket.on('error', () => {
-      // The 'close' event follows; the reason stays 'lost' unless already known.
-    })
-    socket.on('close', () => this.onSocketClose())
+    socket.on('end', onSocketEnd)
+    socket.on('error', ignoreSocketError)
+    socket.on('close', onSocketClose)
   }
 
   /** Resolves when the socket is fully closed. */
@@ -276,7 +295,8 @@ export abstract class Link implements FrameHandler, FrameSink {
     this.onHeldBytes(delta)
   }
 
-  private onData(chunk: Buffer): void {
+  /** @internal The socket's 'data' (onSocketData). */
+  socketData(chunk: Buffer): void {
     if (this.state === 'closed') return
     try {
       this.decoder.push(chunk)
@@ -285,7 +305,8 @@ export abstract class Link implements FrameHandler, FrameSink {
     }
   }
 
-  private onSocketClose(): void {
+  /** @internal The socket's 'close' (onSocketClose). */
+  socketClosed(): void {
     if (this.state === 'closed') return
     this.state = 'closed'
     this.batchBuffer = null

@@ -15,7 +15,10 @@ export interface IdentitySource {
 
 /** A plain object's msgpack map entries (msgpackr's bytes, without its map header) and their count. */
 function encodeEntries(record: Record<string, unknown>): { entries: Buffer; count: number } {
-  const map = Buffer.from(packValue(record))
+  // Kept until the identity changes: a buffer of its own, not a slice pinning an 8 KiB pool slab.
+  const packed = packValue(record)
+  const map = Buffer.allocUnsafeSlow(packed.length)
+  map.set(packed)
   // msgpackr writes an object's map header as map 16 (0xde + count) or, for a few keys, a fixmap.
   if (map[0] === 0xde) return { entries: map.subarray(3), count: map.readUInt16BE(1) }
   return { entries: map.subarray(1), count: map[0]! & 0x0f }
@@ -24,7 +27,8 @@ function encodeEntries(record: Record<string, unknown>): { entries: Buffer; coun
 /** A map of fewer than 16 keys in its smallest form (a fixmap header), as the fast readers expect it. */
 function encodeSmallMap(record: Record<string, unknown>): Buffer {
   const { entries, count } = encodeEntries(record)
-  const out = Buffer.allocUnsafe(1 + entries.length)
+  // Kept until the identity changes: a buffer of its own, not a slice pinning an 8 KiB pool slab.
+  const out = Buffer.allocUnsafeSlow(1 + entries.length)
   out[0] = 0x80 | count
   entries.copy(out, 1)
   return out
@@ -64,7 +68,9 @@ export class LocalIdentity {
     let data = this.handshakes[index]
     if (data === undefined) {
       // Once per identity change: a spread costs nothing worth measuring here.
-      const plain = { v: version, vmin: MIN_PROTOCOL_VERSION, reconnect, ...this.value }
+      // Not kept as `value`: once encoded, a node that never answers a ping needs no plain copy.
+      const identity = this.identity ?? this.source.identityNow()
+      const plain = { v: version, vmin: MIN_PROTOCOL_VERSION, reconnect, ...identity }
       data = this.customCodec ? plain : new EncodedValue(encodeSmallMap(plain))
       this.handshakes[index] = data
     }

@@ -67,12 +67,7 @@ export class NodePings implements PingReceiver, PongReceiver {
     this.tracker = new PingTracker(host.clock)
     const options = host.options
     this.keepAlive = options.keepAlive
-      ? new KeepAlive(
-          options.keepAliveIntervalMs,
-          KEEP_ALIVE_JITTER_FACTOR,
-          () => this.keepAliveRound(),
-          host.clock
-        )
+      ? new KeepAlive(options.keepAliveIntervalMs, KEEP_ALIVE_JITTER_FACTOR, this, host.clock)
       : null
   }
 

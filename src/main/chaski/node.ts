@@ -53,6 +53,8 @@ export interface PublishOptions {
   ttl?: number
 }
 
+function settledAlready(): void {}
+
 const NO_LAN_PEERS: ReadonlyMap<string, LanPeer> = new Map()
 
 // Local copy: publish() validates its topic every time, and imported bindings are getters under tsx.
@@ -79,8 +81,8 @@ export class ChaskiNode extends EventEmitter {
   /** Resolves when TCP and UDP listen (`port` is then the real port); rejects with a clear error. */
   readonly ready: Promise<void>
   readonly #ctx: NodeContext
-  /** setLan() calls run one after another. */
-  #lanChange: Promise<void> = Promise.resolve()
+  /** setLan() calls run one after another (null until the first). */
+  #lanChange: Promise<void> | null = null
   #startPromise: Promise<void> | null = null
   #stopPromise: Promise<void> | null = null
   #resolveReady!: () => void
@@ -248,6 +250,8 @@ export class ChaskiNode extends EventEmitter {
       throw error
     }
     this.#resolveReady()
+    // Settled for good: the resolvers (two closures and their context) need not live as long as the node.
+    this.#resolveReady = this.#rejectReady = settledAlready
     ctx.emit('ready', { ip: ctx.options.ip, port: ctx.port })
     // Beacons start once the port is known.
     ctx.startLan()
@@ -264,7 +268,7 @@ export class ChaskiNode extends EventEmitter {
       return Promise.reject(new InvalidOptionError(`option 'lan': ${(error as Error).message}`))
     }
     const ctx = this.#ctx
-    const change = this.#lanChange.then(async () => {
+    const change = (this.#lanChange ?? Promise.resolve()).then(async () => {
       const previous = ctx.lan
       ctx.lan = null
       await previous?.stop()

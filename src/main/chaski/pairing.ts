@@ -9,13 +9,18 @@ interface TopicState {
   rank: number
 }
 
+export interface PairingOwner {
+  onPairingChange(topic: string, paired: boolean, edge: Edge | null): void
+}
+
 export class PairingState {
   private readonly topics = new Map<string, TopicState>()
 
   constructor(
     topics: Iterable<string>,
     pairedAll: boolean,
-    private readonly onChange: (topic: string, paired: boolean, edge: Edge | null) => void
+    /** Told of every change (the node's context: a method, not a closure per node). */
+    private readonly owner: PairingOwner
   ) {
     for (const topic of topics) this.topics.set(topic, { paired: pairedAll, rank: 0 })
   }
@@ -43,14 +48,14 @@ export class PairingState {
     const was = state.paired
     state.paired = true
     state.rank = was ? Math.min(state.rank, rank) : rank
-    if (!was) this.onChange(topic, true, edge)
+    if (!was) this.owner.onPairingChange(topic, true, edge)
   }
 
   setUnpaired(topic: string): void {
     const state = this.topics.get(topic)
     if (!state || !state.paired) return
     state.paired = false
-    this.onChange(topic, false, null)
+    this.owner.onPairingChange(topic, false, null)
   }
 
   add(topic: string, paired: boolean): void {

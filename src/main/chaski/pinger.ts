@@ -22,14 +22,23 @@ export interface PongOutcome {
   keepAlive: boolean
 }
 
+/** What a tracker with no ping yet reads: never written to. */
+const NO_PINGS: ReadonlyMap<number, PendingPing> = new Map()
+
 export class PingTracker {
-  private readonly pending = new Map<number, PendingPing>()
+  /** Made on the first ping: most nodes of a large network only ever send keep-alive pings, and late. */
+  private pendingMap: Map<number, PendingPing> | null = null
   private nextId = 1
   // One timer per node for every ping timeout (not one per ping): armed for the earliest deadline.
   private timer: ClockTimer | null = null
   private timerAt = Infinity
 
   constructor(private readonly clock: Clock = systemClock) {}
+
+  /** The pings in flight, to read or delete from (the empty map while none was ever sent). */
+  private get pending(): Map<number, PendingPing> {
+    return (this.pendingMap ?? NO_PINGS) as Map<number, PendingPing>
+  }
 
   get size(): number {
     return this.pending.size
@@ -55,7 +64,7 @@ export class PingTracker {
       deadline: waiter ? sentAt + waiter.timeoutMs : Infinity,
       timeoutMs: waiter?.timeoutMs ?? 0
     }
-    this.pending.set(id, entry)
+    ;(this.pendingMap ??= new Map()).set(id, entry)
     if (entry.deadline < this.timerAt) this.arm(entry.deadline)
     return id
   }
@@ -125,6 +134,10 @@ export class PingTracker {
 }
 
 /** One node-level keep-alive timer (not one per edge): spec §6. */
+export interface KeepAliveOwner {
+  keepAliveRound(): void
+}
+
 export class KeepAlive {
   private timer: ClockTimer | null = null
   private running = false
@@ -132,7 +145,8 @@ export class KeepAlive {
   constructor(
     private readonly intervalMs: number,
     private readonly jitterFactor: number,
-    private readonly round: () => void,
+    /** Runs each round (the node's pings: a method, not a closure per node). */
+    private readonly owner: KeepAliveOwner,
     private readonly clock: Clock = systemClock
   ) {}
 
@@ -155,7 +169,7 @@ export class KeepAlive {
       this.timer = null
       if (!this.running) return
       try {
-        this.round()
+        this.owner.keepAliveRound()
       } finally {
         if (this.running) this.schedule()
       }

@@ -48,6 +48,7 @@ export class TopicMessages implements MessageReceiver {
       sent++
       if (edge.link.congested) (waits ??= []).push(edge.link.waitDrain())
     }
+    frame.release()
     return waits === null ? sent : Promise.all(waits).then(() => sent)
   }
 
@@ -74,5 +75,6 @@ export class TopicMessages implements MessageReceiver {
       )
       frame.sendTo(other.link)
     }
+    frame?.release()
   }
 }

@@ -134,6 +134,26 @@ interface PendingRequest {
   timer: NodeJS.Timeout
 }
 
+/** The status channel a node's UDP socket carries, for the shared socket listeners below. */
+const CHANNEL = Symbol('chaski.statusChannel')
+type ChannelSocket = dgram.Socket & { [CHANNEL]: UdpStatusChannel }
+
+function onDatagram(this: ChannelSocket, bytes: Buffer, rinfo: dgram.RemoteInfo): void {
+  this[CHANNEL].datagram(bytes, rinfo)
+}
+
+function onUdpError(this: ChannelSocket, error: Error): void {
+  this[CHANNEL].socketError(error)
+}
+
+/** What the status channel needs from its node. */
+export interface StatusOwner {
+  /** Spec §1 / §5: what a status request is answered with. */
+  readonly status: NodeStatus
+  /** The node's logger (the channel logs as its 'udp' component, made on first use). */
+  readonly log: Logger
+}
+
 /** The status side channel on a node's own UDP socket. */
 export class UdpStatusChannel {
   /** Requests waiting for a response; made on the first request (most nodes are only ever asked). */
@@ -142,14 +162,22 @@ export class UdpStatusChannel {
   private limiter: RateLimiter | null = null
   private closed = false
 
+  private logger: Logger | null = null
+
   constructor(
     private readonly socket: dgram.Socket,
     private readonly codec: Codec,
-    private readonly getStatus: () => NodeStatus,
-    private readonly log: Logger,
-    private readonly onGarbage: (error: Error, address: string, port: number) => void
+    /** The node: what a status request is answered with, and its logger. */
+    private readonly owner: StatusOwner
   ) {
-    socket.on('message', (bytes, rinfo) => this.onMessage(bytes, rinfo))
+    // Shared listeners that find their channel on the socket: no closures per node.
+    ;(socket as ChannelSocket)[CHANNEL] = this
+    socket.on('error', onUdpError)
+    socket.on('message', onDatagram)
+  }
+
+  private get log(): Logger {
+    return (this.logger ??= this.owner.log.child('udp'))
   }
 
   /** Asks a node at ip:port for its status; rejects with StatusTimeoutError after timeoutMs. */
@@ -188,13 +216,19 @@ export class UdpStatusChannel {
     }
   }
 
-  private onMessage(bytes: Buffer, rinfo: dgram.RemoteInfo): void {
+  /** @internal The socket failed (the node's logger says so: it is the node's socket). */
+  socketError(error: Error): void {
+    this.owner.log.warn('UDP socket error', { error })
+  }
+
+  /** @internal A datagram arrived (onDatagram). */
+  datagram(bytes: Buffer, rinfo: dgram.RemoteInfo): void {
     if (this.closed) return
     let datagram: Datagram
     try {
       datagram = decodeDatagram(this.codec, bytes)
     } catch (error) {
-      this.onGarbage(error as Error, rinfo.address, rinfo.port)
+      this.log.debug('dropped a datagram', { from: formatAddress(rinfo.address, rinfo.port), error })
       return
     }
     if (datagram.command === 'status') {
@@ -206,7 +240,7 @@ export class UdpStatusChannel {
         globalRatePerS: UDP_RESPONSES_PER_SECOND
       })
       if (!this.limiter.allow(sourceKey(rinfo.address))) return
-      const answer = statusAnswer(this.codec, datagram.id, this.getStatus(), bytes.length)
+      const answer = statusAnswer(this.codec, datagram.id, this.owner.status, bytes.length)
       if (answer === null) return
       this.socket.send(answer, rinfo.port, rinfo.address, (error) => {
         if (error) this.log.debug('status response not sent', { error })

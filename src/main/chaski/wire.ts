@@ -39,6 +39,15 @@ export class OutgoingFrame {
     return this
   }
 
+  /**
+   * The frame was queued on every link it goes to: let go of the buffers it points to (a link's batch may be a
+   * full-size buffer, or a slice pinning a pool slab; a node that then sends nothing for hours must not hold it).
+   */
+  release(): void {
+    this.frame = null
+    this.source = null
+  }
+
   /** Queues the frame on `sink`; false when the link can no longer write. */
   sendTo(sink: FrameSink): boolean {
     if (this.frame !== null) return sink.send(this.frame)
@@ -57,7 +66,8 @@ export class OutgoingFrame {
 }
 
 export class WireFormat {
-  private readonly outgoingFrame = new OutgoingFrame()
+  /** Reused by every outgoing() (made on the first). */
+  private frameOut: OutgoingFrame | null = null
 
   constructor(
     private readonly codec: Codec,
@@ -99,9 +109,15 @@ export class WireFormat {
     timestamp: number
   ): OutgoingFrame {
     if (this.custom) {
-      return this.outgoingFrame.reset(0, this.frame(command, topic, data, ttl, uuid, timestamp))
+      return (this.frameOut ??= new OutgoingFrame()).reset(
+        0,
+        this.frame(command, topic, data, ttl, uuid, timestamp)
+      )
     }
-    return this.outgoingFrame.reset(plan(command, topic, data, timestamp, ttl, uuid), null)
+    return (this.frameOut ??= new OutgoingFrame()).reset(
+      plan(command, topic, data, timestamp, ttl, uuid),
+      null
+    )
   }
 
   /** Queues one control frame on one link, encoded straight into its batch buffer. */
@@ -112,7 +128,10 @@ export class WireFormat {
     ttl: number,
     timestamp: number
   ): boolean {
-    return this.outgoing(command, CONTROL, data, ttl, null, timestamp).sendTo(sink)
+    const frame = this.outgoing(command, CONTROL, data, ttl, null, timestamp)
+    const sent = frame.sendTo(sink)
+    frame.release()
+    return sent
   }
 
   /** Decodes and validates a frame body; throws ProtocolError on anything malformed. */
