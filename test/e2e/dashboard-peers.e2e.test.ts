@@ -1,6 +1,6 @@
 // Browser tests of the dashboard against `chaski serve` with real nodes: connecting by address (and the errors),
 // the peers table and the graph, ping, disconnect and reconnect, publishing, the event log and the matrix.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { freePort } from '../helpers/free-port'
 import { launchBrowser, type BrowserSession } from './harness/browser'
@@ -28,6 +28,10 @@ let beta: ChaskiNodeProcess
 let page: Page
 let updateTimes: number[] = []
 const pageErrors: string[] = []
+// Each test answers for the errors it raised in the page, whatever ran before it.
+afterEach(() => {
+  expect(pageErrors.splice(0), 'errors raised in the page').toEqual([])
+})
 
 beforeAll(async () => {
   ;[serve, session, alpha, beta] = await Promise.all([
@@ -233,6 +237,5 @@ describe('peers', () => {
     await screenshotBoth(session, page, 'dashboard-lan-off')
     await openTab(page, 'discovery')
     await screenshotBoth(session, page, 'dashboard-discovery-idle')
-    expect(pageErrors).toEqual([])
   })
 })

@@ -3,7 +3,7 @@
 // `chaski serve` are covered by the dashboard*.e2e tests; here the model is known exactly, so counts, positions
 // and selection can be checked against it.
 import { resolve } from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { fakeBridgeScript } from '../../bench/graph-fake-bridge'
 import { readNodePositions, readUpdateMeasures } from '../../bench/graph-page-probe'
@@ -19,6 +19,10 @@ import { serveStatic, type StaticServer } from './harness/static-server'
 let server: StaticServer
 let session: BrowserSession
 const errors: string[] = []
+// Each test answers for the errors it raised in the page, whatever ran before it.
+afterEach(() => {
+  expect(errors.splice(0), 'errors raised in the page').toEqual([])
+})
 
 beforeAll(async () => {
   server = await serveStatic(resolve(__dirname, '../../out/renderer'))
@@ -509,9 +513,5 @@ describe('latency matrix', () => {
       buildLatencyMatrix(big).ids.length
     )
     await screenshotBoth(session, page, 'matrix-500')
-  })
-
-  test('the page raised no errors', () => {
-    expect(errors).toEqual([])
   })
 })
