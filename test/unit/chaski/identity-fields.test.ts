@@ -35,8 +35,8 @@ function body(frame: Buffer): Buffer {
 }
 
 /** Each identity field of `value`, by name (a missing one shows as undefined under its own key). */
-function fieldsOf(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(IDENTITY_KEYS.map((key) => [key, value[key]]))
+function fieldsOf(value: object): Record<string, unknown> {
+  return Object.fromEntries(IDENTITY_KEYS.map((key) => [key, (value as Record<string, unknown>)[key]]))
 }
 
 describe('identity fields, one definition', () => {
@@ -72,7 +72,7 @@ describe('identity fields, one definition', () => {
       encodeBeacon({ ...identity, kind: 'announce', v: 1, intervalMs: 1_000, seq: 1 })
     )
     expect(result.ok).toBe(true)
-    if (result.ok) expect(fieldsOf(result.beacon as unknown as Record<string, unknown>)).toEqual(identity)
+    if (result.ok) expect(fieldsOf(result.beacon)).toEqual(identity)
   })
 
   it('an update carries every field an edge follows, except root (fixed by the handshake)', () => {
