@@ -223,6 +223,10 @@ describe('network graph', () => {
       'false'
     )
     expect(await readNodePositions(page)).toEqual(before)
+    // Back to the model the other tests expect (latencies only: no re-layout either).
+    const restored = (await readUpdateMeasures(page)).length
+    await push(page, graph)
+    await eventually(async () => (await readUpdateMeasures(page)).length).toBeGreaterThan(restored)
   })
 
   test('a node joining starts next to its neighbour and the others stay where they were', async () => {
@@ -254,6 +258,8 @@ describe('network graph', () => {
     await eventually(() => page.locator(`${tid('network-graph')} circle[data-node-id]`).count()).toBe(
       graph.nodes.length
     )
+    // The joiner left: the next test starts from a layout at rest, whatever it is.
+    await atRest(page)
   })
 
   test('dragging a node moves it with the pointer and lets the layout adjust', async () => {
