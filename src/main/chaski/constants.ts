@@ -30,6 +30,8 @@ export const MAX_SUBSCRIPTIONS = 1024
 export const MAX_VISITED = 1024
 /** Candidates carried back by a discovery_ack. */
 export const MAX_CANDIDATES = 64
+/** Largest pairing rank (discovery_ack, report_paired), shared-edge or holder count a discovery message may carry. */
+export const MAX_DISCOVERY_COUNT = 1_000_000
 /** Random payload of a ping (`size`). */
 export const MAX_PING_SIZE = 1024 * 1024
 /** Arrays and maps nested in one decoded value (plain-msgpack.ts); deeper data is a protocol error. */
