@@ -256,7 +256,8 @@ describe('peers', () => {
   })
 
   test('the event log lists edges with reasons and filters by node and kind; graph and matrix show the network', async () => {
-    // An edge removed on purpose, and back: what the log must show.
+    // Edges removed on purpose, and back: what the log must show (linked first, whatever ran before).
+    await hubLinkedToBoth()
     await hubLinkedToNeither()
     await hubLinkedToBoth()
     await openTab(page, 'events')
