@@ -4,6 +4,7 @@
 // so the library (src/main/chaski/address.ts re-exports it), the host, the CLI and the UI (validation as you type)
 // accept and refuse exactly the same text. The connect box also takes host names ('localhost:8511'): the host
 // process resolves them, so the library only ever dials an IP literal.
+import { LIMITS } from './limits'
 
 export interface AddressText {
   ip: string
@@ -172,7 +173,7 @@ function portProblem(portText: string): string | null {
 }
 
 /** Parses what the person typed; the message names the first problem in the same words as the library. */
-export function parseAddressText(text: string, maxLength = 300): AddressParse {
+export function parseAddressText(text: string, maxLength: number = LIMITS.addressLength): AddressParse {
   const split = splitAddressText(text, maxLength)
   if (!split.ok) return split
   if (ipVersion(split.host) === 0) return { ok: false, message: `not an IPv4/IPv6 address: '${split.host}'` }
@@ -208,7 +209,10 @@ export interface HostAddressText {
 export type HostAddressParse = { ok: true; address: HostAddressText } | { ok: false; message: string }
 
 /** Like parseAddressText, but also takes host names ('localhost:8511', 'Hub@hub.lan:8511'). */
-export function parseHostAddressText(text: string, maxLength = 300): HostAddressParse {
+export function parseHostAddressText(
+  text: string,
+  maxLength: number = LIMITS.addressLength
+): HostAddressParse {
   const split = splitAddressText(text, maxLength)
   if (!split.ok) return split
   const ip = ipVersion(split.host) !== 0

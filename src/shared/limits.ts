@@ -62,7 +62,21 @@ export const NODE_PORTS = { first: 8511, last: 8511 + 256, skip: [8520] } as con
 /** Default HTTP port of `chaski serve` (its dashboard), kept out of the nodes' range. */
 export const DASHBOARD_PORT = 8520
 
-/** Integer options of a node; the create dialog, the contract, the settings file and `chaski node` use these. */
+/**
+ * Defaults of a node's options (docs/SEMANTICS.md §1): the library's (src/main/chaski/constants.ts re-exports them)
+ * and a new local node's (node-defaults.ts), one definition.
+ */
+export const NODE_OPTION_DEFAULTS = {
+  ttl: 64,
+  maxConnections: 5,
+  reconnections: 32,
+  messagesPoolMaxSize: 128
+} as const
+
+/**
+ * Integer options of a node: what the library accepts (src/main/chaski/options.ts), and so the create dialog, the
+ * contract, the settings file and `chaski node` too. One range each, so nothing accepts what another refuses.
+ */
 export const RANGES = {
   port: { min: 0, max: 65535 },
   ttl: { min: 0, max: 255 },

@@ -1,5 +1,6 @@
 // Defaults of a new local node: the library's (spec §1) plus the app's (LAN discovery on, start with the app).
 // One definition for the host (src/main/host/node-config.ts) and the create-node dialog.
+import { NODE_OPTION_DEFAULTS } from './limits'
 import type { NodeConfig } from './snapshots'
 
 export type NodeDefaults = Omit<NodeConfig, 'id' | 'name'>
@@ -9,14 +10,14 @@ export function nodeDefaults(): NodeDefaults {
     ip: '127.0.0.1',
     port: 0,
     subscriptions: [],
-    ttl: 64,
+    ttl: NODE_OPTION_DEFAULTS.ttl,
     root: false,
     paired: false,
-    maxConnections: 5,
-    reconnections: 32,
+    maxConnections: NODE_OPTION_DEFAULTS.maxConnections,
+    reconnections: NODE_OPTION_DEFAULTS.reconnections,
     keepAlive: true,
     messagePropagation: false,
-    messagesPoolMaxSize: 128,
+    messagesPoolMaxSize: NODE_OPTION_DEFAULTS.messagesPoolMaxSize,
     lan: { enabled: true, autoConnect: true, interfaces: [] },
     autoStart: true
   }

@@ -6,7 +6,7 @@
 // plainly, and it comes back by itself. Screenshots at 800×600 and 1280×800 in both themes.
 import net from 'node:net'
 import { networkInterfaces } from 'node:os'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { launchBrowser, type BrowserSession } from './harness/browser'
 import { startServe, type ServeProcess } from './harness/serve'
@@ -34,6 +34,10 @@ let far: ChaskiNodeProcess
 let relay: DelayRelay
 let page: Page
 const pageErrors: string[] = []
+// Each test answers for the errors it raised in the page, whatever ran before it.
+afterEach(() => {
+  expect(pageErrors.splice(0), 'errors raised in the page').toEqual([])
+})
 const cleanups: (() => Promise<unknown>)[] = []
 
 beforeAll(async () => {
@@ -337,6 +341,5 @@ describe('the host goes away', () => {
     await eventually(() => peerRow(page, 'Hub').locator(tid('peer-state')).textContent(), 20_000).toBe(
       'connected'
     )
-    expect(pageErrors).toEqual([])
   })
 })

@@ -1,7 +1,7 @@
 // Browser tests of the dashboard against `chaski serve` with real nodes: discovery on the A,B,B network of spec §4
 // (nodes 0 and 1 are `chaski node` processes, node 2 is the dashboard's), and a loopback LAN peer connected in one
 // click.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { launchBrowser, type BrowserSession } from './harness/browser'
 import { startServe, type ServeProcess } from './harness/serve'
@@ -31,6 +31,10 @@ let node0: ChaskiNodeProcess
 let node1: ChaskiNodeProcess
 let page: Page
 const pageErrors: string[] = []
+// Each test answers for the errors it raised in the page, whatever ran before it.
+afterEach(() => {
+  expect(pageErrors.splice(0), 'errors raised in the page').toEqual([])
+})
 
 beforeAll(async () => {
   ;[serve, session, node0] = await Promise.all([
@@ -183,6 +187,5 @@ describe('on the LAN', () => {
     expect(await row.locator(tid('lan-peer-seen')).textContent()).toMatch(/^last seen /)
     await row.locator(tid('lan-peer-forget')).click()
     await row.waitFor({ state: 'detached' })
-    expect(pageErrors).toEqual([])
   })
 })

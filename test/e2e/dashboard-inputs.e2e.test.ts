@@ -3,7 +3,7 @@
 // characters shown; "+ Subscribe" and "+ Topic" take the typing every time; the connect box submits exactly what
 // was typed, offers suggestions only on the arrow keys, checks a Name@ against the peer, takes host names, and says
 // "already connected"; a second local node with a taken name is refused. Each test uses its own peers.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { launchBrowser, type BrowserSession } from './harness/browser'
 import { startServe, type ServeProcess } from './harness/serve'
@@ -34,6 +34,10 @@ let alpha: ChaskiNodeProcess
 let beta: ChaskiNodeProcess
 let delta: ChaskiNodeProcess
 const pageErrors: string[] = []
+// Each test answers for the errors it raised in the page, whatever ran before it.
+afterEach(() => {
+  expect(pageErrors.splice(0), 'errors raised in the page').toEqual([])
+})
 
 beforeAll(async () => {
   ;[serve, session, evil, ghost, alpha, beta, delta] = await Promise.all([
@@ -131,7 +135,6 @@ describe('hostile names', () => {
     expect(await connected.first().locator(tid('event-text')).textContent()).toBe(
       `connected to Gh⟨U+200B⟩o⟨U+0007⟩s⟨U+0085⟩t (${ghost.address})`
     )
-    expect(pageErrors).toEqual([])
   })
 })
 
@@ -238,6 +241,5 @@ describe('inputs', () => {
     expect(await page.locator(tid('create-node-submit')).isDisabled()).toBe(true)
     await page.keyboard.press('Escape')
     await page.locator(tid('create-node-dialog')).waitFor({ state: 'detached' })
-    expect(pageErrors).toEqual([])
   })
 })

@@ -3,7 +3,7 @@
 // offline). On each: no text sticks out of its box or is cut, no word broken across lines, no control off-screen
 // or covered (harness/page-checks.ts), and no serious or critical axe-core violation (WCAG 2.1 A/AA, colour contrast
 // included). One serve, one browser, one page: views are switched, not reloaded. Screenshots in both themes.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { launchBrowser, type BrowserSession } from './harness/browser'
 import { startServe, type ServeProcess } from './harness/serve'
@@ -34,6 +34,10 @@ let session: BrowserSession
 let page: Page
 const peers: ChaskiNodeProcess[] = []
 const pageErrors: string[] = []
+// Each test answers for the errors it raised in the page, whatever ran before it.
+afterEach(() => {
+  expect(pageErrors.splice(0), 'errors raised in the page').toEqual([])
+})
 
 beforeAll(async () => {
   const [s, b, ...started] = await Promise.all([
@@ -171,7 +175,6 @@ describe('every view at every size, light and dark', () => {
     await page.locator(tid('create-node-dialog')).waitFor({ state: 'detached' })
     await page.emulateMedia({ colorScheme: 'light' })
     expect(problems).toEqual([])
-    expect(pageErrors).toEqual([])
   })
 
   test('the options dialog at 800×600 in both themes, with a change that waits for a restart', async () => {

@@ -1,6 +1,6 @@
 // Browser tests of the dashboard against `chaski serve` with real nodes: local nodes (create from the dialog with
 // validation as you type and the host's error text, rename, stop/start, subscriptions, LAN switch, remove).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { launchBrowser, type BrowserSession } from './harness/browser'
 import { startServe, type ServeProcess } from './harness/serve'
@@ -20,6 +20,10 @@ let session: BrowserSession
 let squatter: ChaskiNodeProcess
 let page: Page
 const pageErrors: string[] = []
+// Each test answers for the errors it raised in the page, whatever ran before it.
+afterEach(() => {
+  expect(pageErrors.splice(0), 'errors raised in the page').toEqual([])
+})
 
 beforeAll(async () => {
   ;[serve, session, squatter] = await Promise.all([
@@ -210,7 +214,6 @@ describe('local nodes', () => {
       await page.locator(tid(`node-item-${name}`)).waitFor({ state: 'detached' })
     }
     await page.waitForSelector(tid('no-nodes'))
-    expect(pageErrors).toEqual([])
   })
 })
 

@@ -17,9 +17,6 @@ export {
 
 import { ipVersion, isValidPort, normalizeIpText } from '../../shared/address-text'
 
-/** Longer address text is refused before parsing. */
-const MAX_ADDRESS_TEXT = 300
-
 export interface PeerAddress {
   ip: string
   port: number
@@ -37,7 +34,7 @@ export function parseAddress(text: string, port?: number): PeerAddress {
     if (ipVersion(ip) === 0) throw new InvalidAddressError(`not an IPv4/IPv6 address: '${text}'`)
     return { ip: normalizeIpText(ip), port }
   }
-  const parsed = parseAddressText(text, MAX_ADDRESS_TEXT)
+  const parsed = parseAddressText(text)
   if (!parsed.ok) throw new InvalidAddressError(parsed.message)
   return parsed.address
 }

@@ -1,5 +1,6 @@
 // Defaults and limits of the ChaskiNode protocol. Section numbers refer to docs/SEMANTICS.md
 // ("spec §n"); the wire format itself is documented in docs/PROTOCOL.md.
+import { NODE_OPTION_DEFAULTS } from '../../shared/limits'
 
 /** Highest wire protocol version this implementation speaks (handshake field `v`). */
 export const PROTOCOL_VERSION = 1
@@ -29,6 +30,8 @@ export const MAX_SUBSCRIPTIONS = 1024
 export const MAX_VISITED = 1024
 /** Candidates carried back by a discovery_ack. */
 export const MAX_CANDIDATES = 64
+/** Largest pairing rank (discovery_ack, report_paired), shared-edge or holder count a discovery message may carry. */
+export const MAX_DISCOVERY_COUNT = 1_000_000
 /** Random payload of a ping (`size`). */
 export const MAX_PING_SIZE = 1024 * 1024
 /** Arrays and maps nested in one decoded value (plain-msgpack.ts); deeper data is a protocol error. */
@@ -69,11 +72,11 @@ export const MAX_DISCOVERY_DIALS_IN_FLIGHT = 8
 /** Warnings that a flood can repeat (refused connections...) are logged at most this often, with a count. */
 export const FLOOD_WARNING_INTERVAL_MS = 10_000
 
-/** Defaults of the constructor options: spec §1. */
-export const DEFAULT_TTL = 64
-export const DEFAULT_MAX_CONNECTIONS = 5
-export const DEFAULT_RECONNECTIONS = 32
-export const DEFAULT_MESSAGES_POOL_MAX_SIZE = 128
+/** Defaults of the constructor options (spec §1), shared with the app: one definition, in src/shared/limits.ts. */
+export const DEFAULT_TTL = NODE_OPTION_DEFAULTS.ttl
+export const DEFAULT_MAX_CONNECTIONS = NODE_OPTION_DEFAULTS.maxConnections
+export const DEFAULT_RECONNECTIONS = NODE_OPTION_DEFAULTS.reconnections
+export const DEFAULT_MESSAGES_POOL_MAX_SIZE = NODE_OPTION_DEFAULTS.messagesPoolMaxSize
 
 /** TCP connect and handshake bounds: spec §3 Ours. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000

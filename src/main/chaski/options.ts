@@ -27,6 +27,7 @@ import {
 import { InvalidOptionError } from './errors'
 // LAN discovery lives in ./lan; ChaskiNode starts it when `lan` is set (see lan/node-lan.ts).
 import { normalizeLanOptions, type LanOptions } from './lan/options'
+import { RANGES } from '../../shared/limits'
 
 export type { LanOptions }
 
@@ -164,6 +165,11 @@ function integer(name: string, value: unknown, fallback: number, min: number, ma
   return value
 }
 
+/** An option whose range the app shares (src/shared/limits.ts RANGES: one range for library, UI, CLI, settings). */
+function ranged(name: keyof typeof RANGES, value: unknown, fallback: number): number {
+  return integer(name, value, fallback, RANGES[name].min, RANGES[name].max)
+}
+
 function boolean(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback
   if (typeof value !== 'boolean') bad(`option '${name}' must be a boolean, got ${describe(value)}`)
@@ -243,9 +249,7 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
     bad(`option 'lan': ${(error as Error).message}`)
   }
   const reconnections =
-    input.reconnections === null
-      ? 0
-      : integer('reconnections', input.reconnections, DEFAULT_RECONNECTIONS, 0, 1_000_000)
+    input.reconnections === null ? 0 : ranged('reconnections', input.reconnections, DEFAULT_RECONNECTIONS)
   const reconnectBaseMs = integer(
     'reconnectBaseMs',
     input.reconnectBaseMs,
@@ -265,26 +269,24 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
   return {
     id,
     ip: ip.toLowerCase(),
-    port: integer('port', input.port, 0, 0, 65535),
+    port: ranged('port', input.port, 0),
     name: input.name === undefined ? id : validateName(input.name),
     subscriptions: normalizeTopics(input.subscriptions),
     codec: createCodec(input.serializer, input.deserializer),
     customCodec: input.serializer !== undefined,
     run: boolean('run', input.run, true),
-    ttl: integer('ttl', input.ttl, DEFAULT_TTL, 0, 255),
+    ttl: ranged('ttl', input.ttl, DEFAULT_TTL),
     root,
     paired: boolean('paired', input.paired, false),
-    maxConnections: integer('maxConnections', input.maxConnections, DEFAULT_MAX_CONNECTIONS, 0, 100_000),
+    maxConnections: ranged('maxConnections', input.maxConnections, DEFAULT_MAX_CONNECTIONS),
     maxEdges: integer('maxEdges', input.maxEdges, DEFAULT_MAX_EDGES, 1, 1_000_000),
     reconnections,
     keepAlive: boolean('keepAlive', input.keepAlive, true),
     messagePropagation: boolean('messagePropagation', input.messagePropagation, false),
-    messagesPoolMaxSize: integer(
+    messagesPoolMaxSize: ranged(
       'messagesPoolMaxSize',
       input.messagesPoolMaxSize,
-      DEFAULT_MESSAGES_POOL_MAX_SIZE,
-      1,
-      10_000_000
+      DEFAULT_MESSAGES_POOL_MAX_SIZE
     ),
     lan,
     keepAliveIntervalMs: integer(

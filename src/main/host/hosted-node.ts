@@ -15,9 +15,10 @@ import type {
 } from '../../shared/snapshots'
 import { LIMITS } from '../../shared/limits'
 import {
-  ChaskiNode,
   formatAddress,
+  type ChaskiNode,
   type ChaskiNodeEvents,
+  type ChaskiNodeOptions,
   type DiscoveryOutcome as LibraryDiscoveryOutcome,
   type Edge
 } from '../chaski/index'
@@ -52,6 +53,8 @@ export interface HostedNodeListener {
   suggestPort(node: HostedNode, port: number): Promise<number | null>
   /** Resolves a known peer's address ('host:port' may name a host) to the 'ip:port' to dial. */
   resolve(node: HostedNode, address: string): Promise<string>
+  /** Makes the library node each start runs (NodeHostInit.createLibraryNode). */
+  createNode(options: ChaskiNodeOptions): ChaskiNode
 }
 
 export class HostedNode {
@@ -88,7 +91,7 @@ export class HostedNode {
 
   async start(): Promise<void> {
     if (this.state === 'serving' || this.state === 'starting') return
-    const node = new ChaskiNode(toNodeOptions(this.config))
+    const node = this.listener.createNode(toNodeOptions(this.config))
     this.node = node
     this.wire(node)
     this.setState('starting')

@@ -23,7 +23,7 @@ import type {
   TextPart
 } from '../../shared/snapshots'
 import { formatAddressText, parseHostAddressText } from '../../shared/address-text'
-import type { Edge } from '../chaski/index'
+import { ChaskiNode, type ChaskiNodeOptions, type Edge } from '../chaski/index'
 import { SettingsStore, emptySettings, type LoadOutcome } from '../settings/settings-store'
 import {
   DEFAULT_PREFERENCES,
@@ -85,6 +85,11 @@ export interface NodeHostInit {
   isPortFree?: PortCheck
   /** Delay of the save after a change of what nodes remember (peers, LAN devices). @default 1000 */
   memorySaveDelayMs?: number
+  /**
+   * Makes the library node behind a hosted node, at each start. Tests pass one to hold the live nodes (to make a
+   * node misbehave) without reaching into the host's private state. @default new ChaskiNode(options)
+   */
+  createLibraryNode?: (options: ChaskiNodeOptions) => ChaskiNode
 }
 
 const consoleLogger: HostLogger = { warn: (message) => console.warn(`chaski host: ${message}`) }
@@ -509,6 +514,7 @@ export class NodeHost {
     },
     suggestPort: (node, port) =>
       nextFreeNodePort(node.config.ip, port, this.takenPorts(node.id), this.portCheck),
+    createNode: (options) => this.init.createLibraryNode?.(options) ?? new ChaskiNode(options),
     resolve: async (node, address) =>
       (await resolveConnectText(address, node.config.ip, this.init.lookup ?? systemLookup)).address,
     event: (node, kind: HostEventKind, parts: TextPart[], peerId?: string) => {

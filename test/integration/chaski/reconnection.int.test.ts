@@ -41,8 +41,29 @@ function track(node: ChaskiNode): {
   return log
 }
 
-/** Observation window for "nothing happens": many backoff periods (base 50 ms) long. */
-const QUIET_MS = 1_000
+/** What a node decided when it lost its next edge: the removal reason, whether it said it would retry, and the
+ * retries it holds right after (the same tick). A retry loop only starts there (connections.ts onClose), and a
+ * started one is listed in `node.reconnects` and announced by 'reconnecting' before its first timer: an empty list
+ * and no 'reconnecting' then mean no retry will ever come, without waiting out any backoff. */
+function nextRemoval(
+  node: ChaskiNode
+): Promise<{ reason: RemovalReason; willReconnect: boolean; retrying: number; announced: number }> {
+  let announced = 0
+  const count = (): void => {
+    announced++
+  }
+  node.on('reconnecting', count)
+  return new Promise((resolve) =>
+    node.once('edge-removed', ({ reason, willReconnect }) =>
+      queueMicrotask(() => {
+        node.off('reconnecting', count)
+        resolve({ reason, willReconnect, retrying: node.reconnects.length, announced })
+      })
+    )
+  )
+}
+
+const NO_RETRY = { willReconnect: false, retrying: 0, announced: 0 }
 
 describe('reconnection', () => {
   it('reconnects after the peer is killed with SIGKILL and restarted on the same port', async () => {
@@ -53,8 +74,10 @@ describe('reconnection', () => {
     const edge = await node.connect(`127.0.0.1:${port}`)
     await node.ping(edge)
     edge.pairedTopics.add('t')
+    const removal = nextRemoval(node)
     await first.kill('SIGKILL')
-    await waitFor(() => log.removed.length === 1, { message: 'edge removed after SIGKILL' })
+    // The same probe the no-retry tests use sees a retry when there is one.
+    expect(await removal).toEqual({ reason: 'lost', willReconnect: true, retrying: 1, announced: 1 })
     expect(log.removed).toEqual(['lost'])
     await waitFor(() => log.attempts.length >= 2, { message: 'retrying with backoff' })
     expect(node.status.reconnecting).toBe(true)
@@ -90,10 +113,9 @@ describe('reconnection', () => {
     const node = await createNode()
     const log = track(node)
     await node.connect(`127.0.0.1:${port}`)
+    const removal = nextRemoval(node)
     peer.send({ cmd: 'close-all' })
-    await waitFor(() => log.removed.length === 1)
-    expect(log.removed).toEqual(['closed-by-peer'])
-    await new Promise((resolve) => setTimeout(resolve, QUIET_MS))
+    expect(await removal).toEqual({ reason: 'closed-by-peer', ...NO_RETRY })
     expect(log.attempts).toEqual([])
     expect(node.edges).toHaveLength(0)
   })
@@ -104,11 +126,11 @@ describe('reconnection', () => {
     const node = await createNode()
     const log = track(node)
     await node.connect(`127.0.0.1:${port}`)
+    const removal = nextRemoval(node)
     await peer.kill('SIGTERM')
-    await waitFor(() => log.removed.length === 1)
-    expect(log.removed).toEqual(['peer-stopped'])
-    await new Promise((resolve) => setTimeout(resolve, QUIET_MS))
+    expect(await removal).toEqual({ reason: 'peer-stopped', ...NO_RETRY })
     expect(log.attempts).toEqual([])
+    expect(node.status.reconnecting).toBe(false)
   })
 
   it('our own closeConnection is not undone by either side', async () => {
@@ -117,9 +139,12 @@ describe('reconnection', () => {
     const logA = track(a)
     const logB = track(b)
     const edge = await a.connect(b)
+    const removals = [nextRemoval(a), nextRemoval(b)]
     await a.closeConnection(edge)
-    await waitFor(() => logB.removed.length === 1)
-    await new Promise((resolve) => setTimeout(resolve, QUIET_MS))
+    expect(await Promise.all(removals)).toEqual([
+      { reason: 'closed-by-us', ...NO_RETRY },
+      { reason: 'closed-by-peer', ...NO_RETRY }
+    ])
     expect(logA.attempts).toEqual([])
     expect(logB.attempts).toEqual([])
     expect(a.edges).toHaveLength(0)

@@ -8,7 +8,6 @@ import { join } from 'node:path'
 import { Packr } from 'msgpackr'
 import { afterAll, afterEach, describe, expect, test } from 'vitest'
 import { ChaskiNode, type Edge } from '../../../src/main/chaski/index'
-import type { HostedNode } from '../../../src/main/host/hosted-node'
 import { NodeHost } from '../../../src/main/host/node-host'
 import type { AppUpdate } from '../../../src/shared/snapshots'
 import { CliProcess, START_TIMEOUT_MS, killAllCli } from '../cli/cli-process'
@@ -175,11 +174,18 @@ describe('NodeHost contains a failure to the node it happened in', () => {
   async function twoNodes() {
     const warnings: string[] = []
     const updates: AppUpdate[] = []
+    // The live library node behind each hosted node, as the host made it (by node id).
+    const made = new Map<string, ChaskiNode>()
     const host = new NodeHost({
       settingsFile: null,
       firstLaunchNode: false,
       onUpdate: (u) => updates.push(u),
-      logger: { warn: (m) => warnings.push(m) }
+      logger: { warn: (m) => warnings.push(m) },
+      createLibraryNode: (options) => {
+        const node = new ChaskiNode(options)
+        made.set(options.id!, node)
+        return node
+      }
     })
     hosts.push(host)
     await host.load()
@@ -187,9 +193,7 @@ describe('NodeHost contains a failure to the node it happened in', () => {
     const alice = await host.createNode({ ...local, name: 'Alice' })
     const bob = await host.createNode({ ...local, name: 'Bob' })
     await host.connect(alice.id, { kind: 'node', nodeId: bob.id })
-    // The live library node behind a hosted node (the host keeps them private).
-    const live = (id: string) =>
-      (host as unknown as { nodes: Map<string, HostedNode> }).nodes.get(id)!.node as ChaskiNode
+    const live = (id: string): ChaskiNode => made.get(id)!
     return { host, alice, bob, warnings, updates, live }
   }
 

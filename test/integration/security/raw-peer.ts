@@ -34,6 +34,10 @@ export interface EnvelopeOptions {
   timestamp?: 'float' | 'uint64'
   /** 'shuffled': keys in another order than our encoder's (data first). */
   order?: 'ours' | 'shuffled'
+  /** The envelope's hop limit (64 unless given). */
+  ttl?: number
+  /** Keys added after the six of the envelope (already-encoded values). */
+  extra?: [string, Buffer][]
 }
 
 /** A frame body (the 6-entry envelope map) whose `data` is the given msgpack bytes, taken as they are. */
@@ -58,11 +62,12 @@ export function envelope(
     ['command', str(command)],
     ['topic', str(topic)],
     ['timestamp', timestamp],
-    ['ttl', plain(64)],
+    ['ttl', plain(options.ttl ?? 64)],
     ['uuid', str(`raw-${Math.random().toString(36).slice(2)}`)],
     ['data', data]
   ]
   if (options.order === 'shuffled') entries.reverse()
+  entries.push(...(options.extra ?? []))
   return mapOf(entries)
 }
 
@@ -95,6 +100,7 @@ let nextClaimPort = 20_000
 export interface ReceivedFrame {
   command: string
   data: Record<string, unknown>
+  ttl: number
 }
 
 /** A hand-driven TCP peer: writes raw bytes, reads and decodes the node's frames, knows when the node hung up. */

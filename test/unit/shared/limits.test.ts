@@ -9,6 +9,7 @@ import {
   MAX_TOPIC_BYTES
 } from '../../../src/main/chaski/constants'
 import { LIMITS, RANGES, utf8Length } from '../../../src/shared/limits'
+import { nodeDefaults } from '../../../src/shared/node-defaults'
 import { parseArguments } from '../../../src/shared/contract'
 
 describe('shared limits', () => {
@@ -20,12 +21,23 @@ describe('shared limits', () => {
   })
 
   test.each(Object.entries(RANGES).filter(([name]) => name !== 'discoveryTimeoutMs'))(
-    'the library accepts both ends of the %s range',
+    'the library accepts exactly the %s range the app uses (one range, no divergence)',
     (name, { min, max }) => {
       for (const value of [min, max])
         expect(() => normalizeOptions({ [name]: value, run: false })).not.toThrow()
+      for (const value of [min - 1, max + 1])
+        expect(() => normalizeOptions({ [name]: value, run: false }), `${name}: ${value}`).toThrow(
+          new RegExp(`must be an integer in ${min}\\.\\.${max}`)
+        )
     }
   )
+
+  test("a new local node's defaults are the library's defaults", () => {
+    const library = normalizeOptions({ run: false })
+    const app = nodeDefaults()
+    for (const name of ['ttl', 'maxConnections', 'reconnections', 'messagesPoolMaxSize'] as const)
+      expect(app[name], name).toBe(library[name])
+  })
 
   test('the longest name and a topic of the most bytes are accepted by the library', () => {
     const name = '😀'.repeat(LIMITS.nameLength / 2)

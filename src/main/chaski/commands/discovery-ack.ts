@@ -1,6 +1,6 @@
 // `discovery_ack` (docs/PROTOCOL.md §5, echo wave): a hop's answer once its subtree is done, with the pairing
 // candidates found below it and how many nodes holding the topic it reached.
-import { MAX_CANDIDATES, MAX_ID_LENGTH } from '../constants'
+import { MAX_CANDIDATES, MAX_DISCOVERY_COUNT, MAX_ID_LENGTH } from '../constants'
 import type { Edge } from '../edge'
 import { fail, get, int, obj, oneOf, str } from '../wire-fields'
 import { defineCommand } from './command'
@@ -41,11 +41,11 @@ export function readDiscoveryAck(value: unknown): DiscoveryAckData {
     const entry = obj(item, c)
     return {
       id: str(entry, 'id', c, MAX_ID_LENGTH),
-      rank: int(entry, 'rank', c, 0, 1_000_000),
-      shared: int(entry, 'shared', c, 0, 1_000_000)
+      rank: int(entry, 'rank', c, 0, MAX_DISCOVERY_COUNT),
+      shared: int(entry, 'shared', c, 0, MAX_DISCOVERY_COUNT)
     }
   })
-  const holders = get(data, 'holders') === undefined ? 0 : int(data, 'holders', c, 0, 1_000_000)
+  const holders = get(data, 'holders') === undefined ? 0 : int(data, 'holders', c, 0, MAX_DISCOVERY_COUNT)
   return { search: str(data, 'search', c, MAX_ID_LENGTH), result, candidates, holders }
 }
 

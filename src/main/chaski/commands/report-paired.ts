@@ -1,6 +1,6 @@
 // `report_paired` (docs/PROTOCOL.md §5): a paired node that answered a search connected to the origin and says
 // so on the new edge, with its own pairing rank.
-import { MAX_ID_LENGTH, MAX_TOPIC_BYTES } from '../constants'
+import { MAX_DISCOVERY_COUNT, MAX_ID_LENGTH, MAX_TOPIC_BYTES } from '../constants'
 import type { Edge } from '../edge'
 import { int, ip, obj, oneOf, str } from '../wire-fields'
 import { defineCommand } from './command'
@@ -29,7 +29,7 @@ export function readReportPaired(value: unknown): ReportPairedData {
     on_pair: oneOf(data, 'on_pair', c, ON_PAIR),
     root_ip: ip(data, 'root_ip', c),
     root_port: int(data, 'root_port', c, 1, 65535),
-    rank: int(data, 'rank', c, 0, 1_000_000)
+    rank: int(data, 'rank', c, 0, MAX_DISCOVERY_COUNT)
   }
 }
 
