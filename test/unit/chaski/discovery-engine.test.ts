@@ -74,7 +74,7 @@ class RecordingHost implements DiscoveryHost {
 
   constructor(subscriptions: string[], paired = false) {
     this.subscriptions = new Set(subscriptions)
-    this.pairing = new PairingState(this.subscriptions, paired, () => {})
+    this.pairing = new PairingState(this.subscriptions, paired, { onPairingChange: () => {} })
   }
 
   edgeList(): readonly Edge[] {
