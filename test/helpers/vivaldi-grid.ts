@@ -1,5 +1,5 @@
 // The experiment shared by the Vivaldi integration tests (loopback and network namespaces): eight nodes on a map
-// (a 2 × 4 grid, STEP_MS of round trip per grid step, so 8–28 ms one way), every pair linked through a delay relay
+// (a 2 × 4 grid, STEP_MS of round trip per grid step, so 8–25 ms one way), every pair linked through a delay relay
 // holding each direction for half the map's round trip. Rounds of pings, every edge at once, feed one VivaldiClient
 // per node (the library does not carry coordinates yet: issue #16), except the pongs of four pairs: those are never
 // measured as far as the coordinates know, and their estimates are compared with the round trips the map gives them
