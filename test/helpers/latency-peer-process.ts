@@ -9,7 +9,7 @@
 // A failure answers {type:'failed', rid, error}.
 import { createInterface } from 'node:readline'
 import { ChaskiNode, setLogLevel, type Edge } from '../../src/main/chaski/index'
-import { startTcpDelayRelay, type DelayRelay } from './delay-relay'
+import { startTcpDelayRelay, type DelayRelay } from './latency-relay'
 
 setLogLevel('silent')
 const config = JSON.parse(process.argv[2] ?? '{}') as { ip: string; name?: string }

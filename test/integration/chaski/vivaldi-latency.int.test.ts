@@ -1,11 +1,11 @@
 // Vivaldi coordinates against real round trips, on loopback: eight ChaskiNodes in this process, each link through
-// its own delay relay (test/helpers/delay-relay.ts), pinged with node.ping(edge). The experiment, its map and why
+// its own delay relay (test/helpers/latency-relay.ts), pinged with node.ping(edge). The experiment, its map and why
 // that map: test/helpers/vivaldi-grid.ts. The pairs never measured must be estimated within 10 % of the round trip
 // configured for them (plus what this machine adds to any relayed round trip), and of their real pings (simulated,
 // this map and schedule give 2–5 %: the rest is room for a loaded machine).
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ChaskiNode, Edge } from '../../../src/main/chaski/index'
-import { startTcpDelayRelay, type DelayRelay } from '../../helpers/delay-relay'
+import { startTcpDelayRelay, type DelayRelay } from '../../helpers/latency-relay'
 import { useNodes } from '../../helpers/nodes'
 import { GRID_NODES, runGridExperiment, type LatencyNetwork } from '../../helpers/vivaldi-grid'
 import { waitFor } from '../../helpers/wait-for'

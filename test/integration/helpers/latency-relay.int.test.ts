@@ -1,4 +1,4 @@
-// The user-space delay relay (test/helpers/delay-relay.ts) over real sockets: a round trip through it takes twice the
+// The user-space delay relay (test/helpers/latency-relay.ts) over real sockets: a round trip through it takes twice the
 // configured delay plus what the same round trip takes without it, bytes arrive whole and in order (with jitter,
 // under backpressure), and a close travels behind the data. The tolerance is measured on this machine first: how
 // late its timers fire and how long a plain loopback round trip takes.
@@ -7,7 +7,12 @@ import dgram from 'node:dgram'
 import net from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { afterEach, describe, expect, it } from 'vitest'
-import { startTcpDelayRelay, startUdpDelayRelay, type DelayRelay } from '../../helpers/delay-relay'
+import {
+  startDelayRelay,
+  startTcpDelayRelay,
+  startUdpDelayRelay,
+  type DelayRelay
+} from '../../helpers/latency-relay'
 import { useNodes } from '../../helpers/nodes'
 import { seededRandom } from '../../helpers/seeded-random'
 import { requestStatus } from '../../../src/main/chaski/index'
@@ -161,7 +166,12 @@ describe('TCP delay relay', () => {
     })
     await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, () => resolve()))
     opened.push({ close: () => new Promise((resolve) => server.close(resolve)) })
-    const relay = await tcpRelay((server.address() as net.AddressInfo).port, 15)
+    // Through the fixed-delay form (main's first relay helper's signature).
+    const relay = await startDelayRelay(
+      { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port },
+      15
+    )
+    opened.push(relay)
     const socket = await connectTo(relay.port)
     socket.on('error', () => {})
     const start = performance.now()

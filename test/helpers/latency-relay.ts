@@ -273,3 +273,14 @@ export async function startUdpDelayRelay(options: DelayRelayOptions): Promise<De
     }
   }
 }
+
+/**
+ * The signature of main's first relay helper (test/helpers/delay-relay.ts, added with #14), so its users can move
+ * here by changing one import: a TCP relay on loopback with a fixed delay.
+ */
+export function startDelayRelay(
+  target: { host: string; port: number },
+  delayMs: number
+): Promise<DelayRelay> {
+  return startTcpDelayRelay({ target, delayMs })
+}
