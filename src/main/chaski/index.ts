@@ -35,3 +35,13 @@ export { createLogger, setLogLevel, setLogSink } from './logger'
 export type { LogLevel, LogRecord, LogSink, Logger } from './logger'
 export { PROTOCOL_VERSION, MIN_PROTOCOL_VERSION, DEFAULT_MAX_FRAME_SIZE, FAVOURITE_PORTS } from './constants'
 export * from './errors'
+export {
+  VivaldiClient,
+  parseCoordinate,
+  estimateRttMs,
+  InvalidCoordinateError,
+  InvalidRttError,
+  type Coordinate,
+  type VivaldiClientInit,
+  type VivaldiConfig
+} from './coordinates/index'
