@@ -45,3 +45,7 @@ export {
   type VivaldiClientInit,
   type VivaldiConfig
 } from './coordinates/index'
+export type { AdvertStats } from './map/node-map'
+export type { AdvertOptions } from './map/options'
+export { MAP_MAX_DEPTH, MAP_MAX_NODES, ADVERT_MAX_BYTES, ADVERT_MAX_NEIGHBOURS } from './map/limits'
+export type { NetworkMap, MapNode, MapLink, MapNodeKnown, MapCoordinate } from '../../shared/network-map'

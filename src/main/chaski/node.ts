@@ -24,6 +24,10 @@ import {
   type NormalizedOptions
 } from './options'
 import type { ReconnectState } from './reconnect'
+import type { NetworkMap } from '../../shared/network-map'
+import type { Coordinate } from './coordinates/coordinate'
+import { MAP_MAX_DEPTH, MAP_MAX_NODES } from './map/limits'
+import type { AdvertStats } from './map/node-map'
 import type { StatusResponse } from './udp-status'
 import { tcpTransport } from './transport'
 
@@ -219,6 +223,30 @@ export class ChaskiNode extends EventEmitter {
     if (other instanceof Edge) return connections.edgesById.get(other.id) === other
     const address = parseAddress(other)
     return connections.edgeByAddress(dialableIp(address.ip), address.port) !== undefined
+  }
+
+  /**
+   * The map of the network this node holds (docs/PROTOCOL.md §12): itself, its peers, the nodes learned from
+   * neighbour adverts up to `depth` hops (≤ 3), LAN peers; at most `maxNodes` (≤ 1024), nearest first.
+   */
+  map(options: { depth?: number; maxNodes?: number } = {}): NetworkMap {
+    const depth = options.depth ?? MAP_MAX_DEPTH
+    const maxNodes = options.maxNodes ?? MAP_MAX_NODES
+    if (!Number.isInteger(depth) || depth < 0 || depth > MAP_MAX_DEPTH)
+      throw new InvalidOptionError(`map depth must be an integer in 0..${MAP_MAX_DEPTH}`)
+    if (!Number.isInteger(maxNodes) || maxNodes < 1 || maxNodes > MAP_MAX_NODES)
+      throw new InvalidOptionError(`map maxNodes must be an integer in 1..${MAP_MAX_NODES}`)
+    return this.#ctx.map.snapshot(depth, maxNodes)
+  }
+
+  /** Counters of neighbour adverts sent, received, accepted, forwarded and ignored (and why). */
+  get mapStats(): Readonly<AdvertStats> {
+    return { ...this.#ctx.map.stats }
+  }
+
+  /** This node's Vivaldi coordinate, kept from the round trips of its pings (keep-alive included). */
+  get coordinate(): Coordinate {
+    return this.#ctx.map.coordinate
   }
 
   override toString(): string {

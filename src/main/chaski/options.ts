@@ -27,6 +27,7 @@ import {
 import { InvalidOptionError } from './errors'
 // LAN discovery lives in ./lan; ChaskiNode starts it when `lan` is set (see lan/node-lan.ts).
 import { normalizeLanOptions, type LanOptions } from './lan/options'
+import { normalizeAdvertOptions, type AdvertOptions } from './map/options'
 
 export type { LanOptions }
 
@@ -68,6 +69,8 @@ export interface ChaskiNodeOptions {
   messagesPoolMaxSize?: number
   /** LAN discovery: multicast beacons + `lanPeers` (+ autoConnect). `true` for all defaults. @default false */
   lan?: boolean | LanOptions
+  /** Neighbour adverts (docs/PROTOCOL.md §12): `false` sends none (others' are still stored and forwarded). @default true */
+  adverts?: boolean | Partial<AdvertOptions>
 
   // Advanced (tests and tools)
   /** Fixed node id (a random UUID by default). */
@@ -111,6 +114,7 @@ export interface NormalizedOptions {
   messagePropagation: boolean
   messagesPoolMaxSize: number
   lan: boolean | LanOptions
+  adverts: AdvertOptions
   keepAliveIntervalMs: number
   connectTimeoutMs: number
   handshakeTimeoutMs: number
@@ -140,6 +144,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'messagePropagation',
   'messagesPoolMaxSize',
   'lan',
+  'adverts',
   'id',
   'keepAliveIntervalMs',
   'connectTimeoutMs',
@@ -287,6 +292,7 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
       10_000_000
     ),
     lan,
+    adverts: normalizeAdvertOptions(input.adverts),
     keepAliveIntervalMs: integer(
       'keepAliveIntervalMs',
       input.keepAliveIntervalMs,

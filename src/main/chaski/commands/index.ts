@@ -15,6 +15,7 @@ import { discoveryAckCommand } from './discovery-ack'
 import { handshakeCommand } from './handshake'
 import { handshakeBackCommand } from './handshake-back'
 import { messageCommand } from './message'
+import { neighboursCommand } from './neighbours'
 import { pingCommand } from './ping'
 import { pongCommand } from './pong'
 import { reportPairedCommand } from './report-paired'
@@ -30,7 +31,8 @@ export const COMMAND_LIST = [
   discoveryCommand,
   discoveryAckCommand,
   reportPairedCommand,
-  messageCommand
+  messageCommand,
+  neighboursCommand
 ] as const
 
 type AnyCommand = (typeof COMMAND_LIST)[number]
