@@ -16,6 +16,8 @@ import { handshakeCommand } from './handshake'
 import { handshakeBackCommand } from './handshake-back'
 import { messageCommand } from './message'
 import { neighboursCommand } from './neighbours'
+import { mapRequestCommand } from './map-request'
+import { mapReplyCommand } from './map-reply'
 import { pingCommand } from './ping'
 import { pongCommand } from './pong'
 import { reportPairedCommand } from './report-paired'
@@ -32,7 +34,9 @@ export const COMMAND_LIST = [
   discoveryAckCommand,
   reportPairedCommand,
   messageCommand,
-  neighboursCommand
+  neighboursCommand,
+  mapRequestCommand,
+  mapReplyCommand
 ] as const
 
 type AnyCommand = (typeof COMMAND_LIST)[number]

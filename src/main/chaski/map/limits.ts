@@ -43,3 +43,8 @@ export const ADVERT_RTT_CHANGE_MIN_MS = 1
 /** A map request's depth and node count. */
 export const MAP_MAX_DEPTH = 3
 export const MAP_MAX_NODES = 1024
+/** Links in a map reply (the map's links beyond it are left out). */
+export const MAP_MAX_LINKS = 8192
+/** Map requests a node answers per link: a burst, then per second. */
+export const MAP_REQUEST_BURST = 3
+export const MAP_REQUEST_PER_S = 1

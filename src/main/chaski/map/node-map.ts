@@ -11,7 +11,10 @@ import type { Coordinate } from '../coordinates/coordinate'
 import { parseCoordinate } from '../coordinates/validate'
 import type { Edge } from '../edge'
 import type { Envelope } from '../envelope'
-import { ProtocolError } from '../errors'
+import { EdgeClosedError, MapRequestTimeoutError, NodeStoppedError, ProtocolError } from '../errors'
+import type { MapRequestData, MapRequestReceiver } from '../commands/map-request'
+import type { MapReplyReceiver } from '../commands/map-reply'
+import { encodeMapReply } from './map-wire'
 import type { ChaskiNodeEvents } from '../events'
 import type { Logger } from '../logger'
 import type { PeerLink } from '../peer-link'
@@ -37,7 +40,9 @@ import {
   ADVERT_RTT_CHANGE_RATIO,
   MAP_MAX_DEPTH,
   MAP_MAX_NODES,
-  MAP_MAX_ORIGINS
+  MAP_MAX_ORIGINS,
+  MAP_REQUEST_BURST,
+  MAP_REQUEST_PER_S
 } from './limits'
 import { MapStore } from './map-store'
 import type { AdvertOptions } from './options'
@@ -118,7 +123,14 @@ function arrayHeaderSize(count: number): number {
   return count < 16 ? 1 : count < 65536 ? 3 : 5
 }
 
-export class NodeMap implements NeighboursReceiver {
+interface PendingMapRequest {
+  edge: Edge
+  resolve(map: NetworkMap): void
+  reject(error: Error): void
+  timer: ClockTimer
+}
+
+export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReplyReceiver {
   readonly store = new MapStore(MAP_MAX_ORIGINS)
   readonly vivaldi = new VivaldiClient()
   readonly stats: AdvertStats = {
@@ -150,6 +162,9 @@ export class NodeMap implements NeighboursReceiver {
   /** RTT medians (ms) of the last advert, per peer: a move beyond the threshold is a change. */
   private advertisedRtt = new Map<string, number | null>()
   private lastRttCheck = -Infinity
+  private readonly mapRequests: RateLimiter
+  private readonly pending = new Map<number, PendingMapRequest>()
+  private nextRequest = 1
 
   constructor(
     private readonly host: MapHost,
@@ -176,6 +191,16 @@ export class NodeMap implements NeighboursReceiver {
       },
       now
     )
+    this.mapRequests = new RateLimiter(
+      {
+        burst: MAP_REQUEST_BURST,
+        ratePerS: MAP_REQUEST_PER_S,
+        maxKeys: 4096,
+        globalBurst: MAP_REQUEST_BURST * 4,
+        globalRatePerS: MAP_REQUEST_PER_S * 4
+      },
+      now
+    )
     const log = host.log.child('map')
     this.rateWarning = new ThrottledWarning(
       log,
@@ -199,6 +224,11 @@ export class NodeMap implements NeighboursReceiver {
   }
 
   stop(): void {
+    for (const [id, request] of this.pending) {
+      this.host.clock.clearTimeout(request.timer)
+      request.reject(new NodeStoppedError('node stopped'))
+      this.pending.delete(id)
+    }
     this.running = false
     this.host.clock.clearTimeout(this.timer)
     this.host.clock.clearTimeout(this.sweepTimer)
@@ -232,7 +262,49 @@ export class NodeMap implements NeighboursReceiver {
     }
   }
 
+  /** MapRequestReceiver (commands/map-request.ts): answered within the per-link rate, else ignored. */
+  onMapRequest(link: PeerLink, data: MapRequestData): void {
+    const edge = link.edge!
+    if (!this.mapRequests.allow(edge.id)) {
+      this.rateWarning.report({ from: edge.toString(), per: 'map request' })
+      return
+    }
+    const map = this.snapshot(data.depth, data.max)
+    const host = this.host
+    host.wire.send(edge.link, 'map_reply', encodeMapReply(data.request, map), 1, host.clock.epochMs())
+  }
+
+  /** MapReplyReceiver (commands/map-reply.ts): a reply to a request of ours on that edge, or ignored. */
+  onMapReply(link: PeerLink, request: number, map: NetworkMap): void {
+    const pending = this.pending.get(request)
+    if (pending === undefined || pending.edge !== link.edge) return
+    this.pending.delete(request)
+    this.host.clock.clearTimeout(pending.timer)
+    pending.resolve(map)
+  }
+
+  /** Asks the peer on `edge` for the map it holds; rejects with MapRequestTimeoutError after timeoutMs. */
+  requestMap(edge: Edge, depth: number, max: number, timeoutMs: number): Promise<NetworkMap> {
+    const host = this.host
+    const request = this.nextRequest
+    this.nextRequest = (this.nextRequest % 0xffffffff) + 1
+    return new Promise<NetworkMap>((resolve, reject) => {
+      const timer = host.clock.setTimeout(() => {
+        this.pending.delete(request)
+        reject(new MapRequestTimeoutError(`no map from ${edge.toString()} within ${timeoutMs} ms`))
+      }, timeoutMs)
+      this.pending.set(request, { edge, resolve, reject, timer })
+      host.wire.send(edge.link, 'map_request', { request, depth, max }, 1, host.clock.epochMs())
+    })
+  }
+
   onEdgeRemoved(edge: Edge): void {
+    for (const [id, request] of this.pending) {
+      if (request.edge !== edge) continue
+      this.host.clock.clearTimeout(request.timer)
+      this.pending.delete(id)
+      request.reject(new EdgeClosedError(`${edge.toString()} closed before its map arrived`))
+    }
     this.vivaldi.forgetPeer(edge.id)
     this.advertisedRtt.delete(edge.id)
     this.changed()
