@@ -140,4 +140,25 @@ describe('neighbour adverts: the map of a 20-node network', () => {
     })
     expect(nodes[0]!.mapStats.expired).toBeGreaterThanOrEqual(1)
   })
+
+  it("a stopped node's links leave the map when its peers' newer adverts drop them, long before it expires", async () => {
+    const nodes: ChaskiNode[] = []
+    for (let i = 0; i < 3; i++) nodes.push(await makeNode({ name: `s${i}`, reconnections: 0 }))
+    await nodes[0]!.connect(nodes[1]!.address)
+    await nodes[1]!.connect(nodes[2]!.address)
+    const linked = (a: ChaskiNode, b: ChaskiNode): boolean =>
+      nodes[0]!.map().links.some((l) => (l.a === a.id && l.b === b.id) || (l.a === b.id && l.b === a.id))
+    await waitFor(() => linked(nodes[1]!, nodes[2]!) && nodes[0]!.map().links.every((l) => l.confirmed))
+    const stoppedAt = performance.now()
+    await nodes[2]!.stop()
+    // s2's last advert (which lists s1) stays stored for 3 × 30 s; s1's newer advert no longer lists s2.
+    await waitFor(() => !linked(nodes[1]!, nodes[2]!), {
+      timeoutMs: 10_000,
+      message: 'the stale link stayed'
+    })
+    const goneMs = performance.now() - stoppedAt
+    const s2 = nodes[0]!.map().nodes.find((node) => node.id === nodes[2]!.id)
+    expect(s2).toMatchObject({ known: 'learned', advertised: true })
+    expect(goneMs).toBeLessThan(10_000)
+  })
 })

@@ -6,6 +6,15 @@ import type { NeighbourEntry, WireCoordinate } from '../commands/neighbours'
 import type { Coordinate } from '../coordinates/coordinate'
 import type { MapEntry } from './map-store'
 
+interface Reporter {
+  id: string
+  neighbours: NeighbourEntry[]
+  /** When its list was heard (monotonic ms; the local node's own list is always the newest). */
+  heardAt: number
+  /** It listed every neighbour (its advert's `more` is 0). */
+  complete: boolean
+}
+
 export interface LocalView {
   id: string
   name: string
@@ -52,8 +61,8 @@ export function buildNetworkMap(
 ): NetworkMap {
   const nodes = new Map<string, MapNode>()
   // Who reports which neighbours: the local node first-hand, then every stored advert.
-  const reporters: { id: string; neighbours: NeighbourEntry[] }[] = [
-    { id: local.id, neighbours: local.neighbours }
+  const reporters: Reporter[] = [
+    { id: local.id, neighbours: local.neighbours, heardAt: Infinity, complete: true }
   ]
   nodes.set(local.id, {
     id: local.id,
@@ -96,7 +105,12 @@ export function buildNetworkMap(
       coordinate: plainCoordinate(entry.coordinate),
       more: advert.more
     })
-    reporters.push({ id: advert.origin, neighbours: advert.n })
+    reporters.push({
+      id: advert.origin,
+      neighbours: advert.n,
+      heardAt: entry.receivedAt,
+      complete: advert.more === 0
+    })
   }
   // Nodes only listed by others: one hop beyond the nearest node listing them.
   for (const reporter of reporters) {
@@ -163,6 +177,21 @@ export function buildNetworkMap(
       if (jitterMs !== null && (link.jitterMs === null || jitterMs > link.jitterMs)) link.jitterMs = jitterMs
       if (state === 1) link.state = 'reconnecting'
     }
+  }
+  // A link one end reports while the other end's newer, complete list leaves it out is gone (the report is stale).
+  const reporterById = new Map(reporters.map((reporter) => [reporter.id, reporter]))
+  const reportedBy = new Map<string, Reporter>()
+  for (const reporter of reporters) {
+    for (const [peer] of reporter.neighbours) {
+      const first = reporter.id < peer
+      reportedBy.set(first ? `${reporter.id}\n${peer}` : `${peer}\n${reporter.id}`, reporter)
+    }
+  }
+  for (const [key, link] of links) {
+    if (link.confirmed) continue
+    const reporter = reportedBy.get(key)!
+    const other = reporterById.get(reporter.id === link.a ? link.b : link.a)
+    if (other !== undefined && other.complete && other.heardAt > reporter.heardAt) links.delete(key)
   }
   return {
     origin: local.id,

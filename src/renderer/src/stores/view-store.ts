@@ -10,6 +10,7 @@ export const TABS = [
   { name: 'lan', label: 'On the LAN' },
   { name: 'graph', label: 'Graph' },
   { name: 'matrix', label: 'Latency matrix' },
+  { name: 'map', label: 'Network map' },
   { name: 'discovery', label: 'Discovery' },
   { name: 'messages', label: 'Messages' },
   { name: 'events', label: 'Events' }
