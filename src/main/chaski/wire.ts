@@ -39,6 +39,11 @@ export class OutgoingFrame {
     return this
   }
 
+  /** The frame's size in bytes (header, topic and body). */
+  get bytes(): number {
+    return this.frame !== null ? this.frame.length : this.size
+  }
+
   /** Queues the frame on `sink`; false when the link can no longer write. */
   sendTo(sink: FrameSink): boolean {
     if (this.frame !== null) return sink.send(this.frame)

@@ -82,6 +82,9 @@ export interface AdvertStats {
   /** Claiming an origin that cannot be (our own id; a first hop that is not the origin; a seq far ahead). */
   forged: number
   expired: number
+  /** Advert frames written to links (ours, forwarded, and those sent to a new peer) and their bytes on the wire. */
+  framesOut: number
+  bytesOut: number
   vivaldiUpdates: number
   vivaldiRejected: number
 }
@@ -144,6 +147,8 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     rateLimited: 0,
     forged: 0,
     expired: 0,
+    framesOut: 0,
+    bytesOut: 0,
     vivaldiUpdates: 0,
     vivaldiRejected: 0
   }
@@ -257,8 +262,17 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     for (const entry of this.store.values()) {
       const left = entry.advert.ttl0 - entry.hops
       if (left < 1 || entry.expiresAt <= now || entry.advert.origin === edge.id || !edge.open) continue
-      host.wire.send(edge.link, 'neighbours', entry.advert, left, host.clock.epochMs())
+      const frame = host.wire.outgoing(
+        'neighbours',
+        CONTROL_TOPIC,
+        entry.advert,
+        left,
+        null,
+        host.clock.epochMs()
+      )
+      if (!frame.sendTo(edge.link)) continue
       this.stats.forwarded++
+      this.countFrame(frame.bytes)
     }
   }
 
@@ -438,7 +452,7 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     const edges = host.edgesById
     if (edges.size === 0) return
     const frame = host.wire.outgoing('neighbours', CONTROL_TOPIC, data, data.ttl0, null, host.clock.epochMs())
-    for (const edge of edges.values()) if (edge.open) frame.sendTo(edge.link)
+    for (const edge of edges.values()) if (edge.open && frame.sendTo(edge.link)) this.countFrame(frame.bytes)
   }
 
   /** Our advert: every edge (and peer being reconnected) that fits in ADVERT_MAX_BYTES, lowest RTT first. */
@@ -508,9 +522,15 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     for (const edge of host.edgesById.values()) {
       if (edge === from || edge.id === data.origin || !edge.open) continue
       frame ??= host.wire.outgoing('neighbours', CONTROL_TOPIC, data, ttl - 1, null, host.clock.epochMs())
-      frame.sendTo(edge.link)
+      if (!frame.sendTo(edge.link)) continue
       this.stats.forwarded++
+      this.countFrame(frame.bytes)
     }
+  }
+
+  private countFrame(bytes: number): void {
+    this.stats.framesOut++
+    this.stats.bytesOut += bytes
   }
 
   private schedule(at: number): void {
