@@ -79,7 +79,8 @@ describe('network map tab', () => {
     await selectNode(page, 'Hub')
     await openTab(page, 'map')
     await eventually(() => page.locator(tid('map-summary')).textContent(), 30_000).toBe('5 nodes, 4 links')
-    expect(await drawnNodes(page)).toEqual({
+    // D is listed by A before its own advert arrives: wait for every node's own advert (names, hops).
+    await eventually(() => drawnNodes(page), 30_000).toEqual({
       Hub: { known: 'local', hops: '0' },
       A: { known: 'direct', hops: '1' },
       B: { known: 'learned', hops: '2' },

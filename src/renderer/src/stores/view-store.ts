@@ -10,10 +10,11 @@ export const TABS = [
   { name: 'lan', label: 'On the LAN' },
   { name: 'graph', label: 'Graph' },
   { name: 'matrix', label: 'Latency matrix' },
-  { name: 'map', label: 'Network map' },
   { name: 'discovery', label: 'Discovery' },
   { name: 'messages', label: 'Messages' },
-  { name: 'events', label: 'Events' }
+  { name: 'events', label: 'Events' },
+  // Last: where the tab bar runs out of room, it is the first to go to the "More" menu.
+  { name: 'map', label: 'Network map' }
 ] as const
 
 export type TabName = (typeof TABS)[number]['name']
