@@ -166,30 +166,30 @@ async function run(ctx: BenchContext): Promise<Metric[]> {
         id: 'map.advertBytesPerNodeMinute',
         label: `map: advert bytes / node / min (${count} nodes, ${edges} links)`,
         kind: 'bytes',
-        ours: round(bytes, 0),
+        ours: Math.round(bytes),
         raw: null,
         original: null,
-        note: `${round(frames, 1)} frames and ${round(own, 2)} own adverts per node per minute; largest advert ${largest} B; map sizes ${detail.mapSizes.min}–${detail.mapSizes.max} nodes`,
+        note: `${round(frames, 3)} frames and ${round(own, 3)} own adverts per node per minute; largest advert ${largest} B; map sizes ${detail.mapSizes.min}–${detail.mapSizes.max} nodes`,
         detail: { ...detail, framesPerNodeMinute: frames, ownPerNodeMinute: own, largestBytes: largest }
       },
       {
         id: 'map.propagation2Hops',
         label: 'map: new link seen 2 hops away (median)',
         kind: 'duration',
-        ours: round(median(twoHops), 1),
+        ours: round(median(twoHops), 4),
         raw: null,
         original: null,
-        note: `debounce 1 s included; trials ${twoHops.map((ms) => round(ms, 0)).join(', ')} ms`,
+        note: `debounce 1 s included; trials ${twoHops.map((ms) => Math.round(ms)).join(', ')} ms`,
         detail: { trials: twoHops }
       },
       {
         id: 'map.propagation3Hops',
         label: "map: new link's advert accepted 3 hops away, ttl 3 (median)",
         kind: 'duration',
-        ours: round(median(threeHops), 1),
+        ours: round(median(threeHops), 4),
         raw: null,
         original: null,
-        note: `chain of 5; trials ${threeHops.map((ms) => round(ms, 0)).join(', ')} ms`,
+        note: `chain of 5; trials ${threeHops.map((ms) => Math.round(ms)).join(', ')} ms`,
         detail: { trials: threeHops }
       }
     ]
