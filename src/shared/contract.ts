@@ -5,6 +5,7 @@ import type { MethodName } from './methods'
 import type { Result } from './result'
 import { LIMITS, RANGES, utf8Length, type IntRange } from './limits'
 import type { AppState, AppUpdate, EdgeSnapshot, NodeSnapshot, Preferences } from './snapshots'
+import type { NetworkMap } from './network-map'
 
 // Limits are defined once in ./limits (shared with the settings schema and the host); re-exported for the UI.
 export { LIMITS, RANGES } from './limits'
@@ -166,7 +167,9 @@ export const ARGUMENTS = {
   restartNode: v.strictTuple([Id]),
   /** true: keep it connected (dial now, redial whenever it goes away); false: disconnect it and stop redialling. */
   setKnownPeer: v.strictTuple([Id, KnownPeerAddress, v.boolean('keep must be true or false')]),
-  forgetKnownPeer: v.strictTuple([Id, KnownPeerAddress])
+  forgetKnownPeer: v.strictTuple([Id, KnownPeerAddress]),
+  /** The map of the network the node holds (neighbour adverts, docs/PROTOCOL.md §12), up to `depth` hops. */
+  getMap: v.strictTuple([Id, Int('depth', { min: 0, max: 3 })])
 } satisfies Record<MethodName, v.GenericSchema<unknown[], unknown[]>>
 
 export type ContractArgs<M extends MethodName> = v.InferOutput<(typeof ARGUMENTS)[M]>
@@ -211,6 +214,7 @@ export interface ContractResults {
   restartNode: NodeSnapshot
   setKnownPeer: NodeSnapshot
   forgetKnownPeer: NodeSnapshot
+  getMap: NetworkMap
 }
 
 export type ContractMethods = {

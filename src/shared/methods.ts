@@ -21,7 +21,8 @@ export const METHOD_NAMES = [
   'editNode',
   'restartNode',
   'setKnownPeer',
-  'forgetKnownPeer'
+  'forgetKnownPeer',
+  'getMap'
 ] as const
 
 export type MethodName = (typeof METHOD_NAMES)[number]

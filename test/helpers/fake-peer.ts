@@ -25,8 +25,8 @@ export interface FakePeer {
   received(command: string): number
   /** Data of the frames received so far with this command. */
   receivedData(command: string): unknown[]
-  /** Sends one control frame on every open connection (the node that dialled us reads it). */
-  send(command: string, data: unknown): void
+  /** Sends one control frame on every open connection (the node that dialled us reads it). @default ttl 64 */
+  send(command: string, data: unknown, ttl?: number): void
   close: () => Promise<void>
 }
 
@@ -39,13 +39,19 @@ export async function fakePeer(options: FakePeerOptions): Promise<FakePeer> {
   let port = 0
   let closedConnections = 0
   const received = new Map<string, unknown[]>()
-  const send = (socket: net.Socket, command: string, data: unknown, timestamp = Date.now()): void => {
+  const send = (
+    socket: net.Socket,
+    command: string,
+    data: unknown,
+    timestamp = Date.now(),
+    ttl = 64
+  ): void => {
     const body = msgpackCodec.encode({
       command,
       topic: 'All',
       data,
       timestamp,
-      ttl: 64,
+      ttl,
       uuid: `${Math.random()}`
     })
     socket.write(encodeFrame('All', body))
@@ -100,8 +106,8 @@ export async function fakePeer(options: FakePeerOptions): Promise<FakePeer> {
     },
     received: (command) => received.get(command)?.length ?? 0,
     receivedData: (command) => [...(received.get(command) ?? [])],
-    send: (command, data) => {
-      for (const socket of sockets) send(socket, command, data)
+    send: (command, data, ttl) => {
+      for (const socket of sockets) send(socket, command, data, Date.now(), ttl)
     },
     close: async () => {
       for (const socket of sockets) socket.destroy()

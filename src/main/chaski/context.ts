@@ -22,6 +22,7 @@ import { LocalIdentity, type IdentitySource } from './local-identity'
 import { nodeLogger, type Logger } from './logger'
 import { NodeLan, type LanHost } from './lan/node-lan'
 import type { LanOptions } from './lan/options'
+import { NodeMap, type MapHost } from './map/node-map'
 import { NodePings, type PingHost } from './node-pings'
 import type { NormalizedOptions } from './options'
 import { PairingState } from './pairing'
@@ -48,7 +49,7 @@ export type Lifecycle = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped'
 const CONTROL = CONTROL_TOPIC
 
 export class NodeContext
-  implements ConnectionHost, DiscoveryHost, PingHost, MessageHost, LanHost, IdentitySource
+  implements ConnectionHost, DiscoveryHost, PingHost, MessageHost, LanHost, IdentitySource, MapHost
 {
   readonly id: string
   options: Readonly<NormalizedOptions>
@@ -69,6 +70,8 @@ export class NodeContext
   // message, needs neither.
   private discoveryEngine: DiscoveryEngine | null = null
   private topicMessages: TopicMessages | null = null
+  /** Neighbour adverts, the map store and our Vivaldi coordinate (map/node-map.ts). */
+  readonly map: NodeMap
   /** LAN discovery (option `lan`), null when off. */
   lan: NodeLan | null = null
   listener: TransportListener | null = null
@@ -100,6 +103,7 @@ export class NodeContext
     this.pairedTold = this.paired
     this.connections = new ConnectionManager(this)
     this.pings = new NodePings(this)
+    this.map = new NodeMap(this, options.adverts)
   }
 
   /** Discovery (spec §4). */
@@ -198,6 +202,9 @@ export class NodeContext
 
   /** Emits a node event; a throwing listener is logged, never thrown into the code that emitted. */
   emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void {
+    // Our edges changed: our next advert says so (debounced).
+    if (event === 'edge-added') this.map.onEdgeAdded((payload as ChaskiNodeEvents['edge-added']).edge)
+    else if (event === 'reconnect-gave-up') this.map.changed()
     const events = this.events
     if (events.listenerCount(event) === 0) return
     try {
@@ -246,6 +253,18 @@ export class NodeContext
   onEdgeRemoved(edge: Edge): void {
     this.pings.dropEdge(edge)
     this.discoveryEngine?.onEdgeRemoved(edge)
+    this.map.onEdgeRemoved(edge)
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // PingHost, MapHost
+
+  onRoundTrip(edge: Edge, rttMs: number): void {
+    this.map.onRoundTrip(edge, rttMs)
+  }
+
+  lanPeers(): Iterable<{ id: string; name: string; ip: string; port: number }> {
+    return this.lan?.peers.values() ?? []
   }
 
   onLinkReplaced(edge: Edge): void {
@@ -353,6 +372,7 @@ export class NodeContext
   /** Tells every edge our name, subscriptions and paired flag (docs/PROTOCOL.md §4 `update`). */
   broadcastUpdate(): void {
     this.identityChanged()
+    this.map.changed() // our name is in our advert
     this.pairedTold = this.paired
     const edges = this.connections.edgesById
     if (edges.size === 0) return
@@ -419,6 +439,7 @@ export class NodeContext
     this.statusChannel = new UdpStatusChannel(this.udp, this.codec, this)
     this.lifecycle = 'running'
     this.pings.start()
+    this.map.start()
   }
 
   /** Starts LAN discovery (once listening); its sockets are its own (stop() waits for them). */
@@ -435,6 +456,7 @@ export class NodeContext
   async shutdown(): Promise<void> {
     await this.lan?.stop() // goodbye first: LAN peers drop us at once, auto-connect dials nothing more
     this.discovery.stop() // made now if never used: a late frame must find it stopped
+    this.map.stop()
     this.pings.stop(new NodeStoppedError('node stopped'))
     this.statusChannel?.close()
     const closing: Promise<void>[] = [this.connections.stop()]

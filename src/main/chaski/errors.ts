@@ -121,3 +121,8 @@ export class StatusTooLargeError extends Error {
 export class UnsupportedDataError extends Error {
   override name = 'UnsupportedDataError'
 }
+
+/** No `map_reply` arrived in time (docs/PROTOCOL.md §12 "On demand"). */
+export class MapRequestTimeoutError extends Error {
+  override name = 'MapRequestTimeoutError'
+}

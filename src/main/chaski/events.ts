@@ -76,6 +76,8 @@ export interface ChaskiNodeEvents {
   message: { topic: string; data: unknown; from: PeerRef }
   'protocol-error': ProtocolErrorEvent
   stopped: Record<string, never>
+  /** The map this node holds changed: an advert of `origin` accepted (hops), or its entry expired (hops null). */
+  'map-changed': { origin: string; hops: number | null }
   'subscriptions-changed': { subscriptions: string[]; added: string[]; removed: string[] }
   'name-changed': { name: string; previous: string }
   /** LAN discovery (option `lan`): a node heard for the first time, changed, or gone (docs/PROTOCOL.md). */

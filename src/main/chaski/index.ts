@@ -35,3 +35,17 @@ export { createLogger, setLogLevel, setLogSink } from './logger'
 export type { LogLevel, LogRecord, LogSink, Logger } from './logger'
 export { PROTOCOL_VERSION, MIN_PROTOCOL_VERSION, DEFAULT_MAX_FRAME_SIZE, FAVOURITE_PORTS } from './constants'
 export * from './errors'
+export {
+  VivaldiClient,
+  parseCoordinate,
+  estimateRttMs,
+  InvalidCoordinateError,
+  InvalidRttError,
+  type Coordinate,
+  type VivaldiClientInit,
+  type VivaldiConfig
+} from './coordinates/index'
+export type { AdvertStats } from './map/node-map'
+export type { AdvertOptions } from './map/options'
+export { MAP_MAX_DEPTH, MAP_MAX_NODES, ADVERT_MAX_BYTES, ADVERT_MAX_NEIGHBOURS } from './map/limits'
+export type { NetworkMap, MapNode, MapLink, MapNodeKnown, MapCoordinate } from '../../shared/network-map'

@@ -33,6 +33,8 @@ export interface PingHost {
   readonly edgesById: ReadonlyMap<string, Edge>
   emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void
   listenerCount(event: 'latency'): number
+  /** A round trip measured with latency_update (the node's Vivaldi coordinate follows it). */
+  onRoundTrip(edge: Edge, rttMs: number): void
 }
 
 /**
@@ -127,6 +129,7 @@ export class NodePings implements PingReceiver, PongReceiver {
     const outcome = this.tracker.complete(edge, pingId)
     if (!outcome) return
     edge.stats.record(outcome.rttMs, outcome.latencyUpdate)
+    if (outcome.latencyUpdate) this.host.onRoundTrip(edge, outcome.rttMs)
     if (this.host.listenerCount('latency') > 0) {
       this.host.emit('latency', {
         edge,

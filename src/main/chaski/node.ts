@@ -24,6 +24,10 @@ import {
   type NormalizedOptions
 } from './options'
 import type { ReconnectState } from './reconnect'
+import type { NetworkMap } from '../../shared/network-map'
+import type { Coordinate } from './coordinates/coordinate'
+import { MAP_MAX_DEPTH, MAP_MAX_NODES } from './map/limits'
+import type { AdvertStats } from './map/node-map'
 import type { StatusResponse } from './udp-status'
 import { tcpTransport } from './transport'
 
@@ -221,6 +225,60 @@ export class ChaskiNode extends EventEmitter {
     if (other instanceof Edge) return connections.edgesById.get(other.id) === other
     const address = parseAddress(other)
     return connections.edgeByAddress(dialableIp(address.ip), address.port) !== undefined
+  }
+
+  /**
+   * The map of the network this node holds (docs/PROTOCOL.md §12): itself, its peers, the nodes learned from
+   * neighbour adverts up to `depth` hops (≤ 3), LAN peers; at most `maxNodes` (≤ 1024), nearest first.
+   */
+  map(options: { depth?: number; maxNodes?: number } = {}): NetworkMap {
+    const depth = options.depth ?? MAP_MAX_DEPTH
+    const maxNodes = options.maxNodes ?? MAP_MAX_NODES
+    if (!Number.isInteger(depth) || depth < 0 || depth > MAP_MAX_DEPTH)
+      throw new InvalidOptionError(`map depth must be an integer in 0..${MAP_MAX_DEPTH}`)
+    if (!Number.isInteger(maxNodes) || maxNodes < 1 || maxNodes > MAP_MAX_NODES)
+      throw new InvalidOptionError(`map maxNodes must be an integer in 1..${MAP_MAX_NODES}`)
+    return this.#ctx.map.snapshot(depth, maxNodes)
+  }
+
+  /**
+   * Asks a connected peer (an edge, or the address of one) for the map it holds (docs/PROTOCOL.md §12 "On
+   * demand"): up to `depth` hops (≤ 3) and `maxNodes` nodes (≤ 1024). Rejects with MapRequestTimeoutError after
+   * `timeoutMs` (default 5 s), EdgeClosedError when the link goes first.
+   */
+  async requestMap(
+    target: Edge | string,
+    options: { depth?: number; maxNodes?: number; timeoutMs?: number } = {}
+  ): Promise<NetworkMap> {
+    const depth = options.depth ?? MAP_MAX_DEPTH
+    const maxNodes = options.maxNodes ?? MAP_MAX_NODES
+    const timeoutMs = options.timeoutMs ?? 5000
+    if (!Number.isInteger(depth) || depth < 0 || depth > MAP_MAX_DEPTH)
+      throw new InvalidOptionError(`map depth must be an integer in 0..${MAP_MAX_DEPTH}`)
+    if (!Number.isInteger(maxNodes) || maxNodes < 1 || maxNodes > MAP_MAX_NODES)
+      throw new InvalidOptionError(`map maxNodes must be an integer in 1..${MAP_MAX_NODES}`)
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000)
+      throw new InvalidOptionError('map timeoutMs must be an integer in 1..600000')
+    const ctx = this.#ctx
+    await ctx.whenRunning()
+    let edge: Edge | undefined
+    if (target instanceof Edge) edge = ctx.connections.edgesById.get(target.id)
+    else {
+      const address = parseAddress(target)
+      edge = ctx.connections.edgeByAddress(dialableIp(address.ip), address.port)
+    }
+    if (edge === undefined || !edge.open) throw new EdgeClosedError(`no connected edge to ${String(target)}`)
+    return ctx.map.requestMap(edge, depth, maxNodes, timeoutMs)
+  }
+
+  /** Counters of neighbour adverts sent, received, accepted, forwarded and ignored (and why). */
+  get mapStats(): Readonly<AdvertStats> {
+    return { ...this.#ctx.map.stats }
+  }
+
+  /** This node's Vivaldi coordinate, kept from the round trips of its pings (keep-alive included). */
+  get coordinate(): Coordinate {
+    return this.#ctx.map.coordinate
   }
 
   override toString(): string {

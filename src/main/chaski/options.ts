@@ -28,6 +28,7 @@ import { InvalidOptionError } from './errors'
 // LAN discovery lives in ./lan; ChaskiNode starts it when `lan` is set (see lan/node-lan.ts).
 import { normalizeLanOptions, type LanOptions } from './lan/options'
 import { RANGES } from '../../shared/limits'
+import { normalizeAdvertOptions, type AdvertOptions } from './map/options'
 
 export type { LanOptions }
 
@@ -69,6 +70,8 @@ export interface ChaskiNodeOptions {
   messagesPoolMaxSize?: number
   /** LAN discovery: multicast beacons + `lanPeers` (+ autoConnect). `true` for all defaults. @default false */
   lan?: boolean | LanOptions
+  /** Neighbour adverts (docs/PROTOCOL.md §12): `false` sends none (others' are still stored and forwarded). @default true */
+  adverts?: boolean | Partial<AdvertOptions>
 
   // Advanced (tests and tools)
   /** Fixed node id (a random UUID by default). */
@@ -112,6 +115,7 @@ export interface NormalizedOptions {
   messagePropagation: boolean
   messagesPoolMaxSize: number
   lan: boolean | LanOptions
+  adverts: AdvertOptions
   keepAliveIntervalMs: number
   connectTimeoutMs: number
   handshakeTimeoutMs: number
@@ -141,6 +145,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'messagePropagation',
   'messagesPoolMaxSize',
   'lan',
+  'adverts',
   'id',
   'keepAliveIntervalMs',
   'connectTimeoutMs',
@@ -289,6 +294,7 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
       DEFAULT_MESSAGES_POOL_MAX_SIZE
     ),
     lan,
+    adverts: normalizeAdvertOptions(input.adverts),
     keepAliveIntervalMs: integer(
       'keepAliveIntervalMs',
       input.keepAliveIntervalMs,

@@ -39,6 +39,11 @@ export class OutgoingFrame {
     return this
   }
 
+  /** The frame's size in bytes (header, topic and body). */
+  get bytes(): number {
+    return this.frame !== null ? this.frame.length : this.size
+  }
+
   /**
    * The frame was queued on every link it goes to: let go of the buffers it points to (a link's batch may be a
    * full-size buffer, or a slice pinning a pool slab; a node that then sends nothing for hours must not hold it).

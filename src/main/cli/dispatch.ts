@@ -7,9 +7,16 @@ import { nodeCommand } from './commands/node'
 import { pingCommand } from './commands/ping'
 import { serveCommand } from './commands/serve'
 import { statusCommand } from './commands/status'
+import { mapCommand } from './commands/map'
 import { sanitize } from './output'
 
-export const COMMANDS: readonly Command[] = [nodeCommand, statusCommand, pingCommand, serveCommand]
+export const COMMANDS: readonly Command[] = [
+  nodeCommand,
+  statusCommand,
+  pingCommand,
+  mapCommand,
+  serveCommand
+]
 
 export function topLevelHelp(version: string): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length)) + 4

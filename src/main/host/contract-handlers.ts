@@ -31,7 +31,8 @@ const DISPATCH = {
   editNode: (host, id, input) => host.editNode(id, input),
   restartNode: (host, id) => host.restartNode(id),
   setKnownPeer: (host, id, address, keep) => host.setKnownPeer(id, address, keep),
-  forgetKnownPeer: (host, id, address) => host.forgetKnownPeer(id, address)
+  forgetKnownPeer: (host, id, address) => host.forgetKnownPeer(id, address),
+  getMap: (host, id, depth) => host.getMap(id, depth)
 } satisfies {
   [M in MethodName]: (
     host: NodeHost,

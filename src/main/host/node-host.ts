@@ -3,6 +3,7 @@
 // Two rules keep it standing whatever peers send: everything it keeps fits the settings schema (the limits of
 // src/shared/limits.ts, checked before a change is made, so every saved file loads again), and a failure while
 // handling one node's events, snapshot or update is logged with the node's name and contained to that node.
+import type { NetworkMap } from '../../shared/network-map'
 import type {
   ConnectTarget,
   ContractArgs,
@@ -422,6 +423,11 @@ export class NodeHost {
         )
       )
     )
+  }
+
+  /** The map of the network the node holds (docs/PROTOCOL.md §12), up to `depth` hops, at most 1024 nodes. */
+  getMap(id: string, depth: number): NetworkMap {
+    return this.serving(this.get(id)).map({ depth })
   }
 
   async publish(id: string, topic: string, data: string): Promise<{ deliveredTo: number }> {

@@ -37,7 +37,7 @@ const BAD_COMMAND_LINES: { args: string[]; message: RegExp }[] = [
     message: /--count must be between 1 and 1000000, got 0/
   },
   { args: ['ping', '[::1]:8511', '--interval', 'soon'], message: /--interval must be a number of seconds/ },
-  { args: ['pong'], message: /unknown command 'pong'\. Commands: node, status, ping, serve/ }
+  { args: ['pong'], message: /unknown command 'pong'\. Commands: node, status, ping, map, serve/ }
 ]
 
 /** The dispatcher in this process, with captured output: the same code path as the binary, minus process start. */
@@ -87,7 +87,7 @@ describe('chaski command line mistakes', () => {
     ])
     for (const run of [top, node, status, ping, serve])
       expect(run.exitInfo).toEqual({ code: 0, signal: null })
-    expect(top.lines.join('\n')).toMatch(/node .*\n.*status .*\n.*ping .*\n.*serve /)
+    expect(top.lines.join('\n')).toMatch(/node .*\n.*status .*\n.*ping .*\n.*map .*\n.*serve /)
     const nodeHelp = node.lines.join('\n')
     for (const flag of [
       '--name',

@@ -15,6 +15,9 @@ import { discoveryAckCommand } from './discovery-ack'
 import { handshakeCommand } from './handshake'
 import { handshakeBackCommand } from './handshake-back'
 import { messageCommand } from './message'
+import { neighboursCommand } from './neighbours'
+import { mapRequestCommand } from './map-request'
+import { mapReplyCommand } from './map-reply'
 import { pingCommand } from './ping'
 import { pongCommand } from './pong'
 import { reportPairedCommand } from './report-paired'
@@ -30,7 +33,10 @@ export const COMMAND_LIST = [
   discoveryCommand,
   discoveryAckCommand,
   reportPairedCommand,
-  messageCommand
+  messageCommand,
+  neighboursCommand,
+  mapRequestCommand,
+  mapReplyCommand
 ] as const
 
 type AnyCommand = (typeof COMMAND_LIST)[number]

@@ -1,0 +1,50 @@
+// Limits of neighbour adverts and of the map a node keeps (docs/PROTOCOL.md §12). Every one a peer can hit is
+// written there with what the peer gets when it hits it.
+
+/** Neighbour entries in one advert; the rest are counted in `more` and rotated into later adverts. */
+export const ADVERT_MAX_NEIGHBOURS = 32
+/** The advert data (msgpack, as we encode it) is kept within this many bytes by the sender. */
+export const ADVERT_MAX_BYTES = 1200
+/** Name bytes carried in an advert (longer names are cut at a character boundary). */
+export const ADVERT_MAX_NAME_BYTES = 64
+/** Hops an advert travels by default (the origin's `ttl0`), and the most a receiver accepts. */
+export const DEFAULT_ADVERT_TTL = 2
+export const MAX_ADVERT_TTL = 4
+/** The origin's periodic interval: default, and the range an advert may announce (seconds on the wire). */
+export const DEFAULT_ADVERT_INTERVAL_MS = 30_000
+export const MIN_ADVERT_INTERVAL_S = 1
+export const MAX_ADVERT_INTERVAL_S = 300
+/** A change is advertised this long after the last change (debounce). */
+export const DEFAULT_ADVERT_DEBOUNCE_MS = 1000
+/** A sender never sends two adverts closer than this. */
+export const ADVERT_MIN_GAP_MS = 2000
+/** An origin's entry expires this many of its intervals after its last accepted advert. */
+export const ADVERT_EXPIRY_INTERVALS = 3
+/** Per origin, adverts accepted in a burst, then per second (the sender's minimum gap fits inside). */
+export const ADVERT_ORIGIN_BURST = 5
+export const ADVERT_ORIGIN_PER_S = 0.5
+/** Per link, adverts read in a burst, then per second (relayed ones included). */
+export const ADVERT_LINK_BURST = 200
+export const ADVERT_LINK_PER_S = 50
+/** All adverts a node accepts, whatever the origin, in a burst and per second. */
+export const ADVERT_GLOBAL_BURST = 400
+export const ADVERT_GLOBAL_PER_S = 100
+/** Origins kept in the map store; past it the one heard at the most hops, least recently, goes first. */
+export const MAP_MAX_ORIGINS = 1024
+/** Highest sequence numbers remembered for origins no longer stored (a replay after expiry is still refused). */
+export const MAP_MAX_SEQ_MEMORY = 4096
+/** A sequence number further ahead of our clock than this is taken as forged. */
+export const ADVERT_MAX_SEQ_AHEAD_MS = 24 * 3600 * 1000
+/** Round trips and jitter on the wire: tenths of ms, at most 10 s. */
+export const ADVERT_MAX_TENTHS_MS = 100_000
+/** An RTT median moving this much (ratio and ms, both) counts as a change worth an advert. */
+export const ADVERT_RTT_CHANGE_RATIO = 0.2
+export const ADVERT_RTT_CHANGE_MIN_MS = 1
+/** A map request's depth and node count. */
+export const MAP_MAX_DEPTH = 3
+export const MAP_MAX_NODES = 1024
+/** Links in a map reply (the map's links beyond it are left out). */
+export const MAP_MAX_LINKS = 8192
+/** Map requests a node answers per link: a burst, then per second. */
+export const MAP_REQUEST_BURST = 3
+export const MAP_REQUEST_PER_S = 1

@@ -1,0 +1,580 @@
+// Neighbour adverts of one node (docs/PROTOCOL.md §12): sends its own (on change, debounced, and periodically,
+// never two closer than 2 s, cut to 1,200 bytes), takes in those of others (forged, replayed and excess ones
+// ignored), forwards them within their hop budget, keeps the map store, and keeps the node's Vivaldi coordinate
+// from the round trips the node already measures.
+import { packValue } from '../codec'
+import type { NeighbourEntry, NeighboursData, NeighboursReceiver } from '../commands/neighbours'
+import type { Clock, ClockTimer } from '../clock'
+import { CONTROL_TOPIC } from '../constants'
+import { VivaldiClient } from '../coordinates/client'
+import type { Coordinate } from '../coordinates/coordinate'
+import { parseCoordinate } from '../coordinates/validate'
+import type { Edge } from '../edge'
+import type { Envelope } from '../envelope'
+import { EdgeClosedError, MapRequestTimeoutError, NodeStoppedError, ProtocolError } from '../errors'
+import type { MapRequestData, MapRequestReceiver } from '../commands/map-request'
+import type { MapReplyReceiver } from '../commands/map-reply'
+import { encodeMapReply } from './map-wire'
+import type { ChaskiNodeEvents } from '../events'
+import type { Logger } from '../logger'
+import type { PeerLink } from '../peer-link'
+import { RateLimiter } from '../rate-limit'
+import type { ReconnectState } from '../reconnect'
+import { ThrottledWarning } from '../throttled-warning'
+import type { WireFormat } from '../wire'
+import type { NetworkMap } from '../../../shared/network-map'
+import {
+  ADVERT_GLOBAL_BURST,
+  ADVERT_GLOBAL_PER_S,
+  ADVERT_LINK_BURST,
+  ADVERT_LINK_PER_S,
+  ADVERT_MAX_BYTES,
+  ADVERT_MAX_NAME_BYTES,
+  ADVERT_MAX_NEIGHBOURS,
+  ADVERT_MAX_SEQ_AHEAD_MS,
+  ADVERT_MAX_TENTHS_MS,
+  ADVERT_MIN_GAP_MS,
+  ADVERT_ORIGIN_BURST,
+  ADVERT_ORIGIN_PER_S,
+  ADVERT_RTT_CHANGE_MIN_MS,
+  ADVERT_RTT_CHANGE_RATIO,
+  MAP_MAX_DEPTH,
+  MAP_MAX_NODES,
+  MAP_MAX_ORIGINS,
+  MAP_REQUEST_BURST,
+  MAP_REQUEST_PER_S
+} from './limits'
+import { MapStore } from './map-store'
+import type { AdvertOptions } from './options'
+import { buildNetworkMap, coordinateToWire } from './snapshot'
+import { VIVALDI_DEFAULTS } from '../coordinates/config'
+
+/** What the adverts need from their node. */
+export interface MapHost {
+  readonly id: string
+  readonly name: string
+  /** Our listening address as peers dial it. */
+  readonly listenIp: string
+  readonly port: number
+  readonly clock: Clock
+  readonly log: Logger
+  readonly wire: WireFormat
+  readonly edgesById: ReadonlyMap<string, Edge>
+  readonly reconnects: ReconnectState[]
+  /** Nodes heard on the LAN (empty when LAN discovery is off). */
+  lanPeers(): Iterable<{ id: string; name: string; ip: string; port: number }>
+  emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void
+}
+
+/** Counters of one node's adverts, sent and received (node.mapStats). */
+export interface AdvertStats {
+  sent: number
+  /** Bytes of advert data sent (msgpack, once per advert, not per edge), and the largest advert. */
+  sentBytes: number
+  largestBytes: number
+  received: number
+  accepted: number
+  forwarded: number
+  /** Same (origin, seq) again, an older seq, or a relayed copy of a direct peer's advert. */
+  duplicates: number
+  /** Beyond the per-origin or per-link rate. */
+  rateLimited: number
+  /** Claiming an origin that cannot be (our own id; a first hop that is not the origin; a seq far ahead). */
+  forged: number
+  expired: number
+  /** Advert frames written to links (ours, forwarded, and those sent to a new peer) and their bytes on the wire. */
+  framesOut: number
+  bytesOut: number
+  vivaldiUpdates: number
+  vivaldiRejected: number
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null
+  const sorted = values.slice(-15).sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+function stddev(values: number[]): number | null {
+  const recent = values.slice(-15)
+  if (recent.length < 2) return null
+  const mean = recent.reduce((sum, x) => sum + x, 0) / recent.length
+  return Math.sqrt(recent.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (recent.length - 1))
+}
+
+function toTenths(valueMs: number | null): number | null {
+  if (valueMs === null || !Number.isFinite(valueMs)) return null
+  return Math.min(ADVERT_MAX_TENTHS_MS, Math.max(0, Math.round(valueMs * 10)))
+}
+
+/** `name` cut to at most `maxBytes` of UTF-8, at a character boundary. */
+export function cutName(name: string, maxBytes = ADVERT_MAX_NAME_BYTES): string {
+  if (Buffer.byteLength(name, 'utf8') <= maxBytes) return name
+  let out = ''
+  let bytes = 0
+  for (const char of name) {
+    const size = Buffer.byteLength(char, 'utf8')
+    if (bytes + size > maxBytes) break
+    out += char
+    bytes += size
+  }
+  return out
+}
+
+function arrayHeaderSize(count: number): number {
+  return count < 16 ? 1 : count < 65536 ? 3 : 5
+}
+
+interface PendingMapRequest {
+  edge: Edge
+  resolve(map: NetworkMap): void
+  reject(error: Error): void
+  timer: ClockTimer
+}
+
+export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReplyReceiver {
+  readonly store = new MapStore(MAP_MAX_ORIGINS)
+  readonly vivaldi = new VivaldiClient()
+  readonly stats: AdvertStats = {
+    sent: 0,
+    sentBytes: 0,
+    largestBytes: 0,
+    received: 0,
+    accepted: 0,
+    forwarded: 0,
+    duplicates: 0,
+    rateLimited: 0,
+    forged: 0,
+    expired: 0,
+    framesOut: 0,
+    bytesOut: 0,
+    vivaldiUpdates: 0,
+    vivaldiRejected: 0
+  }
+  private readonly perOrigin: RateLimiter
+  private readonly perLink: RateLimiter
+  private readonly rateWarning: ThrottledWarning
+  private readonly forgedWarning: ThrottledWarning
+  private timer: ClockTimer | null = null
+  private timerAt = Infinity
+  private sweepTimer: ClockTimer | null = null
+  private running = false
+  private lastSeq = 0
+  private lastSentAt = -Infinity
+  /** Where the next advert starts in the neighbour list, when they do not all fit. */
+  private rotation = 0
+  /** RTT medians (ms) of the last advert, per peer: a move beyond the threshold is a change. */
+  private advertisedRtt = new Map<string, number | null>()
+  private lastRttCheck = -Infinity
+  private readonly mapRequests: RateLimiter
+  private readonly pending = new Map<number, PendingMapRequest>()
+  private nextRequest = 1
+
+  constructor(
+    private readonly host: MapHost,
+    readonly options: Readonly<AdvertOptions>
+  ) {
+    const now = (): number => host.clock.now()
+    this.perOrigin = new RateLimiter(
+      {
+        burst: ADVERT_ORIGIN_BURST,
+        ratePerS: ADVERT_ORIGIN_PER_S,
+        maxKeys: MAP_MAX_ORIGINS,
+        globalBurst: ADVERT_GLOBAL_BURST,
+        globalRatePerS: ADVERT_GLOBAL_PER_S
+      },
+      now
+    )
+    this.perLink = new RateLimiter(
+      {
+        burst: ADVERT_LINK_BURST,
+        ratePerS: ADVERT_LINK_PER_S,
+        maxKeys: 4096,
+        globalBurst: Infinity,
+        globalRatePerS: Infinity
+      },
+      now
+    )
+    this.mapRequests = new RateLimiter(
+      {
+        burst: MAP_REQUEST_BURST,
+        ratePerS: MAP_REQUEST_PER_S,
+        maxKeys: 4096,
+        globalBurst: MAP_REQUEST_BURST * 4,
+        globalRatePerS: MAP_REQUEST_PER_S * 4
+      },
+      now
+    )
+    const log = host.log.child('map')
+    this.rateWarning = new ThrottledWarning(
+      log,
+      'neighbour adverts beyond the rate, ignored',
+      undefined,
+      host.clock
+    )
+    this.forgedWarning = new ThrottledWarning(log, 'forged neighbour advert ignored', undefined, host.clock)
+  }
+
+  get coordinate(): Coordinate {
+    return this.vivaldi.coordinate
+  }
+
+  start(): void {
+    if (!this.options.enabled || this.running) return
+    this.running = true
+    this.schedulePeriodic()
+    this.sweepTimer = this.host.clock.setTimeout(() => this.sweep(), this.sweepIntervalMs())
+    this.sweepTimer.unref()
+  }
+
+  stop(): void {
+    for (const [id, request] of this.pending) {
+      this.host.clock.clearTimeout(request.timer)
+      request.reject(new NodeStoppedError('node stopped'))
+      this.pending.delete(id)
+    }
+    this.running = false
+    this.host.clock.clearTimeout(this.timer)
+    this.host.clock.clearTimeout(this.sweepTimer)
+    this.timer = null
+    this.sweepTimer = null
+    this.timerAt = Infinity
+  }
+
+  /** Our edges or their state changed: advertised after the debounce (and the minimum gap). */
+  changed(): void {
+    if (!this.running) return
+    const now = this.host.clock.now()
+    this.schedule(Math.max(now + this.options.debounceMs, this.lastSentAt + ADVERT_MIN_GAP_MS))
+  }
+
+  /**
+   * A new edge: our advert follows (debounced), and the peer gets at once the stored adverts it may still carry
+   * further (those heard over fewer hops than their budget), so a newcomer sees the map without waiting for the
+   * next periodic adverts (at most one frame per stored origin, once per edge).
+   */
+  onEdgeAdded(edge: Edge): void {
+    if (!this.running) return
+    this.changed()
+    const host = this.host
+    const now = host.clock.now()
+    for (const entry of this.store.values()) {
+      const left = entry.advert.ttl0 - entry.hops
+      if (left < 1 || entry.expiresAt <= now || entry.advert.origin === edge.id || !edge.open) continue
+      const frame = host.wire.outgoing(
+        'neighbours',
+        CONTROL_TOPIC,
+        entry.advert,
+        left,
+        null,
+        host.clock.epochMs()
+      )
+      if (!frame.sendTo(edge.link)) continue
+      this.stats.forwarded++
+      this.countFrame(frame.bytes)
+    }
+  }
+
+  /** MapRequestReceiver (commands/map-request.ts): answered within the per-link rate, else ignored. */
+  onMapRequest(link: PeerLink, data: MapRequestData): void {
+    const edge = link.edge!
+    if (!this.mapRequests.allow(edge.id)) {
+      this.rateWarning.report({ from: edge.toString(), per: 'map request' })
+      return
+    }
+    const map = this.snapshot(data.depth, data.max)
+    const host = this.host
+    host.wire.send(edge.link, 'map_reply', encodeMapReply(data.request, map), 1, host.clock.epochMs())
+  }
+
+  /** MapReplyReceiver (commands/map-reply.ts): a reply to a request of ours on that edge, or ignored. */
+  onMapReply(link: PeerLink, request: number, map: NetworkMap): void {
+    const pending = this.pending.get(request)
+    if (pending === undefined || pending.edge !== link.edge) return
+    this.pending.delete(request)
+    this.host.clock.clearTimeout(pending.timer)
+    pending.resolve(map)
+  }
+
+  /** Asks the peer on `edge` for the map it holds; rejects with MapRequestTimeoutError after timeoutMs. */
+  requestMap(edge: Edge, depth: number, max: number, timeoutMs: number): Promise<NetworkMap> {
+    const host = this.host
+    const request = this.nextRequest
+    this.nextRequest = (this.nextRequest % 0xffffffff) + 1
+    return new Promise<NetworkMap>((resolve, reject) => {
+      const timer = host.clock.setTimeout(() => {
+        this.pending.delete(request)
+        reject(new MapRequestTimeoutError(`no map from ${edge.toString()} within ${timeoutMs} ms`))
+      }, timeoutMs)
+      this.pending.set(request, { edge, resolve, reject, timer })
+      host.wire.send(edge.link, 'map_request', { request, depth, max }, 1, host.clock.epochMs())
+    })
+  }
+
+  onEdgeRemoved(edge: Edge): void {
+    for (const [id, request] of this.pending) {
+      if (request.edge !== edge) continue
+      this.host.clock.clearTimeout(request.timer)
+      this.pending.delete(id)
+      request.reject(new EdgeClosedError(`${edge.toString()} closed before its map arrived`))
+    }
+    this.vivaldi.forgetPeer(edge.id)
+    this.advertisedRtt.delete(edge.id)
+    this.changed()
+  }
+
+  /** A round trip measured on `edge` (pings with latency_update, keep-alive included). */
+  onRoundTrip(edge: Edge, rttMs: number): void {
+    if (!this.running) return
+    const peer = this.store.get(edge.id)?.coordinate
+    if (peer) {
+      try {
+        this.vivaldi.update(edge.id, peer, rttMs)
+        this.stats.vivaldiUpdates++
+      } catch {
+        this.stats.vivaldiRejected++
+      }
+    }
+    // RTT medians are compared with the advertised ones at most once a second.
+    const now = this.host.clock.now()
+    if (now - this.lastRttCheck < 1000) return
+    this.lastRttCheck = now
+    for (const each of this.host.edgesById.values()) {
+      const current = median(each.rttSamples)
+      const before = this.advertisedRtt.get(each.id)
+      if (current === null) continue
+      if (
+        before === undefined ||
+        before === null ||
+        (Math.abs(current - before) > ADVERT_RTT_CHANGE_MIN_MS &&
+          Math.abs(current - before) > ADVERT_RTT_CHANGE_RATIO * before)
+      ) {
+        this.changed()
+        return
+      }
+    }
+  }
+
+  /** NeighboursReceiver (commands/neighbours.ts). */
+  onNeighbours(link: PeerLink, data: NeighboursData, envelope: Envelope): void {
+    const stats = this.stats
+    stats.received++
+    const from = link.edge!
+    const ttl = envelope.ttl
+    if (ttl < 1 || ttl > data.ttl0)
+      throw new ProtocolError(`neighbours: envelope ttl ${ttl} outside 1..ttl0 (${data.ttl0})`)
+    if (!this.perLink.allow(from.id)) {
+      stats.rateLimited++
+      this.rateWarning.report({ from: from.toString(), per: 'link' })
+      return
+    }
+    const host = this.host
+    const origin = data.origin
+    const hops = data.ttl0 - ttl + 1
+    const epochNow = host.clock.epochMs()
+    if (
+      origin === host.id ||
+      (hops === 1) !== (origin === from.id) ||
+      data.seq > epochNow + ADVERT_MAX_SEQ_AHEAD_MS
+    ) {
+      stats.forged++
+      this.forgedWarning.report({ from: from.toString(), origin, hops, seq: data.seq })
+      return
+    }
+    // A direct peer's adverts are taken from its own link only: a relayed copy (or a forgery naming it) is ignored.
+    if (hops > 1 && host.edgesById.has(origin)) {
+      stats.duplicates++
+      return
+    }
+    const last = this.store.lastSeq(origin)
+    if (last !== undefined && data.seq <= last) {
+      // The same advert over a shorter path: the shorter hop count holds, and it goes on with the larger budget.
+      const entry = this.store.get(origin)
+      if (data.seq === last && entry !== undefined && hops < entry.hops) {
+        entry.hops = hops
+        this.forward(data, ttl, from)
+        return
+      }
+      stats.duplicates++
+      return
+    }
+    if (!this.perOrigin.allow(origin)) {
+      stats.rateLimited++
+      this.rateWarning.report({ from: from.toString(), origin, per: 'origin' })
+      return
+    }
+    let coordinate: Coordinate | null = null
+    if (data.coord !== null) {
+      const [error, adjustment, height, ...vec] = data.coord
+      coordinate = parseCoordinate({ vec, error, adjustment, height }, VIVALDI_DEFAULTS) // checked by the reader
+    }
+    this.store.put(data, coordinate, hops, host.clock.now(), epochNow)
+    stats.accepted++
+    this.forward(data, ttl, from)
+    host.emit('map-changed', { origin, hops })
+  }
+
+  /** The map this node holds (docs/PROTOCOL.md §12 "map"). */
+  snapshot(depth = MAP_MAX_DEPTH, maxNodes = MAP_MAX_NODES): NetworkMap {
+    const host = this.host
+    this.expireNow()
+    const direct = new Map<string, { name: string; ip: string; port: number }>()
+    for (const edge of host.edgesById.values())
+      direct.set(edge.id, { name: edge.name, ip: edge.ip, port: edge.port })
+    return buildNetworkMap(
+      {
+        id: host.id,
+        name: host.name,
+        ip: host.listenIp,
+        port: host.port,
+        coordinate: this.options.enabled ? this.vivaldi.coordinate : null,
+        neighbours: this.neighbourEntries(),
+        direct,
+        lan: host.lanPeers()
+      },
+      this.store.values(),
+      Math.max(0, Math.min(MAP_MAX_DEPTH, Math.floor(depth))),
+      Math.max(1, Math.min(MAP_MAX_NODES, Math.floor(maxNodes))),
+      host.clock.now(),
+      host.clock.epochMs()
+    )
+  }
+
+  /** Sends our advert now to every edge (also used by the periodic timer). */
+  sendNow(): void {
+    const host = this.host
+    this.lastSentAt = host.clock.now()
+    const { data, bytes } = this.buildAdvert()
+    this.stats.sent++
+    this.stats.sentBytes += bytes
+    if (bytes > this.stats.largestBytes) this.stats.largestBytes = bytes
+    const edges = host.edgesById
+    if (edges.size === 0) return
+    const frame = host.wire.outgoing('neighbours', CONTROL_TOPIC, data, data.ttl0, null, host.clock.epochMs())
+    for (const edge of edges.values()) if (edge.open && frame.sendTo(edge.link)) this.countFrame(frame.bytes)
+  }
+
+  /** Our advert: every edge (and peer being reconnected) that fits in ADVERT_MAX_BYTES, lowest RTT first. */
+  buildAdvert(): { data: NeighboursData; bytes: number } {
+    const host = this.host
+    const all = this.neighbourEntries()
+    all.sort((x, y) => (x[1] ?? Infinity) - (y[1] ?? Infinity) || (x[0] < y[0] ? -1 : 1))
+    this.lastSeq = Math.max(this.lastSeq + 1, host.clock.epochMs())
+    const data: NeighboursData = {
+      origin: host.id,
+      seq: this.lastSeq,
+      ttl0: this.options.ttl,
+      name: cutName(host.name),
+      ip: host.listenIp,
+      port: host.port,
+      interval: Math.round(this.options.intervalMs / 1000),
+      coord: coordinateToWire(this.vivaldi.coordinate),
+      n: [],
+      more: 0
+    }
+    // Size = the advert with an empty list + the list's header + each entry (msgpack sizes add up).
+    let bytes = packValue(data).length - 1
+    const start = all.length > 0 ? this.rotation % all.length : 0
+    const chosen: NeighbourEntry[] = []
+    let entryBytes = 0
+    for (let i = 0; i < all.length && chosen.length < ADVERT_MAX_NEIGHBOURS; i++) {
+      const entry = all[(start + i) % all.length]!
+      const size = packValue(entry).length
+      if (bytes + entryBytes + size + arrayHeaderSize(chosen.length + 1) > ADVERT_MAX_BYTES) break
+      chosen.push(entry)
+      entryBytes += size
+    }
+    if (chosen.length < all.length) this.rotation = (start + chosen.length) % all.length
+    else this.rotation = 0
+    data.n = chosen
+    data.more = all.length - chosen.length
+    bytes += arrayHeaderSize(chosen.length) + entryBytes
+    this.advertisedRtt = new Map(all.map((entry) => [entry[0], entry[1] === null ? null : entry[1] / 10]))
+    return { data, bytes }
+  }
+
+  /** Every edge, then every peer being reconnected, as advert entries. */
+  private neighbourEntries(): NeighbourEntry[] {
+    const entries: NeighbourEntry[] = []
+    for (const edge of this.host.edgesById.values()) {
+      const samples = edge.rttSamples
+      entries.push([
+        edge.id,
+        toTenths(median(samples)),
+        toTenths(stddev(samples)),
+        0,
+        edge.direction === 'outbound' ? 0 : 1
+      ])
+    }
+    for (const peer of this.host.reconnects) {
+      if (this.host.edgesById.has(peer.peerId) || peer.peerId.length === 0) continue
+      if (entries.some((entry) => entry[0] === peer.peerId)) continue
+      entries.push([peer.peerId, null, null, 1, 0])
+    }
+    return entries
+  }
+
+  private forward(data: NeighboursData, ttl: number, from: Edge): void {
+    if (ttl - 1 < 1) return
+    const host = this.host
+    let frame = null
+    for (const edge of host.edgesById.values()) {
+      if (edge === from || edge.id === data.origin || !edge.open) continue
+      frame ??= host.wire.outgoing('neighbours', CONTROL_TOPIC, data, ttl - 1, null, host.clock.epochMs())
+      if (!frame.sendTo(edge.link)) continue
+      this.stats.forwarded++
+      this.countFrame(frame.bytes)
+    }
+  }
+
+  private countFrame(bytes: number): void {
+    this.stats.framesOut++
+    this.stats.bytesOut += bytes
+  }
+
+  private schedule(at: number): void {
+    if (this.timer !== null && this.timerAt <= at) return
+    this.host.clock.clearTimeout(this.timer)
+    this.timerAt = at
+    this.timer = this.host.clock.setTimeout(() => this.onTimer(), Math.max(0, at - this.host.clock.now()))
+    this.timer.unref()
+  }
+
+  private schedulePeriodic(): void {
+    const jitter = 1 + Math.random() * 0.2
+    this.schedule(this.host.clock.now() + this.options.intervalMs * jitter)
+  }
+
+  private onTimer(): void {
+    this.timer = null
+    this.timerAt = Infinity
+    if (!this.running) return
+    const now = this.host.clock.now()
+    if (now < this.lastSentAt + ADVERT_MIN_GAP_MS) {
+      this.schedule(this.lastSentAt + ADVERT_MIN_GAP_MS)
+      return
+    }
+    this.sendNow()
+    this.schedulePeriodic()
+  }
+
+  private sweepIntervalMs(): number {
+    return Math.min(5000, this.options.intervalMs)
+  }
+
+  private sweep(): void {
+    this.sweepTimer = null
+    if (!this.running) return
+    this.expireNow()
+    this.sweepTimer = this.host.clock.setTimeout(() => this.sweep(), this.sweepIntervalMs())
+    this.sweepTimer.unref()
+  }
+
+  private expireNow(): void {
+    const gone = this.store.expire(this.host.clock.now())
+    if (gone.length === 0) return
+    this.stats.expired += gone.length
+    for (const origin of gone) this.host.emit('map-changed', { origin, hops: null })
+  }
+}

@@ -1,0 +1,101 @@
+// The "Network map" tab's model (src/renderer/src/map/map-model.ts): filters, the RTT of a pair (measured, else
+// estimated from coordinates), the matrix, and a layout by coordinates that keeps near nodes near.
+import { describe, expect, it } from 'vitest'
+import type { MapCoordinate, MapLink, MapNode, NetworkMap } from '../../../src/shared/network-map'
+import {
+  DEFAULT_FILTERS,
+  filterMap,
+  latencyMatrix,
+  pairRtt,
+  placeNodes,
+  rttText
+} from '../../../src/renderer/src/map/map-model'
+
+function coordinate(x: number, y: number): MapCoordinate {
+  return { vec: [x, y, 0, 0, 0, 0, 0, 0], error: 0.2, adjustment: 0, height: 0 }
+}
+
+function node(
+  id: string,
+  hops: number | null,
+  coord: MapCoordinate | null,
+  known: MapNode['known'] = 'learned'
+): MapNode {
+  return {
+    id,
+    name: id,
+    ip: '127.0.0.1',
+    port: 1,
+    known,
+    hops,
+    ageMs: 0,
+    advertised: coord !== null,
+    coordinate: coord,
+    more: 0
+  }
+}
+
+function link(a: string, b: string, rtt: number | null, confirmed = true): MapLink {
+  return { a, b, confirmed, rttByA: rtt, rttByB: rtt, jitterMs: null, state: 'up' }
+}
+
+const MAP: NetworkMap = {
+  origin: 'o',
+  takenAt: 0,
+  depth: 3,
+  truncated: 0,
+  nodes: [
+    node('o', 0, coordinate(0, 0), 'local'),
+    node('a', 1, coordinate(0.01, 0), 'direct'),
+    node('b', 2, coordinate(0.02, 0)),
+    node('far', 3, null),
+    node('lan', null, null, 'lan')
+  ],
+  links: [link('o', 'a', 10), link('a', 'b', 10), link('b', 'far', null, false)]
+}
+
+describe('network map model', () => {
+  it('filters by hops, LAN-only nodes and one-end links', () => {
+    expect(filterMap(MAP, { ...DEFAULT_FILTERS, maxHops: 1 }).nodes.map((n) => n.id)).toEqual([
+      'o',
+      'a',
+      'lan'
+    ])
+    expect(filterMap(MAP, { ...DEFAULT_FILTERS, lan: false }).nodes.map((n) => n.id)).not.toContain('lan')
+    expect(filterMap(MAP, { ...DEFAULT_FILTERS, reported: false }).links).toHaveLength(2)
+    expect(filterMap(MAP, DEFAULT_FILTERS).links).toHaveLength(3)
+  })
+
+  it('a pair joined by a link is measured; any other pair with coordinates is estimated', () => {
+    const [o, a, b, far] = MAP.nodes
+    expect(pairRtt(o!, a!, MAP.links)).toEqual({ kind: 'measured', rttMs: 10, error: null })
+    const estimate = pairRtt(o!, b!, MAP.links)!
+    expect(estimate.kind).toBe('estimated')
+    expect(estimate.rttMs).toBeCloseTo(20, 6)
+    expect(rttText(estimate)).toBe('estimated RTT ~20.0 ms (from coordinates, error 20 %)')
+    expect(pairRtt(o!, far!, MAP.links)).toBeNull()
+    const matrix = latencyMatrix(MAP.nodes, MAP.links)
+    expect(matrix[0]![1]!.rtt!.kind).toBe('measured')
+    expect(matrix[0]![2]!.rtt!.kind).toBe('estimated')
+    expect(matrix[0]![0]!.rtt).toBeNull()
+  })
+
+  it('the layout by coordinates keeps screen distances proportional to estimated RTTs', () => {
+    const nodes = [
+      node('p', 1, coordinate(0, 0)),
+      node('q', 1, coordinate(0.01, 0)),
+      node('r', 1, coordinate(0.03, 0.04))
+    ]
+    const placed = placeNodes(nodes, [], 'map', 600, 400)
+    const d = (i: number, j: number) => Math.hypot(placed[i]!.x - placed[j]!.x, placed[i]!.y - placed[j]!.y)
+    // Real distances 10 ms (p–q) and 50 ms (p–r): the same ratio on screen.
+    expect(d(0, 2) / d(0, 1)).toBeCloseTo(5, 3)
+    const force = placeNodes(MAP.nodes, MAP.links, 'force', 600, 400)
+    for (const each of force) {
+      expect(each.x).toBeGreaterThanOrEqual(0)
+      expect(each.x).toBeLessThanOrEqual(600)
+      expect(each.y).toBeGreaterThanOrEqual(0)
+      expect(each.y).toBeLessThanOrEqual(400)
+    }
+  })
+})
