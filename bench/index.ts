@@ -25,7 +25,8 @@ const MODULES: ModuleEntry[] = [
   { name: 'discovery', load: () => import('./node-discovery') },
   { name: 'scale', load: () => import('./node-scale') },
   { name: 'lan', load: () => import('./lan') },
-  { name: 'graph', load: () => import('./dashboard-graph') }
+  { name: 'graph', load: () => import('./dashboard-graph') },
+  { name: 'secure', load: () => import('./secure-transport') }
 ]
 
 const RESULTS_DIR = path.join(__dirname, 'results')
