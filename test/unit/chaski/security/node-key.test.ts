@@ -31,15 +31,22 @@ async function put(text: string | Buffer, mode = 0o600): Promise<void> {
   await chmod(file, mode)
 }
 
+/** The error `promise` rejects with (a resolved promise fails the test). */
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection')
+    },
+    (err: Error) => err
+  )
+}
+
 /** The error a call rejects with, and the file's bytes before and after it. */
 async function refused(
   load: () => Promise<unknown>
 ): Promise<{ error: Error; before: Buffer; after: Buffer }> {
   const before = await readFile(file)
-  const error = await load().then(
-    () => new Error('no error'),
-    (err: Error) => err
-  )
+  const error = await rejection(load())
   return { error, before, after: await readFile(file) }
 }
 
@@ -101,11 +108,11 @@ describe.runIf(posix)('file mode', () => {
     const key = generateNodeKey()
     await put(encodeNodeKeyFile(key), 0o644)
     const records: LogRecord[] = []
-    setLogSink((record) => records.push(record))
+    const previous = setLogSink((record) => records.push(record))
     try {
       expect((await readNodeKeyFile(file, { permissions: 'warn' })).id).toBe(key.id)
     } finally {
-      setLogSink(null)
+      setLogSink(previous)
     }
     expect(records.some((r) => r.level === 'warn' && r.message.includes('chmod 600'))).toBe(true)
   })
@@ -160,7 +167,7 @@ describe('a corrupt key file is refused and never replaced', () => {
 
   it('a directory or an oversized file in its place: KeyFileError, nothing written', async () => {
     await mkdir(file)
-    expect((await loadOrCreateNodeKey(file).catch((e: Error) => e)).name).toBe('KeyFileError')
+    expect((await rejection(loadOrCreateNodeKey(file))).name).toBe('KeyFileError')
     await rm(file, { recursive: true })
     await put(Buffer.alloc(65 * 1024, 0x41))
     const { error, before, after } = await refused(() => loadOrCreateNodeKey(file))
@@ -174,7 +181,7 @@ describe('a corrupt key file is refused and never replaced', () => {
     async () => {
       await put(good)
       await chmod(file, 0o000)
-      const error = await loadOrCreateNodeKey(file).catch((e: Error) => e)
+      const error = await rejection(loadOrCreateNodeKey(file))
       expect(error.name).toBe('KeyFileError')
       expect(error.message).toContain('EACCES')
       await chmod(file, 0o600)
