@@ -1,17 +1,23 @@
 // Stream transports compared by the secure bench (secure-transport.ts) and its memory child (secure-star-child.ts):
-// plain node:net, node:tls (TLS 1.3, mutual authentication with each side's self-signed P-256 node certificate,
-// the peer's key checked against the id it should have), and a Noise candidate (@hyperswarm/secret-stream: Noise
-// XX over Ed25519/X25519, libsodium's secretstream for the data) when it is installed. All carry the same 4-byte
-// length-prefixed frames (raw-baseline.ts); a stream is handed out only once its handshake is done and checked.
+// - plain node:net;
+// - node:tls through the library's verified link (src/main/chaski/security/tls-link.ts): TLS 1.3, each side's
+//   self-signed P-256 node certificate, the peer's key turned into its id and checked;
+// - a Noise candidate when it is installed (@hyperswarm/secret-stream: Noise XX over Ed25519/X25519, libsodium's
+//   secretstream for the data), its peer key hashed and checked the same way.
+// All carry the same 4-byte length-prefixed frames (raw-baseline.ts); a stream is handed out only once its handshake
+// is done and checked.
 import net from 'node:net'
-import tls from 'node:tls'
 import { once } from 'node:events'
-import { createHash, X509Certificate } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
 import type { Duplex } from 'node:stream'
-import { generateNodeKey, type NodeKey } from '../src/main/chaski/security/node-key'
-import { createNodeCertificate } from '../src/main/chaski/security/certificate'
-import { nodeIdFromSpki } from '../src/main/chaski/security/node-id'
+import { generateNodeKey } from '../src/main/chaski/security/node-key'
+import {
+  createTlsCredentials,
+  secureAccept,
+  secureDial,
+  type TlsCredentials
+} from '../src/main/chaski/security/tls-link'
 import { withTimeout } from './waiting'
 
 export const HOST = '127.0.0.1'
@@ -75,61 +81,33 @@ export function netTransport(): StreamTransport {
   }
 }
 
-/** A node's TLS material: its key, its certificate and one SecureContext made from them (as a node would keep). */
-export interface TlsIdentity {
-  key: NodeKey
-  context: tls.SecureContext
-}
+/** A node's TLS material: key, certificate and one SecureContext (security/tls-link.ts), as a node keeps them. */
+export type TlsIdentity = TlsCredentials
 
-export async function tlsIdentity(key = generateNodeKey()): Promise<TlsIdentity> {
-  const cert = await createNodeCertificate(key)
-  const context = tls.createSecureContext({
-    key: key.privateKey.export({ type: 'pkcs8', format: 'pem' }),
-    cert,
-    minVersion: 'TLSv1.3',
-    maxVersion: 'TLSv1.3'
-  })
-  return { key, context }
-}
-
-/** The peer's node id, from the certificate it proved on the TLS link (the check every secure link will do). */
-function peerIdOf(socket: tls.TLSSocket): string {
-  const raw = socket.getPeerCertificate(true)?.raw
-  if (!raw) throw new UnexpectedPeerKeyError('peer sent no certificate')
-  return nodeIdFromSpki(new X509Certificate(raw).publicKey.export({ type: 'spki', format: 'der' }))
+export function tlsIdentity(key = generateNodeKey()): Promise<TlsIdentity> {
+  return createTlsCredentials(key)
 }
 
 /**
- * Accepts a TLS link on an accepted TCP socket (as our listener will, after its pending-connection limits): TLS 1.3
- * only, a certificate requested from the dialler and checked by key (rejectUnauthorized: false: there is no CA).
+ * Accepts a TLS link on an accepted TCP socket with the library's primitive (secureAccept: TLS 1.3 only, the dialler's
+ * certificate requested and its key turned into its id), as our listener will after its pending-connection limits.
  */
 export async function tlsAccept(
   raw: net.Socket,
   identity: TlsIdentity
 ): Promise<{ stream: Duplex; peerId: string }> {
-  raw.on('error', () => raw.destroy())
-  const socket = new tls.TLSSocket(raw, {
-    isServer: true,
-    secureContext: identity.context,
-    requestCert: true,
-    rejectUnauthorized: false
-  })
-  socket.on('error', () => socket.destroy())
-  await withTimeout(once(socket, 'secure'), 5_000, 'tls accept')
-  return { stream: socket, peerId: peerIdOf(socket) }
+  raw.setNoDelay(true)
+  const link = await secureAccept(raw, identity)
+  return { stream: link.socket, peerId: link.peerId }
 }
 
+/** Dials a TCP connection, then a TLS link over it with the library's primitive (secureDial), as our dialler will. */
 export async function tlsDial(
   port: number,
   identity: TlsIdentity
 ): Promise<{ stream: Duplex; peerId: string }> {
-  // Over a TCP socket of our own, as our dialler will (its connect timeout and limits come first).
-  const raw = net.connect({ host: HOST, port, noDelay: true })
-  raw.on('error', () => raw.destroy())
-  const socket = tls.connect({ socket: raw, secureContext: identity.context, rejectUnauthorized: false })
-  socket.on('error', () => socket.destroy())
-  await withTimeout(once(socket, 'secureConnect'), 5_000, `tls connect to ${port}`)
-  return { stream: socket, peerId: peerIdOf(socket) }
+  const link = await secureDial(net.connect({ host: HOST, port, noDelay: true }), identity)
+  return { stream: link.socket, peerId: link.peerId }
 }
 
 /** Listens with `accept` on each TCP socket; streams whose peer is not `expectedPeer` are dropped (a bench bug). */
