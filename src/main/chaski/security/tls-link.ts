@@ -201,11 +201,12 @@ function handshake(
 }
 
 /**
- * Once TLS runs on a TCP socket, only the TLS socket may close it. Node 20 crashes (a segmentation fault, the whole
- * process) when the TCP socket under a live TLS client socket is destroyed while records are still arriving: measured
- * here in a loop (test/integration/security/tls-link.int.test.ts "closing the TCP socket"). The transport may still
- * hold the TCP socket (its pending-connection sets, its stop()), so its destroy() is routed through the TLS socket,
- * which then closes the TCP socket in the order Node expects. Errors on the TCP socket end the link the same way.
+ * Once TLS runs on a TCP socket, only the TLS socket may close it. Node 20 crashes (a segmentation fault: the whole
+ * process) when the TCP socket under a TLS client socket is destroyed and then the TLS socket in the same tick, while
+ * the peer's last handshake records are still arriving, which is what a stop() that closes every socket it holds
+ * does (test/integration/security/tls-link.int.test.ts "closing the TCP socket", exit 139 before this guard). The
+ * transport may still hold the TCP socket, so its destroy() is routed through the TLS socket, which then closes the
+ * TCP socket in the order Node expects. Errors on the TCP socket end the link the same way.
  */
 function guardRawSocket(socket: net.Socket, tlsSocket: tls.TLSSocket): void {
   const destroyRaw = socket.destroy.bind(socket)
