@@ -27,7 +27,8 @@ const MODULES: ModuleEntry[] = [
   { name: 'lan', load: () => import('./lan') },
   { name: 'graph', load: () => import('./dashboard-graph') },
   { name: 'load', load: () => import('./dashboard-load') },
-  { name: 'codec', load: () => import('./codec-paths') }
+  { name: 'codec', load: () => import('./codec-paths') },
+  { name: 'secure', load: () => import('./secure-transport') }
 ]
 
 const RESULTS_DIR = path.join(__dirname, 'results')
