@@ -89,7 +89,10 @@ export interface LanPeerSnapshot {
 }
 
 export interface NodeSnapshot {
+  /** The host's name for the node (its config id). */
   id: string
+  /** The id peers know the node by (its key's, issue #13), once it has started. */
+  nodeId?: string
   config: NodeConfig
   state: NodeRunState
   /** Epoch ms of the last state change. */

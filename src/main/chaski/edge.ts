@@ -30,7 +30,7 @@ export class Edge {
   /** Topics for which this edge is our pairing link (spec §4). */
   readonly pairedTopics = new Set<string>()
   readonly direction: EdgeDirection
-  /** Negotiated wire protocol version. */
+  /** Negotiated wire protocol version: 2 on a secure (TLS) link, 1 in plaintext. */
   version: number
   /** Epoch ms of registration. */
   readonly connectedAt: number
@@ -55,6 +55,11 @@ export class Edge {
     this.version = version
     this.connectedAt = connectedAt
     this.#link = link
+  }
+
+  /** The link is encrypted and the peer proved the key of its id (protocol version 2). */
+  get secure(): boolean {
+    return this.version >= 2
   }
 
   /** @internal The link currently carrying this edge. */

@@ -3,7 +3,6 @@
 // copied into every connection's first frame, and every pong reuses the encoded identity entries.
 import { packValue } from './codec'
 import type { CommandData } from './commands/index'
-import { MIN_PROTOCOL_VERSION } from './constants'
 import { encodePongData } from './control-data'
 import { EncodedValue } from './envelope-encoder'
 import type { Identity } from './identity'
@@ -64,7 +63,8 @@ export class LocalIdentity {
     let data = this.handshakes[index]
     if (data === undefined) {
       // Once per identity change: a spread costs nothing worth measuring here.
-      const plain = { v: version, vmin: MIN_PROTOCOL_VERSION, reconnect, ...this.value }
+      // A link speaks one version (its transport's): vmin = v.
+      const plain = { v: version, vmin: version, reconnect, ...this.value }
       data = this.customCodec ? plain : new EncodedValue(encodeSmallMap(plain))
       this.handshakes[index] = data
     }

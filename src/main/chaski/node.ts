@@ -25,6 +25,7 @@ import {
 } from './options'
 import type { ReconnectState } from './reconnect'
 import type { StatusResponse } from './udp-status'
+import { TlsTransport } from './tls-transport'
 import { tcpTransport } from './transport'
 
 export type ConnectTarget = ChaskiNode | Edge | string
@@ -74,7 +75,10 @@ export interface ChaskiNode {
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- typed event overloads only
 export class ChaskiNode extends EventEmitter {
-  /** Random UUID (or options.id): protocol logic uses it, never the name. */
+  /**
+   * The id of the node's key (secure nodes; security/node-id.ts), or a random UUID / options.id (secure: false):
+   * protocol logic uses it, never the name.
+   */
   readonly id: string
   /** Resolves when TCP and UDP listen (`port` is then the real port); rejects with a clear error. */
   readonly ready: Promise<void>
@@ -90,7 +94,8 @@ export class ChaskiNode extends EventEmitter {
     super()
     const normalized = normalizeOptions(options)
     this.id = normalized.id
-    const ctx = new NodeContext(this, normalized, systemClock, tcpTransport)
+    const transport = normalized.key ? new TlsTransport(normalized.key) : tcpTransport
+    const ctx = new NodeContext(this, normalized, systemClock, transport)
     this.#ctx = ctx
     this.ready = new Promise<void>((resolve, reject) => {
       this.#resolveReady = resolve

@@ -1,5 +1,5 @@
 // Constructor options: validated and normalised once, with a clear InvalidOptionError per mistake (spec §1).
-import { randomUUID } from 'node:crypto'
+import { KeyObject, randomUUID } from 'node:crypto'
 import { isIP } from 'node:net'
 import type { Codec, Deserializer, Serializer } from './codec'
 import { createCodec } from './codec'
@@ -27,6 +27,7 @@ import {
 import { InvalidOptionError } from './errors'
 // LAN discovery lives in ./lan; ChaskiNode starts it when `lan` is set (see lan/node-lan.ts).
 import { normalizeLanOptions, type LanOptions } from './lan/options'
+import { generateNodeKey, isNodeKeyType, type NodeKey } from './security/node-key'
 
 export type { LanOptions }
 
@@ -69,8 +70,23 @@ export interface ChaskiNodeOptions {
   /** LAN discovery: multicast beacons + `lanPeers` (+ autoConnect). `true` for all defaults. @default false */
   lan?: boolean | LanOptions
 
+  /**
+   * Secure links (protocol version 2, docs/PROTOCOL.md "Secure links"): TLS 1.3 with the node key, the peer's claimed
+   * id checked against the key it proves. false: protocol version 1, plaintext and unauthenticated (simulations, tests
+   * speaking raw frames, version 1 peers), with a random UUID id. @default true
+   */
+  secure?: boolean
+  /**
+   * A secure node that also links with plaintext (version 1) peers: it accepts their connections and falls back to
+   * plaintext when a dialled peer does not speak TLS. Off by default; show it as a warning wherever it is on.
+   * @default false
+   */
+  insecure?: boolean
+  /** The node's identity key (security/node-key.ts); its id is the key's. @default a new key (a new id) */
+  key?: NodeKey
+
   // Advanced (tests and tools)
-  /** Fixed node id (a random UUID by default). */
+  /** Fixed node id (only with `secure: false`; a random UUID by default). */
   id?: string
   /** Mean keep-alive period; each round waits this × a random factor in [1, 1.5). @default 7000 */
   keepAliveIntervalMs?: number
@@ -94,6 +110,10 @@ export interface ChaskiNodeOptions {
 
 export interface NormalizedOptions {
   id: string
+  secure: boolean
+  insecure: boolean
+  /** The identity key of a secure node, null when `secure` is false. */
+  key: NodeKey | null
   ip: string
   port: number
   name: string
@@ -123,6 +143,9 @@ export interface NormalizedOptions {
 }
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  'secure',
+  'insecure',
+  'key',
   'ip',
   'port',
   'name',
@@ -162,6 +185,18 @@ function integer(name: string, value: unknown, fallback: number, min: number, ma
     bad(`option '${name}' must be an integer in ${min}..${max}, got ${describe(value)}`)
   }
   return value
+}
+
+function isNodeKeyObject(value: unknown): value is NodeKey {
+  const key = value as Partial<NodeKey> | null
+  return (
+    typeof key === 'object' &&
+    key !== null &&
+    key.privateKey instanceof KeyObject &&
+    key.privateKey.type === 'private' &&
+    isNodeKeyType(key.privateKey) &&
+    typeof key.id === 'string'
+  )
 }
 
 function boolean(name: string, value: unknown, fallback: boolean): boolean {
@@ -224,7 +259,17 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
   const ip = input.ip ?? '127.0.0.1'
   if (typeof ip !== 'string' || isIP(ip) === 0)
     bad(`option 'ip' must be an IPv4 or IPv6 address, got ${describe(ip)}`)
-  const id = input.id ?? randomUUID()
+  const secure = boolean('secure', input.secure, true)
+  const insecure = boolean('insecure', input.insecure, false)
+  if (!secure && input.key !== undefined) bad("option 'key' needs a secure node (not secure: false)")
+  if (secure && input.id !== undefined) {
+    bad("option 'id' needs secure: false: a secure node's id is its key's (pass option 'key' to keep an id)")
+  }
+  if (input.key !== undefined && !isNodeKeyObject(input.key)) {
+    bad("option 'key' must be a node key (loadOrCreateNodeKey, generateNodeKey)")
+  }
+  const key = secure ? (input.key ?? generateNodeKey()) : null
+  const id = key?.id ?? input.id ?? randomUUID()
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) {
     bad(`option 'id' must be a non-empty string of at most ${MAX_ID_LENGTH} characters`)
   }
@@ -264,6 +309,9 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
   const root = boolean('root', input.root, false)
   return {
     id,
+    secure,
+    insecure,
+    key,
     ip: ip.toLowerCase(),
     port: integer('port', input.port, 0, 0, 65535),
     name: input.name === undefined ? id : validateName(input.name),

@@ -19,7 +19,8 @@ import {
   formatAddress,
   type ChaskiNodeEvents,
   type DiscoveryOutcome as LibraryDiscoveryOutcome,
-  type Edge
+  type Edge,
+  type NodeKey
 } from '../chaski/index'
 import { PeerRedialer, type RedialStatus } from '../redial/peer-redialer'
 import { emptyNodeMemory, type NodeMemory } from '../settings/node-memory'
@@ -52,6 +53,8 @@ export interface HostedNodeListener {
   suggestPort(node: HostedNode, port: number): Promise<number | null>
   /** Resolves a known peer's address ('host:port' may name a host) to the 'ip:port' to dial. */
   resolve(node: HostedNode, address: string): Promise<string>
+  /** The node's identity key (node-keys.ts): its file, made on first start. */
+  nodeKey(node: HostedNode): Promise<NodeKey>
 }
 
 export class HostedNode {
@@ -65,6 +68,8 @@ export class HostedNode {
   portInUse: NodeSnapshot['portInUse'] = null
   /** The config the running node was started with (what needs a restart is what differs from it). */
   private running: NodeConfig | null = null
+  /** The id peers know this node by (its key's), once it has started. */
+  nodeId: string | null = null
   private redialer: PeerRedialer | null = null
   private readonly gaveUp = new Map<string, EdgeSnapshot>()
   private recentPeers: RecentPeer[]
@@ -88,10 +93,18 @@ export class HostedNode {
 
   async start(): Promise<void> {
     if (this.state === 'serving' || this.state === 'starting') return
-    const node = new ChaskiNode(toNodeOptions(this.config))
-    this.node = node
-    this.wire(node)
     this.setState('starting')
+    let key: NodeKey
+    try {
+      key = await this.listener.nodeKey(this)
+    } catch (err) {
+      await this.startFailed(err)
+      throw err
+    }
+    const node = new ChaskiNode(toNodeOptions(this.config, key))
+    this.node = node
+    this.nodeId = node.id
+    this.wire(node)
     try {
       await node.start()
     } catch (err) {
@@ -331,6 +344,7 @@ export class HostedNode {
     const redialer = serving ? this.redialer : null
     return {
       id: this.id,
+      ...(this.nodeId === null ? {} : { nodeId: this.nodeId }),
       config: this.config,
       state: this.state,
       since: this.since,

@@ -39,7 +39,8 @@ const REPO_ROOT = path.resolve(__dirname, '../../..')
 const RAW_DESTROY_CHILD = path.join(__dirname, 'raw-destroy-child.ts')
 
 const net$ = useTlsNet()
-const makeNode = useNodes()
+// Protocol version 1 nodes (secure: false): the plaintext peers a secure link must tell apart.
+const makeNode = useNodes({ secure: false })
 
 /** The error `promise` rejects with (a resolved promise fails the test). */
 async function rejection(promise: Promise<unknown>): Promise<Error> {

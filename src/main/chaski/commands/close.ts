@@ -20,6 +20,10 @@ export type CloseReason =
   | 'too-many-edges'
   /** The node holds too many bytes of unfinished frames; this link would have taken it over (§10). */
   | 'overloaded'
+  /** Sent in plaintext to a plaintext peer of a node that accepts secure links only (docs/PROTOCOL.md §3a). */
+  | 'secure-required'
+  /** The handshake's `id` is not the id of the key the peer proved on this link (§3a). */
+  | 'identity-mismatch'
 
 const CLOSE_REASONS: ReadonlySet<string> = new Set<CloseReason>([
   'closed',
@@ -33,7 +37,9 @@ const CLOSE_REASONS: ReadonlySet<string> = new Set<CloseReason>([
   'pair-disconnect',
   'keepalive-timeout',
   'too-many-edges',
-  'overloaded'
+  'overloaded',
+  'secure-required',
+  'identity-mismatch'
 ])
 
 export interface CloseData {

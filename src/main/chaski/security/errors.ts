@@ -78,3 +78,8 @@ export class SecureHandshakeTimeoutError extends Error {
 export class ComparisonCommitmentError extends Error {
   override name = 'ComparisonCommitmentError'
 }
+
+/** A plaintext (protocol version 1) peer refused by a node that accepts secure links only (`insecure` off). */
+export class PlaintextRefusedError extends Error {
+  override name = 'PlaintextRefusedError'
+}

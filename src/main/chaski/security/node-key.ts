@@ -127,14 +127,16 @@ function asKeyFileError(err: unknown, file: string): Error {
  */
 export async function loadOrCreateNodeKey(
   file: string,
-  options: KeyFileOptions = {}
+  options: KeyFileOptions = {},
+  /** The key to save when there is none yet (a node whose id was chosen before its first start). */
+  newKey: () => NodeKey = generateNodeKey
 ): Promise<{ key: NodeKey; created: boolean }> {
   try {
     return { key: await readNodeKeyFile(file, options), created: false }
   } catch (err) {
     if (!(err instanceof KeyFileError) || err.code !== 'ENOENT') throw err
   }
-  const key = generateNodeKey()
+  const key = newKey()
   const created = await writeNewFile(file, encodeNodeKeyFile(key))
   if (!created) return { key: await readNodeKeyFile(file, options), created: false }
   log.info('created a new node key', { file, id: key.id })
