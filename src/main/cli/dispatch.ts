@@ -3,13 +3,14 @@
 import { CliUsageError } from './args'
 import type { Command, CommandContext } from './command'
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, renderHelp } from './command'
+import { idCommand } from './commands/id'
 import { nodeCommand } from './commands/node'
 import { pingCommand } from './commands/ping'
 import { serveCommand } from './commands/serve'
 import { statusCommand } from './commands/status'
 import { sanitize } from './output'
 
-export const COMMANDS: readonly Command[] = [nodeCommand, statusCommand, pingCommand, serveCommand]
+export const COMMANDS: readonly Command[] = [nodeCommand, statusCommand, pingCommand, serveCommand, idCommand]
 
 export function topLevelHelp(version: string): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length)) + 4
