@@ -215,6 +215,10 @@ export type HostEventKind =
   | 'protocol-error'
   | 'lan-peer-seen'
   | 'lan-peer-lost'
+  /** A peer did not prove the identity expected (a changed key, an impostor, a relay in the middle). */
+  | 'identity-changed'
+  /** A connection refused for security (plaintext, a failed TLS handshake). */
+  | 'peer-refused'
 
 /** A piece of an event line: the app's own words, or text from the network (shown escaped and isolated). */
 export interface TextPart {

@@ -22,6 +22,7 @@ import {
   type Edge,
   type NodeKey
 } from '../chaski/index'
+import { RateLimiter } from '../chaski/rate-limit'
 import { PeerRedialer, type RedialStatus } from '../redial/peer-redialer'
 import { emptyNodeMemory, type NodeMemory } from '../settings/node-memory'
 import { words } from './event-words'
@@ -75,6 +76,14 @@ export class HostedNode {
   private recentPeers: RecentPeer[]
   private readonly knownPeers: KnownPeerBook
   private readonly lanDevices: LanDeviceList
+  /** Event rows for refused connections, per source address (a flood of them must not flood the log). */
+  private readonly refusalRows = new RateLimiter({
+    burst: 1,
+    ratePerS: 1 / 60,
+    maxKeys: 256,
+    globalBurst: 20,
+    globalRatePerS: 1
+  })
 
   constructor(
     config: NodeConfig,
@@ -505,6 +514,18 @@ export class HostedNode {
     })
     node.on('protocol-error', ({ error, remoteAddress, remotePort }) => {
       log('protocol-error', words.protocolError(formatAddress(remoteAddress, remotePort), error.message))
+    })
+    node.on('identity-changed', ({ address, expectedId, provenId, direction }) => {
+      log(
+        'identity-changed',
+        words.identityChanged(address, expectedId, provenId, direction === 'inbound'),
+        provenId
+      )
+    })
+    node.on('peer-refused', ({ reason, error, remoteAddress, remotePort }) => {
+      // Anyone can make refused connections: one row per source address a minute at most.
+      if (!this.refusalRows.allow(remoteAddress)) return
+      log('peer-refused', words.peerRefused(formatAddress(remoteAddress, remotePort), reason, error.message))
     })
     node.on('lan-peer-seen', ({ peer }) => {
       log('lan-peer-seen', words.lanSeen(peer), peer.id)

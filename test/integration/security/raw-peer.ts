@@ -157,18 +157,19 @@ export class RawPeer {
    */
   static async secureHandshake(
     nodePort: number,
-    options: { subscriptions?: string[] } = {}
+    /** `claimId`: another id than its key's (an impostor); `answer`: the frame to wait for. */
+    options: { subscriptions?: string[]; claimId?: string; answer?: 'handshake_back' | 'close' } = {}
   ): Promise<RawPeer> {
     const credentials = await createTlsCredentials(generateNodeKey())
     const link = await secureDial(net.connect({ host: '127.0.0.1', port: nodePort }), credentials)
     const peer = new RawPeer(link.socket)
     const data = {
-      ...handshakeData(credentials.key.id, nextClaimPort++, options.subscriptions),
+      ...handshakeData(options.claimId ?? credentials.key.id, nextClaimPort++, options.subscriptions),
       v: 2,
       vmin: 2
     }
     peer.write(frame('handshake', 'All', plain(data)))
-    await peer.next('handshake_back')
+    await peer.next(options.answer ?? 'handshake_back')
     return peer
   }
 
