@@ -41,6 +41,7 @@ import { ReconnectQueue, type ReconnectState } from './reconnect'
 import { RECONNECTING_REASONS, type Removal, type RemovalReason } from './removal'
 import { IdentityMismatchError, PlaintextPeerError, PlaintextRefusedError } from './security/errors'
 import { tcpTransport, type Dialling, type Transport } from './transport'
+import { TrustStore } from './trust'
 import type { WireFormat } from './wire'
 
 /** What the connection layer needs from its node. */
@@ -115,6 +116,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
   /** Edges being retried: their latency history and paired flags go to the reconnected edge (made on first use). */
   private lostEdgeMap: Map<string, Edge> | null = null
   private readonly closedPeers: ClosedPeers
+  /** Pins and revocations (trust.ts). */
+  readonly trust: TrustStore
   /** Made on the first unexpected loss: most nodes never retry anyone. */
   private retries: ReconnectQueue | null = null
   /**
@@ -130,6 +133,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     this.deadlines =
       host.clock === connectionDeadlines.clock ? connectionDeadlines : new DeadlineSweep(host.clock)
     this.closedPeers = new ClosedPeers(CLOSED_PEER_MEMORY_MS, CLOSED_PEER_MEMORY_SIZE, host.clock)
+    this.trust = new TrustStore(this.options.trust, this.options.trustedPeers)
   }
 
   /** The 'connections' logger of this node, made on first use. */
@@ -327,7 +331,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
   /** Deliberate close, announced to the peer and never undone by reconnection (spec §3 Ours). */
   close(
     edge: Edge,
-    reason: 'closed' | 'pair-disconnect' | 'pair-rejected',
+    reason: 'closed' | 'pair-disconnect' | 'pair-rejected' | 'revoked',
     removal: RemovalReason
   ): Promise<void> {
     const key = addressKey(edge.ip, edge.port)
@@ -610,6 +614,22 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     }
     const ip = isUnspecifiedIp(handshake.ip) ? normalizeIp(link.remoteAddress) : normalizeIp(handshake.ip)
     const key = addressKey(ip, handshake.port)
+    if (this.trust.isRevoked(handshake.id)) {
+      this.refuse(link, 'revoked', new ConnectionRefusedError('this node revoked the peer', 'revoked'))
+      return
+    }
+    const pinAddress = formatAddress(ip, handshake.port)
+    const pinned = this.trust.conflict(pinAddress, handshake.id)
+    if (pinned !== null) {
+      const error = new IdentityMismatchError(
+        `${pinAddress} proved the key of ${handshake.id}, but this node trusts ${pinned.id} (${pinned.name}) there`,
+        pinned.id,
+        handshake.id
+      )
+      this.reportIdentityChange(ip, handshake.port, error, link.outbound ? 'outbound' : 'inbound')
+      this.refuse(link, 'identity-changed', error)
+      return
+    }
     const existing = this.edgesById.get(handshake.id)
     let keepNew = true
     // The same side opened both links: the peer (or we) dialled again while the old link still looked alive.
@@ -636,6 +656,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
       link.flush()
     }
     link.open(version, this.options.maxFrameSize)
+    if (provenId !== null)
+      this.trust.seen(pinAddress, handshake.id, handshake.name, this.host.clock.epochMs())
     if (!link.outbound) this.limits?.releasePending(link)
     this.closedPeers.forget(handshake.id)
     const edge = existing

@@ -45,6 +45,7 @@ export {
   PeerKeyError
 } from './security/errors'
 export type { NodeKey } from './security/index'
+export type { TrustedPeer, TrustPolicy } from './trust'
 export {
   PLAINTEXT_PROTOCOL_VERSION,
   PROTOCOL_VERSION,

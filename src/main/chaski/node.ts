@@ -26,6 +26,7 @@ import {
 import type { ReconnectState } from './reconnect'
 import type { StatusResponse } from './udp-status'
 import { TlsTransport } from './tls-transport'
+import type { TrustedPeer, TrustPolicy } from './trust'
 import { tcpTransport } from './transport'
 
 export type ConnectTarget = ChaskiNode | Edge | string
@@ -193,6 +194,27 @@ export class ChaskiNode extends EventEmitter {
   /** The LAN discovery instance (interfaces, stats, 'beacon-rejected' events), or null when off. */
   get lanDiscovery(): LanDiscovery | null {
     return this.#ctx.lan?.discovery ?? null
+  }
+
+  /** The trust policy (trust.ts): 'open' or 'tofu'. */
+  get trust(): TrustPolicy {
+    return this.#ctx.options.trust
+  }
+
+  /** Peers whose key is pinned at their address (policy tofu), oldest first: save them, seed `trustedPeers`. */
+  get trustedPeers(): TrustedPeer[] {
+    return this.#ctx.connections.trust.list()
+  }
+
+  /**
+   * Refuses a peer from now on (close reason 'revoked', under every policy) and closes its link if there is one.
+   * Resolves once that link is closed.
+   */
+  async revoke(peerId: string): Promise<void> {
+    const connections = this.#ctx.connections
+    connections.trust.revoke(peerId)
+    const edge = connections.edgesById.get(peerId)
+    if (edge) await connections.close(edge, 'revoked', 'closed-by-us')
   }
 
   /** Peers being retried after an unexpected loss (attempt n, next try, since). */

@@ -28,6 +28,7 @@ import { InvalidOptionError } from './errors'
 // LAN discovery lives in ./lan; ChaskiNode starts it when `lan` is set (see lan/node-lan.ts).
 import { normalizeLanOptions, type LanOptions } from './lan/options'
 import { generateNodeKey, isNodeKeyType, type NodeKey } from './security/node-key'
+import { TRUST_POLICIES, type TrustedPeer, type TrustPolicy } from './trust'
 
 export type { LanOptions }
 
@@ -84,6 +85,13 @@ export interface ChaskiNodeOptions {
   insecure?: boolean
   /** The node's identity key (security/node-key.ts); its id is the key's. @default a new key (a new id) */
   key?: NodeKey
+  /**
+   * Which keys it links with (trust.ts): 'open' any; 'tofu' pins the first key seen at a peer's address and refuses
+   * another one there later ('identity-changed'). @default 'open'
+   */
+  trust?: TrustPolicy
+  /** Pins to start with (what `node.trustedPeers` listed before: the host saves them). */
+  trustedPeers?: TrustedPeer[]
 
   // Advanced (tests and tools)
   /** Fixed node id (only with `secure: false`; a random UUID by default). */
@@ -114,6 +122,8 @@ export interface NormalizedOptions {
   insecure: boolean
   /** The identity key of a secure node, null when `secure` is false. */
   key: NodeKey | null
+  trust: TrustPolicy
+  trustedPeers: TrustedPeer[]
   ip: string
   port: number
   name: string
@@ -146,6 +156,8 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'secure',
   'insecure',
   'key',
+  'trust',
+  'trustedPeers',
   'ip',
   'port',
   'name',
@@ -307,11 +319,21 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
   )
   if (reconnectCapMs < reconnectBaseMs) bad("option 'reconnectCapMs' must not be below 'reconnectBaseMs'")
   const root = boolean('root', input.root, false)
+  const trust = input.trust ?? 'open'
+  if (!TRUST_POLICIES.includes(trust)) bad(`option 'trust' must be one of ${TRUST_POLICIES.join(', ')}`)
+  const trustedPeers = input.trustedPeers ?? []
+  if (
+    !Array.isArray(trustedPeers) ||
+    trustedPeers.some((p) => typeof p?.id !== 'string' || typeof p.address !== 'string')
+  )
+    bad("option 'trustedPeers' must be a list of {id, name, address, firstSeen, lastSeen}")
   return {
     id,
     secure,
     insecure,
     key,
+    trust,
+    trustedPeers,
     ip: ip.toLowerCase(),
     port: integer('port', input.port, 0, 0, 65535),
     name: input.name === undefined ? id : validateName(input.name),

@@ -18,9 +18,10 @@ import { untilAborted } from './signals'
 const STOP_DEADLINE_MS = 5_000
 
 /** How the node's links are protected, in words (the start lines). */
-function securityLine(secure: boolean, insecure: boolean): string {
+function securityLine(secure: boolean, insecure: boolean, trust: string): string {
   if (!secure) return 'security: NONE, plaintext links (protocol version 1)'
-  const base = 'security: TLS 1.3 links, each peer proving the key of its id; trust policy open (any key)'
+  const policy = trust === 'tofu' ? 'tofu (the first key met at an address is pinned)' : 'open (any key)'
+  const base = `security: TLS 1.3 links, each peer proving the key of its id; trust policy ${policy}`
   return insecure ? `${base}; WARNING --insecure: plaintext peers are linked too, unencrypted` : base
 }
 
@@ -127,7 +128,7 @@ function printReady(node: ChaskiNode, config: NodeCommandConfig, printer: EventP
       paired: node.paired,
       secure: node.options.secure,
       insecure: node.options.insecure,
-      trust: 'open',
+      trust: node.trust,
       lan: config.lan ? { ...config.lan, using: lanInterfaces } : null
     },
     [
@@ -135,7 +136,7 @@ function printReady(node: ChaskiNode, config: NodeCommandConfig, printer: EventP
         `${node.options.root ? ', root' : ''}`,
       `             id ${node.options.secure ? formatNodeId(node.id) : node.id}` +
         (node.options.secure && config.keyFile === null ? ' (a new id each run: --key <file> keeps it)' : ''),
-      `             ${securityLine(node.options.secure, node.options.insecure)}`,
+      `             ${securityLine(node.options.secure, node.options.insecure, node.trust)}`,
       ...reachable.map(
         (a) =>
           `             reachable at ${a.address}` +

@@ -110,7 +110,7 @@ export class HostedNode {
       await this.startFailed(err)
       throw err
     }
-    const node = new ChaskiNode(toNodeOptions(this.config, key))
+    const node = new ChaskiNode(toNodeOptions(this.config, key, this.knownPeers.pins()))
     this.node = node
     this.nodeId = node.id
     this.wire(node)

@@ -27,7 +27,7 @@ describe('chaski node --key / chaski id', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600)
     const second = await readyOf(['--key', file])
     expect(second.id).toBe(first.id)
-    expect(first).toMatchObject({ secure: true, insecure: false, trust: 'open' })
+    expect(first).toMatchObject({ secure: true, insecure: false, trust: 'tofu' })
     const id = await runCli(['id', '--key', file, '--json'])
     expect(id.exitInfo.code).toBe(0)
     expect(JSON.parse(id.lines[0]!)).toMatchObject({ event: 'id', id: first.id })

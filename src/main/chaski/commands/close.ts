@@ -24,6 +24,10 @@ export type CloseReason =
   | 'secure-required'
   /** The handshake's `id` is not the id of the key the peer proved on this link (§3a). */
   | 'identity-mismatch'
+  /** Trust policy tofu: another key is pinned for the sender's address (§3a "Trust"). */
+  | 'identity-changed'
+  /** The user revoked the sender (§3a "Trust"): its links close and stay refused. */
+  | 'revoked'
 
 const CLOSE_REASONS: ReadonlySet<string> = new Set<CloseReason>([
   'closed',
@@ -39,7 +43,9 @@ const CLOSE_REASONS: ReadonlySet<string> = new Set<CloseReason>([
   'too-many-edges',
   'overloaded',
   'secure-required',
-  'identity-mismatch'
+  'identity-mismatch',
+  'identity-changed',
+  'revoked'
 ])
 
 export interface CloseData {

@@ -48,7 +48,7 @@ export const nodeCommand: Command = {
       '              [--keepalive <seconds>] [--connect <host:port>]...',
       '              [--discover [--on-pair <none|disconnect>] [--timeout <seconds>]]',
       '              [--lan [interface]] [--auto-connect] [--lan-port <port>] [--latency-every <seconds>]',
-      '              [--key <file>] [--insecure] [--json]'
+      '              [--key <file>] [--trust <open|tofu>] [--insecure] [--json]'
     ].join('\n')
   ],
   description: [
@@ -147,6 +147,11 @@ export const nodeCommand: Command = {
       value: '<file>',
       help: "the node's identity key: read, or made on first start (mode 0600);\nthe same file keeps the same id"
     },
+    trust: {
+      type: 'string',
+      value: '<open|tofu>',
+      help: 'tofu: pin the first key met at each address and refuse another\none there later; open: any key (default tofu)'
+    },
     insecure: {
       type: 'boolean',
       help: 'also link with plaintext (protocol version 1) peers, unencrypted\nand unauthenticated (off by default)'
@@ -179,6 +184,10 @@ export function parseNodeArgs(args: ParsedArgs): NodeCommandConfig {
   if (args.flag('root')) options.root = true
   if (args.flag('paired')) options.paired = true
   if (args.flag('insecure')) options.insecure = true
+  const trust = args.string('trust') ?? 'tofu'
+  if (trust !== 'open' && trust !== 'tofu')
+    throw new CliUsageError(`--trust must be 'open' or 'tofu', got '${trust}'`)
+  options.trust = trust
   const ttl = args.string('ttl')
   if (ttl !== undefined) options.ttl = parseInteger('ttl', ttl)
   // The same ranges as the desktop app and `chaski serve` (src/shared/limits.ts).
