@@ -29,9 +29,18 @@ export function loadChaski(): Promise<Chaski> {
 /** Options every bench node shares: loopback only, OS-chosen port. */
 export const BENCH_NODE_DEFAULTS = { ip: '127.0.0.1', port: 0 } as const
 
+/**
+ * Plaintext nodes (protocol version 1) for the modules whose targets are the plaintext protocol's (connect, ping,
+ * throughput, scale, discovery, codec): their figures stay comparable run to run. Secure links are the `secure`
+ * module's. A library bundle from before secure links (CHASKI_BENCH_BASE_REF) knows no `secure` option.
+ */
+export function plaintextDefaults(chaski: Chaski): ChaskiNodeOptions {
+  return 'security' in chaski ? { ...BENCH_NODE_DEFAULTS, secure: false } : { ...BENCH_NODE_DEFAULTS }
+}
+
 /** Creates a node and waits until it listens. */
 export async function startNode(chaski: Chaski, options: ChaskiNodeOptions): Promise<ChaskiNodeInstance> {
-  const node = new chaski.ChaskiNode({ ...BENCH_NODE_DEFAULTS, ...options })
+  const node = new chaski.ChaskiNode({ ...plaintextDefaults(chaski), ...options })
   await node.ready
   return node
 }

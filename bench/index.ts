@@ -28,7 +28,8 @@ const MODULES: ModuleEntry[] = [
   { name: 'graph', load: () => import('./dashboard-graph') },
   { name: 'load', load: () => import('./dashboard-load') },
   { name: 'codec', load: () => import('./codec-paths') },
-  { name: 'map', load: () => import('./node-map') }
+  { name: 'map', load: () => import('./node-map') },
+  { name: 'secure', load: () => import('./secure-transport') }
 ]
 
 const RESULTS_DIR = path.join(__dirname, 'results')

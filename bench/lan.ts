@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
-import { loadChaski, stopNodes, type Chaski, type ChaskiNodeInstance } from './chaski'
+import { loadChaski, plaintextDefaults, stopNodes, type Chaski, type ChaskiNodeInstance } from './chaski'
 import { median, round } from './stats'
 import { waitUntil, withTimeout } from './waiting'
 import type { BenchContext, BenchModule, Metric } from './types'
@@ -26,7 +26,7 @@ function benchLan(): { group: string; port: number; interfaces: string[]; autoCo
 }
 
 async function startLanNode(chaski: Chaski, lan: ReturnType<typeof benchLan>): Promise<ChaskiNodeInstance> {
-  const node = new chaski.ChaskiNode({ ip: '127.0.0.1', port: 0, lan })
+  const node = new chaski.ChaskiNode({ ...plaintextDefaults(chaski), lan })
   await node.ready
   return node
 }
@@ -47,7 +47,7 @@ async function measureAppear(
   lan: ReturnType<typeof benchLan>
 ): Promise<number> {
   const t0 = performance.now()
-  const node = new chaski.ChaskiNode({ ip: '127.0.0.1', port: 0, lan })
+  const node = new chaski.ChaskiNode({ ...plaintextDefaults(chaski), lan })
   try {
     const seenAt = await withTimeout(
       Promise.all(

@@ -7,6 +7,7 @@ import net from 'node:net'
 import dgram from 'node:dgram'
 import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import v8 from 'node:v8'
 import { loadChaski, startNode, stopNodes, type ChaskiNodeInstance } from './chaski'
 import { runLimited, sleep, waitUntil, withTimeout } from './waiting'
@@ -234,4 +235,5 @@ async function main(): Promise<void> {
   process.exit(result.error ? 1 : 0)
 }
 
-if (process.argv[1]?.endsWith('star-child.ts')) void main()
+// The basename, not a suffix: secure-star-child.ts imports this module and must not run its main.
+if (process.argv[1] && path.basename(process.argv[1]) === 'star-child.ts') void main()

@@ -89,7 +89,10 @@ export interface LanPeerSnapshot {
 }
 
 export interface NodeSnapshot {
+  /** The host's name for the node (its config id). */
   id: string
+  /** The id peers know the node by (its key's, issue #13), once it has started. */
+  nodeId?: string
   config: NodeConfig
   state: NodeRunState
   /** Epoch ms of the last state change. */
@@ -212,6 +215,10 @@ export type HostEventKind =
   | 'protocol-error'
   | 'lan-peer-seen'
   | 'lan-peer-lost'
+  /** A peer did not prove the identity expected (a changed key, an impostor, a relay in the middle). */
+  | 'identity-changed'
+  /** A connection refused for security (plaintext, a failed TLS handshake). */
+  | 'peer-refused'
 
 /** A piece of an event line: the app's own words, or text from the network (shown escaped and isolated). */
 export interface TextPart {

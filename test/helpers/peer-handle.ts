@@ -34,7 +34,10 @@ export class PeerProcess {
   }
 
   /** Starts a peer and waits for its ready line (startup of tsx is slow on a busy machine: generous bound). */
-  static async start(options: ChaskiNodeOptions, timeoutMs = 30_000): Promise<PeerProcess> {
+  static async start(
+    options: ChaskiNodeOptions & { keyFile?: string },
+    timeoutMs = 30_000
+  ): Promise<PeerProcess> {
     const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, JSON.stringify(options)], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, CHASKI_LAN_INTERFACES: '127.0.0.1' }

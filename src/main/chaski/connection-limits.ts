@@ -42,6 +42,7 @@ export class ConnectionLimits {
   private edgeWarning: ThrottledWarning | null = null
   readonly refusals: ThrottledWarning
   readonly drops: ThrottledWarning
+  private plaintextWarning: ThrottledWarning | null = null
 
   constructor(
     private readonly log: Logger,
@@ -67,6 +68,16 @@ export class ConnectionLimits {
         globalRatePerS: LEARNED_DIALS_PER_S
       },
       () => this.clock.now()
+    ))
+  }
+
+  /** Plaintext (version 1) peers refused by a node that accepts secure links only. */
+  get plaintextRefusals(): ThrottledWarning {
+    return (this.plaintextWarning ??= new ThrottledWarning(
+      this.log,
+      'plaintext peer refused (secure-required): this node accepts secure links only',
+      undefined,
+      this.clock
     ))
   }
 

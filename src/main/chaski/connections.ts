@@ -10,15 +10,16 @@ import type { HandshakeCommandName, HandshakeData, HandshakeReceiver } from './c
 import type { CommandData } from './commands/index'
 import type { UpdateData, UpdateReceiver } from './commands/update'
 import {
+  CLOSE_GRACE_MS,
   CLOSED_PEER_MEMORY_MS,
   CLOSED_PEER_MEMORY_SIZE,
   MAX_HANDSHAKE_FRAME_BYTES,
   MAX_PARTIAL_FRAME_BYTES,
   MAX_PRE_HANDSHAKE_BYTES,
-  MIN_PROTOCOL_VERSION,
+  PLAINTEXT_PROTOCOL_VERSION,
   PROTOCOL_VERSION
 } from './constants'
-import { ConnectionLimits } from './connection-limits'
+import { ConnectionLimits, type PendingConnection } from './connection-limits'
 import { connectionDeadlines, DeadlineSweep } from './deadlines'
 import { Edge } from './edge'
 import type { Envelope } from './envelope'
@@ -38,7 +39,9 @@ import type { NormalizedOptions } from './options'
 import { PeerLink, type PeerLinkOwner, type PendingHandshake } from './peer-link'
 import { ReconnectQueue, type ReconnectState } from './reconnect'
 import { RECONNECTING_REASONS, type Removal, type RemovalReason } from './removal'
-import type { Dialling, Transport } from './transport'
+import { IdentityMismatchError, PlaintextPeerError, PlaintextRefusedError } from './security/errors'
+import { tcpTransport, type Dialling, type Transport } from './transport'
+import { TrustStore } from './trust'
 import type { WireFormat } from './wire'
 
 /** What the connection layer needs from its node. */
@@ -80,6 +83,13 @@ function removalFor(reason: CloseReason): RemovalReason {
 const NOTHING_CONNECTING: ReadonlyMap<string, Promise<Edge>> = new Map()
 const NOTHING_DIALLED: ReadonlySet<Dialling> = new Set()
 
+/** An accepted connection its transport is still setting up (TLS): counted as waiting for its handshake. */
+interface UpgradingConnection extends PendingConnection {
+  readonly remotePort: number
+  readonly socket: net.Socket
+  readonly controller: AbortController
+}
+
 /** A connect() whose link lost a duplicate race, waiting (bounded) for the peer's surviving link to register. */
 interface EdgeWaiter {
   pending: PendingHandshake
@@ -96,6 +106,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
   private readonly links = new Set<PeerLink>()
   /** Dials under way (made on the first dial: a node that is only dialled never needs it). */
   private dialSet: Set<Dialling> | null = null
+  /** Accepted connections whose transport is still setting them up (TLS), counted as waiting for a handshake. */
+  private readonly upgrading = new Set<UpgradingConnection>()
   /**
    * Dial and handshake timeouts: with the system clock, one timer for the process, shared with other nodes
    * (deadlines.ts); a node given another clock (tests) has its own.
@@ -111,6 +123,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
   private lostEdgeMap: Map<string, Edge> | null = null
   /** Peers we closed lately (made on our first deliberate close). */
   private closedPeers: ClosedPeers | null = null
+  /** Pins and revocations (trust.ts). */
+  readonly trust: TrustStore
   /** Made on the first unexpected loss: most nodes never retry anyone. */
   private retries: ReconnectQueue | null = null
   /**
@@ -125,6 +139,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     this.options = host.options
     this.deadlines =
       host.clock === connectionDeadlines.clock ? connectionDeadlines : new DeadlineSweep(host.clock)
+    this.trust = new TrustStore(this.options.trust, this.options.trustedPeers)
   }
 
   private get connecting(): Map<string, Promise<Edge>> {
@@ -172,8 +187,12 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     return this.edgesByAddress.get(addressKey(ip, port))
   }
 
-  /** Connects to a listening address, or returns the existing edge; concurrent calls share one attempt. */
-  connect(ip: string, port: number, reconnect: boolean): Promise<Edge> {
+  /**
+   * Connects to a listening address, or returns the existing edge; concurrent calls share one attempt.
+   * `expectedPeerId`: the peer must prove that id's key (a reconnection, a pinned peer): IdentityMismatchError
+   * and an 'identity-changed' event otherwise.
+   */
+  connect(ip: string, port: number, reconnect: boolean, expectedPeerId?: string): Promise<Edge> {
     if (!this.host.isRunning()) return Promise.reject(new NodeStoppedError('node is not running'))
     const key = addressKey(ip, port)
     const existing = this.edgesByAddress.get(key)
@@ -190,7 +209,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
         )
       )
     }
-    const attempt = this.dial(ip, port, reconnect)
+    const attempt = this.dial(ip, port, reconnect, expectedPeerId)
     ;(this.connectingMap ??= new Map()).set(key, attempt)
     const cleanup = (): void => {
       if (this.connecting.get(key) === attempt) this.connecting.delete(key)
@@ -228,21 +247,106 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
       limits.refusals.report({ from: socket.remoteAddress ?? '', reason: refused })
       return
     }
+    if (this.host.transport.upgradeInbound) {
+      this.upgradeInbound(socket)
+      return
+    }
+    this.acceptLink(socket, this.options.handshakeTimeoutMs)
+  }
+
+  private acceptLink(socket: net.Socket, handshakeTimeoutMs: number): void {
     const link = new PeerLink(socket, false, this, this.handshakeFrameLimit)
     this.links.add(link)
     // A connection that never introduces itself is dropped (onHandshakeDeadline).
-    this.deadlines.add(link, this.options.handshakeTimeoutMs)
+    this.deadlines.add(link, handshakeTimeoutMs)
+  }
+
+  /**
+   * The transport sets up an admitted connection (TLS) before its first frame; it stays counted as waiting for its
+   * handshake meanwhile, and one deadline (handshakeTimeoutMs) covers both. A plaintext peer is answered with
+   * `close {reason: 'secure-required'}` unless the node is `insecure`.
+   */
+  private upgradeInbound(socket: net.Socket): void {
+    const waiting: UpgradingConnection = {
+      remoteAddress: socket.remoteAddress ?? '',
+      remotePort: socket.remotePort ?? 0,
+      socket,
+      controller: new AbortController()
+    }
+    this.upgrading.add(waiting)
+    const started = this.host.clock.now()
+    const timeoutMs = this.options.handshakeTimeoutMs
+    const done = (): boolean => {
+      this.upgrading.delete(waiting)
+      return this.host.isRunning() && !waiting.controller.signal.aborted
+    }
+    this.host.transport.upgradeInbound!(socket, timeoutMs, waiting.controller.signal).then(
+      (upgrade) => {
+        if (!done()) {
+          this.limits?.releasePending(waiting)
+          upgrade.socket.destroy()
+          return
+        }
+        if (!upgrade.secure && !this.options.insecure) {
+          this.limits?.releasePending(waiting)
+          this.refusePlaintext(waiting)
+          return
+        }
+        // The pending count taken for `waiting` now belongs to the link (released on open() or close).
+        const left = Math.max(1, timeoutMs - (this.host.clock.now() - started))
+        this.acceptLink(upgrade.socket, left)
+        upgrade.socket.resume() // the sniffed first bytes wait in a paused socket
+      },
+      (error: Error) => {
+        done()
+        this.limits?.releasePending(waiting)
+        socket.destroy()
+        this.log.debug('inbound secure handshake failed', {
+          from: formatAddress(waiting.remoteAddress, waiting.remotePort),
+          error: error.message
+        })
+        this.host.emit('peer-refused', {
+          reason: 'secure-handshake',
+          error,
+          remoteAddress: waiting.remoteAddress,
+          remotePort: waiting.remotePort
+        })
+      }
+    )
+  }
+
+  /** A plaintext (version 1) peer of a node that allows none: told why, in plaintext it can read, then closed. */
+  private refusePlaintext(waiting: UpgradingConnection): void {
+    const from = formatAddress(waiting.remoteAddress, waiting.remotePort)
+    const error = new PlaintextRefusedError(
+      `${from} connected in plaintext (protocol version 1); this node accepts secure links only (option insecure)`
+    )
+    this.bounds.plaintextRefusals.report({ from })
+    this.host.emit('peer-refused', {
+      reason: 'secure-required',
+      error,
+      remoteAddress: waiting.remoteAddress,
+      remotePort: waiting.remotePort
+    })
+    const socket = waiting.socket
+    socket.on('error', () => socket.destroy())
+    socket.resume() // whatever it sends is not read
+    socket.end(this.closeFrame('secure-required'))
+    // A peer that never closes its end is not waited for.
+    const timer = this.host.clock.setTimeout(() => socket.destroy(), CLOSE_GRACE_MS)
+    socket.once('close', () => this.host.clock.clearTimeout(timer))
   }
 
   /** Inbound links whose handshake is not complete (ConnectionLimits counts them). */
-  private *pendingInbound(): Iterable<PeerLink> {
+  private *pendingInbound(): Iterable<PendingConnection> {
+    yield* this.upgrading
     for (const link of this.links) if (!link.outbound && link.version === 0) yield link
   }
 
   /** Deliberate close, announced to the peer and never undone by reconnection (spec §3 Ours). */
   close(
     edge: Edge,
-    reason: 'closed' | 'pair-disconnect' | 'pair-rejected',
+    reason: 'closed' | 'pair-disconnect' | 'pair-rejected' | 'revoked',
     removal: RemovalReason
   ): Promise<void> {
     const key = addressKey(edge.ip, edge.port)
@@ -267,6 +371,10 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     const stopped = new NodeStoppedError('node stopped')
     for (const dial of this.dialing) dial.abort()
     this.dialing.clear()
+    for (const waiting of this.upgrading) {
+      waiting.controller.abort(stopped)
+      waiting.socket.destroy()
+    }
     for (const link of this.links) this.deadlines.delete(link)
     const closeFrame = this.closeFrame('stop')
     const closing: Promise<void>[] = []
@@ -307,19 +415,70 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     return normalizeIp(ip) === own || (isUnspecifiedIp(own) && (isLoopbackIp(ip) || isUnspecifiedIp(ip)))
   }
 
-  private dial(ip: string, port: number, reconnect: boolean): Promise<Edge> {
+  private dial(ip: string, port: number, reconnect: boolean, expectedPeerId?: string): Promise<Edge> {
     return new Promise<Edge>((resolve, reject) => {
-      const dial = this.host.transport.dial(ip, port, this.options.connectTimeoutMs, this.deadlines, {
-        connected: (socket) => {
-          this.dialDone(dial)
-          this.startHandshake(socket, reconnect, { resolve, reject }, ip, port)
-        },
-        failed: (error) => {
-          this.dialDone(dial)
-          reject(error)
-        }
-      })
-      ;(this.dialSet ??= new Set()).add(dial)
+      const attempt = (transport: Transport): void => {
+        const options = { handshakeTimeoutMs: this.options.handshakeTimeoutMs, expectedPeerId }
+        const dial = transport.dial(
+          ip,
+          port,
+          this.options.connectTimeoutMs,
+          this.deadlines,
+          {
+            connected: (socket) => {
+              this.dialDone(dial)
+              this.startHandshake(socket, reconnect, { resolve, reject }, ip, port)
+            },
+            failed: (error) => {
+              this.dialDone(dial)
+              if (error instanceof PlaintextPeerError && this.options.insecure && transport.secure) {
+                // The peer speaks version 1 only, and this node allows plaintext: once more, in plaintext.
+                this.log.warn('peer does not speak TLS: linking in plaintext (insecure)', {
+                  peer: formatAddress(ip, port)
+                })
+                if (this.host.isRunning()) return attempt(tcpTransport)
+              }
+              if (error instanceof IdentityMismatchError)
+                this.reportIdentityChange(ip, port, error, 'outbound')
+              reject(error)
+            }
+          },
+          options
+        )
+        ;(this.dialSet ??= new Set()).add(dial)
+      }
+      attempt(this.host.transport)
+    })
+  }
+
+  /**
+   * A peer proved another key than the id we expected (a dial for a known id) or claimed (its handshake): loud, as
+   * it is either a changed identity or an impostor (docs/PROTOCOL.md "Secure links").
+   */
+  private reportIdentityChange(
+    ip: string,
+    port: number,
+    error: IdentityMismatchError,
+    direction: 'inbound' | 'outbound'
+  ): void {
+    const address = formatAddress(ip, port)
+    if (direction === 'outbound') {
+      // Not retried: another key at this address is refused every time, and each time would be reported again.
+      this.retries?.cancelTarget(ip, port)
+      this.lostEdgeMap?.delete(addressKey(ip, port))
+    }
+    this.log.warn('peer refused: it did not prove the identity expected', {
+      peer: address,
+      expectedId: error.claimedId,
+      provenId: error.provenId,
+      direction
+    })
+    this.host.emit('identity-changed', {
+      address,
+      expectedId: error.claimedId,
+      provenId: error.provenId,
+      direction,
+      error
     })
   }
 
@@ -350,8 +509,13 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     link.pendingHandshake = pending
     this.links.add(link)
     this.deadlines.add(link, this.options.handshakeTimeoutMs)
-    this.sendHandshake(link, 'handshake', PROTOCOL_VERSION, reconnect)
+    this.sendHandshake(link, 'handshake', this.linkVersion(link), reconnect)
     link.flush()
+  }
+
+  /** The one protocol version a link speaks: 2 over a verified TLS link, 1 in plaintext. */
+  private linkVersion(link: PeerLink): number {
+    return this.host.transport.peerKey(link.socket) === null ? PLAINTEXT_PROTOCOL_VERSION : PROTOCOL_VERSION
   }
 
   /** PeerLinkOwner: a link's handshake did not complete within handshakeTimeoutMs (spec §3 Ours). */
@@ -429,13 +593,32 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
   private completeHandshake(link: PeerLink, handshake: HandshakeData, reply: boolean): void {
     this.deadlines.delete(link)
     const selfId = this.host.id
-    const version = reply ? negotiateVersion(handshake) : handshake.v
-    if (version === null || version < MIN_PROTOCOL_VERSION || version > PROTOCOL_VERSION) {
+    const ours = this.linkVersion(link)
+    const version = reply ? negotiateVersion(handshake, { v: ours, vmin: ours }) : handshake.v
+    if (version !== ours) {
+      const secure = ours === PROTOCOL_VERSION ? 'secure' : 'plaintext'
       const error = new ProtocolVersionError(
-        `peer speaks protocol v${handshake.vmin}..v${handshake.v}, we speak v${MIN_PROTOCOL_VERSION}..v${PROTOCOL_VERSION}`
+        `peer speaks protocol v${handshake.vmin}..v${handshake.v}, this ${secure} link speaks v${ours}`
       )
       this.reportProtocolError(link, error)
       this.refuse(link, 'version', error)
+      return
+    }
+    const provenId = this.host.transport.peerKey(link.socket)
+    if (provenId !== null && provenId !== handshake.id) {
+      // The claimed id is not the key's: another node's id (an impostor), or a relay's key under the id it relays.
+      const error = new IdentityMismatchError(
+        `${formatAddress(link.remoteAddress, link.remotePort)} claims the node id ${handshake.id} but proved the key of ${provenId}`,
+        handshake.id,
+        provenId
+      )
+      this.reportIdentityChange(
+        link.remoteAddress,
+        link.remotePort,
+        error,
+        link.outbound ? 'outbound' : 'inbound'
+      )
+      this.refuse(link, 'identity-mismatch', error)
       return
     }
     if (handshake.id === selfId) {
@@ -455,6 +638,22 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     }
     const ip = isUnspecifiedIp(handshake.ip) ? normalizeIp(link.remoteAddress) : normalizeIp(handshake.ip)
     const key = addressKey(ip, handshake.port)
+    if (this.trust.isRevoked(handshake.id)) {
+      this.refuse(link, 'revoked', new ConnectionRefusedError('this node revoked the peer', 'revoked'))
+      return
+    }
+    const pinAddress = formatAddress(ip, handshake.port)
+    const pinned = this.trust.conflict(pinAddress, handshake.id)
+    if (pinned !== null) {
+      const error = new IdentityMismatchError(
+        `${pinAddress} proved the key of ${handshake.id}, but this node trusts ${pinned.id} (${pinned.name}) there`,
+        pinned.id,
+        handshake.id
+      )
+      this.reportIdentityChange(ip, handshake.port, error, link.outbound ? 'outbound' : 'inbound')
+      this.refuse(link, 'identity-changed', error)
+      return
+    }
     const existing = this.edgesById.get(handshake.id)
     let keepNew = true
     // The same side opened both links: the peer (or we) dialled again while the old link still looked alive.
@@ -481,6 +680,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
       link.flush()
     }
     link.open(version, this.options.maxFrameSize)
+    if (provenId !== null)
+      this.trust.seen(pinAddress, handshake.id, handshake.name, this.host.clock.epochMs())
     if (!link.outbound) this.limits?.releasePending(link)
     this.closedPeers?.forget(handshake.id)
     const edge = existing
@@ -592,12 +793,17 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
         ? new SelfConnectionError('the peer is this node')
         : close.reason === 'version'
           ? new ProtocolVersionError('the peer speaks no protocol version we support')
-          : close.reason === 'too-many-edges'
+          : close.reason === 'secure-required'
             ? new ConnectionRefusedError(
-                'the peer refused the connection: it already has as many edges as it allows (its maxEdges)',
+                'the peer accepts secure links only (secure-required): this node linked in plaintext',
                 close.reason
               )
-            : new ConnectionRefusedError(`peer closed the connection (${close.reason})`, close.reason)
+            : close.reason === 'too-many-edges'
+              ? new ConnectionRefusedError(
+                  'the peer refused the connection: it already has as many edges as it allows (its maxEdges)',
+                  close.reason
+                )
+              : new ConnectionRefusedError(`peer closed the connection (${close.reason})`, close.reason)
     this.failHandshake(link, error)
     if (link.reconnect && close.reason === 'reconnect-refused' && link.edge === null) {
       // The peer closed us deliberately before: stop retrying it.
@@ -696,7 +902,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
         capMs: this.host.options.reconnectCapMs
       },
       {
-        dial: (target) => this.connect(target.ip, target.port, true),
+        // The peer must prove the key it had: another node at its address is refused (identity-changed).
+        dial: (target) => this.connect(target.ip, target.port, true, target.peerId),
         onAttempt: (peer, delayMs) =>
           this.host.emit('reconnecting', { peer, attempt: peer.attempt, delayMs }),
         onGaveUp: (peer) => {

@@ -2,8 +2,14 @@
 // ("spec §n"); the wire format itself is documented in docs/PROTOCOL.md.
 import { NODE_OPTION_DEFAULTS } from '../../shared/limits'
 
-/** Highest wire protocol version this implementation speaks (handshake field `v`). */
-export const PROTOCOL_VERSION = 1
+/**
+ * Highest wire protocol version this implementation speaks (handshake field `v`): version 2 is version 1's frames
+ * inside a verified TLS 1.3 link (docs/PROTOCOL.md "Secure links"). A link speaks exactly one version, set by its
+ * transport: 2 on a secure link, 1 on a plaintext one.
+ */
+export const PROTOCOL_VERSION = 2
+/** The version of plaintext links (`secure: false` nodes, and version 1 peers of an `insecure` node). */
+export const PLAINTEXT_PROTOCOL_VERSION = 1
 /** Lowest wire protocol version this implementation still accepts (handshake field `vmin`). */
 export const MIN_PROTOCOL_VERSION = 1
 

@@ -9,7 +9,7 @@ import type { Clock } from './clock'
 import type { Codec } from './codec'
 import type { CommandData } from './commands/index'
 import { dispatchCommand } from './commands/index'
-import { CONTROL_TOPIC, PROTOCOL_VERSION, ROOT_TOPIC } from './constants'
+import { CONTROL_TOPIC, PLAINTEXT_PROTOCOL_VERSION, PROTOCOL_VERSION, ROOT_TOPIC } from './constants'
 import { ConnectionManager, type ConnectionHost } from './connections'
 import { DiscoveryEngine, type DiscoveryHost, type DiscoveryRequest } from './discovery'
 import type { Edge } from './edge'
@@ -416,6 +416,8 @@ export class NodeContext
   /** Binds the transport listener and the UDP socket; the node handles the outcome (ready, errors). */
   async listen(): Promise<void> {
     const { ip, port, root } = this.options
+    await this.transport.prepare?.()
+    if (this.lifecycle !== 'starting') throw new NodeStoppedError('node stopped before it was ready')
     const bound = await bindSockets({
       ip,
       port,
@@ -435,7 +437,7 @@ export class NodeContext
     this.port = bound.port
     this.identityChanged()
     // Encoded now that the port is known, so connecting does not pay for it (rebuilt on identity changes).
-    this.identity.handshake(PROTOCOL_VERSION, false)
+    this.identity.handshake(this.transport.secure ? PROTOCOL_VERSION : PLAINTEXT_PROTOCOL_VERSION, false)
     this.statusChannel = new UdpStatusChannel(this.udp, this.codec, this)
     this.lifecycle = 'running'
     this.pings.start()

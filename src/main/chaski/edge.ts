@@ -60,7 +60,7 @@ export class Edge {
   /** The peer reported itself paired for all its subscriptions. */
   peerPaired: boolean
   readonly direction: EdgeDirection
-  /** Negotiated wire protocol version. */
+  /** Negotiated wire protocol version: 2 on a secure (TLS) link, 1 in plaintext. */
   version: number
   /** Epoch ms of registration. */
   readonly connectedAt: number
@@ -97,6 +97,11 @@ export class Edge {
   /** Topics for which this edge is our pairing link (spec §4). */
   get pairedTopics(): Set<string> {
     return (this.#paired ??= new Set())
+  }
+
+  /** The link is encrypted and the peer proved the key of its id (protocol version 2). */
+  get secure(): boolean {
+    return this.version >= 2
   }
 
   /** @internal The link currently carrying this edge. */

@@ -53,7 +53,33 @@ export interface ProtocolErrorEvent {
   remotePort: number
 }
 
+/**
+ * A peer did not prove the identity expected (docs/PROTOCOL.md §3a): a dial for a known id (a reconnection) reached
+ * another key, or a peer claimed an id whose key it does not hold. Either a node whose key was replaced or an
+ * impostor: the link is refused, and a UI says so in plain words.
+ */
+export interface IdentityChangedEvent {
+  /** Where the peer was ('ip:port'). */
+  address: string
+  /** The id we expected or the peer claimed. */
+  expectedId: string
+  /** The id of the key it proved. */
+  provenId: string
+  direction: EdgeDirection
+  error: Error
+}
+
+/** A connection refused before its handshake for a security reason (plaintext, or a failed TLS handshake). */
+export interface PeerRefusedEvent {
+  reason: 'secure-required' | 'secure-handshake'
+  error: Error
+  remoteAddress: string
+  remotePort: number
+}
+
 export interface ChaskiNodeEvents {
+  'identity-changed': IdentityChangedEvent
+  'peer-refused': PeerRefusedEvent
   ready: { ip: string; port: number }
   'edge-added': { edge: Edge; direction: EdgeDirection; reconnected: boolean }
   'edge-removed': { edge: Edge; reason: RemovalReason; detail?: string; willReconnect: boolean }

@@ -20,6 +20,8 @@ export type {
   DiscoveryResult,
   NodeStatus,
   ProtocolErrorEvent,
+  IdentityChangedEvent,
+  PeerRefusedEvent,
   RemovalReason
 } from './events'
 export { RECONNECTING_REASONS } from './events'
@@ -33,7 +35,24 @@ export { msgpackCodec } from './codec'
 export { EdgeLatency, updateLatencyEstimate } from './latency'
 export { createLogger, setLogLevel, setLogSink } from './logger'
 export type { LogLevel, LogRecord, LogSink, Logger } from './logger'
-export { PROTOCOL_VERSION, MIN_PROTOCOL_VERSION, DEFAULT_MAX_FRAME_SIZE, FAVOURITE_PORTS } from './constants'
+export * as security from './security/index'
+export {
+  IdentityMismatchError,
+  PlaintextPeerError,
+  PlaintextRefusedError,
+  SecureHandshakeError,
+  SecureHandshakeTimeoutError,
+  PeerKeyError
+} from './security/errors'
+export type { NodeKey } from './security/index'
+export type { TrustedPeer, TrustPolicy } from './trust'
+export {
+  PLAINTEXT_PROTOCOL_VERSION,
+  PROTOCOL_VERSION,
+  MIN_PROTOCOL_VERSION,
+  DEFAULT_MAX_FRAME_SIZE,
+  FAVOURITE_PORTS
+} from './constants'
 export * from './errors'
 export {
   VivaldiClient,

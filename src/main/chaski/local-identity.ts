@@ -3,7 +3,6 @@
 // copied into every connection's first frame, and every pong reuses the encoded identity entries.
 import { packValue } from './codec'
 import type { CommandData } from './commands/index'
-import { MIN_PROTOCOL_VERSION } from './constants'
 import { encodePongData } from './control-data'
 import { EncodedValue } from './envelope-encoder'
 import type { Identity } from './identity'
@@ -69,8 +68,9 @@ export class LocalIdentity {
     if (data === undefined) {
       // Once per identity change: a spread costs nothing worth measuring here.
       // Not kept as `value`: once encoded, a node that never answers a ping needs no plain copy.
+      // A link speaks one version (its transport's): vmin = v.
       const identity = this.identity ?? this.source.identityNow()
-      const plain = { v: version, vmin: MIN_PROTOCOL_VERSION, reconnect, ...identity }
+      const plain = { v: version, vmin: version, reconnect, ...identity }
       data = this.customCodec ? plain : new EncodedValue(encodeSmallMap(plain))
       this.handshakes[index] = data
     }

@@ -29,6 +29,8 @@ import type { Coordinate } from './coordinates/coordinate'
 import { MAP_MAX_DEPTH, MAP_MAX_NODES } from './map/limits'
 import type { AdvertStats } from './map/node-map'
 import type { StatusResponse } from './udp-status'
+import { TlsTransport } from './tls-transport'
+import type { TrustedPeer, TrustPolicy } from './trust'
 import { tcpTransport } from './transport'
 
 export type ConnectTarget = ChaskiNode | Edge | string
@@ -80,7 +82,10 @@ export interface ChaskiNode {
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- typed event overloads only
 export class ChaskiNode extends EventEmitter {
-  /** Random UUID (or options.id): protocol logic uses it, never the name. */
+  /**
+   * The id of the node's key (secure nodes; security/node-id.ts), or a random UUID / options.id (secure: false):
+   * protocol logic uses it, never the name.
+   */
   readonly id: string
   /** Resolves when TCP and UDP listen (`port` is then the real port); rejects with a clear error. */
   readonly ready: Promise<void>
@@ -96,7 +101,8 @@ export class ChaskiNode extends EventEmitter {
     super()
     const normalized = normalizeOptions(options)
     this.id = normalized.id
-    const ctx = new NodeContext(this, normalized, systemClock, tcpTransport)
+    const transport = normalized.key ? new TlsTransport(normalized.key) : tcpTransport
+    const ctx = new NodeContext(this, normalized, systemClock, transport)
     this.#ctx = ctx
     this.ready = new Promise<void>((resolve, reject) => {
       this.#resolveReady = resolve
@@ -194,6 +200,27 @@ export class ChaskiNode extends EventEmitter {
   /** The LAN discovery instance (interfaces, stats, 'beacon-rejected' events), or null when off. */
   get lanDiscovery(): LanDiscovery | null {
     return this.#ctx.lan?.discovery ?? null
+  }
+
+  /** The trust policy (trust.ts): 'open' or 'tofu'. */
+  get trust(): TrustPolicy {
+    return this.#ctx.options.trust
+  }
+
+  /** Peers whose key is pinned at their address (policy tofu), oldest first: save them, seed `trustedPeers`. */
+  get trustedPeers(): TrustedPeer[] {
+    return this.#ctx.connections.trust.list()
+  }
+
+  /**
+   * Refuses a peer from now on (close reason 'revoked', under every policy) and closes its link if there is one.
+   * Resolves once that link is closed.
+   */
+  async revoke(peerId: string): Promise<void> {
+    const connections = this.#ctx.connections
+    connections.trust.revoke(peerId)
+    const edge = connections.edgesById.get(peerId)
+    if (edge) await connections.close(edge, 'revoked', 'closed-by-us')
   }
 
   /** Peers being retried after an unexpected loss (attempt n, next try, since). */

@@ -1,5 +1,5 @@
 // Constructor options: validated and normalised once, with a clear InvalidOptionError per mistake (spec §1).
-import { randomUUID } from 'node:crypto'
+import { KeyObject, randomUUID } from 'node:crypto'
 import { isIP } from 'node:net'
 import type { Codec, Deserializer, Serializer } from './codec'
 import { createCodec } from './codec'
@@ -29,6 +29,8 @@ import { InvalidOptionError } from './errors'
 import { normalizeLanOptions, type LanOptions } from './lan/options'
 import { RANGES } from '../../shared/limits'
 import { normalizeAdvertOptions, type AdvertOptions } from './map/options'
+import { generateNodeKey, isNodeKeyType, type NodeKey } from './security/node-key'
+import { TRUST_POLICIES, type TrustedPeer, type TrustPolicy } from './trust'
 
 export type { LanOptions }
 
@@ -73,8 +75,30 @@ export interface ChaskiNodeOptions {
   /** Neighbour adverts (docs/PROTOCOL.md §12): `false` sends none (others' are still stored and forwarded). @default true */
   adverts?: boolean | Partial<AdvertOptions>
 
+  /**
+   * Secure links (protocol version 2, docs/PROTOCOL.md "Secure links"): TLS 1.3 with the node key, the peer's claimed
+   * id checked against the key it proves. false: protocol version 1, plaintext and unauthenticated (simulations, tests
+   * speaking raw frames, version 1 peers), with a random UUID id. @default true
+   */
+  secure?: boolean
+  /**
+   * A secure node that also links with plaintext (version 1) peers: it accepts their connections and falls back to
+   * plaintext when a dialled peer does not speak TLS. Off by default; show it as a warning wherever it is on.
+   * @default false
+   */
+  insecure?: boolean
+  /** The node's identity key (security/node-key.ts); its id is the key's. @default a new key (a new id) */
+  key?: NodeKey
+  /**
+   * Which keys it links with (trust.ts): 'open' any; 'tofu' pins the first key seen at a peer's address and refuses
+   * another one there later ('identity-changed'). @default 'open'
+   */
+  trust?: TrustPolicy
+  /** Pins to start with (what `node.trustedPeers` listed before: the host saves them). */
+  trustedPeers?: TrustedPeer[]
+
   // Advanced (tests and tools)
-  /** Fixed node id (a random UUID by default). */
+  /** Fixed node id (only with `secure: false`; a random UUID by default). */
   id?: string
   /** Mean keep-alive period; each round waits this × a random factor in [1, 1.5). @default 7000 */
   keepAliveIntervalMs?: number
@@ -98,6 +122,12 @@ export interface ChaskiNodeOptions {
 
 export interface NormalizedOptions {
   id: string
+  secure: boolean
+  insecure: boolean
+  /** The identity key of a secure node, null when `secure` is false. */
+  key: NodeKey | null
+  trust: TrustPolicy
+  trustedPeers: TrustedPeer[]
   ip: string
   port: number
   name: string
@@ -128,6 +158,11 @@ export interface NormalizedOptions {
 }
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  'secure',
+  'insecure',
+  'key',
+  'trust',
+  'trustedPeers',
   'ip',
   'port',
   'name',
@@ -173,6 +208,18 @@ function integer(name: string, value: unknown, fallback: number, min: number, ma
 /** An option whose range the app shares (src/shared/limits.ts RANGES: one range for library, UI, CLI, settings). */
 function ranged(name: keyof typeof RANGES, value: unknown, fallback: number): number {
   return integer(name, value, fallback, RANGES[name].min, RANGES[name].max)
+}
+
+function isNodeKeyObject(value: unknown): value is NodeKey {
+  const key = value as Partial<NodeKey> | null
+  return (
+    typeof key === 'object' &&
+    key !== null &&
+    key.privateKey instanceof KeyObject &&
+    key.privateKey.type === 'private' &&
+    isNodeKeyType(key.privateKey) &&
+    typeof key.id === 'string'
+  )
 }
 
 function boolean(name: string, value: unknown, fallback: boolean): boolean {
@@ -235,7 +282,17 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
   const ip = input.ip ?? '127.0.0.1'
   if (typeof ip !== 'string' || isIP(ip) === 0)
     bad(`option 'ip' must be an IPv4 or IPv6 address, got ${describe(ip)}`)
-  const id = input.id ?? randomUUID()
+  const secure = boolean('secure', input.secure, true)
+  const insecure = boolean('insecure', input.insecure, false)
+  if (!secure && input.key !== undefined) bad("option 'key' needs a secure node (not secure: false)")
+  if (secure && input.id !== undefined) {
+    bad("option 'id' needs secure: false: a secure node's id is its key's (pass option 'key' to keep an id)")
+  }
+  if (input.key !== undefined && !isNodeKeyObject(input.key)) {
+    bad("option 'key' must be a node key (loadOrCreateNodeKey, generateNodeKey)")
+  }
+  const key = secure ? (input.key ?? generateNodeKey()) : null
+  const id = key?.id ?? input.id ?? randomUUID()
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) {
     bad(`option 'id' must be a non-empty string of at most ${MAX_ID_LENGTH} characters`)
   }
@@ -271,8 +328,21 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
   )
   if (reconnectCapMs < reconnectBaseMs) bad("option 'reconnectCapMs' must not be below 'reconnectBaseMs'")
   const root = boolean('root', input.root, false)
+  const trust = input.trust ?? 'open'
+  if (!TRUST_POLICIES.includes(trust)) bad(`option 'trust' must be one of ${TRUST_POLICIES.join(', ')}`)
+  const trustedPeers = input.trustedPeers ?? []
+  if (
+    !Array.isArray(trustedPeers) ||
+    trustedPeers.some((p) => typeof p?.id !== 'string' || typeof p.address !== 'string')
+  )
+    bad("option 'trustedPeers' must be a list of {id, name, address, firstSeen, lastSeen}")
   return {
     id,
+    secure,
+    insecure,
+    key,
+    trust,
+    trustedPeers,
     ip: ip.toLowerCase(),
     port: ranged('port', input.port, 0),
     name: input.name === undefined ? id : validateName(input.name),

@@ -21,6 +21,25 @@ export interface DialOutcome {
   failed(error: Error): void
 }
 
+/** What a dial knows beyond the address. */
+export interface DialOptions {
+  /** Bound on a secure transport's handshake (TLS) after the connect. */
+  handshakeTimeoutMs: number
+  /**
+   * The id the dial is for (a reconnection, a pinned peer): a secure transport refuses a peer proving another key
+   * (IdentityMismatchError) before any frame is sent. Plain TCP cannot check it.
+   */
+  expectedPeerId?: string
+}
+
+/** An accepted connection once its transport set it up (upgradeInbound). */
+export interface InboundUpgrade {
+  /** The socket frames travel on (a TLS socket when `secure`). */
+  socket: net.Socket
+  /** False: the peer spoke plaintext (a protocol version 1 node); the node decides whether to keep it. */
+  secure: boolean
+}
+
 /** A dial in progress. */
 export interface Dialling {
   /** Gives up the attempt (the node stops); the outcome is not called. */
@@ -28,8 +47,12 @@ export interface Dialling {
 }
 
 export interface Transport {
-  /** 'tcp' today. */
+  /** 'tcp' or 'tls'. */
   readonly name: string
+  /** True when every link it makes is encrypted and proves the peer's key (peerKey). */
+  readonly secure: boolean
+  /** Work before listening (a secure transport makes its certificate). */
+  prepare?(): Promise<void>
   /**
    * Listens on ip:port (0: any free port) with a deep accept backlog. Resolves with the listener, or null when the
    * port is taken (the caller tries another); rejects with ListenError for any other reason.
@@ -41,8 +64,20 @@ export interface Transport {
     onError: (error: Error) => void
   ): Promise<TransportListener | null>
   /** Opens a connection to ip:port within timeoutMs (through `sweep`, one timer for many dials). */
-  dial(ip: string, port: number, timeoutMs: number, sweep: DeadlineSweep, outcome: DialOutcome): Dialling
-  /** The key the transport verified for the peer of this connection (TLS), or null (plain TCP). */
+  dial(
+    ip: string,
+    port: number,
+    timeoutMs: number,
+    sweep: DeadlineSweep,
+    outcome: DialOutcome,
+    options: DialOptions
+  ): Dialling
+  /**
+   * Sets up an accepted connection (counted by the node's pending-connection limits meanwhile) within timeoutMs;
+   * absent: the accepted socket carries frames as it is. Rejects when the setup fails (the socket is destroyed).
+   */
+  upgradeInbound?(socket: net.Socket, timeoutMs: number, signal: AbortSignal): Promise<InboundUpgrade>
+  /** The node id the key the transport verified for the peer of this socket proves (TLS), or null (plain TCP). */
   peerKey(socket: net.Socket): string | null
 }
 
@@ -131,6 +166,7 @@ class TcpDial implements Deadline, Dialling {
 /** Plain TCP (spec §1): the transport of protocol version 1. Stateless: one object for every node. */
 export const tcpTransport: Transport = {
   name: 'tcp',
+  secure: false,
   listen(ip, port, onConnection, onError) {
     const server = net.createServer({ noDelay: true }, onConnection)
     return new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@
 import { CliUsageError } from './args'
 import type { Command, CommandContext } from './command'
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, renderHelp } from './command'
+import { idCommand } from './commands/id'
 import { nodeCommand } from './commands/node'
 import { pingCommand } from './commands/ping'
 import { serveCommand } from './commands/serve'
@@ -15,7 +16,8 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   pingCommand,
   mapCommand,
-  serveCommand
+  serveCommand,
+  idCommand
 ]
 
 export function topLevelHelp(version: string): string {

@@ -2,6 +2,7 @@
 // peer sees a deliberate close (docs/SEMANTICS.md §3). The --connect targets are kept linked: dialled again whenever
 // they go away, a graceful stop of theirs included, with backoff and no end (src/main/redial/peer-redialer.ts).
 import { ChaskiNode, formatAddress } from '../chaski/index'
+import { formatNodeId, loadOrCreateNodeKey } from '../chaski/security/index'
 import { PeerRedialer } from '../redial/peer-redialer'
 import { reachableAddresses } from '../host/reachable-addresses'
 import type { CommandContext } from './command'
@@ -16,12 +17,40 @@ import { untilAborted } from './signals'
 /** stop() waits for peers to close their side (bounded by the library); past this the CLI gives up waiting. */
 const STOP_DEADLINE_MS = 5_000
 
+/** How the node's links are protected, in words (the start lines). */
+function securityLine(secure: boolean, insecure: boolean, trust: string): string {
+  if (!secure) return 'security: NONE, plaintext links (protocol version 1)'
+  const policy = trust === 'tofu' ? 'tofu (the first key met at an address is pinned)' : 'open (any key)'
+  const base = `security: TLS 1.3 links, each peer proving the key of its id; trust policy ${policy}`
+  return insecure ? `${base}; WARNING --insecure: plaintext peers are linked too, unencrypted` : base
+}
+
 export async function runForegroundNode(
   config: NodeCommandConfig,
   { streams, signal }: CommandContext
 ): Promise<number> {
   const printer = createPrinter({ json: config.json, streams, timestamps: !config.json })
-  const node = new ChaskiNode(config.options)
+  let options = config.options
+  if (config.keyFile !== null) {
+    try {
+      const { key, created } = await loadOrCreateNodeKey(config.keyFile)
+      options = { ...options, key }
+      if (created)
+        printer.event(
+          'key-created',
+          { file: config.keyFile, id: key.id },
+          `identity     new key in ${sanitize(config.keyFile)}: keep it private, and back it up (it is this node's id)`
+        )
+    } catch (err) {
+      printer.error(
+        'error',
+        { phase: 'key', file: config.keyFile, error: errorFields(err) },
+        `chaski node: ${sanitize((err as Error).message)}`
+      )
+      return EXIT_FAILURE
+    }
+  }
+  const node = new ChaskiNode(options)
   const detach = attachNodePrinter(node, printer, { latencyEveryMs: config.latencyEveryMs })
   try {
     await node.start()
@@ -97,11 +126,17 @@ function printReady(node: ChaskiNode, config: NodeCommandConfig, printer: EventP
       subscriptions,
       root: node.options.root,
       paired: node.paired,
+      secure: node.options.secure,
+      insecure: node.options.insecure,
+      trust: node.trust,
       lan: config.lan ? { ...config.lan, using: lanInterfaces } : null
     },
     [
       `listening    ${sanitize(node.name)} on ${address} (TCP and UDP), topics ${formatTopics(subscriptions)}` +
-        `${node.options.root ? ', root' : ''}; id ${node.id}`,
+        `${node.options.root ? ', root' : ''}`,
+      `             id ${node.options.secure ? formatNodeId(node.id) : node.id}` +
+        (node.options.secure && config.keyFile === null ? ' (a new id each run: --key <file> keeps it)' : ''),
+      `             ${securityLine(node.options.secure, node.options.insecure, node.trust)}`,
       ...reachable.map(
         (a) =>
           `             reachable at ${a.address}` +

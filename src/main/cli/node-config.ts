@@ -7,6 +7,8 @@ import { resolveLanInterfaces } from '../chaski/index'
 export interface NodeCommandConfig {
   /** Validated options for `new ChaskiNode` (run: false; the runner starts it). */
   options: ChaskiNodeOptions
+  /** --key: the identity key file (absolute), read or made at start; null: a new key each run. */
+  keyFile: string | null
   /** Peers to connect to once listening, in order. */
   connect: PeerAddress[]
   discover: { onPair: 'none' | 'disconnect'; timeoutMs: number } | null

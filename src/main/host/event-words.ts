@@ -2,6 +2,7 @@
 // peers are marked untrusted (event-line.ts) so the dashboard escapes and isolates them.
 import type { TextPart } from '../../shared/snapshots'
 import type { DiscoveryOutcome, LanPeerLostReason, RemovalReason } from '../chaski/index'
+import { isNodeId, shortNodeId } from '../chaski/security/node-id'
 import { line, untrusted } from './event-line'
 
 interface Peer {
@@ -35,6 +36,11 @@ const LAN_LOST: Record<LanPeerLostReason, string> = {
   replaced: 'another node took its address',
   stopped: 'LAN discovery stopped on this node',
   evicted: 'the LAN list was full and it had not been heard from for the longest'
+}
+
+/** The short form of a node id people compare (security/node-id.ts); other ids (plaintext nodes) as they are. */
+function shortId(id: string): string {
+  return isNodeId(id) ? shortNodeId(id) : id.slice(0, 64)
 }
 
 export const words = {
@@ -106,6 +112,15 @@ export const words = {
   },
   protocolError: (remote: string, message: string) =>
     line`unreadable data from ${remote}: ${untrusted(message)}`,
+  /** `claimed`: the peer claimed the id in its handshake; otherwise this node dialled for it (a reconnection). */
+  identityChanged: (remote: string, expectedId: string, provenId: string, claimed: boolean) =>
+    claimed
+      ? line`${remote} claimed to be node ${untrusted(shortId(expectedId))} but proved the key of node ${shortId(provenId)}: refused. Someone may be impersonating that node, or relaying its links.`
+      : line`the node at ${remote} is not the one this node knew: it proved another key (expected node ${shortId(expectedId)}, found node ${shortId(provenId)}). The link was refused and is not retried. If that node really has a new key, connect to it again; otherwise someone may be impersonating it.`,
+  peerRefused: (remote: string, reason: 'secure-required' | 'secure-handshake', message: string) =>
+    reason === 'secure-required'
+      ? line`${remote} tried to connect without encryption (an older or insecure node): refused. Plaintext peers are linked only with --insecure.`
+      : line`a secure connection from ${remote} failed: ${untrusted(message)}`,
   lanSeen: (peer: Peer) => join(who(peer), line` appeared on the LAN`),
   lanLost: (peer: Peer, reason: LanPeerLostReason) =>
     join(who(peer), line` is offline: ${LAN_LOST[reason] ?? reason}`)

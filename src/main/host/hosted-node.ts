@@ -20,8 +20,10 @@ import {
   type ChaskiNodeEvents,
   type ChaskiNodeOptions,
   type DiscoveryOutcome as LibraryDiscoveryOutcome,
-  type Edge
+  type Edge,
+  type NodeKey
 } from '../chaski/index'
+import { RateLimiter } from '../chaski/rate-limit'
 import { PeerRedialer, type RedialStatus } from '../redial/peer-redialer'
 import { emptyNodeMemory, type NodeMemory } from '../settings/node-memory'
 import { words } from './event-words'
@@ -55,6 +57,8 @@ export interface HostedNodeListener {
   resolve(node: HostedNode, address: string): Promise<string>
   /** Makes the library node each start runs (NodeHostInit.createLibraryNode). */
   createNode(options: ChaskiNodeOptions): ChaskiNode
+  /** The node's identity key (node-keys.ts): its file, made on first start. */
+  nodeKey(node: HostedNode): Promise<NodeKey>
 }
 
 export class HostedNode {
@@ -68,11 +72,21 @@ export class HostedNode {
   portInUse: NodeSnapshot['portInUse'] = null
   /** The config the running node was started with (what needs a restart is what differs from it). */
   private running: NodeConfig | null = null
+  /** The id peers know this node by (its key's), once it has started. */
+  nodeId: string | null = null
   private redialer: PeerRedialer | null = null
   private readonly gaveUp = new Map<string, EdgeSnapshot>()
   private recentPeers: RecentPeer[]
   private readonly knownPeers: KnownPeerBook
   private readonly lanDevices: LanDeviceList
+  /** Event rows for refused connections, per source address (a flood of them must not flood the log). */
+  private readonly refusalRows = new RateLimiter({
+    burst: 1,
+    ratePerS: 1 / 60,
+    maxKeys: 256,
+    globalBurst: 20,
+    globalRatePerS: 1
+  })
 
   constructor(
     config: NodeConfig,
@@ -91,10 +105,18 @@ export class HostedNode {
 
   async start(): Promise<void> {
     if (this.state === 'serving' || this.state === 'starting') return
-    const node = this.listener.createNode(toNodeOptions(this.config))
-    this.node = node
-    this.wire(node)
     this.setState('starting')
+    let key: NodeKey
+    try {
+      key = await this.listener.nodeKey(this)
+    } catch (err) {
+      await this.startFailed(err)
+      throw err
+    }
+    const node = this.listener.createNode(toNodeOptions(this.config, key, this.knownPeers.pins()))
+    this.node = node
+    this.nodeId = node.id
+    this.wire(node)
     try {
       await node.start()
     } catch (err) {
@@ -334,6 +356,7 @@ export class HostedNode {
     const redialer = serving ? this.redialer : null
     return {
       id: this.id,
+      ...(this.nodeId === null ? {} : { nodeId: this.nodeId }),
       config: this.config,
       state: this.state,
       since: this.since,
@@ -494,6 +517,18 @@ export class HostedNode {
     })
     node.on('protocol-error', ({ error, remoteAddress, remotePort }) => {
       log('protocol-error', words.protocolError(formatAddress(remoteAddress, remotePort), error.message))
+    })
+    node.on('identity-changed', ({ address, expectedId, provenId, direction }) => {
+      log(
+        'identity-changed',
+        words.identityChanged(address, expectedId, provenId, direction === 'inbound'),
+        provenId
+      )
+    })
+    node.on('peer-refused', ({ reason, error, remoteAddress, remotePort }) => {
+      // Anyone can make refused connections: one row per source address a minute at most.
+      if (!this.refusalRows.allow(remoteAddress)) return
+      log('peer-refused', words.peerRefused(formatAddress(remoteAddress, remotePort), reason, error.message))
     })
     node.on('lan-peer-seen', ({ peer }) => {
       log('lan-peer-seen', words.lanSeen(peer), peer.id)

@@ -7,6 +7,8 @@ import type { KnownPeerSnapshot } from '../../shared/snapshots'
 import type { SavedKnownPeer } from '../settings/node-memory'
 import type { RedialStatus } from '../redial/peer-redialer'
 import { LimitError } from './host-errors'
+import type { TrustedPeer } from '../chaski/index'
+import { isNodeId } from '../chaski/security/node-id'
 
 export class KnownPeerBook {
   /** Most recently added or connected first. */
@@ -76,6 +78,26 @@ export class KnownPeerBook {
   /** The peers to keep linked. */
   wanted(): SavedKnownPeer[] {
     return this.peers.filter((p) => p.keep)
+  }
+
+  /**
+   * The peers seen at a literal address with a key-derived id, as trust pins (policy tofu): after a restart a
+   * known peer must prove the same key. Ids from before secure links (UUIDs) pin nothing.
+   */
+  pins(): TrustedPeer[] {
+    return this.peers.flatMap((p) =>
+      p.peerId !== null && isNodeId(p.peerId) && p.lastSeenAt !== null
+        ? [
+            {
+              id: p.peerId,
+              name: p.name ?? '',
+              address: p.address,
+              firstSeen: p.addedAt,
+              lastSeen: p.lastSeenAt
+            }
+          ]
+        : []
+    )
   }
 
   entries(): SavedKnownPeer[] {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import type { NodeConfigInput } from '../../shared/contract'
 import { nodeDefaults } from '../../shared/node-defaults'
 import type { NodeConfig } from '../../shared/snapshots'
-import type { ChaskiNodeOptions } from '../chaski/index'
+import type { ChaskiNodeOptions, NodeKey, TrustedPeer } from '../chaski/index'
 import { stripUndefined } from './strip-undefined'
 
 export function defaultNodeConfig(): NodeConfig {
@@ -21,10 +21,20 @@ export function completeNodeConfig(
   return config
 }
 
-/** The ChaskiNode options for a config; `run: false` because the host starts nodes itself. */
-export function toNodeOptions(config: NodeConfig): ChaskiNodeOptions {
+/**
+ * The ChaskiNode options for a config; `run: false` because the host starts nodes itself. The config id names the
+ * node in the host; peers know it by its key's id (`key`, node-keys.ts).
+ */
+export function toNodeOptions(
+  config: NodeConfig,
+  key?: NodeKey,
+  trustedPeers: TrustedPeer[] = []
+): ChaskiNodeOptions {
   return {
-    id: config.id,
+    ...(key === undefined ? {} : { key }),
+    // A desktop node pins the first key it meets at each address (issue #13); its known peers are its pins.
+    trust: 'tofu',
+    trustedPeers,
     name: config.name,
     ip: config.ip,
     port: config.port,

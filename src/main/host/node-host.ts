@@ -4,6 +4,7 @@
 // src/shared/limits.ts, checked before a change is made, so every saved file loads again), and a failure while
 // handling one node's events, snapshot or update is logged with the node's name and contained to that node.
 import type { NetworkMap } from '../../shared/network-map'
+import { NodeKeyStore } from './node-keys'
 import type {
   ConnectTarget,
   ContractArgs,
@@ -120,6 +121,7 @@ export class NodeHost {
       ports: { first: NODE_PORTS.first, last: NODE_PORTS.last }
     }
     this.store = init.settingsFile ? new SettingsStore(init.settingsFile) : null
+    this.keys = new NodeKeyStore(init.settingsFile)
     this.failures = new FailureLog(init.logger ?? consoleLogger)
     if (init.onUpdate) this.listeners.add(init.onUpdate)
     this.coalescer = new UpdateCoalescer(
@@ -204,6 +206,8 @@ export class NodeHost {
         `this host already runs ${this.nodes.size} nodes, the most it can keep (${LIMITS.nodes}); remove one first`
       )
     const config = completeNodeConfig({ ip: this.newNodeDefaults.ip, ...stripUndefined(input) })
+    // One id for the host and the node's peers: the id of the node's new key (issue #13).
+    config.id = this.keys.newNodeKey().id
     if (input.name === undefined)
       config.name = freeNodeName([...this.nodes.values()].map((n) => n.config.name))
     else this.refuseTakenName(config.name, null)
@@ -511,7 +515,9 @@ export class NodeHost {
     this.memorySave.unref?.()
   }
 
+  private readonly keys: NodeKeyStore
   private readonly nodeListener: HostedNodeListener = {
+    nodeKey: (node) => this.keys.keyOf(node.id),
     changed: (node, graphToo) => this.coalescer.nodeChanged(node.id, graphToo),
     memoryChanged: () => this.scheduleMemorySave(),
     configChanged: (node) => {

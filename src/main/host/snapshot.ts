@@ -98,6 +98,10 @@ export interface LanPeerLike {
 export function graphModel(nodes: NodeSnapshot[]): GraphModelSnapshot {
   const graphNodes = new Map<string, GraphModelSnapshot['nodes'][number]>()
   const links = new Map<string, GraphModelSnapshot['links'][number]>()
+  // Peers know a local node by its key's id; the graph by the host's id: a link between two local nodes joins them.
+  const localIds = new Map<string, string>()
+  for (const n of nodes) if (n.nodeId !== undefined) localIds.set(n.nodeId, n.id)
+  const graphId = (peerId: string): string => localIds.get(peerId) ?? peerId
   for (const n of nodes) {
     graphNodes.set(n.id, {
       id: n.id,
@@ -110,9 +114,10 @@ export function graphModel(nodes: NodeSnapshot[]): GraphModelSnapshot {
   }
   for (const n of nodes) {
     for (const e of n.edges) {
-      if (!graphNodes.has(e.peerId)) {
-        graphNodes.set(e.peerId, {
-          id: e.peerId,
+      const peerId = graphId(e.peerId)
+      if (!graphNodes.has(peerId)) {
+        graphNodes.set(peerId, {
+          id: peerId,
           label: e.name,
           kind: 'peer',
           address: e.address,
@@ -121,14 +126,14 @@ export function graphModel(nodes: NodeSnapshot[]): GraphModelSnapshot {
         })
       }
       // One link per pair of nodes, whichever side reports it; keep the known latency.
-      const key = n.id < e.peerId ? `${n.id}|${e.peerId}` : `${e.peerId}|${n.id}`
+      const key = n.id < peerId ? `${n.id}|${peerId}` : `${peerId}|${n.id}`
       const existing = links.get(key)
       if (
         !existing ||
         (existing.latencyMs === null && e.latencyMs !== null) ||
         existing.state !== 'connected'
       ) {
-        links.set(key, { source: n.id, target: e.peerId, latencyMs: e.latencyMs, state: e.state })
+        links.set(key, { source: n.id, target: peerId, latencyMs: e.latencyMs, state: e.state })
       }
     }
   }
@@ -136,9 +141,10 @@ export function graphModel(nodes: NodeSnapshot[]): GraphModelSnapshot {
     // Only devices heard right now: the LAN list also keeps offline ones.
     for (const p of n.lan.peers) {
       if (!p.online) continue
-      if (!graphNodes.has(p.id)) {
-        graphNodes.set(p.id, {
-          id: p.id,
+      const peerId = graphId(p.id)
+      if (!graphNodes.has(peerId)) {
+        graphNodes.set(peerId, {
+          id: peerId,
           label: p.name,
           kind: 'lan',
           address: p.address,
@@ -147,8 +153,8 @@ export function graphModel(nodes: NodeSnapshot[]): GraphModelSnapshot {
         })
       }
       // A peer we hear but are not connected to: a dashed 'heard' link, unless an edge already joins the two.
-      const key = n.id < p.id ? `${n.id}|${p.id}` : `${p.id}|${n.id}`
-      if (!links.has(key)) links.set(key, { source: n.id, target: p.id, latencyMs: null, state: 'heard' })
+      const key = n.id < peerId ? `${n.id}|${peerId}` : `${peerId}|${n.id}`
+      if (!links.has(key)) links.set(key, { source: n.id, target: peerId, latencyMs: null, state: 'heard' })
     }
   }
   return { nodes: [...graphNodes.values()], links: [...links.values()] }

@@ -6,7 +6,10 @@ import { fakePeer } from '../../helpers/fake-peer'
 import { edgeCounts, useNodes } from '../../helpers/nodes'
 import { waitFor } from '../../helpers/wait-for'
 
-const createNode = useNodes({ ttl: 15, maxConnections: 10, reconnections: 0 })
+// Plaintext nodes (secure: false): these tests speak raw protocol version 1 frames to them, the frame layer a
+// secure link carries inside TLS (test/integration/security/secure-links.int.test.ts covers the TLS part).
+
+const createNode = useNodes({ secure: false, ttl: 15, maxConnections: 10, reconnections: 0 })
 
 async function network(topics: string[]): Promise<ChaskiNode[]> {
   const nodes: ChaskiNode[] = []

@@ -6,6 +6,9 @@ import { fakePeer } from '../../helpers/fake-peer'
 import { waitFor } from '../../helpers/wait-for'
 import '../../helpers/nodes'
 
+// Plaintext nodes (secure: false): these tests speak raw protocol version 1 frames to them, the frame layer a
+// secure link carries inside TLS (test/integration/security/secure-links.int.test.ts covers the TLS part).
+
 const KINDS = new Set(['TCPServerWrap', 'TCPSocketWrap', 'UDPWrap', 'Timeout'])
 
 /** True when no kind has more live handles than at the baseline (the test runner's own timers come and go). */
@@ -24,7 +27,10 @@ function handles(): Record<string, number> {
 describe('resource leaks', () => {
   it('200 nodes created at once get distinct ports and leave no handles after stop()', async () => {
     const baseline = handles()
-    const nodes = Array.from({ length: 200 }, (_, i) => new ChaskiNode({ name: `n${i}`, keepAlive: true }))
+    const nodes = Array.from(
+      { length: 200 },
+      (_, i) => new ChaskiNode({ secure: false, name: `n${i}`, keepAlive: true })
+    )
     try {
       await Promise.all(nodes.map((node) => node.ready))
       expect(new Set(nodes.map((node) => node.port)).size).toBe(200)
@@ -45,8 +51,8 @@ describe('resource leaks', () => {
   })
 
   it('stop() is idempotent and resolves only once every socket is closed', async () => {
-    const a = new ChaskiNode({ keepAlive: false })
-    const b = new ChaskiNode({ keepAlive: false })
+    const a = new ChaskiNode({ secure: false, keepAlive: false })
+    const b = new ChaskiNode({ secure: false, keepAlive: false })
     await Promise.all([a.ready, b.ready])
     await a.connect(b)
     const [first, second] = [a.stop(), a.stop()]
@@ -63,7 +69,7 @@ describe('resource leaks', () => {
     // then waits (up to handshakeTimeoutMs, here far beyond the test's timeout) for that peer's edge.
     const peer = await fakePeer({ answerPings: false, handshake: 'duplicate' })
     const baseline = handles()
-    const node = new ChaskiNode({ keepAlive: false, handshakeTimeoutMs: 600_000 })
+    const node = new ChaskiNode({ secure: false, keepAlive: false, handshakeTimeoutMs: 600_000 })
     try {
       await node.ready
       let outcome: unknown = 'pending'
@@ -92,7 +98,7 @@ describe('resource leaks', () => {
 
   it('a node stopped before it was ready releases everything', async () => {
     const baseline = handles()
-    const nodes = Array.from({ length: 20 }, () => new ChaskiNode({ keepAlive: true }))
+    const nodes = Array.from({ length: 20 }, () => new ChaskiNode({ secure: false, keepAlive: true }))
     await Promise.all(nodes.map((node) => node.stop()))
     for (const node of nodes) await expect(node.ready).rejects.toMatchObject({ name: 'NodeStoppedError' })
     await waitFor(() => backToBaseline(baseline), { timeoutMs: 5_000 })

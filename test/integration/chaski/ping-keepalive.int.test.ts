@@ -6,7 +6,10 @@ import { useNodes } from '../../helpers/nodes'
 import { tcpRelay } from '../../helpers/tcp-relay'
 import { waitFor } from '../../helpers/wait-for'
 
-const createNode = useNodes({ reconnections: 0 })
+// Plaintext nodes (secure: false): these tests speak raw protocol version 1 frames to them, the frame layer a
+// secure link carries inside TLS (test/integration/security/secure-links.int.test.ts covers the TLS part).
+
+const createNode = useNodes({ secure: false, reconnections: 0 })
 
 describe('ping', () => {
   it('resolves with the round trip in ms and updates latency (RTT/2) and raw samples', async () => {

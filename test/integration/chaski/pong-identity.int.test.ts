@@ -5,7 +5,10 @@ import { useNodes } from '../../helpers/nodes'
 import { waitFor } from '../../helpers/wait-for'
 import { frame, mapOf, plain, RawPeer } from '../security/raw-peer'
 
-const createNode = useNodes()
+// Plaintext nodes (secure: false): these tests speak raw protocol version 1 frames to them, the frame layer a
+// secure link carries inside TLS (test/integration/security/secure-links.int.test.ts covers the TLS part).
+
+const createNode = useNodes({ secure: false })
 
 /** Pong data in our layout (ping_id first, then the identity fields in identity.ts order), name as given. */
 function pongData(id: string, name: string, port: number, pingId: number): Buffer {

@@ -1,6 +1,9 @@
 // Spec §3 Ours: unexpected loss (peer SIGKILLed) is retried with backoff until the peer is back on the same
 // port; deliberate closes (closeConnection, stop) are never undone; retries are bounded by `reconnections`.
-import { afterEach, describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import type { ChaskiNode, RemovalReason } from '../../../src/main/chaski/index'
 import { freePort } from '../../helpers/free-port'
 import { useNodes } from '../../helpers/nodes'
@@ -15,9 +18,14 @@ afterEach(async () => {
   await Promise.all(peers.splice(0).map((peer) => peer.kill()))
 })
 
+/** One identity per port: a peer restarted on its port is the same node (its key file), as after a reboot. */
+const keyDir = mkdtempSync(path.join(tmpdir(), 'chaski-reconnection-'))
+afterAll(() => rmSync(keyDir, { recursive: true, force: true }))
+
 async function startPeer(port: number, name = 'child'): Promise<PeerProcess> {
   const peer = await PeerProcess.start({
     port,
+    keyFile: path.join(keyDir, `peer-${port}.key`),
     name,
     subscriptions: ['t'],
     keepAlive: false,

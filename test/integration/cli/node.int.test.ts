@@ -3,7 +3,9 @@
 // that peers see as deliberate (spec §3 Ours: no reconnection).
 import { afterEach, describe, expect, it } from 'vitest'
 import type { CliEvent } from './cli-process'
-import { networkInterfaces } from 'node:os'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { networkInterfaces, tmpdir } from 'node:os'
+import path from 'node:path'
 import { freePort } from '../../helpers/free-port'
 import { waitFor } from '../../helpers/wait-for'
 import { CliProcess, killAllCli, runCli } from './cli-process'
@@ -169,7 +171,10 @@ describe('chaski node', () => {
   }, 90_000)
 
   it('a --connect target stopped gracefully (SIGTERM) and started again on its port is linked again (issue 14)', async () => {
-    const hub = CliProcess.start(['node', '--json', '--name', 'hub'])
+    // The hub keeps its key (--key): the leaf's trust policy (tofu) pins it at its address.
+    const keyDir = mkdtempSync(path.join(tmpdir(), 'chaski-cli-hub-'))
+    const keyFile = path.join(keyDir, 'hub.key')
+    const hub = CliProcess.start(['node', '--json', '--name', 'hub', '--key', keyFile])
     const port = await hub.readyPort()
     const leaf = CliProcess.start(['node', '--json', '--name', 'leaf', '--connect', `127.0.0.1:${port}`])
     await leaf.readyPort()
@@ -180,13 +185,23 @@ describe('chaski node', () => {
     expect(removed).toMatchObject({ reason: 'peer-stopped', willReconnect: false })
     // The library does not reconnect after a deliberate stop; the CLI keeps its --connect target linked.
     await leaf.waitForEvent('redialing', (event) => event.target === `127.0.0.1:${port}`)
-    const again = CliProcess.start(['node', '--json', '--name', 'hub', '--port', String(port)])
+    const again = CliProcess.start([
+      'node',
+      '--json',
+      '--name',
+      'hub',
+      '--port',
+      String(port),
+      '--key',
+      keyFile
+    ])
     expect(await again.readyPort()).toBe(port)
     await leaf.waitForEvent(
       'edge-added',
       () => leaf.events('edge-added').filter((event) => peerName(event) === 'hub').length === 2,
       20_000
     )
+    rmSync(keyDir, { recursive: true, force: true })
   }, 60_000)
 
   it('a node on 0.0.0.0 prints where it can be reached: each interface, loopback marked (issue 14)', async () => {

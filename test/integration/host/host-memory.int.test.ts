@@ -109,7 +109,9 @@ describe('known peers', () => {
   test('a peer stopped gracefully (SIGTERM) and started again on its port is linked again, with no end to the tries', async () => {
     const host = await open()
     const alpha = await host.createNode({ name: 'Alpha', ...lanOff })
-    let hub = await PeerProcess.start({ name: 'Hub' })
+    // The hub keeps its key file: Alpha (trust policy tofu) pinned its key at its address.
+    const keyFile = join(mkdtempSync(join(tmpdir(), 'chaski-hub-')), 'hub.key')
+    let hub = await PeerProcess.start({ name: 'Hub', keyFile })
     peers.push(hub)
     const port = hub.port
     await host.connect(alpha.id, { kind: 'address', address: `127.0.0.1:${port}` })
@@ -119,7 +121,7 @@ describe('known peers', () => {
     })
     const removed = host.getState().events.find((e) => e.kind === 'edge-removed')
     expect(removed?.text).toMatch(/the peer stopped$/)
-    hub = await PeerProcess.start({ name: 'Hub', port })
+    hub = await PeerProcess.start({ name: 'Hub', port, keyFile })
     peers.push(hub)
     await waitFor(() => connectedTo(host, 'Alpha', 'Hub'), {
       timeoutMs: 20_000,

@@ -6,6 +6,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ChaskiNode } from '../../../src/main/chaski/index'
 import { ChildNode, RawPeer } from './raw-peer'
 
+// Plaintext nodes (secure: false): these tests speak raw protocol version 1 frames to them, the frame layer a
+// secure link carries inside TLS (test/integration/security/secure-links.int.test.ts covers the TLS part).
+
 const MiB = 1024 * 1024
 const CONNECTIONS = 150
 /** Before the handshake: a first chunk or so read per connection, then refused at the header. */
@@ -25,7 +28,14 @@ function almostAFrame(topic: string): Buffer {
 
 let legit: ChaskiNode
 beforeAll(async () => {
-  legit = new ChaskiNode({ ip: '127.0.0.1', port: 0, name: 'legit', keepAlive: false, reconnections: 0 })
+  legit = new ChaskiNode({
+    secure: false,
+    ip: '127.0.0.1',
+    port: 0,
+    name: 'legit',
+    keepAlive: false,
+    reconnections: 0
+  })
   await legit.ready
 })
 afterEach(() => ChildNode.killAll())

@@ -16,7 +16,10 @@ import { waitFor } from '../../helpers/wait-for'
 import { uniqueBeaconEndpoint } from '../lan/lan-test-env'
 import { dialCounter, frame, plain, RawPeer, type DialCounter } from './raw-peer'
 
-const createNode = useNodes({ reconnectBaseMs: 50, reconnectCapMs: 200 })
+// Plaintext nodes (secure: false): these tests speak raw protocol version 1 frames to them, the frame layer a
+// secure link carries inside TLS (test/integration/security/secure-links.int.test.ts covers the TLS part).
+
+const createNode = useNodes({ secure: false, reconnectBaseMs: 50, reconnectCapMs: 200 })
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()

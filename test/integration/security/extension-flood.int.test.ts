@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ChaskiNode, type Edge } from '../../../src/main/chaski/index'
 import { ChildNode, ext32, frame, handshakeData, mapOf, median, plain, RawPeer } from './raw-peer'
 
+// Plaintext nodes (secure: false): these tests speak raw protocol version 1 frames to them, the frame layer a
+// secure link carries inside TLS (test/integration/security/secure-links.int.test.ts covers the TLS part).
+
 /** Data bytes of one frame: the frame (with its envelope) stays within the default 4 MiB limit. */
 const FRAME_BYTES = 4 * 1024 * 1024 - 1024
 const FRAMES = 32
@@ -25,7 +28,7 @@ let edge: Edge
 
 beforeAll(async () => {
   target = await ChildNode.start({ subscriptions: ['news'], keepAlive: false, reconnections: 0 })
-  pinger = new ChaskiNode({ ip: '127.0.0.1', port: 0, keepAlive: false, reconnections: 0 })
+  pinger = new ChaskiNode({ secure: false, ip: '127.0.0.1', port: 0, keepAlive: false, reconnections: 0 })
   await pinger.ready
   edge = await pinger.connect(`127.0.0.1:${target.port}`)
 })

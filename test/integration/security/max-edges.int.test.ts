@@ -6,7 +6,10 @@ import { useNodes } from '../../helpers/nodes'
 import { waitFor } from '../../helpers/wait-for'
 import { frame, handshakeData, plain, RawPeer } from './raw-peer'
 
-const createNode = useNodes({ reconnections: 0 })
+// Plaintext nodes (secure: false): these tests speak raw protocol version 1 frames to them, the frame layer a
+// secure link carries inside TLS (test/integration/security/secure-links.int.test.ts covers the TLS part).
+
+const createNode = useNodes({ secure: false, reconnections: 0 })
 const DEFAULT_MAX_EDGES = 256
 
 /** Connects and sends a handshake as `id`; resolves with the peer once it was answered or closed. */

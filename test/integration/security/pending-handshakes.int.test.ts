@@ -8,6 +8,9 @@ import { ChaskiNode } from '../../../src/main/chaski/index'
 import { waitFor } from '../../helpers/wait-for'
 import { ChildNode } from './raw-peer'
 
+// Plaintext nodes (secure: false): these tests speak raw protocol version 1 frames to them, the frame layer a
+// secure link carries inside TLS (test/integration/security/secure-links.int.test.ts covers the TLS part).
+
 /** docs/PROTOCOL.md §10. */
 const PER_SOURCE = 128
 const TOTAL = 512
@@ -18,7 +21,14 @@ const sockets: net.Socket[] = []
 let legit: ChaskiNode
 
 beforeAll(async () => {
-  legit = new ChaskiNode({ ip: '127.0.0.1', port: 0, name: 'legit', keepAlive: false, reconnections: 0 })
+  legit = new ChaskiNode({
+    secure: false,
+    ip: '127.0.0.1',
+    port: 0,
+    name: 'legit',
+    keepAlive: false,
+    reconnections: 0
+  })
   await legit.ready
 })
 afterEach(async () => {

@@ -8,7 +8,10 @@ import { useNodes } from '../../helpers/nodes'
 import { waitFor } from '../../helpers/wait-for'
 import { ext32, frame, handshakeData, plain, RawPeer } from './raw-peer'
 
-const createNode = useNodes({ reconnections: 0 })
+// Plaintext nodes (secure: false): these tests speak raw protocol version 1 frames to them, the frame layer a
+// secure link carries inside TLS (test/integration/security/secure-links.int.test.ts covers the TLS part).
+
+const createNode = useNodes({ secure: false, reconnections: 0 })
 
 const cyclic: Record<string, unknown> = { name: 'loop' }
 cyclic['self'] = cyclic

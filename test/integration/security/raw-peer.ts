@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { Packr } from 'msgpackr'
 import type { ChaskiNodeOptions } from '../../../src/main/chaski/index'
 import { encodeFrame, FrameDecoder } from '../../../src/main/chaski/framing'
+import { createTlsCredentials, generateNodeKey, secureDial } from '../../../src/main/chaski/security/index'
 import { waitFor } from '../../helpers/wait-for'
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true })
@@ -153,6 +154,28 @@ export class RawPeer {
     const data = handshakeData(id, options.claimPort ?? nextClaimPort++, options.subscriptions)
     peer.write(frame('handshake', 'All', plain(data)))
     await peer.next('handshake_back')
+    return peer
+  }
+
+  /**
+   * Over a verified TLS link (protocol version 2) with a key of its own, and a handshake claiming that key's id: a
+   * peer a secure node accepts, that then sends whatever the test wants inside TLS.
+   */
+  static async secureHandshake(
+    nodePort: number,
+    /** `claimId`: another id than its key's (an impostor); `answer`: the frame to wait for. */
+    options: { subscriptions?: string[]; claimId?: string; answer?: 'handshake_back' | 'close' } = {}
+  ): Promise<RawPeer> {
+    const credentials = await createTlsCredentials(generateNodeKey())
+    const link = await secureDial(net.connect({ host: '127.0.0.1', port: nodePort }), credentials)
+    const peer = new RawPeer(link.socket)
+    const data = {
+      ...handshakeData(options.claimId ?? credentials.key.id, nextClaimPort++, options.subscriptions),
+      v: 2,
+      vmin: 2
+    }
+    peer.write(frame('handshake', 'All', plain(data)))
+    await peer.next(options.answer ?? 'handshake_back')
     return peer
   }
 

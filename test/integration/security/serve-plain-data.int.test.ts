@@ -31,7 +31,12 @@ test('a self-referencing structured-clone message closes only its link; `chaski 
     token: new URL(openUrl).searchParams.get('token')
   })
   expect(bridge.opened).toBe(true)
-  const watcher = new ChaskiNode({ ip: '127.0.0.1', port: 0, name: 'watcher', reconnections: 0 })
+  const watcher = new ChaskiNode({
+    ip: '127.0.0.1',
+    port: 0,
+    name: 'watcher',
+    reconnections: 0
+  })
   try {
     const created = (await bridge.call('createNode', [
       { name: 'Target', ip: '127.0.0.1', port: 0, subscriptions: ['news'], lan: { enabled: false } }
@@ -39,7 +44,8 @@ test('a self-referencing structured-clone message closes only its link; `chaski 
     expect(created.ok).toBe(true)
     const port = Number(created.value.address.split(':').at(-1))
 
-    const attacker = await RawPeer.handshake(port, 'attacker', { subscriptions: ['news'] })
+    // `chaski serve`'s nodes are secure: the attacker links over TLS with a key of its own.
+    const attacker = await RawPeer.secureHandshake(port, { subscriptions: ['news'] })
     // A cycle (JSON.stringify throws) whose toString / valueOf are not functions (String() throws too).
     const cyclic: Record<string, unknown> = { headline: 'loop', toString: 1, valueOf: 1 }
     cyclic['self'] = cyclic

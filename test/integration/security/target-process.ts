@@ -3,9 +3,12 @@
 // not this harness. Run: node --import tsx target-process.ts '<options JSON>'; prints one JSON ready line.
 import { ChaskiNode, setLogLevel, type ChaskiNodeOptions } from '../../../src/main/chaski/index'
 
+// Plaintext nodes (secure: false): these tests speak raw protocol version 1 frames to them, the frame layer a
+// secure link carries inside TLS (test/integration/security/secure-links.int.test.ts covers the TLS part).
+
 setLogLevel('silent')
 const options = JSON.parse(process.argv[2] ?? '{}') as ChaskiNodeOptions
-const node = new ChaskiNode({ ip: '127.0.0.1', port: 0, ...options })
+const node = new ChaskiNode({ secure: false, ip: '127.0.0.1', port: 0, ...options })
 
 node.ready.then(
   () => process.stdout.write(`${JSON.stringify({ ready: true, port: node.port, id: node.id })}\n`),

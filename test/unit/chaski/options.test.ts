@@ -18,10 +18,23 @@ describe('normalizeOptions (spec §1 defaults)', () => {
       keepAlive: true,
       messagePropagation: false,
       messagesPoolMaxSize: 128,
-      lan: false
+      lan: false,
+      secure: true,
+      insecure: false
     })
     expect(options.name).toBe(options.id)
-    expect(options.id).toMatch(/^[0-9a-f-]{36}$/)
+    // A secure node's id is its key's (52 base32 characters); a plaintext node's a random UUID.
+    expect(options.id).toBe(options.key!.id)
+    expect(options.id).toMatch(/^[a-z2-7]{51}[aq]$/)
+    const plain = normalizeOptions({ secure: false })
+    expect(plain.id).toMatch(/^[0-9a-f-]{36}$/)
+    expect(plain.key).toBeNull()
+  })
+
+  it('refuses a fixed id or a key that is not a node key on a secure node', () => {
+    expect(() => normalizeOptions({ id: 'x' })).toThrow(/option 'id' needs secure: false/)
+    expect(normalizeOptions({ id: 'x', secure: false }).id).toBe('x')
+    expect(() => normalizeOptions({ key: {} as never })).toThrow(/option 'key' must be a node key/)
   })
 
   it('accepts a single topic string and de-duplicates lists', () => {

@@ -13,9 +13,11 @@ import { msgpackCodec } from '../../../src/main/chaski/codec'
 
 describe('negotiateVersion', () => {
   it('uses the highest common version, null when none', () => {
+    // Ours by default: v1 (plaintext) to v2 (secure links); a link picks one by its transport.
     expect(negotiateVersion({ v: 1, vmin: 1 })).toBe(1)
-    expect(negotiateVersion({ v: 3, vmin: 1 })).toBe(1)
-    expect(negotiateVersion({ v: 3, vmin: 2 })).toBeNull()
+    expect(negotiateVersion({ v: 3, vmin: 1 })).toBe(2)
+    expect(negotiateVersion({ v: 3, vmin: 3 })).toBeNull()
+    expect(negotiateVersion({ v: 2, vmin: 2 }, { v: 1, vmin: 1 })).toBeNull()
     expect(negotiateVersion({ v: 5, vmin: 2 }, { v: 4, vmin: 1 })).toBe(4)
   })
 })

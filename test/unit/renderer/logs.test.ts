@@ -17,8 +17,9 @@ describe('event log filter', () => {
 
   test('every host event kind has a label', () => {
     const kinds = new Set(EVENT_KINDS.map((k) => k.kind))
-    expect(kinds.size).toBe(14)
+    expect(kinds.size).toBe(16)
     expect(eventKindLabel('reconnect-gave-up')).toBe('gave up')
+    expect(eventKindLabel('identity-changed')).toBe('changed identity')
   })
 })
 

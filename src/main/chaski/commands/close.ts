@@ -20,6 +20,14 @@ export type CloseReason =
   | 'too-many-edges'
   /** The node holds too many bytes of unfinished frames; this link would have taken it over (§10). */
   | 'overloaded'
+  /** Sent in plaintext to a plaintext peer of a node that accepts secure links only (docs/PROTOCOL.md §3a). */
+  | 'secure-required'
+  /** The handshake's `id` is not the id of the key the peer proved on this link (§3a). */
+  | 'identity-mismatch'
+  /** Trust policy tofu: another key is pinned for the sender's address (§3a "Trust"). */
+  | 'identity-changed'
+  /** The user revoked the sender (§3a "Trust"): its links close and stay refused. */
+  | 'revoked'
 
 const CLOSE_REASONS: ReadonlySet<string> = new Set<CloseReason>([
   'closed',
@@ -33,7 +41,11 @@ const CLOSE_REASONS: ReadonlySet<string> = new Set<CloseReason>([
   'pair-disconnect',
   'keepalive-timeout',
   'too-many-edges',
-  'overloaded'
+  'overloaded',
+  'secure-required',
+  'identity-mismatch',
+  'identity-changed',
+  'revoked'
 ])
 
 export interface CloseData {

@@ -1,5 +1,6 @@
 // `chaski node`: one ChaskiNode in the foreground. This file turns flags into validated node options (through the
 // library's own validation) and hands them to ../foreground-node.ts, which runs the node until SIGINT/SIGTERM.
+import { resolve } from 'node:path'
 import type { ChaskiNodeOptions, LanOptions } from '../../chaski/index'
 import { lanDefaults, normalizeOptions } from '../../chaski/index'
 import { DEFAULT_DISCOVERY_TIMEOUT_MS } from '../../chaski/constants'
@@ -46,7 +47,8 @@ export const nodeCommand: Command = {
       '              [--ttl <hops>] [--max-connections <n>] [--max-edges <n>] [--reconnections <n>]',
       '              [--keepalive <seconds>] [--connect <host:port>]...',
       '              [--discover [--on-pair <none|disconnect>] [--timeout <seconds>]]',
-      '              [--lan [interface]] [--auto-connect] [--lan-port <port>] [--latency-every <seconds>] [--json]'
+      '              [--lan [interface]] [--auto-connect] [--lan-port <port>] [--latency-every <seconds>]',
+      '              [--key <file>] [--trust <open|tofu>] [--insecure] [--json]'
     ].join('\n')
   ],
   description: [
@@ -55,7 +57,10 @@ export const nodeCommand: Command = {
     'round trips of each link (at most one line per link every few seconds). A --connect target is kept',
     'linked: a failed first try, and every later loss (a graceful stop of the peer included), is retried with',
     'backoff for as long as this node runs, unless the peer itself closes the link on purpose. Ctrl-C or',
-    'SIGTERM closes every link deliberately. With --json, every line is one JSON object {"event": ..., ...}.'
+    'SIGTERM closes every link deliberately. With --json, every line is one JSON object {"event": ..., ...}.',
+    'Links are TLS 1.3, each node proving the key of its id (docs/PROTOCOL.md §3a); the id is printed at start.',
+    'Without --key the node has a new key, so a new id, every run; plaintext (protocol version 1) peers are',
+    'refused unless --insecure.'
   ].join('\n'),
   flags: {
     name: { type: 'string', value: '<name>', help: 'display name (default: the node id)' },
@@ -137,12 +142,27 @@ export const nodeCommand: Command = {
       value: '<seconds>',
       help: `at most one latency line per link this often (default ${DEFAULT_LATENCY_EVERY_S})`
     },
+    key: {
+      type: 'string',
+      value: '<file>',
+      help: "the node's identity key: read, or made on first start (mode 0600);\nthe same file keeps the same id"
+    },
+    trust: {
+      type: 'string',
+      value: '<open|tofu>',
+      help: 'tofu: pin the first key met at each address and refuse another\none there later; open: any key (default tofu)'
+    },
+    insecure: {
+      type: 'boolean',
+      help: 'also link with plaintext (protocol version 1) peers, unencrypted\nand unauthenticated (off by default)'
+    },
     json: { type: 'boolean', help: 'one JSON event per line instead of text' }
   },
   examples: [
     'chaski node --name hub --root --port 8511',
     'chaski node --name a --subscribe A,B --connect 127.0.0.1:8511 --discover --on-pair disconnect',
-    'chaski node --subscribe B --lan --auto-connect --json'
+    'chaski node --subscribe B --lan --auto-connect --json',
+    'chaski node --name hub --key ~/.config/chaski/hub.key'
   ],
 
   async run(argv, context) {
@@ -163,6 +183,11 @@ export function parseNodeArgs(args: ParsedArgs): NodeCommandConfig {
   if (args.has('subscribe')) options.subscriptions = parseList('subscribe', args.strings('subscribe'))
   if (args.flag('root')) options.root = true
   if (args.flag('paired')) options.paired = true
+  if (args.flag('insecure')) options.insecure = true
+  const trust = args.string('trust') ?? 'tofu'
+  if (trust !== 'open' && trust !== 'tofu')
+    throw new CliUsageError(`--trust must be 'open' or 'tofu', got '${trust}'`)
+  options.trust = trust
   const ttl = args.string('ttl')
   if (ttl !== undefined) options.ttl = parseInteger('ttl', ttl)
   // The same ranges as the desktop app and `chaski serve` (src/shared/limits.ts).
@@ -198,8 +223,11 @@ export function parseNodeArgs(args: ParsedArgs): NodeCommandConfig {
   const connect = parseList('connect', args.strings('connect')).map((text) =>
     parsePeerAddress('--connect', text)
   )
+  const keyFile = args.string('key')
+  if (keyFile !== undefined && keyFile.trim() === '') throw new CliUsageError('--key needs a file name')
   return {
     options,
+    keyFile: keyFile === undefined ? null : resolve(keyFile),
     connect,
     discover: parseDiscover(args),
     lan,

@@ -12,6 +12,8 @@ export const EVENT_KINDS: { kind: HostEventKind; label: string; tone: Tone }[] =
   { kind: 'discovery-started', label: 'discovery', tone: 'info' },
   { kind: 'discovery-concluded', label: 'discovery result', tone: 'info' },
   { kind: 'protocol-error', label: 'unreadable data', tone: 'error' },
+  { kind: 'identity-changed', label: 'changed identity', tone: 'error' },
+  { kind: 'peer-refused', label: 'refused', tone: 'warning' },
   { kind: 'lan-peer-seen', label: 'on the LAN', tone: 'info' },
   { kind: 'lan-peer-lost', label: 'left the LAN', tone: 'default' },
   { kind: 'node-started', label: 'node started', tone: 'success' },

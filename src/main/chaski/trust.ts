@@ -1,0 +1,69 @@
+// Which keys a node links with (issue #13, docs/PROTOCOL.md §3a "Trust"): policy `open` links with any key;
+// `tofu` pins the first key seen at a peer's address and refuses another key there later (a changed identity);
+// a revoked id is refused under every policy. Ids are key-derived, so a pin is "address → id". In memory: the host or
+// CLI saves `list()` and seeds it back through the `trustedPeers` option.
+export type TrustPolicy = 'open' | 'tofu'
+
+export const TRUST_POLICIES: readonly TrustPolicy[] = ['open', 'tofu']
+
+export interface TrustedPeer {
+  id: string
+  name: string
+  /** The address the id was first seen at ('ip:port', its listening address). */
+  address: string
+  firstSeen: number
+  lastSeen: number
+}
+
+/** Pins and revocations of one node; bounded (the oldest pin goes first). */
+export class TrustStore {
+  private readonly byAddress = new Map<string, TrustedPeer>()
+  private readonly revoked = new Set<string>()
+
+  constructor(
+    readonly policy: TrustPolicy,
+    seed: readonly TrustedPeer[] = [],
+    private readonly maxPins = 4096
+  ) {
+    for (const peer of seed) this.byAddress.set(peer.address, { ...peer })
+  }
+
+  /** The id pinned at this address that is not `id` (tofu), or null when the peer may link. */
+  conflict(address: string, id: string): TrustedPeer | null {
+    if (this.policy !== 'tofu') return null
+    const pinned = this.byAddress.get(address)
+    return pinned !== undefined && pinned.id !== id ? pinned : null
+  }
+
+  isRevoked(id: string): boolean {
+    return this.revoked.has(id)
+  }
+
+  /** A peer linked: pin it (tofu: the first id at an address stays) and update when it was last seen. */
+  seen(address: string, id: string, name: string, now: number): void {
+    if (this.policy !== 'tofu') return
+    const pinned = this.byAddress.get(address)
+    if (pinned && pinned.id === id) {
+      pinned.lastSeen = now
+      pinned.name = name
+      return
+    }
+    if (pinned) return
+    this.byAddress.set(address, { id, name, address, firstSeen: now, lastSeen: now })
+    if (this.byAddress.size > this.maxPins) {
+      const oldest = this.byAddress.keys().next().value
+      if (oldest !== undefined) this.byAddress.delete(oldest)
+    }
+  }
+
+  /** Refuses `id` from now on and forgets its pins. */
+  revoke(id: string): void {
+    this.revoked.add(id)
+    for (const [address, peer] of this.byAddress) if (peer.id === id) this.byAddress.delete(address)
+  }
+
+  /** Trusted peers (pins), oldest first. */
+  list(): TrustedPeer[] {
+    return [...this.byAddress.values()].map((peer) => ({ ...peer }))
+  }
+}
