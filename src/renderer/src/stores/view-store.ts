@@ -12,7 +12,9 @@ export const TABS = [
   { name: 'matrix', label: 'Latency matrix' },
   { name: 'discovery', label: 'Discovery' },
   { name: 'messages', label: 'Messages' },
-  { name: 'events', label: 'Events' }
+  { name: 'events', label: 'Events' },
+  // Last: where the tab bar runs out of room, it is the first to go to the "More" menu.
+  { name: 'map', label: 'Network map' }
 ] as const
 
 export type TabName = (typeof TABS)[number]['name']
