@@ -10,7 +10,8 @@ import { useNodes } from '../../helpers/nodes'
 import { waitFor } from '../../helpers/wait-for'
 import { frame, handshakeData, plain, RawPeer } from '../security/raw-peer'
 
-const createNode = useNodes()
+// Plaintext nodes (secure: false): these tests speak raw protocol version 1 frames to them (a fake peer).
+const createNode = useNodes({ secure: false })
 
 /** A float64 msgpack value (0xcb), as our encoder writes integers ≥ 2^32 and every timestamp. */
 function float64(value: number): Buffer {

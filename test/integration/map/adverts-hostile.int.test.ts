@@ -6,7 +6,8 @@ import { fakePeer, type FakePeer } from '../../helpers/fake-peer'
 import { useNodes } from '../../helpers/nodes'
 import { waitFor } from '../../helpers/wait-for'
 
-const makeNode = useNodes({ adverts: { debounceMs: 50 } })
+// Plaintext nodes (secure: false): these tests speak raw protocol version 1 frames to them (a fake peer).
+const makeNode = useNodes({ secure: false, adverts: { debounceMs: 50 } })
 const peers: FakePeer[] = []
 afterEach(async () => {
   await Promise.all(peers.splice(0).map((peer) => peer.close()))

@@ -183,7 +183,7 @@ describe('NodeHost contains a failure to the node it happened in', () => {
       logger: { warn: (m) => warnings.push(m) },
       createLibraryNode: (options) => {
         const node = new ChaskiNode(options)
-        made.set(options.id!, node)
+        made.set(node.id, node) // a secure node's id is its key's: the host takes it as the node's id
         return node
       }
     })

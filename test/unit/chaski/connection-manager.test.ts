@@ -54,7 +54,8 @@ class TestNode implements ConnectionHost {
     readonly id: string,
     options: Parameters<typeof normalizeOptions>[0] = {}
   ) {
-    this.options = normalizeOptions({ ip: '127.0.0.1', port: 0, id, name: id, ...options })
+    // Plain TCP, protocol version 1: this spec drives the manager over a bare net.Server (a fixed id needs secure: false).
+    this.options = normalizeOptions({ ip: '127.0.0.1', port: 0, id, name: id, secure: false, ...options })
     this.wire = new WireFormat(this.options.codec, false, false)
     this.manager = new ConnectionManager(this)
     this.server = net.createServer({ noDelay: true }, (socket) => this.manager.accept(socket))
