@@ -2,8 +2,9 @@
 // Lines are parsed as they come; tests wait on them with bounded polling. Every process started here is stopped by
 // stopAllProcesses() (SIGTERM, then SIGKILL if it does not exit in time), which each test file calls in afterAll.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 
 const ROOT = resolve(__dirname, '../../..')
 const BUILT_CLI = resolve(ROOT, 'out/main/cli.js')
@@ -141,6 +142,8 @@ export interface ChaskiNodeOptions {
   extra?: string[]
 }
 
+let keyDir: string | undefined
+
 /** Starts `chaski node --json` on 127.0.0.1 and waits until it listens. */
 export async function startChaskiNode(options: ChaskiNodeOptions): Promise<ChaskiNodeProcess> {
   const args = [
@@ -156,6 +159,12 @@ export async function startChaskiNode(options: ChaskiNodeOptions): Promise<Chask
   if (options.subscribe?.length) args.push('--subscribe', options.subscribe.join(','))
   for (const target of options.connect ?? []) args.push('--connect', target)
   if (options.lan) args.push('--lan', '127.0.0.1')
+  // One key file per name for this test process: a node started again under its name keeps its identity, as a
+  // real `chaski node --key` does (without it a restarted peer is a new node, which trust-on-first-use refuses).
+  args.push(
+    '--key',
+    join((keyDir ??= mkdtempSync(join(tmpdir(), 'chaski-e2e-keys-'))), `${options.name}.key`)
+  )
   args.push(...(options.extra ?? []))
   const proc = spawnCli(`chaski node ${options.name}`, args)
   const ready = await proc.waitForLine((l) => l.event === 'ready', 'ready line')
