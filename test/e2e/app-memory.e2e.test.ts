@@ -214,6 +214,11 @@ describe('where a node can be reached', () => {
     const first = await rows.first().locator(tid('reachable-address-text')).textContent()
     await toastWith(page, 'success', `Copied ${first}`)
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(first)
+    // The node id (what a peer pins once links are secured) is copied the same way.
+    const id = (await page.locator(tid('overview-node-id')).textContent())!.trim()
+    await page.click(tid('node-id-copy'))
+    await toastWith(page, 'success', `Copied ${id}`)
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(id)
     await screenshotBoth(session, page, 'memory-reachable')
     expect(await pageProblems(800, 600, 'memory-overview')).toEqual([])
   })
