@@ -224,3 +224,13 @@ export async function hostState(openUrl: string): Promise<AppState> {
     ws.close()
   }
 }
+
+/**
+ * Opens the Graph or Latency matrix tab in its "whole network" scope: every node the selected node knows from
+ * neighbour adverts (its map). Scoped to the tab's view: the Graph tab stays in the page once opened.
+ */
+export async function openWholeNetwork(page: Page, tab: 'graph' | 'matrix'): Promise<void> {
+  await openTab(page, tab)
+  await page.check(`${tid(`view-${tab}`)} ${tid('scope-network')}`)
+  await page.waitForSelector(tid(tab === 'graph' ? 'map-graph' : 'map-matrix-view'))
+}

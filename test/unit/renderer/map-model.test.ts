@@ -1,15 +1,8 @@
-// The "Network map" tab's model (src/renderer/src/map/map-model.ts): filters, the RTT of a pair (measured, else
+// The whole-network view's model (src/renderer/src/map/map-model.ts): the RTT of a pair (measured, else
 // estimated from coordinates), the matrix, and a layout by coordinates that keeps near nodes near.
 import { describe, expect, it } from 'vitest'
 import type { MapCoordinate, MapLink, MapNode, NetworkMap } from '../../../src/shared/network-map'
-import {
-  DEFAULT_FILTERS,
-  filterMap,
-  latencyMatrix,
-  pairRtt,
-  placeNodes,
-  rttText
-} from '../../../src/renderer/src/map/map-model'
+import { latencyMatrix, pairRtt, placeNodes, rttText } from '../../../src/renderer/src/map/map-model'
 
 function coordinate(x: number, y: number): MapCoordinate {
   return { vec: [x, y, 0, 0, 0, 0, 0, 0], error: 0.2, adjustment: 0, height: 0 }
@@ -55,17 +48,6 @@ const MAP: NetworkMap = {
 }
 
 describe('network map model', () => {
-  it('filters by hops, LAN-only nodes and one-end links', () => {
-    expect(filterMap(MAP, { ...DEFAULT_FILTERS, maxHops: 1 }).nodes.map((n) => n.id)).toEqual([
-      'o',
-      'a',
-      'lan'
-    ])
-    expect(filterMap(MAP, { ...DEFAULT_FILTERS, lan: false }).nodes.map((n) => n.id)).not.toContain('lan')
-    expect(filterMap(MAP, { ...DEFAULT_FILTERS, reported: false }).links).toHaveLength(2)
-    expect(filterMap(MAP, DEFAULT_FILTERS).links).toHaveLength(3)
-  })
-
   it('a pair joined by a link is measured; any other pair with coordinates is estimated', () => {
     const [o, a, b, far] = MAP.nodes
     expect(pairRtt(o!, a!, MAP.links)).toEqual({ kind: 'measured', rttMs: 10, error: null })

@@ -1,29 +1,11 @@
-// What the "Network map" tab draws, computed from the map a node holds (src/shared/network-map.ts): which nodes
-// and links pass the filters, where each node goes (by Vivaldi coordinates, or a force layout whose link lengths
+// What the whole-network view draws, computed from the map a node holds (src/shared/network-map.ts; the filters are
+// in map-filters.ts): where each node goes (by Vivaldi coordinates, or a force layout whose link lengths
 // follow the RTT), the RTT of any pair (measured when a link joins them, else estimated from coordinates), and
 // the latency matrix over every shown node.
 import { forceCenter, forceLink, forceManyBody, forceSimulation, type SimulationNodeDatum } from 'd3-force'
-import {
-  estimateMapRttMs,
-  linkRttMs,
-  type MapLink,
-  type MapNode,
-  type NetworkMap
-} from '../../../shared/network-map'
+import { estimateMapRttMs, linkRttMs, type MapLink, type MapNode } from '../../../shared/network-map'
 
 export type MapLayout = 'map' | 'force'
-
-export interface MapFilters {
-  /** Nodes up to this many hops (LAN-only nodes pass when `lan` is on). */
-  maxHops: number
-  lan: boolean
-  /** Links one end only reports. */
-  reported: boolean
-  /** Links being reconnected. */
-  reconnecting: boolean
-}
-
-export const DEFAULT_FILTERS: MapFilters = { maxHops: 3, lan: true, reported: true, reconnecting: true }
 
 export interface PlacedNode extends MapNode {
   x: number
@@ -35,19 +17,6 @@ export interface PairRtt {
   rttMs: number
   /** Estimated: the larger of both coordinates' error (0..1.5, Vivaldi's relative error). */
   error: number | null
-}
-
-export function filterMap(map: NetworkMap, filters: MapFilters): { nodes: MapNode[]; links: MapLink[] } {
-  const nodes = map.nodes.filter((node) => (node.hops === null ? filters.lan : node.hops <= filters.maxHops))
-  const ids = new Set(nodes.map((node) => node.id))
-  const links = map.links.filter(
-    (link) =>
-      ids.has(link.a) &&
-      ids.has(link.b) &&
-      (filters.reported || link.confirmed) &&
-      (filters.reconnecting || link.state === 'up')
-  )
-  return { nodes, links }
 }
 
 /** Measured when a link joins the two, else estimated from both coordinates; null when neither is possible. */

@@ -12,10 +12,14 @@ export const TABS = [
   { name: 'matrix', label: 'Latency matrix' },
   { name: 'discovery', label: 'Discovery' },
   { name: 'messages', label: 'Messages' },
-  { name: 'events', label: 'Events' },
-  // Last: where the tab bar runs out of room, it is the first to go to the "More" menu.
-  { name: 'map', label: 'Network map' }
+  { name: 'events', label: 'Events' }
 ] as const
+
+/**
+ * What the Graph and Latency matrix tabs cover: the host's own nodes with their direct and LAN peers, or the whole
+ * network as the selected node knows it from neighbour adverts (its map).
+ */
+export type NetworkScope = 'mine' | 'network'
 
 export type TabName = (typeof TABS)[number]['name']
 
@@ -29,5 +33,7 @@ export const useViewStore = defineStore('view', () => {
   const eventKinds = ref<HostEventKind[]>([])
   /** Messages view: '' shows every topic. */
   const messageTopic = ref<string>('')
-  return { activeTab, createDialogOpen, editNodeId, eventNodeId, eventKinds, messageTopic }
+  /** Shared by the Graph and Latency matrix tabs: switching one switches both. */
+  const networkScope = ref<NetworkScope>('mine')
+  return { activeTab, createDialogOpen, editNodeId, eventNodeId, eventKinds, messageTopic, networkScope }
 })

@@ -1,4 +1,4 @@
-// Views that the first paint does not show (the network map with its force layout among them) load as their own
+// Views that the first paint does not show load as their own
 // chunks: the first visit parses only the sidebar, header and Overview (Naive's data table alone is a large part of
 // the bundle). Once the nodes are on screen they are fetched anyway, so opening a tab later never waits.
 import { defineAsyncComponent, type Component } from 'vue'
@@ -8,8 +8,7 @@ const loaders = {
   lan: () => import('./LanView.vue'),
   discovery: () => import('./DiscoveryView.vue'),
   messages: () => import('./MessagesView.vue'),
-  events: () => import('./EventsView.vue'),
-  map: () => import('./MapView.vue')
+  events: () => import('./EventsView.vue')
 }
 
 export const PeersView: Component = defineAsyncComponent(loaders.peers)
@@ -17,7 +16,6 @@ export const LanView: Component = defineAsyncComponent(loaders.lan)
 export const DiscoveryView: Component = defineAsyncComponent(loaders.discovery)
 export const MessagesView: Component = defineAsyncComponent(loaders.messages)
 export const EventsView: Component = defineAsyncComponent(loaders.events)
-export const MapView: Component = defineAsyncComponent(loaders.map)
 
 /**
  * Fetches every lazy view once the nodes are on screen (call it when the first state has been rendered): after the
