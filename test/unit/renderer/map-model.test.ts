@@ -31,7 +31,9 @@ function node(
     ageMs: 0,
     advertised: coord !== null,
     coordinate: coord,
-    more: 0
+    more: 0,
+    topics: [],
+    topicsMore: 0
   }
 }
 
