@@ -28,6 +28,13 @@ export interface MapNode {
   coordinate: MapCoordinate | null
   /** Neighbours its latest advert left out (too many to fit). */
   more: number
+  /**
+   * Its subscriptions, sorted: the local node's and direct peers' in full (from their links), a learned node's as its
+   * advert carries them (cut to fit the advert's bound), empty when unknown (listed by others only, LAN only).
+   */
+  topics: string[]
+  /** How many of its subscriptions `topics` leaves out (an advert carries at most 32 topics and 256 bytes of them). */
+  topicsMore: number
 }
 
 export interface MapLink {

@@ -24,7 +24,9 @@ function node(
     ageMs: 0,
     advertised: coord !== null,
     coordinate: coord,
-    more: 0
+    more: 0,
+    topics: [],
+    topicsMore: 0
   }
 }
 

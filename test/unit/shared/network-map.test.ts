@@ -56,7 +56,9 @@ describe('network map helpers', () => {
           ageMs: 0,
           advertised: true,
           coordinate: null,
-          more: 0
+          more: 0,
+          topics: [],
+          topicsMore: 0
         }
       ],
       links: []

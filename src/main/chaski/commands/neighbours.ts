@@ -1,7 +1,7 @@
 // `neighbours` (docs/PROTOCOL.md §12): a node's advert of its edges (peer ids, RTT median, jitter, state), its
 // address and Vivaldi coordinate, with an origin sequence number; forwarded hop by hop within `ttl0` hops. The
 // engine (sending, dedup, rate limits, forwarding, the store) is map/node-map.ts.
-import { MAX_ID_LENGTH } from '../constants'
+import { MAX_ID_LENGTH, MAX_TOPIC_BYTES } from '../constants'
 import { VIVALDI_DEFAULTS } from '../coordinates/config'
 import { coordinateProblem } from '../coordinates/validate'
 import type { Envelope } from '../envelope'
@@ -10,6 +10,8 @@ import {
   ADVERT_MAX_NAME_BYTES,
   ADVERT_MAX_NEIGHBOURS,
   ADVERT_MAX_TENTHS_MS,
+  ADVERT_MAX_TOPIC_BYTES,
+  ADVERT_MAX_TOPICS,
   MAX_ADVERT_INTERVAL_S,
   MAX_ADVERT_TTL,
   MIN_ADVERT_INTERVAL_S
@@ -43,6 +45,10 @@ export interface NeighboursData {
   n: NeighbourEntry[]
   /** Neighbours left out of this advert. */
   more: number
+  /** The origin's subscriptions (sorted; as many as fit in ADVERT_MAX_TOPICS and ADVERT_MAX_TOPIC_BYTES). */
+  topics: string[]
+  /** Subscriptions left out of `topics`. */
+  tmore: number
 }
 
 export interface NeighboursReceiver {
@@ -89,6 +95,25 @@ function readEntries(list: unknown[]): NeighbourEntry[] {
   return entries
 }
 
+/** Optional (absent in adverts of the first format: no topics known); bounded like the sender's cut. */
+function readTopics(data: WireObject): string[] {
+  const value = get(data, 'topics')
+  if (value === undefined) return []
+  if (!Array.isArray(value) || value.length > ADVERT_MAX_TOPICS)
+    fail(C, `field 'topics' must be a list of at most ${ADVERT_MAX_TOPICS} topics`)
+  let total = 0
+  for (const [i, topic] of (value as unknown[]).entries()) {
+    if (typeof topic !== 'string' || topic.length === 0) fail(C, `topics[${i}] must be a non-empty string`)
+    const bytes = Buffer.byteLength(topic, 'utf8')
+    if (bytes > MAX_TOPIC_BYTES) fail(C, `topics[${i}] is longer than ${MAX_TOPIC_BYTES} bytes`)
+    total += bytes
+  }
+  if (total > ADVERT_MAX_TOPIC_BYTES)
+    fail(C, `field 'topics' holds more than ${ADVERT_MAX_TOPIC_BYTES} bytes`)
+  if (new Set(value).size !== value.length) fail(C, "field 'topics' lists a topic twice")
+  return (value as string[]).slice()
+}
+
 export function readNeighbours(value: unknown): NeighboursData {
   const data = obj(value, C)
   const list = get(data, 'n')
@@ -104,7 +129,9 @@ export function readNeighbours(value: unknown): NeighboursData {
     interval: int(data, 'interval', C, MIN_ADVERT_INTERVAL_S, MAX_ADVERT_INTERVAL_S),
     coord: readCoord(data),
     n: readEntries(list as unknown[]),
-    more: int(data, 'more', C, 0, 65535)
+    more: int(data, 'more', C, 0, 65535),
+    topics: readTopics(data),
+    tmore: get(data, 'tmore') === undefined ? 0 : int(data, 'tmore', C, 0, 65535)
   }
 }
 

@@ -5,6 +5,9 @@
 export const ADVERT_MAX_NEIGHBOURS = 32
 /** The advert data (msgpack, as we encode it) is kept within this many bytes by the sender. */
 export const ADVERT_MAX_BYTES = 1200
+/** Topics (the origin's subscriptions) an advert carries: at most this many, and this many UTF-8 bytes together. */
+export const ADVERT_MAX_TOPICS = 32
+export const ADVERT_MAX_TOPIC_BYTES = 256
 /** Name bytes carried in an advert (longer names are cut at a character boundary). */
 export const ADVERT_MAX_NAME_BYTES = 64
 /** Hops an advert travels by default (the origin's `ttl0`), and the most a receiver accepts. */

@@ -1,12 +1,18 @@
 // The map on the wire (docs/PROTOCOL.md §12 "On demand"): `map_reply` carries a NetworkMap in a compact form
 // (nodes as arrays, links naming their ends by index into the node list). Encoded by the node answering a
 // `map_request`, read (every field checked) by the node that asked.
-import { MAX_ID_LENGTH } from '../constants'
+import { MAX_ID_LENGTH, MAX_TOPIC_BYTES } from '../constants'
 import { VIVALDI_DEFAULTS } from '../coordinates/config'
 import { coordinateProblem } from '../coordinates/validate'
 import type { MapLink, MapNode, MapNodeKnown, NetworkMap } from '../../../shared/network-map'
 import { fail, get, int, obj, str } from '../wire-fields'
-import { ADVERT_MAX_TENTHS_MS, MAP_MAX_DEPTH, MAP_MAX_LINKS, MAP_MAX_NODES } from './limits'
+import {
+  ADVERT_MAX_TENTHS_MS,
+  ADVERT_MAX_TOPICS,
+  MAP_MAX_DEPTH,
+  MAP_MAX_LINKS,
+  MAP_MAX_NODES
+} from './limits'
 import { coordinateOfWire, coordinateToWire } from './snapshot'
 import type { WireCoordinate } from '../commands/neighbours'
 import { WIRE_COORDINATE_LENGTH } from '../commands/neighbours'
@@ -16,7 +22,10 @@ const C = 'map_reply'
 /** Ages on the wire are capped (a day), in ms. */
 const MAX_AGE_MS = 86_400_000
 
-/** `[id, name, ip, port, known (0 local, 1 direct, 2 learned, 3 lan), hops | nil, ageMs | nil, advertised, coord | nil, more]` */
+/**
+ * `[id, name, ip, port, known (0 local, 1 direct, 2 learned, 3 lan), hops | nil, ageMs | nil, advertised, coord | nil,
+ * more, topics, topicsMore]` (a reader takes the first 10 alone too: no topics known).
+ */
 export type WireMapNode = [
   string,
   string,
@@ -27,6 +36,8 @@ export type WireMapNode = [
   number | null,
   boolean,
   WireCoordinate | null,
+  number,
+  string[],
   number
 ]
 /** `[a (node index), b, confirmed, rttByA (0.1 ms) | nil, rttByB | nil, jitter (0.1 ms) | nil, state (0 up, 1 reconnecting)]` */
@@ -63,7 +74,10 @@ export function encodeMapReply(request: number, map: NetworkMap): MapReplyData {
       node.ageMs === null ? null : Math.min(MAX_AGE_MS, node.ageMs),
       node.advertised,
       node.coordinate === null ? null : coordinateToWire({ ...node.coordinate, vec: node.coordinate.vec }),
-      node.more
+      node.more,
+      // At most 32 in a reply (a direct peer's full list may be longer); the rest are counted.
+      node.topics.slice(0, ADVERT_MAX_TOPICS),
+      node.topicsMore + Math.max(0, node.topics.length - ADVERT_MAX_TOPICS)
     ]),
     links: map.links
       .slice(0, MAP_MAX_LINKS)
@@ -92,9 +106,20 @@ function readText(value: unknown, maxBytes: number, what: string, allowEmpty: bo
   return value
 }
 
+function readTopics(value: unknown, i: number): string[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value) || value.length > ADVERT_MAX_TOPICS)
+    fail(C, `nodes[${i}] topics must be a list of at most ${ADVERT_MAX_TOPICS}`)
+  return (value as unknown[]).map((topic, t) =>
+    readText(topic, MAX_TOPIC_BYTES, `nodes[${i}] topics[${t}]`, false)
+  )
+}
+
 function readNode(value: unknown, i: number): MapNode {
-  if (!Array.isArray(value) || value.length !== 10) fail(C, `nodes[${i}] must be a list of 10 items`)
-  const [id, name, ip, port, known, hops, age, advertised, coord, more] = value as unknown[]
+  if (!Array.isArray(value) || (value.length !== 10 && value.length !== 12))
+    fail(C, `nodes[${i}] must be a list of 10 or 12 items`)
+  const [id, name, ip, port, known, hops, age, advertised, coord, more, topics, topicsMore] =
+    value as unknown[]
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)
     fail(C, `nodes[${i}] port must be in 0..65535`)
   if (typeof known !== 'number' || KNOWN[known] === undefined) fail(C, `nodes[${i}] known must be 0..3`)
@@ -118,7 +143,10 @@ function readNode(value: unknown, i: number): MapNode {
     ageMs: nullableInt(age, MAX_AGE_MS, `nodes[${i}] age`),
     advertised,
     coordinate: coordinateOfWire(coordinate),
-    more: nullableInt(more, 65535, `nodes[${i}] more`) ?? 0
+    more: nullableInt(more, 65535, `nodes[${i}] more`) ?? 0,
+    topics: readTopics(topics, i),
+    topicsMore:
+      topicsMore === undefined ? 0 : (nullableInt(topicsMore, 1_000_000, `nodes[${i}] topicsMore`) ?? 0)
   }
 }
 

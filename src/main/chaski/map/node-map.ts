@@ -5,7 +5,7 @@
 import { packValue } from '../codec'
 import type { NeighbourEntry, NeighboursData, NeighboursReceiver } from '../commands/neighbours'
 import type { Clock, ClockTimer } from '../clock'
-import { CONTROL_TOPIC } from '../constants'
+import { CONTROL_TOPIC, ROOT_TOPIC } from '../constants'
 import { VivaldiClient } from '../coordinates/client'
 import type { Coordinate } from '../coordinates/coordinate'
 import { parseCoordinate } from '../coordinates/validate'
@@ -33,6 +33,8 @@ import {
   ADVERT_MAX_NEIGHBOURS,
   ADVERT_MAX_SEQ_AHEAD_MS,
   ADVERT_MAX_TENTHS_MS,
+  ADVERT_MAX_TOPIC_BYTES,
+  ADVERT_MAX_TOPICS,
   ADVERT_MIN_GAP_MS,
   ADVERT_ORIGIN_BURST,
   ADVERT_ORIGIN_PER_S,
@@ -60,6 +62,8 @@ export interface MapHost {
   readonly log: Logger
   readonly wire: WireFormat
   readonly edgesById: ReadonlyMap<string, Edge>
+  /** Our subscriptions (the root topic '@' among them on a root node). */
+  readonly subscriptions: ReadonlySet<string>
   readonly reconnects: ReconnectState[]
   /** Nodes heard on the LAN (empty when LAN discovery is off). */
   lanPeers(): Iterable<{ id: string; name: string; ip: string; port: number }>
@@ -120,6 +124,25 @@ export function cutName(name: string, maxBytes = ADVERT_MAX_NAME_BYTES): string 
     bytes += size
   }
   return out
+}
+
+/** Subscriptions as a map shows them: sorted, without the root topic (a flag, not a topic one subscribes to). */
+export function topicList(subscriptions: Iterable<string>): string[] {
+  return [...subscriptions].filter((topic) => topic !== ROOT_TOPIC).sort()
+}
+
+/** The topics an advert carries: in order, as many as fit in ADVERT_MAX_TOPICS and ADVERT_MAX_TOPIC_BYTES. */
+export function cutTopics(topics: string[]): { topics: string[]; more: number } {
+  const kept: string[] = []
+  let bytes = 0
+  for (const topic of topics) {
+    if (kept.length === ADVERT_MAX_TOPICS) break
+    const size = Buffer.byteLength(topic, 'utf8')
+    if (bytes + size > ADVERT_MAX_TOPIC_BYTES) continue // a shorter one further on may still fit
+    kept.push(topic)
+    bytes += size
+  }
+  return { topics: kept, more: topics.length - kept.length }
 }
 
 function arrayHeaderSize(count: number): number {
@@ -419,15 +442,21 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   snapshot(depth = MAP_MAX_DEPTH, maxNodes = MAP_MAX_NODES): NetworkMap {
     const host = this.host
     this.expireNow()
-    const direct = new Map<string, { name: string; ip: string; port: number }>()
+    const direct = new Map<string, { name: string; ip: string; port: number; topics: string[] }>()
     for (const edge of host.edgesById.values())
-      direct.set(edge.id, { name: edge.name, ip: edge.ip, port: edge.port })
+      direct.set(edge.id, {
+        name: edge.name,
+        ip: edge.ip,
+        port: edge.port,
+        topics: topicList(edge.subscriptions)
+      })
     return buildNetworkMap(
       {
         id: host.id,
         name: host.name,
         ip: host.listenIp,
         port: host.port,
+        topics: topicList(host.subscriptions),
         coordinate: this.options.enabled ? this.vivaldi.coordinate : null,
         neighbours: this.neighbourEntries(),
         direct,
@@ -461,6 +490,7 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     const all = this.neighbourEntries()
     all.sort((x, y) => (x[1] ?? Infinity) - (y[1] ?? Infinity) || (x[0] < y[0] ? -1 : 1))
     this.lastSeq = Math.max(this.lastSeq + 1, host.clock.epochMs())
+    const topics = cutTopics(topicList(host.subscriptions))
     const data: NeighboursData = {
       origin: host.id,
       seq: this.lastSeq,
@@ -471,7 +501,9 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
       interval: Math.round(this.options.intervalMs / 1000),
       coord: coordinateToWire(this.vivaldi.coordinate),
       n: [],
-      more: 0
+      more: 0,
+      topics: topics.topics,
+      tmore: topics.more
     }
     // Size = the advert with an empty list + the list's header + each entry (msgpack sizes add up).
     let bytes = packValue(data).length - 1

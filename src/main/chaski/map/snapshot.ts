@@ -20,11 +20,13 @@ export interface LocalView {
   name: string
   ip: string
   port: number
+  /** Our subscriptions (all of them: the local node's are never cut). */
+  topics: string[]
   coordinate: Coordinate | null
   /** Our own neighbour entries, as our next advert would carry them (all of them, not cut to fit). */
   neighbours: NeighbourEntry[]
-  /** Direct peers: id → name and address. */
-  direct: ReadonlyMap<string, { name: string; ip: string; port: number }>
+  /** Direct peers: id → name, address and subscriptions (as their handshake and updates told us: never cut). */
+  direct: ReadonlyMap<string, { name: string; ip: string; port: number; topics: string[] }>
   /** Nodes heard on the LAN. */
   lan: Iterable<{ id: string; name: string; ip: string; port: number }>
 }
@@ -74,7 +76,9 @@ export function buildNetworkMap(
     ageMs: 0,
     advertised: true,
     coordinate: plainCoordinate(local.coordinate),
-    more: 0
+    more: 0,
+    topics: local.topics.slice(),
+    topicsMore: 0
   })
   for (const [id, peer] of local.direct) {
     nodes.set(id, {
@@ -85,7 +89,8 @@ export function buildNetworkMap(
       ageMs: null,
       advertised: false,
       coordinate: null,
-      more: 0
+      more: 0,
+      topicsMore: 0
     })
   }
   for (const entry of entries) {
@@ -103,7 +108,10 @@ export function buildNetworkMap(
       ageMs: Math.max(0, Math.round(nowMs - entry.receivedAt)),
       advertised: true,
       coordinate: plainCoordinate(entry.coordinate),
-      more: advert.more
+      more: advert.more,
+      // A direct peer's full list (from its link) beats its advert's, which may be cut.
+      topics: direct ? existing!.topics : advert.topics.slice(),
+      topicsMore: direct ? 0 : advert.tmore
     })
     reporters.push({
       id: advert.origin,
@@ -128,7 +136,9 @@ export function buildNetworkMap(
           ageMs: null,
           advertised: false,
           coordinate: null,
-          more: 0
+          more: 0,
+          topics: [],
+          topicsMore: 0
         })
       } else if (!known.advertised && known.known === 'learned' && base + 1 < known.hops!) {
         known.hops = base + 1
@@ -147,7 +157,9 @@ export function buildNetworkMap(
       ageMs: null,
       advertised: false,
       coordinate: null,
-      more: 0
+      more: 0,
+      topics: [],
+      topicsMore: 0
     })
   }
   const ordered = [...nodes.values()]
