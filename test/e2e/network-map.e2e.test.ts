@@ -1,7 +1,8 @@
-// The "Network map" tab against `chaski serve` with real nodes: one local node (Hub) linked to a `chaski node` A;
-// B and D link to A, C links to B. Hub's own edges show one node; the map shows all five, marked by how Hub knows
-// them, with the link B–C (C is 3 hops away: its advert never reaches Hub) dashed; hovering shows measured and
-// estimated round trips; filters and the layout switch change what is drawn; the matrix covers every node.
+// The whole network (the Graph tab's "whole network" scope) against `chaski serve` with real nodes: one local node
+// (Hub) linked to a `chaski node` A; B and D link to A, C links to B; L is only heard on the LAN. Hub's own edges
+// show one node; the map shows all six, marked by how Hub knows them, with the link B–C (C is 3 hops away: its
+// advert never reaches Hub) dashed; hovering shows measured and estimated round trips; filters and the layout
+// switch change what is drawn; the Latency matrix's whole-network scope covers every node.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import { tmpdir } from 'node:os'
@@ -11,7 +12,7 @@ import type { Page } from 'playwright-core'
 import { nodeDefaults } from '../../src/shared/node-defaults'
 import { freePort } from '../helpers/free-port'
 import { launchBrowser, type BrowserSession } from './harness/browser'
-import { eventually, openDashboard, openTab, selectNode, tid } from './harness/dashboard-page'
+import { eventually, openDashboard, openWholeNetwork, selectNode, tid } from './harness/dashboard-page'
 import {
   spawnCli,
   startChaskiNode,
@@ -29,7 +30,15 @@ const peers: Record<string, ChaskiNodeProcess> = {}
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'chaski-e2e-map-'))
   const hubPort = await freePort()
-  const hub = { ...nodeDefaults(), id: randomUUID(), name: 'Hub', port: hubPort, subscriptions: ['news'] }
+  // LAN on, auto-connect off: L stays a node Hub only hears.
+  const hub = {
+    ...nodeDefaults(),
+    id: randomUUID(),
+    name: 'Hub',
+    port: hubPort,
+    subscriptions: ['news'],
+    lan: { enabled: true, autoConnect: false, interfaces: [] }
+  }
   const settings = join(dir, 'settings.json')
   writeFileSync(
     settings,
@@ -51,6 +60,7 @@ beforeAll(async () => {
   peers.B = await startChaskiNode({ name: 'B', connect: [peers.A!.address], extra: keepalive })
   peers.D = await startChaskiNode({ name: 'D', connect: [peers.A!.address], extra: keepalive })
   peers.C = await startChaskiNode({ name: 'C', connect: [peers.B!.address], extra: keepalive })
+  peers.L = await startChaskiNode({ name: 'L', lan: true })
 })
 
 afterAll(async () => {
@@ -73,11 +83,21 @@ function nodeAt(page: Page, name: string) {
   return page.locator(`${tid('map-node')}[data-name="${name}"]`)
 }
 
-describe('network map tab', () => {
+/** Other test runs on this machine beacon on loopback too: only the LAN node of this file is counted. */
+async function hideLanOnly(page: Page): Promise<void> {
+  await nodeAt(page, 'L').waitFor()
+  expect(await drawnNodes(page)).toMatchObject({ L: { known: 'lan', hops: '' } })
+  expect(await nodeAt(page, 'L').getAttribute('aria-label')).toBe('L: heard on the LAN, no advert')
+  await page.uncheck(tid('map-filter-lan'))
+  await nodeAt(page, 'L').waitFor({ state: 'detached' })
+}
+
+describe('whole network scope', () => {
   test('shows every node Hub learned, how it knows each, one-end links dashed, RTTs measured and estimated', async () => {
     const page = await openDashboard(session, openUrl)
     await selectNode(page, 'Hub')
-    await openTab(page, 'map')
+    await openWholeNetwork(page, 'graph')
+    await hideLanOnly(page)
     await eventually(() => page.locator(tid('map-summary')).textContent(), 30_000).toBe('5 nodes, 4 links')
     // D is listed by A before its own advert arrives: wait for every node's own advert (names, hops).
     await eventually(() => drawnNodes(page), 30_000).toEqual({
@@ -111,9 +131,13 @@ describe('network map tab', () => {
       /^B ↔ D: estimated RTT ~\d+(\.\d+)? ms \(from coordinates, error \d+ %\)$/
     )
 
-    // The matrix covers all five: measured cells where links are, estimated ones elsewhere.
+    // The matrix covers all five (and L: no link, no coordinates, '?'): measured cells where links are,
+    // estimated ones elsewhere.
+    await openWholeNetwork(page, 'matrix')
     const cells = page.locator(tid('map-matrix-cell'))
-    expect(await cells.count()).toBe(25)
+    await eventually(() => cells.count(), 30_000).toBeGreaterThanOrEqual(36)
+    const rows = await page.locator(`${tid('map-matrix')} tbody th`).allTextContents()
+    expect(rows).toEqual(expect.arrayContaining(['Hub', 'A', 'B', 'D', peers.C!.id.slice(0, 8), 'L']))
     await eventually(() =>
       cells.evaluateAll((els) => els.filter((el) => el.getAttribute('data-kind') === 'measured').length)
     ).toBeGreaterThanOrEqual(2)
@@ -124,6 +148,7 @@ describe('network map tab', () => {
     ).toBeGreaterThanOrEqual(2)
 
     // Filters: one hop; no one-end links. Layout: by force moves the nodes.
+    await openWholeNetwork(page, 'graph')
     await page.selectOption(tid('map-filter-hops'), '1')
     await eventually(() => page.locator(tid('map-summary')).textContent()).toBe('2 nodes, 1 links')
     await page.selectOption(tid('map-filter-hops'), '3')
@@ -138,7 +163,8 @@ describe('network map tab', () => {
   test('a node that leaves takes its links off the map within seconds', async () => {
     const page = await openDashboard(session, openUrl)
     await selectNode(page, 'Hub')
-    await openTab(page, 'map')
+    await openWholeNetwork(page, 'graph')
+    await hideLanOnly(page)
     await eventually(() => page.locator(tid('map-summary')).textContent(), 30_000).toBe('5 nodes, 4 links')
     const stoppedAt = Date.now()
     await peers.D!.stop()

@@ -29,29 +29,16 @@ export const DEFAULT_FILTERS: MapFilters = {
 /** 'yes' the node lists the topic; 'maybe' its advert left topics out (too many to fit) and not this one. */
 export type TopicMatch = 'yes' | 'maybe' | 'no'
 
-/**
- * The topics a node's advert carries (docs/PROTOCOL.md §12). Read defensively: a map from a host without topics in
- * its adverts has none, and then the topic filter keeps only the node the map belongs to.
- */
-export function topicsOf(node: MapNode): { topics: readonly string[]; more: number } {
-  const withTopics = node as MapNode & { topics?: unknown; topicsMore?: unknown }
-  const topics = Array.isArray(withTopics.topics)
-    ? withTopics.topics.filter((t): t is string => typeof t === 'string')
-    : []
-  const more = typeof withTopics.topicsMore === 'number' ? withTopics.topicsMore : 0
-  return { topics, more }
-}
-
 export function topicMatch(node: MapNode, topic: string): TopicMatch {
   if (topic === '') return 'yes'
-  const { topics, more } = topicsOf(node)
-  if (topics.includes(topic) || topics.includes('@')) return 'yes'
-  return more > 0 ? 'maybe' : 'no'
+  if (node.topics.includes(topic) || node.topics.includes('@')) return 'yes'
+  // Listed-only and LAN-only nodes carry no topics: they do not pass.
+  return node.topicsMore > 0 ? 'maybe' : 'no'
 }
 
 /** Every topic some node of the map lists, sorted: the topic filter's choices. */
 export function mapTopics(map: NetworkMap): string[] {
-  return [...new Set(map.nodes.flatMap((node) => topicsOf(node).topics))].filter((t) => t !== '@').sort()
+  return [...new Set(map.nodes.flatMap((node) => node.topics))].filter((t) => t !== '@').sort()
 }
 
 export interface FilteredMap {
