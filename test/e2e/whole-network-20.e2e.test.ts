@@ -198,7 +198,7 @@ describe('a 20-node network in the dashboard attached to one node', () => {
         if (ok) measuredMs = Date.now() - now.changedAt
         return ok
       },
-      { timeoutMs: 60_000, intervalMs: 100, message: 'the whole network drawn as the nodes report it' }
+      { timeoutMs: 30_000, intervalMs: 100, message: 'the whole network drawn as the nodes report it' }
     )
     const { links, changedAt } = truth()
     console.log(
