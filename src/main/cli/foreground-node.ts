@@ -104,6 +104,12 @@ export async function runForegroundNode(
           { target, reason: 'closed-by-peer' },
           `redial       ${target}: the peer closed the link on purpose; not dialled again`
         )
+      if (status.kind === 'identity-changed')
+        printer.event(
+          'redial-held',
+          { target, reason: 'identity-changed', expectedId: status.expectedId, provenId: status.provenId },
+          `redial       ${target}: the node there proved another key than the one known; not dialled again`
+        )
     }
   })
   const work = connectAndDiscover(node, config, printer, signal, redialer)
