@@ -131,6 +131,23 @@ describe('LAN beacons under a network key', () => {
     expect(a.edges).toEqual([])
   })
 
+  it('rotation: a beacon from a node holding the new and the old key is heard by nodes holding either', async () => {
+    const endpoint = uniqueBeaconEndpoint()
+    const lan = { group: endpoint.group, port: endpoint.port }
+    const old = await lanNode(lan, { name: 'old', networkKey: K1 })
+    const next = await lanNode(lan, { name: 'next', networkKey: K2 })
+    const both = security.parseNetworkKeyText(
+      `${K2.keys[0]!.toString('hex')}\n${K1.keys[0]!.toString('hex')}\n`,
+      'rotation'
+    )
+    const id = security.generateNodeKey().id
+    await send(await rawSender(), new BeaconAuth(both).seal(encodeBeacon(beacon({ id }))), endpoint)
+    await waitFor(() => old.lanPeers.has(id) && next.lanPeers.has(id), {
+      timeoutMs: 3000,
+      message: 'both to list the rotating node'
+    })
+  })
+
   it('ignores and counts beacons without a tag, with a wrong key, replayed or stale', async () => {
     const endpoint = uniqueBeaconEndpoint()
     const a = await lanNode({ group: endpoint.group, port: endpoint.port }, { name: 'a', networkKey: K1 })
