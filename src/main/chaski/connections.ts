@@ -135,8 +135,11 @@ export class ConnectionManager
   private closedPeers: ClosedPeers | null = null
   /** Pins and revocations (trust.ts). */
   readonly trust: TrustStore
-  /** The network-key step before the handshake (network-key-gate.ts); inactive without a network key. */
-  private readonly networkKey: NetworkKeyGate
+  /**
+   * The network-key step before the handshake (network-key-gate.ts): made on first need (a network key, or a peer
+   * sending or refusing a proof), as most nodes hold no key.
+   */
+  private keyGate: NetworkKeyGate | null = null
   /** Made on the first unexpected loss: most nodes never retry anyone. */
   private retries: ReconnectQueue | null = null
   /**
@@ -152,7 +155,10 @@ export class ConnectionManager
     this.deadlines =
       host.clock === connectionDeadlines.clock ? connectionDeadlines : new DeadlineSweep(host.clock)
     this.trust = new TrustStore(this.options.trust, this.options.trustedPeers)
-    this.networkKey = new NetworkKeyGate(
+  }
+
+  private get networkKey(): NetworkKeyGate {
+    return (this.keyGate ??= new NetworkKeyGate(
       this.options.networkKey,
       {
         sendProofs: (link, proofs) => {
@@ -166,9 +172,9 @@ export class ConnectionManager
         refuse: (link, error) => this.refuse(link, 'network-key-mismatch', error),
         reportRefused: (link, error) => this.reportNetworkKeyRefusal(link, error)
       },
-      host.log.child('connections'),
-      host.clock
-    )
+      this.log,
+      this.host.clock
+    ))
   }
 
   /** NetworkKeyReceiver (commands/network-key.ts): the peer's network-key proofs. */
@@ -564,7 +570,7 @@ export class ConnectionManager
     this.links.add(link)
     this.deadlines.add(link, this.options.handshakeTimeoutMs)
     // With a network key the handshake waits for the peer's proof (network-key-gate.ts).
-    if (this.networkKey.holdsHandshake(link)) return
+    if (this.options.networkKey !== null && this.networkKey.holdsHandshake(link)) return
     this.sendHandshake(link, 'handshake', this.linkVersion(link), reconnect)
     link.flush()
   }
@@ -628,7 +634,7 @@ export class ConnectionManager
    */
   onHandshake(link: PeerLink, handshake: HandshakeData, command: HandshakeCommandName): void {
     if (link.state === 'handshaking') {
-      if (!this.networkKey.admits(link)) return
+      if (this.options.networkKey !== null && !this.networkKey.admits(link)) return
       this.completeHandshake(link, handshake, command === 'handshake' && !link.outbound)
       return
     }
