@@ -139,11 +139,13 @@ export interface RecentPeer {
  * - retrying: not connected, next try at `nextAttemptAt` (the node's own reconnection, or the app's redial, which
  *   never ends);
  * - closed-by-peer: the peer closed the link on purpose; not redialled until this node restarts or you reconnect;
+ * - identity-changed: the node at that address proved another key than the one known (a new key, or an impostor);
+ *   not redialled until this node restarts or you reconnect;
  * - disconnected: you disconnected it (remembered): not redialled until you connect again;
  * - idle: this node does not run.
  */
 export type KnownPeerStatus =
-  'connected' | 'connecting' | 'retrying' | 'closed-by-peer' | 'disconnected' | 'idle'
+  'connected' | 'connecting' | 'retrying' | 'closed-by-peer' | 'identity-changed' | 'disconnected' | 'idle'
 
 export interface KnownPeerSnapshot {
   /** What is dialled: 'ip:port', '[v6]:port' or 'host:port' (a host name is looked up at every dial). */

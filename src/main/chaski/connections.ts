@@ -39,7 +39,15 @@ import type { NormalizedOptions } from './options'
 import { PeerLink, type PeerLinkOwner, type PendingHandshake } from './peer-link'
 import { ReconnectQueue, type ReconnectState } from './reconnect'
 import { RECONNECTING_REASONS, type Removal, type RemovalReason } from './removal'
-import { IdentityMismatchError, PlaintextPeerError, PlaintextRefusedError } from './security/errors'
+import { NetworkKeyGate } from './network-key-gate'
+import type { NetworkKeyReceiver } from './commands/network-key'
+import { isNodeId } from './security/node-id'
+import {
+  IdentityMismatchError,
+  PlaintextPeerError,
+  PlaintextRefusedError,
+  type NetworkKeyMismatchError
+} from './security/errors'
 import { tcpTransport, type Dialling, type Transport } from './transport'
 import { TrustStore } from './trust'
 import type { WireFormat } from './wire'
@@ -100,7 +108,9 @@ interface EdgeWaiter {
  * The node's connections. It is the owner of every link it creates (PeerLinkOwner: methods on one prototype, not
  * a handler object with closures per node).
  */
-export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, CloseReceiver, UpdateReceiver {
+export class ConnectionManager
+  implements PeerLinkOwner, HandshakeReceiver, CloseReceiver, UpdateReceiver, NetworkKeyReceiver
+{
   readonly edgesById = new Map<string, Edge>()
   readonly edgesByAddress = new Map<string, Edge>()
   private readonly links = new Set<PeerLink>()
@@ -125,6 +135,11 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
   private closedPeers: ClosedPeers | null = null
   /** Pins and revocations (trust.ts). */
   readonly trust: TrustStore
+  /**
+   * The network-key step before the handshake (network-key-gate.ts): made on first need (a network key, or a peer
+   * sending or refusing a proof), as most nodes hold no key.
+   */
+  private keyGate: NetworkKeyGate | null = null
   /** Made on the first unexpected loss: most nodes never retry anyone. */
   private retries: ReconnectQueue | null = null
   /**
@@ -140,6 +155,41 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     this.deadlines =
       host.clock === connectionDeadlines.clock ? connectionDeadlines : new DeadlineSweep(host.clock)
     this.trust = new TrustStore(this.options.trust, this.options.trustedPeers)
+  }
+
+  private get networkKey(): NetworkKeyGate {
+    return (this.keyGate ??= new NetworkKeyGate(
+      this.options.networkKey,
+      {
+        sendProofs: (link, proofs) => {
+          this.host.wire.send(link, 'network_key', { proofs }, this.options.ttl, this.host.clock.epochMs())
+          link.flush()
+        },
+        continueHandshake: (link) => {
+          this.sendHandshake(link, 'handshake', this.linkVersion(link), link.reconnect)
+          link.flush()
+        },
+        refuse: (link, error) => this.refuse(link, 'network-key-mismatch', error),
+        reportRefused: (link, error) => this.reportNetworkKeyRefusal(link, error)
+      },
+      this.log,
+      this.host.clock
+    ))
+  }
+
+  /** NetworkKeyReceiver (commands/network-key.ts): the peer's network-key proofs. */
+  onNetworkKey(link: PeerLink, proofs: Buffer[]): void {
+    this.networkKey.onProofs(link, proofs)
+  }
+
+  private reportNetworkKeyRefusal(link: PeerLink, error: NetworkKeyMismatchError): void {
+    this.host.emit('peer-refused', {
+      reason: 'network-key-mismatch',
+      error,
+      remoteAddress: link.remoteAddress,
+      remotePort: link.remotePort,
+      direction: link.outbound ? 'outbound' : 'inbound'
+    })
   }
 
   private get connecting(): Map<string, Promise<Edge>> {
@@ -432,6 +482,16 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
             failed: (error) => {
               this.dialDone(dial)
               if (error instanceof PlaintextPeerError && this.options.insecure && transport.secure) {
+                if (expectedPeerId !== undefined && isNodeId(expectedPeerId)) {
+                  // A dial for a key id (a formerly secure peer, a beacon's id): a plaintext answer proves nothing,
+                  // so no downgrade, whatever `insecure` allows (docs/PROTOCOL.md §3a "Plaintext peers").
+                  return reject(
+                    new PlaintextPeerError(
+                      `${formatAddress(ip, port)} answered in plaintext, but this dial is for node ${expectedPeerId}, ` +
+                        'which proves its key over TLS: not falling back to plaintext'
+                    )
+                  )
+                }
                 // The peer speaks version 1 only, and this node allows plaintext: once more, in plaintext.
                 this.log.warn('peer does not speak TLS: linking in plaintext (insecure)', {
                   peer: formatAddress(ip, port)
@@ -509,6 +569,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     link.pendingHandshake = pending
     this.links.add(link)
     this.deadlines.add(link, this.options.handshakeTimeoutMs)
+    // With a network key the handshake waits for the peer's proof (network-key-gate.ts).
+    if (this.options.networkKey !== null && this.networkKey.holdsHandshake(link)) return
     this.sendHandshake(link, 'handshake', this.linkVersion(link), reconnect)
     link.flush()
   }
@@ -572,6 +634,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
    */
   onHandshake(link: PeerLink, handshake: HandshakeData, command: HandshakeCommandName): void {
     if (link.state === 'handshaking') {
+      if (this.options.networkKey !== null && !this.networkKey.admits(link)) return
       this.completeHandshake(link, handshake, command === 'handshake' && !link.outbound)
       return
     }
@@ -798,12 +861,14 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
                 'the peer accepts secure links only (secure-required): this node linked in plaintext',
                 close.reason
               )
-            : close.reason === 'too-many-edges'
-              ? new ConnectionRefusedError(
-                  'the peer refused the connection: it already has as many edges as it allows (its maxEdges)',
-                  close.reason
-                )
-              : new ConnectionRefusedError(`peer closed the connection (${close.reason})`, close.reason)
+            : close.reason === 'network-key-mismatch'
+              ? this.networkKey.onRefusedByPeer(link)
+              : close.reason === 'too-many-edges'
+                ? new ConnectionRefusedError(
+                    'the peer refused the connection: it already has as many edges as it allows (its maxEdges)',
+                    close.reason
+                  )
+                : new ConnectionRefusedError(`peer closed the connection (${close.reason})`, close.reason)
     this.failHandshake(link, error)
     if (link.reconnect && close.reason === 'reconnect-refused' && link.edge === null) {
       // The peer closed us deliberately before: stop retrying it.

@@ -10,6 +10,8 @@ import type { Codec } from './codec'
 import type { CommandData } from './commands/index'
 import { dispatchCommand } from './commands/index'
 import { CONTROL_TOPIC, PLAINTEXT_PROTOCOL_VERSION, PROTOCOL_VERSION, ROOT_TOPIC } from './constants'
+import { isNodeId } from './security/node-id'
+import type { NetworkKeySet } from './security/network-key'
 import { ConnectionManager, type ConnectionHost } from './connections'
 import { DiscoveryEngine, type DiscoveryHost, type DiscoveryRequest } from './discovery'
 import type { Edge } from './edge'
@@ -134,6 +136,16 @@ export class NodeContext
 
   get ttl(): number {
     return this.options.ttl
+  }
+
+  /** LanHost: our network key (beacons are authenticated with it). */
+  get networkKey(): NetworkKeySet | null {
+    return this.options.networkKey
+  }
+
+  /** LanHost: the version our links speak, as beacons announce it (not always PROTOCOL_VERSION: plaintext nodes). */
+  get linkVersion(): number {
+    return this.transport.secure ? PROTOCOL_VERSION : PLAINTEXT_PROTOCOL_VERSION
   }
 
   get root(): boolean {
@@ -328,13 +340,21 @@ export class NodeContext
    * Connects to an address learned from the network (a LAN beacon) within the dial limits of such addresses:
    * rejects with DialLimitedError when that target, or all together, were dialled too often lately.
    */
-  async connectLearned(address: string): Promise<Edge> {
+  async connectLearned(address: string, expectedPeerId?: string): Promise<Edge> {
     const { ip, port } = this.parseTarget(address)
     if (this.lifecycle !== 'running') await this.whenRunning()
     if (!this.connections.allowLearnedDial(ip, port)) {
       throw new DialLimitedError(`not dialling ${formatAddress(ip, port)} now: dialled too often lately`)
     }
-    return this.connections.connect(ip, port, false)
+    // A beacon's key id is what the peer must prove: a forged beacon cannot steer the dial to another node unseen.
+    const expected = this.transport.secure && expectedPeerId !== undefined && isNodeId(expectedPeerId)
+    return this.connections.connect(ip, port, false, expected ? expectedPeerId : undefined)
+  }
+
+  /** The protocol version a link with us can speak (LAN auto-connect skips beacons of another one). */
+  linksWithVersion(v: number): boolean {
+    if (!this.transport.secure) return v === PLAINTEXT_PROTOCOL_VERSION
+    return v === PROTOCOL_VERSION || (this.options.insecure && v === PLAINTEXT_PROTOCOL_VERSION)
   }
 
   /** Discovery through one edge (auto-connect pairs what an edge shares). */

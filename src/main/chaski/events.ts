@@ -69,12 +69,18 @@ export interface IdentityChangedEvent {
   error: Error
 }
 
-/** A connection refused before its handshake for a security reason (plaintext, or a failed TLS handshake). */
+/**
+ * A connection refused before its handshake for a security reason: plaintext, a failed TLS handshake, or a network
+ * key not proved ('network-key-mismatch': emitted by the node that refused and by the node refused, `direction`
+ * saying which end dialled).
+ */
 export interface PeerRefusedEvent {
-  reason: 'secure-required' | 'secure-handshake'
+  reason: 'secure-required' | 'secure-handshake' | 'network-key-mismatch'
   error: Error
   remoteAddress: string
   remotePort: number
+  /** Which end dialled (set for 'network-key-mismatch'). */
+  direction?: EdgeDirection
 }
 
 export interface ChaskiNodeEvents {

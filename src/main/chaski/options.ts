@@ -30,6 +30,7 @@ import { normalizeLanOptions, type LanOptions } from './lan/options'
 import { RANGES } from '../../shared/limits'
 import { normalizeAdvertOptions, type AdvertOptions } from './map/options'
 import { generateNodeKey, isNodeKeyType, type NodeKey } from './security/node-key'
+import { isNetworkKeySet, type NetworkKeySet } from './security/network-key'
 import { TRUST_POLICIES, type TrustedPeer, type TrustPolicy } from './trust'
 
 export type { LanOptions }
@@ -96,6 +97,13 @@ export interface ChaskiNodeOptions {
   trust?: TrustPolicy
   /** Pins to start with (what `node.trustedPeers` listed before: the host saves them). */
   trustedPeers?: TrustedPeer[]
+  /**
+   * A network key (security/network-key.ts, docs/PROTOCOL.md §3a "Network key"): the node links only with nodes that
+   * prove on the link that they hold one of these keys, and its LAN beacons are authenticated with it (beacons
+   * without a valid tag are ignored). Needs a secure node without `insecure`. Read one with
+   * `security.loadNetworkKeyFile(file)`. @default none
+   */
+  networkKey?: NetworkKeySet
 
   // Advanced (tests and tools)
   /** Fixed node id (only with `secure: false`; a random UUID by default). */
@@ -128,6 +136,8 @@ export interface NormalizedOptions {
   key: NodeKey | null
   trust: TrustPolicy
   trustedPeers: TrustedPeer[]
+  /** The network key(s) a peer must prove, null without a network key. */
+  networkKey: NetworkKeySet | null
   ip: string
   port: number
   name: string
@@ -163,6 +173,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'key',
   'trust',
   'trustedPeers',
+  'networkKey',
   'ip',
   'port',
   'name',
@@ -336,6 +347,19 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
     trustedPeers.some((p) => typeof p?.id !== 'string' || typeof p.address !== 'string')
   )
     bad("option 'trustedPeers' must be a list of {id, name, address, firstSeen, lastSeen}")
+  const networkKey = input.networkKey ?? null
+  if (networkKey !== null) {
+    if (!isNetworkKeySet(networkKey)) {
+      bad("option 'networkKey' must be a network key set (security.loadNetworkKeyFile, parseNetworkKeyText)")
+    }
+    // A plaintext link has no channel binding to prove the key over: a network key means secure links only.
+    if (!secure) bad("option 'networkKey' needs a secure node (not secure: false)")
+    if (insecure) {
+      bad(
+        "option 'networkKey' cannot be combined with 'insecure': a plaintext peer cannot prove the network key"
+      )
+    }
+  }
   return {
     id,
     secure,
@@ -343,6 +367,7 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
     key,
     trust,
     trustedPeers,
+    networkKey,
     ip: ip.toLowerCase(),
     port: ranged('port', input.port, 0),
     name: input.name === undefined ? id : validateName(input.name),

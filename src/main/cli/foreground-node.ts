@@ -2,7 +2,7 @@
 // peer sees a deliberate close (docs/SEMANTICS.md §3). The --connect targets are kept linked: dialled again whenever
 // they go away, a graceful stop of theirs included, with backoff and no end (src/main/redial/peer-redialer.ts).
 import { ChaskiNode, formatAddress } from '../chaski/index'
-import { formatNodeId, loadOrCreateNodeKey } from '../chaski/security/index'
+import { formatNodeId, loadNetworkKeyFile, loadOrCreateNodeKey } from '../chaski/security/index'
 import { PeerRedialer } from '../redial/peer-redialer'
 import { reachableAddresses } from '../host/reachable-addresses'
 import type { CommandContext } from './command'
@@ -25,6 +25,16 @@ function securityLine(secure: boolean, insecure: boolean, trust: string): string
   return insecure ? `${base}; WARNING --insecure: plaintext peers are linked too, unencrypted` : base
 }
 
+/** The network key in words: which keys (fingerprints, never the keys), and whether a rotation is under way. */
+function networkKeyLines(fingerprints: readonly string[] | null): string[] {
+  if (fingerprints === null) return []
+  if (fingerprints.length === 1)
+    return [`             network key ${fingerprints[0]}: links only with nodes holding it`]
+  return [
+    `             network keys ${fingerprints.join(' (new), ')} (old): rotating, links with nodes holding either`
+  ]
+}
+
 export async function runForegroundNode(
   config: NodeCommandConfig,
   { streams, signal }: CommandContext
@@ -45,6 +55,18 @@ export async function runForegroundNode(
       printer.error(
         'error',
         { phase: 'key', file: config.keyFile, error: errorFields(err) },
+        `chaski node: ${sanitize((err as Error).message)}`
+      )
+      return EXIT_FAILURE
+    }
+  }
+  if (config.networkKeyFile !== null) {
+    try {
+      options = { ...options, networkKey: await loadNetworkKeyFile(config.networkKeyFile) }
+    } catch (err) {
+      printer.error(
+        'error',
+        { phase: 'network-key', file: config.networkKeyFile, error: errorFields(err) },
         `chaski node: ${sanitize((err as Error).message)}`
       )
       return EXIT_FAILURE
@@ -81,6 +103,12 @@ export async function runForegroundNode(
           'redial-held',
           { target, reason: 'closed-by-peer' },
           `redial       ${target}: the peer closed the link on purpose; not dialled again`
+        )
+      if (status.kind === 'identity-changed')
+        printer.event(
+          'redial-held',
+          { target, reason: 'identity-changed', expectedId: status.expectedId, provenId: status.provenId },
+          `redial       ${target}: the node there proved another key than the one known; not dialled again`
         )
     }
   })
@@ -129,6 +157,7 @@ function printReady(node: ChaskiNode, config: NodeCommandConfig, printer: EventP
       secure: node.options.secure,
       insecure: node.options.insecure,
       trust: node.trust,
+      networkKey: node.options.networkKey?.fingerprints ?? null,
       lan: config.lan ? { ...config.lan, using: lanInterfaces } : null
     },
     [
@@ -137,6 +166,7 @@ function printReady(node: ChaskiNode, config: NodeCommandConfig, printer: EventP
       `             id ${node.options.secure ? formatNodeId(node.id) : node.id}` +
         (node.options.secure && config.keyFile === null ? ' (a new id each run: --key <file> keeps it)' : ''),
       `             ${securityLine(node.options.secure, node.options.insecure, node.trust)}`,
+      ...networkKeyLines(node.options.networkKey?.fingerprints ?? null),
       ...reachable.map(
         (a) =>
           `             reachable at ${a.address}` +

@@ -9,6 +9,8 @@ export interface NodeCommandConfig {
   options: ChaskiNodeOptions
   /** --key: the identity key file (absolute), read or made at start; null: a new key each run. */
   keyFile: string | null
+  /** --network-key-file (absolute): read at start, never written; null: no network key. */
+  networkKeyFile: string | null
   /** Peers to connect to once listening, in order. */
   connect: PeerAddress[]
   discover: { onPair: 'none' | 'disconnect'; timeoutMs: number } | null

@@ -2,6 +2,7 @@
 // Event names and payload fields are the CLI's JSON contract (README, "Headless"): keep them stable.
 import { formatAddress } from '../chaski/index'
 import type { ChaskiNodeEvents, LanPeer, ReconnectState, RemovalReason } from '../chaski/index'
+import { RateLimiter } from '../chaski/rate-limit'
 import { LatencyThrottle } from './latency-throttle'
 import type { EventPrinter } from './output'
 import { errorFields, formatMs, formatTopics, sanitize } from './output'
@@ -85,6 +86,30 @@ export function attachNodePrinter(
     detachers.push(() => node.off(event, listener))
   }
 
+  // Anyone can make refused connections: one line per source address a minute at most.
+  const refusals = new RateLimiter({
+    burst: 1,
+    ratePerS: 1 / 60,
+    maxKeys: 256,
+    globalBurst: 20,
+    globalRatePerS: 1
+  })
+  listen('peer-refused', ({ reason, error, remoteAddress, remotePort, direction }) => {
+    if (!refusals.allow(remoteAddress)) return
+    const peer = formatAddress(remoteAddress, remotePort)
+    printer.event(
+      'refused',
+      { peer, reason, direction: direction ?? 'inbound', error: errorFields(error) },
+      `refused      ${peer} (${reason}): ${sanitize(error.message)}`
+    )
+  })
+  listen('identity-changed', ({ address, expectedId, provenId, direction, error }) => {
+    printer.event(
+      'identity-changed',
+      { peer: address, expectedId, provenId, direction, error: errorFields(error) },
+      `refused      ${address} (changed identity): ${sanitize(error.message)}`
+    )
+  })
   listen('edge-added', ({ edge, direction, reconnected }) => {
     printer.event(
       'edge-added',

@@ -117,10 +117,16 @@ export const words = {
     claimed
       ? line`${remote} claimed to be node ${untrusted(shortId(expectedId))} but proved the key of node ${shortId(provenId)}: refused. Someone may be impersonating that node, or relaying its links.`
       : line`the node at ${remote} is not the one this node knew: it proved another key (expected node ${shortId(expectedId)}, found node ${shortId(provenId)}). The link was refused and is not retried. If that node really has a new key, connect to it again; otherwise someone may be impersonating it.`,
-  peerRefused: (remote: string, reason: 'secure-required' | 'secure-handshake', message: string) =>
+  peerRefused: (
+    remote: string,
+    reason: 'secure-required' | 'secure-handshake' | 'network-key-mismatch',
+    message: string
+  ) =>
     reason === 'secure-required'
       ? line`${remote} tried to connect without encryption (an older or insecure node): refused. Plaintext peers are linked only with --insecure.`
-      : line`a secure connection from ${remote} failed: ${untrusted(message)}`,
+      : reason === 'network-key-mismatch'
+        ? line`the link with ${remote} was refused: the two nodes do not hold the same network key (${untrusted(message)})`
+        : line`a secure connection from ${remote} failed: ${untrusted(message)}`,
   lanSeen: (peer: Peer) => join(who(peer), line` appeared on the LAN`),
   lanLost: (peer: Peer, reason: LanPeerLostReason) =>
     join(who(peer), line` is offline: ${LAN_LOST[reason] ?? reason}`)

@@ -135,6 +135,8 @@ export class KnownPeerBook {
           }
         case 'closed-by-peer':
           return { ...base, status: 'closed-by-peer' }
+        case 'identity-changed':
+          return { ...base, status: 'identity-changed' }
       }
     })
   }

@@ -11,7 +11,10 @@
 // - not after this node closed the link itself (a person's disconnect, discovery's onPair 'disconnect'): the caller
 //   removes the peer or holds it;
 // - not after the peer closed the link on purpose ('closed-by-peer'): that decision is the peer's, and is respected
-//   until this node starts again or the caller asks to dial it again (`dialNow`).
+//   until this node starts again or the caller asks to dial it again (`dialNow`);
+// - not after the node at its address proved another key than the one known ('identity-changed': a changed key or an
+//   impostor): dialling again would be refused the same way, and each refusal reported again; held until the caller
+//   asks (`dialNow`, `add`) or this node starts again.
 import {
   formatAddress,
   parseAddress,
@@ -37,6 +40,8 @@ export type RedialStatus =
       lastError: string | null
     }
   | { kind: 'closed-by-peer'; at: number }
+  /** The node at its address proved another key than the one known: not dialled again until asked. */
+  | { kind: 'identity-changed'; at: number; expectedId: string; provenId: string }
 
 export interface PeerRedialerInit {
   /**
@@ -120,6 +125,11 @@ export class PeerRedialer {
     this.listen('reconnecting', ({ peer }) => {
       const wanted = this.matchTarget(peer)
       if (wanted) this.followLibrary(wanted, peer)
+    })
+    this.listen('identity-changed', ({ address, direction, expectedId, provenId }) => {
+      if (direction !== 'outbound') return
+      const wanted = this.matchAddress(address)
+      if (wanted) this.holdIdentityChanged(wanted, expectedId, provenId)
     })
     this.listen('reconnect-gave-up', ({ peer }) => {
       const wanted = this.matchTarget(peer)
@@ -239,6 +249,13 @@ export class PeerRedialer {
     this.setStatus(wanted, { kind: 'closed-by-peer', at: Date.now() })
   }
 
+  private holdIdentityChanged(wanted: Wanted, expectedId: string, provenId: string): void {
+    this.clearTimer(wanted)
+    wanted.generation++ // a dial still finishing is ignored
+    wanted.attempt = 0
+    this.setStatus(wanted, { kind: 'identity-changed', at: Date.now(), expectedId, provenId })
+  }
+
   /** The library retries this peer itself: show its attempts, and take over if it gives up. */
   private followLibrary(wanted: Wanted, state?: ReconnectState): void {
     this.clearTimer(wanted)
@@ -319,6 +336,12 @@ export class PeerRedialer {
 
   private match(edge: Edge): Wanted | undefined {
     for (const wanted of this.wanted.values()) if (this.matches(wanted, edge.id, edge.address)) return wanted
+    return undefined
+  }
+
+  private matchAddress(address: string): Wanted | undefined {
+    const key = literalKey(address)
+    for (const wanted of this.wanted.values()) if (key !== null && wanted.dialled === key) return wanted
     return undefined
   }
 

@@ -58,6 +58,30 @@ test('a known peer back on its address with another key is refused (tofu): a "ch
   expect(host.getState().nodes[0]!.edges.filter((e) => e.state === 'connected')).toEqual([])
 })
 
+test('a known peer refused for a changed key is not redialled: one "changed identity" row, the peer held', async () => {
+  const { host } = await hostWithNode()
+  const alpha = host.getState().nodes[0]!
+  let hub = await PeerProcess.start({ name: 'Hub' })
+  peers.push(hub)
+  const port = hub.port
+  const address = `127.0.0.1:${port}`
+  await host.connect(alpha.id, { kind: 'address', address })
+  await hub.kill('SIGTERM')
+  hub = await PeerProcess.start({ name: 'Hub', port })
+  peers.push(hub)
+  const knownPeer = () => host.getState().nodes[0]!.knownPeers.find((p) => p.address === address)
+  // Held, not retried: no timer runs for it, so no dial and no further row until the person acts.
+  const held = await waitFor(
+    () =>
+      host.getState().events.filter((e) => e.kind === 'identity-changed').length > 1
+        ? 'reported again'
+        : knownPeer()?.status === 'identity-changed' && knownPeer(),
+    { timeoutMs: 20_000 }
+  )
+  expect(held).toMatchObject({ status: 'identity-changed', nextAttemptAt: null })
+  expect(host.getState().events.filter((e) => e.kind === 'identity-changed')).toHaveLength(1)
+})
+
 test('plaintext peers are a "refused" row, at most one a minute per source address', async () => {
   const { host, port } = await hostWithNode()
   for (let i = 0; i < 5; i++) {

@@ -134,6 +134,11 @@ export class RawPeer {
     socket.on('close', () => (this.closed = true))
   }
 
+  /** A raw peer on a socket the test set up itself (e.g. a TLS link made with secureDial). */
+  static over(socket: net.Socket): RawPeer {
+    return new RawPeer(socket)
+  }
+
   /** Connects (optionally from a given loopback source address) and resolves once the TCP connection is open. */
   static connect(port: number, localAddress?: string): Promise<RawPeer> {
     return new Promise((resolve, reject) => {

@@ -177,6 +177,27 @@ describe('secure links', () => {
     await waitFor(() => a.reconnects.length === 0)
   })
 
+  it('an insecure node does not fall back to plaintext when it redials a formerly secure peer', async () => {
+    const a = await createNode({ name: 'a', insecure: true, reconnectBaseMs: 100, reconnectCapMs: 500 })
+    const first = childProcess([PEER_CHILD, JSON.stringify({ name: 'b' })])
+    const ready = await first.line<{ ready: boolean; port: number; id: string }>((v) => v.ready)
+    expect((await a.connect(`${HOST}:${ready.port}`)).secure).toBe(true)
+    first.child.kill('SIGKILL')
+    await once(first.child, 'exit')
+    // A plaintext node now answers at b's address: a plaintext answer cannot prove b's key.
+    const second = childProcess([PEER_CHILD, JSON.stringify({ name: 'b', port: ready.port, secure: false })])
+    await second.line<{ ready: boolean }>((v) => v.ready)
+    const outcome = await waitFor(
+      () =>
+        a.edges.find((e) => !e.secure) !== undefined
+          ? 'linked in plaintext'
+          : a.reconnects.find((r) => /not falling back to plaintext/.test(r.lastError ?? ''))?.lastError,
+      { timeoutMs: 20_000, message: 'a redial refusing the plaintext answer' }
+    )
+    expect(outcome).toMatch(/^PlaintextPeerError: /)
+    expect(a.edges).toEqual([])
+  })
+
   it('a man-in-the-middle relay process cannot link both sides', async () => {
     const a = await createNode({ name: 'a' })
     const b = await createNode({ name: 'b' })

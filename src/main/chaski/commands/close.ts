@@ -28,6 +28,8 @@ export type CloseReason =
   | 'identity-changed'
   /** The user revoked the sender (§3a "Trust"): its links close and stay refused. */
   | 'revoked'
+  /** The peer did not prove the sender's network key, or proved one while the sender holds none (§3a "Network key"). */
+  | 'network-key-mismatch'
 
 const CLOSE_REASONS: ReadonlySet<string> = new Set<CloseReason>([
   'closed',
@@ -45,7 +47,8 @@ const CLOSE_REASONS: ReadonlySet<string> = new Set<CloseReason>([
   'secure-required',
   'identity-mismatch',
   'identity-changed',
-  'revoked'
+  'revoked',
+  'network-key-mismatch'
 ])
 
 export interface CloseData {

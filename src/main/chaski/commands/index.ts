@@ -16,6 +16,7 @@ import { handshakeCommand } from './handshake'
 import { handshakeBackCommand } from './handshake-back'
 import { messageCommand } from './message'
 import { neighboursCommand } from './neighbours'
+import { networkKeyCommand } from './network-key'
 import { mapRequestCommand } from './map-request'
 import { mapReplyCommand } from './map-reply'
 import { pingCommand } from './ping'
@@ -36,7 +37,8 @@ export const COMMAND_LIST = [
   messageCommand,
   neighboursCommand,
   mapRequestCommand,
-  mapReplyCommand
+  mapReplyCommand,
+  networkKeyCommand
 ] as const
 
 type AnyCommand = (typeof COMMAND_LIST)[number]

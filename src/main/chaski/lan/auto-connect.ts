@@ -32,8 +32,13 @@ export interface AutoConnectHost<E extends AutoConnectEdge = Edge> {
   readonly reconnects: readonly Pick<ReconnectState, 'peerId'>[]
   readonly running: boolean
   pairedFor(topic: string): boolean
-  /** Dials an address learned from the network within the node's dial limits (rejects DialLimitedError). */
-  connectLearned(address: string): Promise<E>
+  /**
+   * Dials an address learned from the network within the node's dial limits (rejects DialLimitedError); the peer
+   * must prove `expectedPeerId`'s key when it is a key id (IdentityMismatchError otherwise).
+   */
+  connectLearned(address: string, expectedPeerId?: string): Promise<E>
+  /** Whether a link with a node announcing protocol version `v` can work (absent: any supported version). */
+  linksWithVersion?(v: number): boolean
   /** Runs discovery through one edge. */
   discover(options: { node: E; timeoutMs: number }): Promise<unknown>
 }
@@ -136,7 +141,8 @@ export class LanAutoConnect<E extends AutoConnectEdge = Edge> {
         !retrying.has(peer.id) &&
         !this.declined.has(peer.id) &&
         (this.backoff.get(peer.address)?.until ?? 0) <= now &&
-        peer.v >= MIN_PROTOCOL_VERSION // the handshake would refuse an older peer
+        peer.v >= MIN_PROTOCOL_VERSION && // the handshake would refuse an older peer
+        (this.host.linksWithVersion?.(peer.v) ?? true) // a plaintext node and a secure-only one cannot link
     )
     while (slots > 0 && uncovered.size > 0) {
       // Most uncovered topics shared first, then the lowest id: every node ranks peers the same way.
@@ -164,7 +170,7 @@ export class LanAutoConnect<E extends AutoConnectEdge = Edge> {
   private dial(peer: LanPeer): void {
     this.dialing.set(peer.id, peer)
     this.log.debug('auto-connecting to LAN peer', { peer: peer.id, address: peer.address })
-    this.host.connectLearned(peer.address).then(
+    this.host.connectLearned(peer.address, peer.id).then(
       (edge) => {
         this.dialing.delete(peer.id)
         this.backoff.delete(peer.address)

@@ -4,6 +4,7 @@
 // sends is the node's current self, numbered (seq); where it goes is lan-discovery.ts's (sendToAll).
 import type { Clock, ClockTimer } from '../clock'
 import type { Logger } from '../logger'
+import type { BeaconAuth } from './beacon-auth'
 import { encodeBeacon, type BeaconKind } from './beacon-codec'
 import {
   ANNOUNCE_DEBOUNCE_MS,
@@ -41,7 +42,9 @@ export class BeaconAnnouncer {
     /** Sends one datagram on every joined interface (resolves when all sends are done). */
     private readonly sendToAll: (datagram: Buffer) => Promise<void>,
     /** Called at every periodic announcement (drop reports are flushed then). */
-    private readonly onPeriodic: () => void
+    private readonly onPeriodic: () => void,
+    /** Under a network key: every beacon is sealed with it (beacon-auth.ts). */
+    private readonly auth: BeaconAuth | null = null
   ) {}
 
   /** Announces now and on the startup repeats, then periodically. */
@@ -124,7 +127,7 @@ export class BeaconAnnouncer {
   private encodeSelf(kind: BeaconKind): Buffer {
     const self = this.self()
     this.seq = (this.seq + 1) >>> 0
-    return encodeBeacon({
+    const datagram = encodeBeacon({
       kind,
       v: self.v,
       id: self.id,
@@ -137,5 +140,6 @@ export class BeaconAnnouncer {
       intervalMs: this.intervalMs,
       seq: this.seq
     })
+    return this.auth === null ? datagram : this.auth.seal(datagram)
   }
 }

@@ -7,7 +7,8 @@ import { isLoopbackIp, isUnspecifiedIp, sourceKey } from '../address'
 import type { Clock } from '../clock'
 import type { Logger } from '../logger'
 import { RateLimiter, type RateLimitInit } from '../rate-limit'
-import { decodeBeacon, type Beacon } from './beacon-codec'
+import { AUTHENTICATED_BEACON_FORMAT, type BeaconAuth } from './beacon-auth'
+import { BEACON_MAGIC, decodeBeacon, type Beacon } from './beacon-codec'
 import { isLinkLocal } from './beacon-sockets'
 import {
   GLOBAL_BURST,
@@ -42,7 +43,9 @@ export class BeaconReceiver {
     log: Logger,
     clock: Clock,
     onRejected: (error: BeaconRejectedError) => void,
-    rateLimit: Partial<RateLimitInit> = {}
+    rateLimit: Partial<RateLimitInit> = {},
+    /** Under a network key: only beacons authenticated with it are taken (beacon-auth.ts). */
+    private readonly auth: BeaconAuth | null = null
   ) {
     this.drops = new BeaconDropReport(log, onRejected, clock)
     this.stats = { received: 0, accepted: 0, own: 0, dropped: this.drops.counts, sent: 0, sendErrors: 0 }
@@ -65,9 +68,28 @@ export class BeaconReceiver {
     const source =
       rinfo.family === 'IPv6' ? `[${rinfo.address}]:${rinfo.port}` : `${rinfo.address}:${rinfo.port}`
     if (!this.limiter.allow(source)) return this.drop('rate-limited', source, 'too many beacons')
+    let timestamp = 0
+    if (this.auth !== null) {
+      const opened = this.auth.open(data)
+      if (!opened.ok) return this.drop(opened.reason, source, opened.detail)
+      data = opened.inner
+      timestamp = opened.timestamp
+    } else if (data[4] === AUTHENTICATED_BEACON_FORMAT && data.subarray(0, 4).equals(BEACON_MAGIC)) {
+      return this.drop(
+        'unauthenticated',
+        source,
+        'a beacon of a network (format 2); this node holds no network key'
+      )
+    }
     const decoded = decodeBeacon(data)
     if (!decoded.ok) return this.drop(decoded.reason, source, decoded.detail)
     const beacon = decoded.beacon
+    if (this.auth !== null) {
+      const fresh = this.auth.accept(beacon.id, timestamp)
+      if (fresh === 'duplicate') return
+      if (fresh === 'replayed')
+        return this.drop('replayed', source, 'older than the last beacon of that node')
+    }
     if (beacon.id === this.selfId) {
       this.stats.own++
       return

@@ -23,6 +23,14 @@ export type BeaconRejectReason =
   | 'rate-limited'
   | 'table-full'
   | 'host-quota'
+  /** Under a network key: a beacon without a tag (format 1), or a beacon format 2 while this node holds no key. */
+  | 'unauthenticated'
+  /** Under a network key: tagged with another key, or altered. */
+  | 'bad-tag'
+  /** Under a network key: its timestamp is more than 5 minutes from this node's clock. */
+  | 'stale'
+  /** Under a network key: older than the last beacon taken from that node id (a replay). */
+  | 'replayed'
 
 /** Emitted (never thrown) when a received beacon is dropped; the rest of the node is untouched. */
 export class BeaconRejectedError extends Error {

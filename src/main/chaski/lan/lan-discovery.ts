@@ -10,7 +10,9 @@ import { systemClock, type Clock } from '../clock'
 import { createLogger } from '../logger'
 import type { Logger } from '../logger'
 import type { RateLimitInit } from '../rate-limit'
+import type { NetworkKeySet } from '../security/network-key'
 import { BeaconAnnouncer, type LanSelf } from './beacon-announcer'
+import { BeaconAuth } from './beacon-auth'
 import { BeaconReceiver, type LanDiscoveryStats } from './beacon-receiver'
 import { closeSocket, joinGroup, leaveGroup, openReceiver, openSender, sendDatagram } from './beacon-sockets'
 import { DEFAULT_INTERFACE_POLL_MS, MAX_PEERS } from './constants'
@@ -50,6 +52,8 @@ export interface LanDiscoveryInit {
   /** @default 1024 */
   maxPeers?: number
   rateLimit?: Partial<RateLimitInit>
+  /** A network key: beacons are sent authenticated with it, and only beacons authenticated with it are taken. */
+  networkKey?: NetworkKeySet | null
 }
 
 interface Link {
@@ -82,6 +86,7 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
     this.log = init.logger ?? createLogger('chaski:lan')
     this.env = init.env ?? process.env
     const clock = init.clock ?? systemClock
+    const auth = init.networkKey ? new BeaconAuth(init.networkKey) : null
     this.membership = new LanMembership(init.maxPeers ?? MAX_PEERS, clock, init.isConnected, {
       seen: (peer) => {
         this.emit('lan-peer-seen', { peer })
@@ -96,7 +101,8 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
       this.log,
       clock,
       (error) => this.emit('beacon-rejected', error),
-      init.rateLimit
+      init.rateLimit,
+      auth
     )
     this.announcer = new BeaconAnnouncer(
       options.intervalMs,
@@ -104,7 +110,8 @@ export class LanDiscovery extends EventEmitter<LanDiscoveryEvents> {
       this.log,
       init.self,
       (datagram) => this.sendToAll(datagram),
-      () => this.receiver.flushDrops()
+      () => this.receiver.flushDrops(),
+      auth
     )
     this.watcher = new InterfaceWatcher({
       requested: options.interfaces,

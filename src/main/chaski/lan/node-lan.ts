@@ -2,9 +2,9 @@
 // change of name, subscriptions or paired state, keeps each peer's `connected` flag true to the edges, re-emits
 // the lan-peer-* events on the node, and runs auto-connect when asked to. It sees the node only through LanHost.
 import type { Clock } from '../clock'
-import { PROTOCOL_VERSION } from '../constants'
 import type { ChaskiNodeEvents } from '../events'
 import type { Logger } from '../logger'
+import type { NetworkKeySet } from '../security/network-key'
 import { LanAutoConnect } from './auto-connect'
 import type { AutoConnectHost } from './auto-connect'
 import { LanDiscovery } from './lan-discovery'
@@ -24,6 +24,10 @@ export interface LanHost extends AutoConnectHost {
   readonly ip: string
   readonly paired: boolean
   readonly root: boolean
+  /** Beacons are authenticated with it, and only authenticated beacons are heard (null: none). */
+  readonly networkKey: NetworkKeySet | null
+  /** The protocol version of our links, as beacons announce it: 2 (TLS) or 1 (a plaintext node). */
+  readonly linkVersion: number
   /** The node's logger (LAN discovery logs as its 'lan' component). */
   readonly log: Logger
   readonly clock: Clock
@@ -65,10 +69,11 @@ export class NodeLan {
       logger: log,
       clock: host.clock,
       isConnected: (id) => host.isConnected(id),
+      networkKey: host.networkKey,
       self: () => ({
         id: host.id,
         name: host.name,
-        v: PROTOCOL_VERSION,
+        v: host.linkVersion,
         ip: host.ip,
         port: host.port,
         subscriptions: host.subscriptions,

@@ -21,7 +21,8 @@ export {
   parseNetworkKeyText,
   generateNetworkKeyText,
   networkKeyProofs,
-  verifyNetworkKeyProofs
+  verifyNetworkKeyProofs,
+  isNetworkKeySet
 } from './network-key'
 export type { NetworkKeySet, ProofLink } from './network-key'
 export {

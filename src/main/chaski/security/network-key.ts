@@ -146,3 +146,18 @@ export function verifyNetworkKeyProofs(set: NetworkKeySet, link: ProofLink, proo
   if (matched === -1) throw new NetworkKeyMismatchError('the peer does not hold our network key')
   return matched
 }
+
+/** True for what parseNetworkKeyText / loadNetworkKeyFile return (options are checked with it). */
+export function isNetworkKeySet(value: unknown): value is NetworkKeySet {
+  const set = value as Partial<NetworkKeySet> | null
+  return (
+    typeof set === 'object' &&
+    set !== null &&
+    Array.isArray(set.keys) &&
+    set.keys.length >= 1 &&
+    set.keys.length <= MAX_NETWORK_KEYS &&
+    set.keys.every((key) => Buffer.isBuffer(key) && key.length === NETWORK_KEY_BYTES) &&
+    Array.isArray(set.fingerprints) &&
+    set.fingerprints.length === set.keys.length
+  )
+}

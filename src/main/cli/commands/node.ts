@@ -48,7 +48,7 @@ export const nodeCommand: Command = {
       '              [--keepalive <seconds>] [--connect <host:port>]...',
       '              [--discover [--on-pair <none|disconnect>] [--timeout <seconds>]]',
       '              [--lan [interface]] [--auto-connect] [--lan-port <port>] [--latency-every <seconds>]',
-      '              [--key <file>] [--trust <open|tofu>] [--insecure] [--json]'
+      '              [--key <file>] [--trust <open|tofu>] [--insecure] [--network-key-file <file>] [--json]'
     ].join('\n')
   ],
   description: [
@@ -60,7 +60,12 @@ export const nodeCommand: Command = {
     'SIGTERM closes every link deliberately. With --json, every line is one JSON object {"event": ..., ...}.',
     'Links are TLS 1.3, each node proving the key of its id (docs/PROTOCOL.md §3a); the id is printed at start.',
     'Without --key the node has a new key, so a new id, every run; plaintext (protocol version 1) peers are',
-    'refused unless --insecure.'
+    'refused unless --insecure.',
+    'With --network-key-file, the node links only with nodes proving on the link that they hold the same key,',
+    'and hears only LAN beacons authenticated with it. The file (mode 0600) holds one key, 64 hex digits:',
+    '`(umask 077; openssl rand -hex 32 > fleet.key)`. To rotate without splitting the fleet: give every node a',
+    'file with the new key on the first line and the old one on the second, restart them one by one; once all',
+    'run with both, remove the old line everywhere and restart again (docs/PROTOCOL.md §3a "Network key").'
   ].join('\n'),
   flags: {
     name: { type: 'string', value: '<name>', help: 'display name (default: the node id)' },
@@ -156,13 +161,19 @@ export const nodeCommand: Command = {
       type: 'boolean',
       help: 'also link with plaintext (protocol version 1) peers, unencrypted\nand unauthenticated (off by default)'
     },
+    'network-key-file': {
+      type: 'string',
+      value: '<file>',
+      help: 'link only with nodes holding this network key, and hear only\nbeacons authenticated with it (mode 0600; never with --insecure)'
+    },
     json: { type: 'boolean', help: 'one JSON event per line instead of text' }
   },
   examples: [
     'chaski node --name hub --root --port 8511',
     'chaski node --name a --subscribe A,B --connect 127.0.0.1:8511 --discover --on-pair disconnect',
     'chaski node --subscribe B --lan --auto-connect --json',
-    'chaski node --name hub --key ~/.config/chaski/hub.key'
+    'chaski node --name hub --key ~/.config/chaski/hub.key',
+    'chaski node --key node.key --network-key-file fleet.key --lan --auto-connect --subscribe T'
   ],
 
   async run(argv, context) {
@@ -225,9 +236,18 @@ export function parseNodeArgs(args: ParsedArgs): NodeCommandConfig {
   )
   const keyFile = args.string('key')
   if (keyFile !== undefined && keyFile.trim() === '') throw new CliUsageError('--key needs a file name')
+  const networkKeyFile = args.string('network-key-file')
+  if (networkKeyFile !== undefined && networkKeyFile.trim() === '')
+    throw new CliUsageError('--network-key-file needs a file name')
+  if (networkKeyFile !== undefined && options.insecure) {
+    throw new CliUsageError(
+      '--network-key-file cannot be combined with --insecure: a plaintext peer cannot prove the network key'
+    )
+  }
   return {
     options,
     keyFile: keyFile === undefined ? null : resolve(keyFile),
+    networkKeyFile: networkKeyFile === undefined ? null : resolve(networkKeyFile),
     connect,
     discover: parseDiscover(args),
     lan,

@@ -125,6 +125,8 @@ export function knownPeerStatusText(
     }
     case 'closed-by-peer':
       return { status: 'closed by the peer', seen }
+    case 'identity-changed':
+      return { status: 'refused: it proved another key (changed identity)', seen }
     case 'disconnected':
       return { status: 'disconnected by you', seen }
     case 'idle':
@@ -135,7 +137,7 @@ export function knownPeerStatusText(
 export function knownPeerTone(status: KnownPeerSnapshot['status']): Tone {
   if (status === 'connected') return 'success'
   if (status === 'retrying' || status === 'connecting') return 'warning'
-  if (status === 'closed-by-peer') return 'error'
+  if (status === 'closed-by-peer' || status === 'identity-changed') return 'error'
   return 'default'
 }
 
