@@ -235,6 +235,12 @@ describe('trust policy approve', () => {
     await waitFor(() => errors.length === 1)
     expect(errors[0]!.error.message).toMatch(/'message' before the handshake/)
 
+    // Also on a topic the node does not subscribe (whose frames an open link skips unread).
+    const rawElsewhere = await RawPeer.secureHandshake(a.port)
+    await rawElsewhere.write(frame('message', 'elsewhere', plain('sneaked in')))
+    await rawElsewhere.whenClosed()
+    expect(rawElsewhere.closeReason).toBe('protocol-error')
+
     // A peer that answers the exchange then claims an acceptance it was never asked for is dropped too.
     const raw2 = await RawPeer.secureHandshake(a.port)
     await raw2.write(frame('approve_accept', 'All', plain({})))
