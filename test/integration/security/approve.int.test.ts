@@ -283,6 +283,25 @@ describe('trust policy approve', () => {
     }
   })
 
+  it('two approve nodes dialling each other at once keep one pending link, the same on both sides', async () => {
+    const a = await createNode({ name: 'a', trust: 'approve' })
+    const b = await createNode({ name: 'b', trust: 'approve' })
+    const fromA = a.connect(b.address).catch((error: unknown) => error)
+    const fromB = b.connect(a.address).catch((error: unknown) => error)
+    // One of the two connects is refused as a duplicate (at once); the other link stays pending on both sides.
+    const loser = await Promise.race([fromA, fromB])
+    expect(loser).toMatchObject({ name: 'ConnectionRefusedError', reason: 'duplicate' })
+    await waitFor(() => a.pendingPeers().length === 1 && b.pendingPeers().length === 1)
+    const [onA] = a.pendingPeers()
+    const [onB] = b.pendingPeers()
+    expect(onA!.code).toBe(onB!.code)
+    expect(onA!.direction).not.toBe(onB!.direction)
+    a.acceptPeer(b.id)
+    b.acceptPeer(a.id)
+    await waitFor(() => a.edges.length === 1 && b.edges.length === 1)
+    expect(a.pendingPeers()).toEqual([])
+  })
+
   it('stop() ends every pending link; the peer is told it closed', async () => {
     const a = await createNode({ name: 'a', trust: 'approve' })
     const b = await createNode({ name: 'b', trust: 'approve' })
