@@ -7,6 +7,7 @@ import { readApproveNonce } from '../../../src/main/chaski/commands/approve-nonc
 import { readApproveReveal } from '../../../src/main/chaski/commands/approve-reveal'
 import { readClose } from '../../../src/main/chaski/commands/close'
 import { COMMAND_NAMES } from '../../../src/main/chaski/commands/index'
+import { normalizeOptions } from '../../../src/main/chaski/options'
 import { TrustStore } from '../../../src/main/chaski/trust'
 
 const peer = (id: string, address: string) => ({ id, name: id, address, firstSeen: 1, lastSeen: 1 })
@@ -29,6 +30,18 @@ describe('TrustStore under approve', () => {
     store.revoke('seeded')
     expect(store.isTrusted('seeded')).toBe(false)
     expect(store.isRevoked('seeded')).toBe(true)
+  })
+})
+
+describe('options', () => {
+  it("accept trust 'approve' and pendingTimeoutMs on a secure node only", () => {
+    expect(normalizeOptions({ trust: 'approve', run: false })).toMatchObject({
+      trust: 'approve',
+      pendingTimeoutMs: 300_000
+    })
+    expect(() => normalizeOptions({ trust: 'approve', secure: false, run: false })).toThrow(
+      /needs a secure node/
+    )
   })
 })
 
