@@ -4,6 +4,7 @@
 // handshake, close and update commands come back here (HandshakeReceiver, CloseReceiver, UpdateReceiver).
 import type net from 'node:net'
 import { addressKey, formatAddress, isLoopbackIp, isUnspecifiedIp, normalizeIp } from './address'
+import { Approvals } from './approval'
 import type { Clock } from './clock'
 import type { CloseData, CloseReason, CloseReceiver } from './commands/close'
 import type { HandshakeCommandName, HandshakeData, HandshakeReceiver } from './commands/handshake'
@@ -27,6 +28,7 @@ import {
   ConnectionRefusedError,
   HandshakeTimeoutError,
   NodeStoppedError,
+  ProtocolError,
   ProtocolVersionError,
   SelfConnectionError,
   TooManyEdgesError
@@ -51,6 +53,16 @@ import {
 import { tcpTransport, type Dialling, type Transport } from './transport'
 import { TrustStore } from './trust'
 import type { WireFormat } from './wire'
+
+/** A checked handshake, kept while its link is held pending (policy approve) to register the edge later. */
+interface Admission {
+  readonly handshake: HandshakeData
+  readonly version: number
+  readonly ip: string
+  readonly key: string
+  readonly pinAddress: string
+  readonly provenId: string | null
+}
 
 /** What the connection layer needs from its node. */
 export interface ConnectionHost {
@@ -77,6 +89,14 @@ export interface ConnectionHost {
   onLinkReplaced(edge: Edge): void
   /** Emits a node event; a throwing listener is logged, never thrown into the connection code. */
   emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void
+}
+
+/** What connect() says when a peer under policy approve closes the link it held pending (docs/PROTOCOL.md §3a). */
+const APPROVAL_REFUSALS: Partial<Record<CloseReason, string>> = {
+  rejected: "the peer's user rejected this node (trust policy approve)",
+  'pending-expired':
+    'nobody accepted this node at the peer in time (its pendingTimeoutMs; trust policy approve)',
+  'too-many-pending': 'the peer already holds as many pending peers as it allows (trust policy approve)'
 }
 
 /** Close reason received on the wire → why the edge is removed on our side. */
@@ -140,6 +160,10 @@ export class ConnectionManager
    * sending or refusing a proof), as most nodes hold no key.
    */
   private keyGate: NetworkKeyGate | null = null
+  /** Policy approve: links held as pending peers, and the comparison-code exchange (made on first need). */
+  private approvalState: Approvals | null = null
+  /** Checked handshakes of held links (made on the first). */
+  private admissions: Map<PeerLink, Admission> | null = null
   /** Made on the first unexpected loss: most nodes never retry anyone. */
   private retries: ReconnectQueue | null = null
   /**
@@ -166,6 +190,7 @@ export class ConnectionManager
           link.flush()
         },
         continueHandshake: (link) => {
+          if (this.options.trust === 'approve') this.approvals.beforeHandshake(link)
           this.sendHandshake(link, 'handshake', this.linkVersion(link), link.reconnect)
           link.flush()
         },
@@ -189,6 +214,48 @@ export class ConnectionManager
       remoteAddress: link.remoteAddress,
       remotePort: link.remotePort,
       direction: link.outbound ? 'outbound' : 'inbound'
+    })
+  }
+
+  /**
+   * Pending peers and the comparison-code exchange (approval.ts): made on first need (a node under approve, an
+   * approval frame from a peer, the API), as most nodes never hold anyone.
+   */
+  get approvals(): Approvals {
+    return (this.approvalState ??= this.createApprovals())
+  }
+
+  /** The approval state machine's view of this manager (approval.ts ApprovalHost). */
+  private createApprovals(): Approvals {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const connections = this
+    const { host, options } = this
+    return new Approvals({
+      selfId: host.id,
+      ownSpki: options.key?.spki ?? null,
+      trust: this.trust,
+      clock: host.clock,
+      get log() {
+        return connections.log
+      },
+      handshakeTimeoutMs: options.handshakeTimeoutMs,
+      pendingTimeoutMs: options.pendingTimeoutMs,
+      sendApproval: (link, command, data) => {
+        host.wire.send(link, command, data, options.ttl, host.clock.epochMs())
+      },
+      setDeadline: (link, inMs) => {
+        this.deadlines.delete(link)
+        this.deadlines.add(link, inMs)
+      },
+      refuse: (link, reason, error) => {
+        if (reason !== 'duplicate-pending') return this.refuse(link, reason, error)
+        // Without our id: the loser's connect() rejects at once instead of waiting for an edge (it stays pending).
+        this.failHandshake(link, error)
+        const frame = host.wire.control('close', { reason: 'duplicate' }, options.ttl)
+        void link.close(frame, { reason: 'lost', detail: 'duplicate' })
+      },
+      admit: (link) => this.admitHeld(link),
+      emit: (event, payload) => host.emit(event, payload)
     })
   }
 
@@ -430,7 +497,9 @@ export class ConnectionManager
     const closing: Promise<void>[] = []
     for (const link of this.links) {
       this.failHandshake(link, stopped)
-      closing.push(link.close(link.state === 'open' ? closeFrame : null, { reason: 'stopped' }))
+      // A link held pending (policy approve) is told too: its peer sees a stop, not a failed handshake.
+      const tell = link.state === 'open' || this.approvalState?.isHeld(link) === true
+      closing.push(link.close(tell ? closeFrame : null, { reason: 'stopped' }))
     }
     await Promise.all(closing)
     // connect() calls still waiting for a duplicate's surviving edge fail now, and their timers go with them.
@@ -571,6 +640,8 @@ export class ConnectionManager
     this.deadlines.add(link, this.options.handshakeTimeoutMs)
     // With a network key the handshake waits for the peer's proof (network-key-gate.ts).
     if (this.options.networkKey !== null && this.networkKey.holdsHandshake(link)) return
+    // Policy approve: a dialler that holds the peer commits to its comparison nonce before introducing itself.
+    if (this.options.trust === 'approve') this.approvals.beforeHandshake(link)
     this.sendHandshake(link, 'handshake', this.linkVersion(link), reconnect)
     link.flush()
   }
@@ -582,6 +653,7 @@ export class ConnectionManager
 
   /** PeerLinkOwner: a link's handshake did not complete within handshakeTimeoutMs (spec §3 Ours). */
   onHandshakeDeadline(link: PeerLink): void {
+    if (this.approvalState?.onDeadline(link) === true) return // a pending peer nobody accepted in time
     if (link.outbound) {
       const address = formatAddress(link.remoteAddress, link.remotePort)
       const ms = this.options.handshakeTimeoutMs
@@ -619,8 +691,10 @@ export class ConnectionManager
   // Frames
 
   /** PeerLinkOwner */
-  acceptTopic(_link: PeerLink, topic: string): boolean {
-    return this.host.acceptsTopic(topic)
+  acceptTopic(link: PeerLink, topic: string): boolean {
+    // Before the handshake (and while held pending) only control frames are allowed: a frame on any other topic
+    // is read, so that the command registry refuses it as a protocol error, never skipped.
+    return link.state === 'handshaking' || this.host.acceptsTopic(topic)
   }
 
   /** PeerLinkOwner: every frame goes through the command registry (commands/index.ts). */
@@ -635,6 +709,8 @@ export class ConnectionManager
   onHandshake(link: PeerLink, handshake: HandshakeData, command: HandshakeCommandName): void {
     if (link.state === 'handshaking') {
       if (this.options.networkKey !== null && !this.networkKey.admits(link)) return
+      if (this.approvalState?.isHeld(link) === true)
+        throw new ProtocolError(`'${command}' on a link held pending`)
       this.completeHandshake(link, handshake, command === 'handshake' && !link.outbound)
       return
     }
@@ -717,6 +793,46 @@ export class ConnectionManager
       this.refuse(link, 'identity-changed', error)
       return
     }
+    const admission: Admission = { handshake, version, ip, key, pinAddress, provenId }
+    if (this.options.trust === 'approve' || this.approvalState?.isExchanging(link) === true) {
+      if (this.holdForApproval(link, admission, reply)) return
+    }
+    this.admit(link, admission, reply)
+  }
+
+  /**
+   * Policy approve (docs/PROTOCOL.md §3a "Approve"): true when the link is held as a pending peer (or was refused
+   * there); the acceptor's handshake_back then follows the approval frames.
+   */
+  private holdForApproval(link: PeerLink, admission: Admission, reply: boolean): boolean {
+    const { handshake } = admission
+    if (!this.edgesById.has(handshake.id) && this.edgesById.size >= this.options.maxEdges) {
+      this.refuseForMaxEdges(link, handshake)
+      return true
+    }
+    const outcome = this.approvals.hold(link, handshake.name, admission.pinAddress)
+    if (outcome === 'open') return false
+    if (outcome === 'held') {
+      ;(this.admissions ??= new Map()).set(link, admission)
+      if (reply) this.sendHandshake(link, 'handshake_back', admission.version, false)
+      link.flush()
+    }
+    return true
+  }
+
+  /** A held link both sides now admit: registered as if its handshake had just completed. */
+  private admitHeld(link: PeerLink): void {
+    const admission = this.admissions?.get(link)
+    if (admission === undefined) return
+    this.admissions!.delete(link)
+    this.deadlines.delete(link)
+    this.admit(link, admission, false)
+  }
+
+  /** The handshake passed every check: the link opens and its edge registers (or it loses a duplicate race). */
+  private admit(link: PeerLink, admission: Admission, reply: boolean): void {
+    const { handshake, version, ip, key, pinAddress, provenId } = admission
+    const selfId = this.host.id
     const existing = this.edgesById.get(handshake.id)
     let keepNew = true
     // The same side opened both links: the peer (or we) dialled again while the old link still looked alive.
@@ -917,6 +1033,8 @@ export class ConnectionManager
   onClose(link: PeerLink): void {
     this.links.delete(link)
     this.deadlines.delete(link)
+    this.approvalState?.onClose(link)
+    this.admissions?.delete(link)
     // An inbound link that never completed its handshake leaves the pending count (open() released the others).
     if (!link.outbound && link.version === 0) this.limits?.releasePending(link)
     const running = this.host.isRunning()

@@ -8,6 +8,7 @@ import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_DISCOVERY_HOP_WAIT_MS,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_PENDING_TIMEOUT_MS,
   DEFAULT_KEEP_ALIVE_INTERVAL_MS,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_EDGES,
@@ -92,10 +93,11 @@ export interface ChaskiNodeOptions {
   key?: NodeKey
   /**
    * Which keys it links with (trust.ts): 'open' any; 'tofu' pins the first key seen at a peer's address and refuses
-   * another one there later ('identity-changed'). @default 'open'
+   * another one there later ('identity-changed'); 'approve' holds a peer whose key the user has not accepted as
+   * pending (node.pendingPeers(), acceptPeer, rejectPeer) with a comparison code both sides show. @default 'open'
    */
   trust?: TrustPolicy
-  /** Pins to start with (what `node.trustedPeers` listed before: the host saves them). */
+  /** Pins to start with (what `node.trustedPeers` listed before: the host saves them); under approve, accepted ids. */
   trustedPeers?: TrustedPeer[]
   /**
    * A network key (security/network-key.ts, docs/PROTOCOL.md §3a "Network key"): the node links only with nodes that
@@ -114,6 +116,8 @@ export interface ChaskiNodeOptions {
   connectTimeoutMs?: number
   /** @default 5000 */
   handshakeTimeoutMs?: number
+  /** Policy approve: how long a pending peer waits for acceptPeer/rejectPeer (default 5 min; 1 s..1 h). */
+  pendingTimeoutMs?: number
   /** Default ping timeout. @default 5000 */
   pingTimeoutMs?: number
   /** UDP status request timeout. @default 1000 */
@@ -159,6 +163,7 @@ export interface NormalizedOptions {
   keepAliveIntervalMs: number
   connectTimeoutMs: number
   handshakeTimeoutMs: number
+  pendingTimeoutMs: number
   pingTimeoutMs: number
   statusTimeoutMs: number
   maxFrameSize: number
@@ -196,6 +201,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'keepAliveIntervalMs',
   'connectTimeoutMs',
   'handshakeTimeoutMs',
+  'pendingTimeoutMs',
   'pingTimeoutMs',
   'statusTimeoutMs',
   'maxFrameSize',
@@ -341,6 +347,8 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
   const root = boolean('root', input.root, false)
   const trust = input.trust ?? 'open'
   if (!TRUST_POLICIES.includes(trust)) bad(`option 'trust' must be one of ${TRUST_POLICIES.join(', ')}`)
+  // A plaintext link proves no key, so there is nothing a person could approve.
+  if (trust === 'approve' && !secure) bad("option trust 'approve' needs a secure node (not secure: false)")
   const trustedPeers = input.trustedPeers ?? []
   if (
     !Array.isArray(trustedPeers) ||
@@ -411,6 +419,7 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
       1,
       600_000
     ),
+    pendingTimeoutMs: ranged('pendingTimeoutMs', input.pendingTimeoutMs, DEFAULT_PENDING_TIMEOUT_MS),
     pingTimeoutMs: integer('pingTimeoutMs', input.pingTimeoutMs, DEFAULT_PING_TIMEOUT_MS, 1, 600_000),
     statusTimeoutMs: integer('statusTimeoutMs', input.statusTimeoutMs, DEFAULT_STATUS_TIMEOUT_MS, 1, 600_000),
     maxFrameSize: integer('maxFrameSize', input.maxFrameSize, DEFAULT_MAX_FRAME_SIZE, 1024, 0xffff_ffff),

@@ -1,5 +1,5 @@
 // `close` (docs/PROTOCOL.md §7): a deliberate close, with its reason; the receiver closes the link at once. Allowed
-// before the handshake completes (a refusal: version, self, too-many-edges, reconnect-refused, duplicate...).
+// before the handshake completes (a refusal: version, self, too-many-edges, reconnect-refused, duplicate, rejected...).
 import { MAX_ID_LENGTH } from '../constants'
 import type { PeerLink } from '../peer-link'
 import { get, obj, str } from '../wire-fields'
@@ -30,6 +30,12 @@ export type CloseReason =
   | 'revoked'
   /** The peer did not prove the sender's network key, or proved one while the sender holds none (§3a "Network key"). */
   | 'network-key-mismatch'
+  /** Policy approve: the sender's user rejected the receiver (§3a "Approve"). */
+  | 'rejected'
+  /** Policy approve: nobody accepted or rejected the pending receiver within the sender's pendingTimeoutMs. */
+  | 'pending-expired'
+  /** Policy approve: the sender already holds as many pending peers as it allows (in total or from that source). */
+  | 'too-many-pending'
 
 const CLOSE_REASONS: ReadonlySet<string> = new Set<CloseReason>([
   'closed',
@@ -48,7 +54,10 @@ const CLOSE_REASONS: ReadonlySet<string> = new Set<CloseReason>([
   'identity-mismatch',
   'identity-changed',
   'revoked',
-  'network-key-mismatch'
+  'network-key-mismatch',
+  'rejected',
+  'pending-expired',
+  'too-many-pending'
 ])
 
 export interface CloseData {
