@@ -8,16 +8,14 @@
 // - 64 B one-way throughput: publish() to a subscribed node against raw frames batched as our links batch them
 //   (RawBatchWriter) over TLS; plaintext against the same over node:net;
 // - memory per node at 1000 secure nodes in a star (star-child.ts `secure`) against a star of raw node:tls servers
-//   (secure-star-child.ts `rawtls`), each in a fresh child process.
+//   (secure-star-child.ts `rawtls`), and the plaintext pair beside, each in a fresh child process.
+// With CHASKI_BENCH_BASE_REF=<commit> (base-library.ts), that commit's secure nodes are measured in the same rounds
+// too ("before" rows), against the same raw TLS samples.
 // "original (py)" is the Python implementation's plaintext figure, for scale.
 import { randomBytes } from 'node:crypto'
+import { loadBaseLibrary } from './base-library'
 import { loadChaski, startNode, stopNodes, type Chaski, type ChaskiNodeInstance } from './chaski'
-import {
-  RawConnectTimer,
-  RawEchoClient,
-  rawThroughput,
-  type ThroughputResult
-} from './raw-baseline'
+import { RawConnectTimer, RawEchoClient, rawThroughput } from './raw-baseline'
 import {
   RawTlsConnectTimer,
   RawTlsEchoClient,
@@ -25,7 +23,6 @@ import {
   rawTlsThroughput,
   type RawTlsIdentity
 } from './raw-tls-baseline'
-import type { SecureStarResult } from './secure-star-child'
 import type { StarResult } from './star-child'
 import { runStarChild } from './star-launcher'
 import { median, percentile, round, roundSummary, summarize } from './stats'
@@ -45,81 +42,96 @@ const TOPIC = 'A'
 /** Client nodes live one batch at a time (a secure node holds a key, a certificate and a TLS context). */
 const BATCH = 50
 
-type Kind = 'secure' | 'plain'
-const KINDS: readonly Kind[] = ['secure', 'plain']
+/**
+ * What is measured: our secure nodes, our plaintext nodes, and (with a base ref) the base commit's secure nodes.
+ * Secure kinds are compared with raw node:tls, the plaintext kind with raw node:net.
+ */
+type Kind = 'secure' | 'plain' | 'base'
+type Raw = 'tls' | 'net'
 
-interface Samples {
-  ours: Record<Kind, number[]>
-  raw: Record<Kind, number[]>
-  /** Process CPU (user + system, both ends share this process) per connect, ms. */
-  cpu: { ours: number[]; raw: number[] }
+interface Side {
+  kind: Kind
+  chaski: Chaski
+  options: Record<string, unknown>
 }
 
-const emptySamples = (): Samples => ({
-  ours: { secure: [], plain: [] },
-  raw: { secure: [], plain: [] },
-  cpu: { ours: [], raw: [] }
-})
+type PerKind<T> = Partial<Record<Kind, T>>
+type PerRaw<T> = Record<Raw, T>
 
-const nodeOptions = (kind: Kind, name: string): Record<string, unknown> => ({
-  name,
-  subscriptions: [TOPIC],
-  ...(kind === 'secure' ? { secure: true } : {})
-})
+interface Series {
+  ours: PerKind<number[]>
+  raw: PerRaw<number[]>
+}
 
-async function cpuTimed<T>(into: number[] | null, fn: () => Promise<T>): Promise<T> {
+const emptySeries = (): Series => ({ ours: {}, raw: { tls: [], net: [] } })
+
+function push(into: PerKind<number[]>, kind: Kind, value: number): void {
+  ;(into[kind] ??= []).push(value)
+}
+
+async function cpuTimed(fn: () => Promise<number>): Promise<[number, number]> {
   const before = process.cpuUsage()
   const value = await fn()
   const used = process.cpuUsage(before)
-  into?.push((used.user + used.system) / 1000)
-  return value
+  return [value, (used.user + used.system) / 1000]
 }
 
-interface ConnectSetup {
-  chaski: Chaski
-  servers: Record<Kind, ChaskiNodeInstance>
-  rawTls: RawTlsConnectTimer
-  rawNet: RawConnectTimer
+/**
+ * Neighbour adverts (#16) are off in every node here: the connect server would otherwise keep the adverts of every
+ * client that came and went and push them to each new one (hundreds of frames per connect, over the receiver's rate),
+ * which measures the map, not the link.
+ */
+function node(side: Side, name: string, extra: Record<string, unknown> = {}): Promise<ChaskiNodeInstance> {
+  return startNode(side.chaski, { name, subscriptions: [TOPIC], adverts: false, ...side.options, ...extra })
 }
 
-/** `total` rounds (raw TLS, secure, raw net, plaintext), clients made BATCH at a time; `pick` says where they go. */
+interface Figures {
+  connect: Series & { cpu: Series; warmup: number; count: number }
+  ping: Series & { warmup: number; count: number }
+  throughput: Series & { count: number; trials: number }
+  cipher: { raw: string; ours: string }
+}
+
+/** `total` rounds; per round a raw sample of each kind, then each side's connect with a new client node. */
 async function connectRounds(
   ctx: BenchContext,
-  setup: ConnectSetup,
+  sides: Side[],
+  servers: Map<Kind, ChaskiNodeInstance>,
+  raw: { tls: RawTlsConnectTimer; net: RawConnectTimer },
   total: number,
-  pick: (i: number) => Samples | null
+  into: Figures['connect'] | null
 ): Promise<void> {
-  const target = (kind: Kind): string => `127.0.0.1:${setup.servers[kind].port}`
   for (let start = 0; start < total; start += BATCH) {
     const size = Math.min(BATCH, total - start)
-    const make = (kind: Kind): Promise<ChaskiNodeInstance[]> =>
-      Promise.all(
-        Array.from({ length: size }, (_, i) =>
-          startNode(setup.chaski, nodeOptions(kind, `connect-${kind}-${start + i}`))
-        )
+    const clients = new Map<Kind, ChaskiNodeInstance[]>()
+    for (const side of sides) {
+      const made = await Promise.all(
+        Array.from({ length: size }, (_, i) => node(side, `connect-${side.kind}-${start + i}`))
       )
-    const clients = { secure: await make('secure'), plain: await make('plain') }
+      clients.set(side.kind, made)
+    }
     try {
       for (let i = 0; i < size; i++) {
-        const into = pick(start + i)
-        const rawTls = await cpuTimed(into?.cpu.raw ?? null, () => setup.rawTls.sampleWithEcho(HANDSHAKE_SIZE))
-        const ours = await cpuTimed(into?.cpu.ours ?? null, async () => {
-          const t0 = performance.now()
-          await withTimeout(clients.secure[i]!.connect(target('secure')), 10_000, 'secure connect')
-          return performance.now() - t0
-        })
-        const rawNet = await setup.rawNet.sampleWithEcho(HANDSHAKE_SIZE)
-        const t0 = performance.now()
-        await withTimeout(clients.plain[i]!.connect(target('plain')), 10_000, 'plaintext connect')
-        const plain = performance.now() - t0
-        if (!into) continue
-        into.raw.secure.push(rawTls)
-        into.ours.secure.push(ours)
-        into.raw.plain.push(rawNet)
-        into.ours.plain.push(plain)
+        for (const kind of ['tls', 'net'] as const) {
+          const [ms, cpu] = await cpuTimed(() => raw[kind].sampleWithEcho(HANDSHAKE_SIZE))
+          into?.raw[kind].push(ms)
+          into?.cpu.raw[kind].push(cpu)
+        }
+        for (const side of sides) {
+          const target = `127.0.0.1:${servers.get(side.kind)!.port}`
+          const client = clients.get(side.kind)![i]!
+          const [ms, cpu] = await cpuTimed(async () => {
+            const t0 = performance.now()
+            await withTimeout(client.connect(target), 10_000, `${side.kind} connect`)
+            return performance.now() - t0
+          })
+          if (!into) continue
+          push(into.ours, side.kind, ms)
+          push(into.cpu.ours, side.kind, cpu)
+        }
       }
     } finally {
-      await stopNodes([...clients.secure, ...clients.plain], (msg) => ctx.progress(msg))
+      await stopNodes([...clients.values()].flat(), (msg) => ctx.progress(msg))
     }
   }
 }
@@ -129,10 +141,10 @@ interface Pair {
   b: ChaskiNodeInstance
 }
 
-async function openPair(chaski: Chaski, kind: Kind, what: string): Promise<Pair> {
-  const a = await startNode(chaski, nodeOptions(kind, `${what}-${kind}-a`))
-  const b = await startNode(chaski, nodeOptions(kind, `${what}-${kind}-b`))
-  await withTimeout(a.connect(b), 10_000, `${what}: ${kind} connect`)
+async function openPair(side: Side, what: string): Promise<Pair> {
+  const a = await node(side, `${what}-${side.kind}-a`)
+  const b = await node(side, `${what}-${side.kind}-b`)
+  await withTimeout(a.connect(b), 10_000, `${what}: ${side.kind} connect`)
   return { a, b }
 }
 
@@ -158,280 +170,284 @@ async function pairThroughput(pair: Pair, count: number, size: number, timeoutMs
   }
 }
 
-interface Figures {
-  connect: { warm: Samples; warmup: number; count: number }
-  ping: { ours: Record<Kind, number[]>; raw: Record<Kind, number[]>; count: number }
-  throughput: { ours: Record<Kind, number[]>; raw: Record<Kind, number[]>; count: number; trials: number }
-  cipher: { raw: string; ours: string }
-}
-
-async function measureLinks(ctx: BenchContext, chaski: Chaski, tlsIds: RawTlsIdentity[]): Promise<Figures> {
-  const quick = ctx.quick
-  const [serverId, clientId] = tlsIds as [RawTlsIdentity, RawTlsIdentity]
-  const figures: Figures = {
-    connect: { warm: emptySamples(), warmup: quick ? 10 : 500, count: quick ? 10 : 100 },
-    ping: {
-      ours: { secure: [], plain: [] },
-      raw: { secure: [], plain: [] },
-      count: quick ? 200 : 1000
-    },
-    throughput: {
-      ours: { secure: [], plain: [] },
-      raw: { secure: [], plain: [] },
-      count: quick ? 2_000 : 20_000,
-      trials: quick ? 1 : 5
-    },
-    cipher: { raw: '', ours: '' }
-  }
-  const stopping: ChaskiNodeInstance[] = []
-  try {
-    // Connect + handshake.
-    const { warmup, count } = figures.connect
-    const servers = {
-      secure: await startNode(chaski, { ...nodeOptions('secure', 'connect-server-secure'), maxEdges: 4096 }),
-      plain: await startNode(chaski, { ...nodeOptions('plain', 'connect-server-plain'), maxEdges: 4096 })
-    }
-    stopping.push(servers.secure, servers.plain)
-    const setup: ConnectSetup = {
-      chaski,
-      servers,
-      rawTls: await RawTlsConnectTimer.open(serverId, clientId),
-      rawNet: await RawConnectTimer.open()
-    }
-    try {
-      ctx.progress(`connect: ${warmup} warm-up rounds, then ${count} (raw TLS, secure, raw net, plaintext)`)
-      await connectRounds(ctx, setup, warmup, () => null)
-      await connectRounds(ctx, setup, count, () => figures.connect.warm)
-      figures.cipher.raw = setup.rawTls.cipher
-    } finally {
-      await Promise.all([setup.rawTls.close(), setup.rawNet.close()])
-    }
-    await stopNodes(stopping.splice(0), (msg) => ctx.progress(msg))
-
-    // Ping on an open link.
-    const pairs = {
-      secure: await openPair(chaski, 'secure', 'ping'),
-      plain: await openPair(chaski, 'plain', 'ping')
-    }
-    for (const p of Object.values(pairs)) stopping.push(p.a, p.b)
-    const edges = {
-      secure: pairs.secure.a.edges[0]!,
-      plain: pairs.plain.a.edges[0]!
-    }
-    figures.cipher.ours = cipherOf(edges.secure)
-    const rawEcho = {
-      secure: await RawTlsEchoClient.open(serverId, clientId),
-      plain: await RawEchoClient.open()
-    }
-    try {
-      const echo = randomBytes(ECHO_BYTES)
-      const sample = async (kind: Kind, into: Figures['ping'] | null): Promise<void> => {
-        const raw = await rawEcho[kind].roundTrip(echo)
-        const t0 = performance.now()
-        await withTimeout(pairs[kind].a.ping(edges[kind], { size: 0 }), 5_000, `${kind} ping`)
-        const ours = performance.now() - t0
-        into?.raw[kind].push(raw)
-        into?.ours[kind].push(ours)
-      }
-      const pings = figures.ping.count
-      ctx.progress(`ping: ${quick ? 200 : 2000} warm-up, then ${pings} (raw TLS / secure, raw net / plaintext)`)
-      for (let i = 0; i < (quick ? 200 : 2000); i++) for (const k of KINDS) await sample(k, null)
-      for (let i = 0; i < pings; i++) for (const k of KINDS) await sample(k, figures.ping)
-    } finally {
-      await Promise.all([rawEcho.secure.close(), rawEcho.plain.close()])
-    }
-    await stopNodes(stopping.splice(0), (msg) => ctx.progress(msg))
-
-    // 64 B throughput, batched on both sides.
-    const tpairs = {
-      secure: await openPair(chaski, 'secure', 'throughput'),
-      plain: await openPair(chaski, 'plain', 'throughput')
-    }
-    for (const p of Object.values(tpairs)) stopping.push(p.a, p.b)
-    const { count: frames, trials } = figures.throughput
-    const timeoutMs = 120_000
-    const trial = async (kind: Kind, n: number): Promise<[number, number]> => {
-      const raw: ThroughputResult =
-        kind === 'secure'
-          ? await rawTlsThroughput(serverId, clientId, n, THROUGHPUT_SIZE, timeoutMs)
-          : await rawThroughput(n, THROUGHPUT_SIZE, timeoutMs)
-      const ours = await pairThroughput(tpairs[kind], n, THROUGHPUT_SIZE, timeoutMs)
-      return [raw.perSecond, ours]
-    }
-    ctx.progress(`throughput ${THROUGHPUT_SIZE} B: warm-up, then ${trials} trials of ${frames} each`)
-    for (const k of KINDS) await trial(k, frames)
-    for (let t = 0; t < trials; t++) {
-      for (const k of KINDS) {
-        const [raw, ours] = await trial(k, frames)
-        figures.throughput.raw[k].push(raw)
-        figures.throughput.ours[k].push(ours)
-      }
-    }
-  } finally {
-    await stopNodes(stopping, (msg) => ctx.progress(msg))
-  }
-  return figures
-}
-
 /** The negotiated cipher suite of a secure edge (through its link's TLS socket; '' when not reachable). */
 function cipherOf(edge: unknown): string {
   const socket = (edge as { link?: { socket?: { getCipher?: () => { standardName: string } } } }).link?.socket
   return socket?.getCipher?.().standardName ?? ''
 }
 
-type StarOutcome = { rssPerNode?: number; heapUsedPerNode?: number; connectMs?: number; error?: string }
+async function measureLinks(ctx: BenchContext, sides: Side[], ids: RawTlsIdentity[]): Promise<Figures> {
+  const quick = ctx.quick
+  const [serverId, clientId] = ids as [RawTlsIdentity, RawTlsIdentity]
+  const f: Figures = {
+    connect: { ...emptySeries(), cpu: emptySeries(), warmup: quick ? 10 : 300, count: quick ? 10 : 100 },
+    ping: { ...emptySeries(), warmup: quick ? 200 : 2000, count: quick ? 200 : 1000 },
+    throughput: { ...emptySeries(), count: quick ? 2_000 : 20_000, trials: quick ? 1 : 5 },
+    cipher: { raw: '', ours: '' }
+  }
+  const live: ChaskiNodeInstance[] = []
+  const stopLive = (): Promise<void> => stopNodes(live.splice(0), (msg) => ctx.progress(msg))
+  try {
+    // Connect + handshake, a new client node each time.
+    const servers = new Map<Kind, ChaskiNodeInstance>()
+    for (const side of sides)
+      servers.set(side.kind, await node(side, `server-${side.kind}`, { maxEdges: 4096 }))
+    live.push(...servers.values())
+    const raw = { tls: await RawTlsConnectTimer.open(serverId, clientId), net: await RawConnectTimer.open() }
+    try {
+      const names = sides.map((s) => s.kind).join(', ')
+      ctx.progress(
+        `connect: ${f.connect.warmup} warm-up rounds, then ${f.connect.count} (raw TLS, raw net, ${names})`
+      )
+      await connectRounds(ctx, sides, servers, raw, f.connect.warmup, null)
+      await connectRounds(ctx, sides, servers, raw, f.connect.count, f.connect)
+      f.cipher.raw = raw.tls.cipher
+    } finally {
+      await Promise.all([raw.tls.close(), raw.net.close()])
+    }
+    await stopLive()
 
-async function measureStars(ctx: BenchContext, count: number): Promise<{ ours: StarOutcome; raw: StarOutcome }> {
-  const failed = (err: Error): StarOutcome => ({ error: err.message })
-  ctx.progress(`memory: star of ${count} raw node:tls nodes (child process)`)
-  const raw = await runStarChild<SecureStarResult>(
-    ctx,
-    'secure-star-child.ts',
-    count,
-    ['rawtls', String(count)],
-    'raw TLS star'
-  ).catch(failed)
-  ctx.progress(`memory: star of ${count} secure ChaskiNodes (child process)`)
-  const ours = await runStarChild<StarResult>(
-    ctx,
-    'star-child.ts',
-    count,
-    ['node', String(count), '1', 'fast', 'secure'],
-    'secure star'
-  ).catch(failed)
-  return { ours, raw }
+    // Ping on an open link.
+    const pairs = new Map<Kind, Pair>()
+    for (const side of sides) pairs.set(side.kind, await openPair(side, 'ping'))
+    for (const p of pairs.values()) live.push(p.a, p.b)
+    const edgeOf = (kind: Kind): unknown => pairs.get(kind)!.a.edges[0]
+    f.cipher.ours = cipherOf(edgeOf('secure'))
+    const echo = { tls: await RawTlsEchoClient.open(serverId, clientId), net: await RawEchoClient.open() }
+    try {
+      const payload = randomBytes(ECHO_BYTES)
+      const once = async (record: boolean): Promise<void> => {
+        for (const kind of ['tls', 'net'] as const) {
+          const ms = await echo[kind].roundTrip(payload)
+          if (record) f.ping.raw[kind].push(ms)
+        }
+        for (const side of sides) {
+          const pair = pairs.get(side.kind)!
+          const t0 = performance.now()
+          await withTimeout(pair.a.ping(pair.a.edges[0]!, { size: 0 }), 5_000, `${side.kind} ping`)
+          if (record) push(f.ping.ours, side.kind, performance.now() - t0)
+        }
+      }
+      ctx.progress(`ping: ${f.ping.warmup} warm-up rounds, then ${f.ping.count}`)
+      for (let i = 0; i < f.ping.warmup; i++) await once(false)
+      for (let i = 0; i < f.ping.count; i++) await once(true)
+    } finally {
+      await Promise.all([echo.tls.close(), echo.net.close()])
+    }
+    await stopLive()
+
+    // 64 B one-way throughput, batched on both sides.
+    const tpairs = new Map<Kind, Pair>()
+    for (const side of sides) tpairs.set(side.kind, await openPair(side, 'throughput'))
+    for (const p of tpairs.values()) live.push(p.a, p.b)
+    const timeoutMs = 120_000
+    const trial = async (record: boolean): Promise<void> => {
+      const n = f.throughput.count
+      const tls = await rawTlsThroughput(serverId, clientId, n, THROUGHPUT_SIZE, timeoutMs)
+      const net = await rawThroughput(n, THROUGHPUT_SIZE, timeoutMs)
+      if (record) {
+        f.throughput.raw.tls.push(tls.perSecond)
+        f.throughput.raw.net.push(net.perSecond)
+      }
+      for (const side of sides) {
+        const rate = await pairThroughput(tpairs.get(side.kind)!, n, THROUGHPUT_SIZE, timeoutMs)
+        if (record) push(f.throughput.ours, side.kind, rate)
+      }
+    }
+    ctx.progress(
+      `throughput ${THROUGHPUT_SIZE} B: a warm-up trial, then ${f.throughput.trials} of ${f.throughput.count}`
+    )
+    await trial(false)
+    for (let t = 0; t < f.throughput.trials; t++) await trial(true)
+  } finally {
+    await stopLive()
+  }
+  return f
 }
 
-const med = (s: number[]): number | null => (s.length ? median(s) : null)
+type StarOutcome = Partial<Pick<StarResult, 'rssPerNode' | 'heapUsedPerNode' | 'connectMs' | 'createMs'>> & {
+  error?: string
+}
 
-function variation(s: number[]): Record<string, unknown> {
-  return { ...roundSummary(summarize(s)), p90: round(percentile(s, 90)) }
+interface Stars {
+  secure: StarOutcome
+  rawTls: StarOutcome
+  plain: StarOutcome | null
+  rawNet: StarOutcome | null
+}
+
+/** Each star in a child of its own; adverts off in ours (see the row's note). The plaintext pair only in full runs. */
+async function measureStars(ctx: BenchContext, count: number): Promise<Stars> {
+  const failed = (err: Error): StarOutcome => ({ error: err.message })
+  const star = (script: string, args: string[], what: string): Promise<StarOutcome> => {
+    ctx.progress(`memory: ${what} of ${count} (child process)`)
+    return runStarChild<StarOutcome>(ctx, script, count, args, what).catch(failed)
+  }
+  const n = String(count)
+  const stars: Stars = {
+    rawTls: await star('secure-star-child.ts', ['rawtls', n], 'raw node:tls star'),
+    secure: await star('star-child.ts', ['node', n, '1', 'fast', 'secure'], 'secure ChaskiNode star'),
+    plain: null,
+    rawNet: null
+  }
+  if (!ctx.quick) {
+    stars.rawNet = await star('star-child.ts', ['raw', n, '1'], 'raw node:net star')
+    stars.plain = await star('star-child.ts', ['node', n, '1', 'fast', 'plain'], 'plaintext ChaskiNode star')
+  }
+  return stars
+}
+
+const med = (s: number[] | undefined): number | null => (s?.length ? median(s) : null)
+
+function spread(s: number[] | undefined): Record<string, unknown> | undefined {
+  return s?.length ? { ...roundSummary(summarize(s)), p90: round(percentile(s, 90)) } : undefined
+}
+
+function starFigure(o: StarOutcome | null, key: 'rssPerNode' | 'heapUsedPerNode'): number | null {
+  return o && o.error === undefined ? (o[key] ?? null) : null
 }
 
 async function run(ctx: BenchContext): Promise<Metric[]> {
   const starCount = ctx.quick ? 200 : 1000
-  let figures: Figures | null = null
+  let f: Figures | null = null
   let error: string | undefined
+  let baseSha: string | null = null
   try {
     const chaski = await loadChaski()
-    const ids = [await rawTlsIdentity(), await rawTlsIdentity()]
-    figures = await measureLinks(ctx, chaski, ids)
+    const sides: Side[] = [
+      { kind: 'secure', chaski, options: { secure: true } },
+      { kind: 'plain', chaski, options: {} }
+    ]
+    const base = await loadBaseLibrary(ctx.progress)
+    if (base) {
+      baseSha = base.sha
+      sides.push({ kind: 'base', chaski: base.chaski, options: { secure: true } })
+    }
+    f = await measureLinks(ctx, sides, [await rawTlsIdentity(), await rawTlsIdentity()])
   } catch (err) {
     error = (err as Error).message
   }
   const stars = await measureStars(ctx, starCount)
-  const f = figures
-  const c = f?.connect
-  const sameCipher =
+
+  const cipher =
     f && f.cipher.raw && f.cipher.ours
       ? f.cipher.raw === f.cipher.ours
         ? `both ${f.cipher.ours}`
         : `CIPHERS DIFFER: ours ${f.cipher.ours}, raw ${f.cipher.raw}`
       : 'cipher not read'
-  const metrics: Metric[] = [
-    {
-      id: 'secure.connect',
-      label: `secure connect + handshake, median of ${c?.count ?? '?'} (raw: node:tls connect + 1 echo)`,
-      kind: 'duration',
-      ours: c ? med(c.warm.ours.secure) : null,
-      raw: c ? med(c.warm.raw.secure) : null,
-      original: ORIGINAL_CONNECT_MS,
-      target: { of: 'ratio', op: '<=', value: 1.5, text: '≤ 1.5× raw TLS' },
-      note:
-        error ??
-        `after ${c?.warmup} warm-up rounds; new client node each time; TLS 1.3, mutual P-256 certificates, ${sameCipher}`,
-      detail: c === undefined ? undefined : { ours: variation(c.warm.ours.secure), raw: variation(c.warm.raw.secure) }
-    },
-    {
-      id: 'secure.connectCpu',
-      label: 'secure connect + handshake, CPU of both ends, median',
-      kind: 'duration',
-      ours: c ? med(c.warm.cpu.ours) : null,
-      raw: c ? med(c.warm.cpu.raw) : null,
-      original: null,
-      note: 'process CPU (user + system) around each sample: less sensitive to a busy machine than wall time',
-      detail: c === undefined ? undefined : { ours: variation(c.warm.cpu.ours), raw: variation(c.warm.cpu.raw) }
-    },
-    {
-      id: 'secure.connectPlain',
-      label: 'plaintext connect + handshake, same rounds (raw: node:net connect + 1 echo)',
-      kind: 'duration',
-      ours: c ? med(c.warm.ours.plain) : null,
-      raw: c ? med(c.warm.raw.plain) : null,
-      original: ORIGINAL_CONNECT_MS,
-      note: "today's plaintext link, measured in the same rounds",
-      detail: c === undefined ? undefined : { ours: variation(c.warm.ours.plain), raw: variation(c.warm.raw.plain) }
-    },
-    {
-      id: 'secure.ping',
-      label: `secure ping, median of ${f?.ping.count ?? '?'} (raw: node:tls echo of ${ECHO_BYTES} B)`,
-      kind: 'duration',
-      ours: f ? med(f.ping.ours.secure) : null,
-      raw: f ? med(f.ping.raw.secure) : null,
-      original: ORIGINAL_PING_MS,
-      target: { of: 'ratio', op: '<=', value: 1.5, text: '≤ 1.5× raw TLS' },
-      note: error ?? 'ours timed around ping() on an open secure edge',
-      detail: f === null ? undefined : { ours: variation(f.ping.ours.secure), raw: variation(f.ping.raw.secure) }
-    },
-    {
-      id: 'secure.pingPlain',
-      label: 'plaintext ping, same rounds (raw: node:net echo)',
-      kind: 'duration',
-      ours: f ? med(f.ping.ours.plain) : null,
-      raw: f ? med(f.ping.raw.plain) : null,
-      original: ORIGINAL_PING_MS,
-      detail: f === null ? undefined : { ours: variation(f.ping.ours.plain), raw: variation(f.ping.raw.plain) }
-    },
-    {
-      id: 'secure.throughput64B',
-      label: `secure ${THROUGHPUT_SIZE} B one-way, ${f?.throughput.count ?? '?'} msgs (raw: node:tls, batched)`,
-      kind: 'rate',
-      ours: f ? med(f.throughput.ours.secure) : null,
-      raw: f ? med(f.throughput.raw.secure) : null,
-      original: ORIGINAL_SMALL_PER_SECOND,
-      target: { of: 'ratio', op: '>=', value: 0.6, text: '≥ 60 % raw TLS' },
-      note:
-        error ??
-        `median of ${f?.throughput.trials} trials; raw frames batched as our links batch them (RawBatchWriter)`,
-      detail: f === null ? undefined : {
-        ours: f.throughput.ours.secure.map(Math.round),
-        raw: f.throughput.raw.secure.map(Math.round)
-      }
-    },
-    {
-      id: 'secure.throughput64BPlain',
-      label: `plaintext ${THROUGHPUT_SIZE} B one-way, same trials (raw: node:net, batched)`,
-      kind: 'rate',
-      ours: f ? med(f.throughput.ours.plain) : null,
-      raw: f ? med(f.throughput.raw.plain) : null,
-      original: ORIGINAL_SMALL_PER_SECOND,
-      detail: f === null ? undefined : {
-        ours: f.throughput.ours.plain.map(Math.round),
-        raw: f.throughput.raw.plain.map(Math.round)
-      }
-    },
+  const metrics: Metric[] = []
+  /** One row per kind measured: ours (secure, then base when set, then plaintext) against its raw baseline. */
+  const rows = (
+    id: string,
+    what: string,
+    kind: Metric['kind'],
+    series: Series | undefined,
+    rawLabel: Record<Raw, string>,
+    original: number | null,
+    target: Metric['target'],
+    note: string
+  ): void => {
+    for (const k of ['secure', 'base', 'plain'] as const) {
+      if (k === 'base' && baseSha === null) continue
+      const raw = k === 'plain' ? 'net' : 'tls'
+      const who = k === 'secure' ? 'secure' : k === 'base' ? `secure at ${baseSha} (before)` : 'plaintext'
+      metrics.push({
+        id: `secure.${id}${k === 'secure' ? '' : k === 'base' ? 'Base' : 'Plain'}`,
+        label: `${who} ${what} (raw: ${rawLabel[raw]})`,
+        kind,
+        ours: med(series?.ours[k]),
+        raw: med(series?.raw[raw]),
+        original,
+        target: k === 'secure' ? target : undefined,
+        note: k === 'secure' ? (error ?? note) : undefined,
+        detail: series && { ours: spread(series.ours[k]), raw: spread(series.raw[raw]) }
+      })
+    }
+  }
+  const c = f?.connect
+  rows(
+    'connect',
+    `connect + handshake, median of ${c?.count ?? '?'}`,
+    'duration',
+    c,
+    { tls: 'node:tls connect + 1 echo', net: 'node:net connect + 1 echo' },
+    ORIGINAL_CONNECT_MS,
+    { of: 'ratio', op: '<=', value: 1.5, text: '≤ 1.5× raw TLS' },
+    `after ${c?.warmup} warm-up rounds, a new client node each time; TLS 1.3, mutual P-256 certificates, ${cipher}`
+  )
+  rows(
+    'connectCpu',
+    'connect + handshake, CPU of both ends',
+    'duration',
+    c?.cpu,
+    { tls: 'node:tls', net: 'node:net' },
+    null,
+    undefined,
+    'process CPU (user + system) around each sample, median: less sensitive to a busy machine than wall time'
+  )
+  const p = f?.ping
+  rows(
+    'ping',
+    `ping, median of ${p?.count ?? '?'}`,
+    'duration',
+    p,
+    { tls: `node:tls echo of ${ECHO_BYTES} B`, net: `node:net echo of ${ECHO_BYTES} B` },
+    ORIGINAL_PING_MS,
+    { of: 'ratio', op: '<=', value: 1.5, text: '≤ 1.5× raw TLS' },
+    `after ${p?.warmup} warm-up rounds; ours timed around ping() on an open edge`
+  )
+  const t = f?.throughput
+  rows(
+    'throughput64B',
+    `${THROUGHPUT_SIZE} B one-way, ${t?.count ?? '?'} msgs`,
+    'rate',
+    t,
+    { tls: 'node:tls, batched', net: 'node:net, batched' },
+    ORIGINAL_SMALL_PER_SECOND,
+    { of: 'ratio', op: '>=', value: 0.6, text: '≥ 60 % raw TLS' },
+    `median of ${t?.trials} trials; raw frames batched as our links batch them (raw-baseline.ts RawBatchWriter)`
+  )
+  const starNote =
+    'RSS delta after GC / nodes; reported, no target. Neighbour adverts off in both ChaskiNode stars: a leaf ' +
+    "stores every other leaf's advert (2 hops), so with adverts on the figure grows with how long the star took to form"
+  metrics.push(
     {
       id: 'secure.rssPerNode',
-      label: `star of ${starCount} secure nodes: resident memory per node (raw: node:tls star)`,
+      label: `secure star of ${starCount}: resident memory per node (raw: node:tls star)`,
       kind: 'bytes',
-      ours: stars.ours.error === undefined ? (stars.ours.rssPerNode ?? null) : null,
-      raw: stars.raw.error === undefined ? (stars.raw.rssPerNode ?? null) : null,
+      ours: starFigure(stars.secure, 'rssPerNode'),
+      raw: starFigure(stars.rawTls, 'rssPerNode'),
       original: ORIGINAL_BYTES_PER_NODE,
       note:
-        stars.ours.error ??
-        stars.raw.error ??
-        'RSS delta after GC / nodes (reported, no target); raw = own key + certificate + TLS server + UDP socket + TLS link; plaintext: the scale module',
-      detail: { ours: stars.ours, raw: stars.raw }
+        stars.secure.error ??
+        stars.rawTls.error ??
+        `${starNote}; raw = own key, certificate and TLS server + UDP socket + a TLS link per leaf`,
+      detail: { ours: stars.secure, raw: stars.rawTls }
     },
     {
       id: 'secure.heapPerNode',
-      label: `star of ${starCount} secure nodes: JS heap per node`,
+      label: `secure star of ${starCount}: JS heap per node (raw: node:tls star)`,
       kind: 'bytes',
-      ours: stars.ours.error === undefined ? (stars.ours.heapUsedPerNode ?? null) : null,
-      raw: stars.raw.error === undefined ? (stars.raw.heapUsedPerNode ?? null) : null,
+      ours: starFigure(stars.secure, 'heapUsedPerNode'),
+      raw: starFigure(stars.rawTls, 'heapUsedPerNode'),
       original: null
     }
-  ]
+  )
+  if (stars.plain) {
+    metrics.push({
+      id: 'secure.rssPerNodePlain',
+      label: `plaintext star of ${starCount}: resident memory per node (raw: node:net star)`,
+      kind: 'bytes',
+      ours: starFigure(stars.plain, 'rssPerNode'),
+      raw: starFigure(stars.rawNet, 'rssPerNode'),
+      original: ORIGINAL_BYTES_PER_NODE,
+      note:
+        stars.plain.error ??
+        stars.rawNet?.error ??
+        'the same star in plaintext, adverts off (the scale module has them on)',
+      detail: { ours: stars.plain, raw: stars.rawNet }
+    })
+  }
   return metrics
 }
 
