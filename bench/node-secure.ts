@@ -88,7 +88,7 @@ function node(side: Side, name: string, extra: Record<string, unknown> = {}): Pr
 interface Figures {
   connect: Series & { cpu: Series; warmup: number; count: number }
   ping: Series & { warmup: number; count: number }
-  throughput: Series & { count: number; trials: number }
+  throughput: Series & { cpu: Series; count: number; trials: number }
   cipher: { raw: string; ours: string }
 }
 
@@ -148,8 +148,16 @@ async function openPair(side: Side, what: string): Promise<Pair> {
   return { a, b }
 }
 
-/** One counted throughput trial on a connected pair: `count` publishes a → b of `size` bytes. */
-async function pairThroughput(pair: Pair, count: number, size: number, timeoutMs: number): Promise<number> {
+/**
+ * One counted throughput trial on a connected pair: `count` publishes a → b of `size` bytes. Also the process CPU
+ * (both nodes live in this process) from the first publish until the last message was counted.
+ */
+async function pairThroughput(
+  pair: Pair,
+  count: number,
+  size: number,
+  timeoutMs: number
+): Promise<{ perSecond: number; cpuMs: number }> {
   let received = 0
   let all!: () => void
   const done = new Promise<void>((resolve) => (all = resolve))
@@ -161,10 +169,13 @@ async function pairThroughput(pair: Pair, count: number, size: number, timeoutMs
   pair.b.on('message', onMessage)
   const payload = randomBytes(size)
   try {
+    const cpu = process.cpuUsage()
     const t0 = performance.now()
     for (let i = 0; i < count; i++) await pair.a.publish(TOPIC, payload)
     await withTimeout(done, timeoutMs, `throughput ${count}×${size} B (received ${received})`)
-    return (count * 1000) / (performance.now() - t0)
+    const perSecond = (count * 1000) / (performance.now() - t0)
+    const used = process.cpuUsage(cpu)
+    return { perSecond, cpuMs: (used.user + used.system) / 1000 }
   } finally {
     pair.b.off('message', onMessage)
   }
@@ -182,7 +193,12 @@ async function measureLinks(ctx: BenchContext, sides: Side[], ids: RawTlsIdentit
   const f: Figures = {
     connect: { ...emptySeries(), cpu: emptySeries(), warmup: quick ? 10 : 300, count: quick ? 10 : 100 },
     ping: { ...emptySeries(), warmup: quick ? 200 : 2000, count: quick ? 200 : 1000 },
-    throughput: { ...emptySeries(), count: quick ? 2_000 : 20_000, trials: quick ? 1 : 5 },
+    throughput: {
+      ...emptySeries(),
+      cpu: emptySeries(),
+      count: quick ? 2_000 : 20_000,
+      trials: quick ? 1 : 9
+    },
     cipher: { raw: '', ours: '' }
   }
   const live: ChaskiNodeInstance[] = []
@@ -241,17 +257,25 @@ async function measureLinks(ctx: BenchContext, sides: Side[], ids: RawTlsIdentit
     for (const side of sides) tpairs.set(side.kind, await openPair(side, 'throughput'))
     for (const p of tpairs.values()) live.push(p.a, p.b)
     const timeoutMs = 120_000
+    // Each raw baseline is followed at once by the nodes compared with it, so a change of load hits both alike.
     const trial = async (record: boolean): Promise<void> => {
       const n = f.throughput.count
       const tls = await rawTlsThroughput(serverId, clientId, n, THROUGHPUT_SIZE, timeoutMs)
-      const net = await rawThroughput(n, THROUGHPUT_SIZE, timeoutMs)
       if (record) {
         f.throughput.raw.tls.push(tls.perSecond)
-        f.throughput.raw.net.push(net.perSecond)
+        f.throughput.cpu.raw.tls.push((tls.cpuMs * 1000) / n)
       }
-      for (const side of sides) {
-        const rate = await pairThroughput(tpairs.get(side.kind)!, n, THROUGHPUT_SIZE, timeoutMs)
-        if (record) push(f.throughput.ours, side.kind, rate)
+      for (const kind of ['secure', 'base', 'plain'] as const) {
+        const pair = tpairs.get(kind)
+        if (!pair) continue
+        if (kind === 'plain') {
+          const net = await rawThroughput(n, THROUGHPUT_SIZE, timeoutMs)
+          if (record) f.throughput.raw.net.push(net.perSecond)
+        }
+        const { perSecond, cpuMs } = await pairThroughput(pair, n, THROUGHPUT_SIZE, timeoutMs)
+        if (!record) continue
+        push(f.throughput.ours, kind, perSecond)
+        push(f.throughput.cpu.ours, kind, (cpuMs * 1000) / n)
       }
     }
     ctx.progress(
@@ -308,7 +332,7 @@ function starFigure(o: StarOutcome | null, key: 'rssPerNode' | 'heapUsedPerNode'
 }
 
 async function run(ctx: BenchContext): Promise<Metric[]> {
-  const starCount = ctx.quick ? 200 : 1000
+  const starCount = ctx.quick ? 100 : 1000
   let f: Figures | null = null
   let error: string | undefined
   let baseSha: string | null = null
@@ -406,6 +430,16 @@ async function run(ctx: BenchContext): Promise<Metric[]> {
     ORIGINAL_SMALL_PER_SECOND,
     { of: 'ratio', op: '>=', value: 0.6, text: '≥ 60 % raw TLS' },
     `median of ${t?.trials} trials; raw frames batched as our links batch them (raw-baseline.ts RawBatchWriter)`
+  )
+  rows(
+    'throughput64BCpu',
+    `${THROUGHPUT_SIZE} B one-way, CPU per message of both ends`,
+    'duration',
+    t?.cpu,
+    { tls: 'node:tls, batched', net: 'node:net, not measured' },
+    null,
+    undefined,
+    'process CPU (user + system) per message, sender and receiver together: what the rate is made of on a busy machine'
   )
   const starNote =
     'RSS delta after GC / nodes; reported, no target. Neighbour adverts off in both ChaskiNode stars: a leaf ' +

@@ -177,7 +177,7 @@ export async function rawTlsThroughput(
   count: number,
   size: number,
   timeoutMs: number
-): Promise<ThroughputResult> {
+): Promise<ThroughputResult & { cpuMs: number }> {
   let received = 0
   let allReceived!: () => void
   const done = new Promise<void>((resolve) => (allReceived = resolve))
@@ -189,6 +189,7 @@ export async function rawTlsThroughput(
   const writer = new RawBatchWriter(socket)
   const payload = randomBytes(size)
   try {
+    const cpu = process.cpuUsage()
     const t0 = performance.now()
     for (let i = 0; i < count; i++) {
       writer.add(payload)
@@ -196,7 +197,9 @@ export async function rawTlsThroughput(
     }
     await withTimeout(done, timeoutMs, `raw TLS throughput ${count}×${size} B (got ${received})`)
     const elapsedMs = performance.now() - t0
-    return { count, size, elapsedMs, perSecond: (count * 1000) / elapsedMs }
+    const used = process.cpuUsage(cpu)
+    const cpuMs = (used.user + used.system) / 1000
+    return { count, size, elapsedMs, perSecond: (count * 1000) / elapsedMs, cpuMs }
   } finally {
     socket.destroy()
     await sink.close()
