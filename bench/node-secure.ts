@@ -263,7 +263,7 @@ async function measureLinks(ctx: BenchContext, sides: Side[], ids: RawTlsIdentit
       const tls = await rawTlsThroughput(serverId, clientId, n, THROUGHPUT_SIZE, timeoutMs)
       if (record) {
         f.throughput.raw.tls.push(tls.perSecond)
-        f.throughput.cpu.raw.tls.push((tls.cpuMs * 1000) / n)
+        f.throughput.cpu.raw.tls.push(tls.cpuMs / n)
       }
       for (const kind of ['secure', 'base', 'plain'] as const) {
         const pair = tpairs.get(kind)
@@ -275,7 +275,7 @@ async function measureLinks(ctx: BenchContext, sides: Side[], ids: RawTlsIdentit
         const { perSecond, cpuMs } = await pairThroughput(pair, n, THROUGHPUT_SIZE, timeoutMs)
         if (!record) continue
         push(f.throughput.ours, kind, perSecond)
-        push(f.throughput.cpu.ours, kind, (cpuMs * 1000) / n)
+        push(f.throughput.cpu.ours, kind, cpuMs / n)
       }
     }
     ctx.progress(
