@@ -4,20 +4,17 @@
 // serializer/deserializer pair, so every frame goes through msgpackr's pack/unpack of the whole envelope and the
 // generic validators (wire.ts's custom-codec path). Connect, ping, throughput 64 B / 4 KiB and memory per node of
 // a 1000-node star, alternating the two so background load hits both alike.
-import { spawn } from 'node:child_process'
-import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { loadChaski, startNode, stopNodes, type Chaski, type ChaskiNodeInstance } from './chaski'
 import { libraryBundle } from './library-build'
-import { fdsNeeded, type StarResult } from './star-child'
+import type { StarResult } from './star-child'
+import { runStarChild } from './star-launcher'
 import { median, round } from './stats'
 import { withTimeout } from './waiting'
 import type { BenchContext, BenchModule, Metric } from './types'
 
 type Path = 'fast' | 'msgpackr'
 
-const CHILD = path.join(__dirname, 'star-child.ts')
-const REPO_ROOT = path.resolve(__dirname, '..')
 const TOPIC = 'A'
 const BASELINE = 'the raw column is the same library with msgpackr as its serializer (no hand-written path)'
 
@@ -138,33 +135,14 @@ async function throughputMedians(
   return { fast: median(rates.fast), msgpackr: median(rates.msgpackr) }
 }
 
-function starChild(count: number, which: Path): Promise<StarResult> {
-  const script =
-    'cur=$(ulimit -n); if [ "$cur" != unlimited ] && [ "$cur" -lt "$0" ]; then ulimit -S -n "$0" 2>/dev/null; fi; exec "$@"'
-  const args = ['-c', script, String(fdsNeeded(count))]
-  args.push(process.execPath, '--expose-gc', '--import', 'tsx', CHILD, 'node', String(count), '1', which)
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', args, {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: process.env
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('close', (code) => {
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as StarResult)
-      } catch {
-        reject(
-          new Error(
-            `star child (${which}) exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`
-          )
-        )
-      }
-    })
-  })
+function starChild(ctx: BenchContext, count: number, which: Path): Promise<StarResult> {
+  return runStarChild<StarResult>(
+    ctx,
+    'star-child.ts',
+    count,
+    ['node', String(count), '1', which],
+    `star (${which})`
+  )
 }
 
 function metric(
@@ -209,11 +187,11 @@ async function run(ctx: BenchContext): Promise<Metric[]> {
   }
   const count = quick ? 200 : 1000
   ctx.progress(`star of ${count}, default codec (child process)`)
-  const starFast = await starChild(count, 'fast').catch(
+  const starFast = await starChild(ctx, count, 'fast').catch(
     (err: Error) => ({ error: err.message }) as StarResult
   )
   ctx.progress(`star of ${count}, msgpackr as serializer (child process)`)
-  const starM = await starChild(count, 'msgpackr').catch(
+  const starM = await starChild(ctx, count, 'msgpackr').catch(
     (err: Error) => ({ error: err.message }) as StarResult
   )
   const star = (key: 'rssPerNode' | 'heapUsedPerNode'): Record<Path, number> | null =>

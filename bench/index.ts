@@ -29,7 +29,8 @@ const MODULES: ModuleEntry[] = [
   { name: 'load', load: () => import('./dashboard-load') },
   { name: 'codec', load: () => import('./codec-paths') },
   { name: 'map', load: () => import('./node-map') },
-  { name: 'secure', load: () => import('./secure-transport') }
+  { name: 'secure', load: () => import('./node-secure') },
+  { name: 'channel', load: () => import('./secure-transport') }
 ]
 
 const RESULTS_DIR = path.join(__dirname, 'results')
@@ -108,12 +109,13 @@ function printTable(reports: ModuleReport[], machine: Record<string, unknown>): 
       if (m.note) notes.push(`${m.label}: ${m.note}`)
     }
   }
-  const header = ['metric', 'ours', 'raw node:net', 'ours/raw', 'original (py)', 'target', 'result']
+  const header = ['metric', 'ours', 'raw', 'ours/raw', 'original (py)', 'target', 'result']
   const cpus = Number(machine.cpus)
   const load = (machine.loadAverage as number[])[0]
   const busy = load >= cpus ? ' (busy machine: tails and absolute figures are noisy; ratios less so)' : ''
   process.stdout.write(`\nnode ${String(machine.node)}, ${cpus} CPUs, load average ${load}${busy}\n`)
   process.stdout.write(`\n${renderTable(header, rows)}\n`)
+  notes.push('raw = plain node:net, same frames, unless the row names node:tls (the secure rows)')
   notes.push('reference on this machine (issue): raw node:net echo ≈ 20 µs, ≈ 425 k 64-byte frames/s')
   process.stdout.write(`\nnotes:\n${notes.map((n) => `  - ${n}`).join('\n')}\n`)
 }

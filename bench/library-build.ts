@@ -13,29 +13,30 @@ export const LIBRARY_ENV = 'CHASKI_BENCH_LIBRARY'
 
 let built: Promise<string> | undefined
 
-async function buildLibrary(): Promise<string> {
+/** Bundles `<root>/src/main/chaski/index.ts` into `<outDir>/chaski.cjs` and returns that path. */
+export async function buildLibrary(root = REPO_ROOT, outDir = OUT_DIR): Promise<string> {
   await build({
     configFile: false,
-    root: REPO_ROOT,
+    root,
     logLevel: 'warn',
     build: {
       // An SSR build: Node built-ins and dependencies (msgpackr) stay require()s, as in out/main.
-      ssr: path.join(REPO_ROOT, 'src/main/chaski/index.ts'),
-      outDir: OUT_DIR,
+      ssr: path.join(root, 'src/main/chaski/index.ts'),
+      outDir,
       emptyOutDir: true,
       minify: false,
       sourcemap: false,
       rolldownOptions: { output: { format: 'cjs', entryFileNames: FILE_NAME } }
     }
   })
-  return path.join(OUT_DIR, FILE_NAME)
+  return path.join(outDir, FILE_NAME)
 }
 
 /** Path of the bundled library: the one the parent built, or a fresh build (once per process). */
 export function libraryBundle(): Promise<string> {
   const fromParent = process.env[LIBRARY_ENV]
   if (fromParent) return Promise.resolve(fromParent)
-  built ??= buildLibrary().then((file) => {
+  built ??= buildLibrary(REPO_ROOT, OUT_DIR).then((file) => {
     process.env[LIBRARY_ENV] = file
     return file
   })

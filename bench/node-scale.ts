@@ -1,16 +1,13 @@
 // 1000 nodes in one process, connected in a star: time to all connected and resident memory per node, each
 // measured in a fresh child process (bench/star-child.ts), ours and a raw star of plain node:net servers + UDP
-// sockets. The child is started through sh so its soft open-file limit can be raised to what it needs.
-import { spawn } from 'node:child_process'
-import path from 'node:path'
+// sockets (started by star-launcher.ts).
 import { libraryBundle } from './library-build'
-import { fdsNeeded, type StarResult } from './star-child'
+import { runStarChild } from './star-launcher'
+import type { StarResult } from './star-child'
 import { round } from './stats'
 import type { BenchContext, BenchModule, Metric } from './types'
 
 const ORIGINAL_BYTES_PER_NODE = 30_000
-const CHILD = path.join(__dirname, 'star-child.ts')
-const REPO_ROOT = path.resolve(__dirname, '..')
 /**
  * Leaves connect one after another for the main figure. A second run with BURST connects in flight shows the
  * listen backlog at work: the raw baseline keeps Node's default (511), whose overflowing SYNs wait out a 1 s
@@ -18,11 +15,6 @@ const REPO_ROOT = path.resolve(__dirname, '..')
  */
 const SEQUENTIAL = 1
 const BURST = 100
-const CHILD_TIMEOUT_MS = 300_000
-
-// Raise the soft limit only when it is below what the child needs ("$0"), then run the child.
-const RAISE_LIMIT_AND_RUN =
-  'cur=$(ulimit -n); if [ "$cur" != unlimited ] && [ "$cur" -lt "$0" ]; then ulimit -S -n "$0" 2>/dev/null; fi; exec "$@"'
 
 function runChild(
   ctx: BenchContext,
@@ -30,42 +22,13 @@ function runChild(
   count: number,
   concurrency: number
 ): Promise<StarResult> {
-  const args = ['-c', RAISE_LIMIT_AND_RUN, String(fdsNeeded(count))]
-  args.push(
-    process.execPath,
-    '--expose-gc',
-    '--import',
-    'tsx',
-    CHILD,
-    kind,
-    String(count),
-    String(concurrency)
+  return runStarChild<StarResult>(
+    ctx,
+    'star-child.ts',
+    count,
+    [kind, String(count), String(concurrency)],
+    `${kind} star`
   )
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', args, {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: process.env
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    const timer = setTimeout(() => {
-      ctx.progress(`${kind} star child still running after ${CHILD_TIMEOUT_MS} ms: killing pid ${child.pid}`)
-      child.kill('SIGKILL')
-    }, CHILD_TIMEOUT_MS)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      const last = stdout.trim().split('\n').pop() ?? ''
-      try {
-        resolve(JSON.parse(last) as StarResult)
-      } catch {
-        const tail = stderr.trim().split('\n').slice(-5).join(' | ')
-        reject(new Error(`${kind} star child exited (${signal ?? code}) without a result: ${tail}`))
-      }
-    })
-  })
 }
 
 type Outcome = Partial<StarResult>

@@ -1,9 +1,14 @@
-// Child process of the secure bench (secure-transport.ts): N nodes of one transport in one process, each with a TCP
-// listener and (tls) its own key, certificate and SecureContext or (noise) its own key pair; N-1 leaves link to node
-// 0 (a star), one at a time. Prints one JSON line (SecureStarResult): resident memory per node after GC, and the
-// time to create the nodes and to link them. A process of its own keeps the figure free of what the parent holds.
-// Usage: node --expose-gc --import tsx bench/secure-star-child.ts <net|tls|noise> <count>
+// Child process of the channel bench (secure-transport.ts) and of the secure bench (node-secure.ts): N nodes of one
+// transport in one process, each with a TCP listener and (tls) its own key, certificate and SecureContext or (noise)
+// its own key pair; N-1 leaves link to node 0 (a star), one at a time. Prints one JSON line (SecureStarResult):
+// resident memory per node after GC, and the time to create the nodes and to link them. A process of its own keeps
+// the figure free of what the parent holds. `rawtls` is the secure bench's raw baseline: plain node:tls servers
+// (raw-tls-baseline.ts: own P-256 key and certificate, client certificates requested) plus a UDP socket per node,
+// as the plaintext raw star (star-child.ts) has beside its TCP server.
+// Usage: node --expose-gc --import tsx bench/secure-star-child.ts <net|tls|noise|rawtls> <count>
 import net from 'node:net'
+import dgram from 'node:dgram'
+import tls from 'node:tls'
 import path from 'node:path'
 import { once } from 'node:events'
 import type { Duplex } from 'node:stream'
@@ -19,11 +24,14 @@ import {
   tlsIdentity,
   type TransportName
 } from './secure-streams'
+import { rawTlsIdentity } from './raw-tls-baseline'
 import { fdsNeeded, openFileLimit } from './star-child'
 import { sleep, waitUntil, withTimeout } from './waiting'
 
+export type StarTransport = TransportName | 'rawtls'
+
 export interface SecureStarResult {
-  kind: TransportName
+  kind: StarTransport
   count: number
   createMs: number
   connectMs: number
@@ -42,6 +50,7 @@ interface StarNode {
   server: net.Server
   port: number
   dial: Dial
+  udp?: dgram.Socket
 }
 
 async function settledMemory(): Promise<NodeJS.MemoryUsage> {
@@ -56,7 +65,8 @@ async function settledMemory(): Promise<NodeJS.MemoryUsage> {
 }
 
 /** A node of `kind`: its identity made here (it is part of what a node costs), a listener, a dial function. */
-async function makeNode(kind: TransportName, accepted: Duplex[]): Promise<StarNode> {
+async function makeNode(kind: StarTransport, accepted: Duplex[]): Promise<StarNode> {
+  if (kind === 'rawtls') return makeRawTlsNode(accepted)
   let accept: Accept
   let dial: Dial
   if (kind === 'tls') {
@@ -89,9 +99,35 @@ async function makeNode(kind: TransportName, accepted: Duplex[]): Promise<StarNo
   return { server, port: (server.address() as net.AddressInfo).port, dial }
 }
 
+/** A raw node:tls node: its own key, certificate and server context, a TLS server, a UDP socket. */
+async function makeRawTlsNode(accepted: Duplex[]): Promise<StarNode> {
+  const identity = await rawTlsIdentity()
+  const server = tls.createServer(
+    { ...identity.options, requestCert: true, rejectUnauthorized: false, noDelay: true },
+    (socket) => accepted.push(socket.on('error', () => socket.destroy()))
+  )
+  server.listen({ port: 0, host: HOST, backlog: 4096 })
+  await once(server, 'listening')
+  const udp = dgram.createSocket('udp4')
+  udp.bind(0, HOST)
+  await once(udp, 'listening')
+  const dial: Dial = async (port) => {
+    const socket = tls.connect({
+      socket: net.connect({ host: HOST, port, noDelay: true }),
+      secureContext: identity.context,
+      rejectUnauthorized: false
+    })
+    socket.on('error', () => socket.destroy())
+    await once(socket, 'secureConnect')
+    return { stream: socket }
+  }
+  return { server, port: (server.address() as net.AddressInfo).port, dial, udp }
+}
+
 async function main(): Promise<void> {
   const [kindArg, countArg] = process.argv.slice(2)
-  const kind: TransportName = kindArg === 'tls' || kindArg === 'noise' ? kindArg : 'net'
+  const kind: StarTransport =
+    kindArg === 'tls' || kindArg === 'noise' || kindArg === 'rawtls' ? kindArg : 'net'
   const count = Number(countArg ?? 1000)
   const result: SecureStarResult = {
     kind,
@@ -114,6 +150,7 @@ async function main(): Promise<void> {
     // Code paths loaded before the baseline (one node made and dropped), so they are not counted per node.
     const probe = await makeNode(kind, [])
     probe.server.close()
+    probe.udp?.close()
     const before = await settledMemory()
     const t0 = performance.now()
     for (let i = 0; i < count; i++) nodes.push(await makeNode(kind, accepted))
@@ -142,7 +179,10 @@ async function main(): Promise<void> {
     result.error = (err as Error).message
   } finally {
     for (const s of [...links, ...accepted]) s.destroy()
-    for (const n of nodes) n.server.close()
+    for (const n of nodes) {
+      n.server.close()
+      n.udp?.close()
+    }
   }
   process.stdout.write(`${JSON.stringify(result)}\n`)
   process.exit(result.error ? 1 : 0)

@@ -1,4 +1,4 @@
-// Which secure channel for links (issue #13): node:tls (TLS 1.3, OpenSSL, in Node) against a Noise candidate
+// Which secure channel for links (issue #13; module `channel`, the choice docs/PROTOCOL.md explains): node:tls (TLS 1.3, OpenSSL, in Node) against a Noise candidate
 // (@hyperswarm/secret-stream, when installed: `npm install --no-save @hyperswarm/secret-stream@6.9.2`), each beside
 // plain node:net, over the same 4-byte length-prefixed frames (raw-baseline.ts), in one run, alternating sample by
 // sample (connects, echoes) or trial by trial (throughput) so background load hits all alike:
@@ -10,8 +10,6 @@
 // Each row puts the secure transport in "ours" and plain node:net in "raw".
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
-import { spawn } from 'node:child_process'
-import path from 'node:path'
 import type { Duplex } from 'node:stream'
 import { encodeRawFrame, RawFrameReader } from './raw-baseline'
 import {
@@ -26,7 +24,7 @@ import {
   type StreamTransport,
   type TransportName
 } from './secure-streams'
-import { fdsNeeded } from './star-child'
+import { runStarChild } from './star-launcher'
 import type { SecureStarResult } from './secure-star-child'
 import { median, percentile, round, roundSummary, summarize } from './stats'
 import { withTimeout } from './waiting'
@@ -36,11 +34,6 @@ const CONNECT_ECHO_BYTES = 160
 const ECHO_BYTES = 16
 /** Frames are gathered and written once per this many bytes, as a link flushes its per-tick batch (§2). */
 const BATCH_BYTES = 64 * 1024
-const CHILD = path.join(__dirname, 'secure-star-child.ts')
-const REPO_ROOT = path.resolve(__dirname, '..')
-const CHILD_TIMEOUT_MS = 300_000
-const RAISE_LIMIT_AND_RUN =
-  'cur=$(ulimit -n); if [ "$cur" != unlimited ] && [ "$cur" -lt "$0" ]; then ulimit -S -n "$0" 2>/dev/null; fi; exec "$@"'
 
 type PerTransport<T> = Partial<Record<TransportName, T>>
 
@@ -162,33 +155,14 @@ interface StarOutcome extends Partial<SecureStarResult> {
   error?: string
 }
 
-function runStarChild(ctx: BenchContext, kind: TransportName, count: number): Promise<StarOutcome> {
-  const args = ['-c', RAISE_LIMIT_AND_RUN, String(fdsNeeded(count))]
-  args.push(process.execPath, '--expose-gc', '--import', 'tsx', CHILD, kind, String(count))
-  return new Promise((resolve) => {
-    const child = spawn('/bin/sh', args, {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: process.env
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    const timer = setTimeout(() => {
-      ctx.progress(`${kind} star child still running after ${CHILD_TIMEOUT_MS} ms: killing pid ${child.pid}`)
-      child.kill('SIGKILL')
-    }, CHILD_TIMEOUT_MS)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as SecureStarResult)
-      } catch {
-        const tail = stderr.trim().split('\n').slice(-5).join(' | ')
-        resolve({ error: `${kind} star child exited (${signal ?? code}) without a result: ${tail}` })
-      }
-    })
-  })
+function runStar(ctx: BenchContext, kind: TransportName, count: number): Promise<StarOutcome> {
+  return runStarChild<SecureStarResult>(
+    ctx,
+    'secure-star-child.ts',
+    count,
+    [kind, String(count)],
+    `${kind} star`
+  ).catch((err: Error) => ({ error: err.message }))
 }
 
 async function run(ctx: BenchContext): Promise<Metric[]> {
@@ -267,7 +241,7 @@ async function run(ctx: BenchContext): Promise<Metric[]> {
 
   for (const name of names) {
     ctx.progress(`memory: star of ${starCount} ${name} nodes (child process)`)
-    stars[name] = await runStarChild(ctx, name, starCount)
+    stars[name] = await runStar(ctx, name, starCount)
   }
 
   const noiseNote = SecretStream ? undefined : `Noise candidate not installed (${NOISE_INSTALL})`
@@ -367,9 +341,9 @@ function roundedStar(s: StarOutcome): Record<string, unknown> {
 }
 
 const bench: BenchModule = {
-  name: 'secure',
+  name: 'channel',
   description:
-    'TLS 1.3 (node:tls) and a Noise candidate vs plain node:net: connect, echo, throughput, memory',
+    'the secure channel: TLS 1.3 (node:tls) and a Noise candidate vs plain node:net: connect, echo, throughput, memory',
   run
 }
 export default bench

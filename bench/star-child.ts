@@ -1,7 +1,9 @@
 // Child process of the scale bench (bench/node-scale.ts): builds N nodes in one process, connects N-1 leaves to
 // node 0 (a star), and measures the time to all connected and the memory per node. A process of its own keeps
 // the resident-memory figure free of what earlier benches left behind.
-// Usage: node --expose-gc --import tsx bench/star-child.ts <raw|node> <count> <concurrency> [fast|msgpackr]
+// Usage: node --expose-gc --import tsx bench/star-child.ts <raw|node> <count> <concurrency> [fast|msgpackr] [secure|plain]
+// The last argument is the secure module's (node-secure.ts): TLS nodes, each with its own key (`secure`) or plaintext
+// ones (`plain`), both with neighbour adverts off; without it, plaintext nodes with default options.
 // Prints one JSON line (StarResult) on stdout; progress goes to stderr.
 import net from 'node:net'
 import dgram from 'node:dgram'
@@ -137,7 +139,7 @@ function rawStar(count: number): Star {
  * ChaskiNodes (default options, subscriptions ['A']); leaves connect(hub) until both ends list the edge. With codec
  * 'msgpackr', every node gets msgpackr as its serializer (bench/codec-paths.ts: no hand-written msgpack path).
  */
-function nodeStar(count: number, codec: 'fast' | 'msgpackr'): Star {
+function nodeStar(count: number, codec: 'fast' | 'msgpackr', links: string | undefined): Star {
   let nodes: ChaskiNodeInstance[] = []
   return {
     create: async () => {
@@ -153,6 +155,8 @@ function nodeStar(count: number, codec: 'fast' | 'msgpackr'): Star {
             name: `star-${i}`,
             subscriptions: ['A'],
             ...codecOptions,
+            ...(links === 'secure' ? { secure: true } : {}),
+            ...(links === 'secure' || links === 'plain' ? { adverts: false } : {}),
             ...(i === 0 ? { maxEdges: count } : {})
           })
         )
@@ -175,7 +179,7 @@ function nodeStar(count: number, codec: 'fast' | 'msgpackr'): Star {
 }
 
 async function main(): Promise<void> {
-  const [kindArg, countArg, concurrencyArg, codecArg] = process.argv.slice(2)
+  const [kindArg, countArg, concurrencyArg, codecArg, linksArg] = process.argv.slice(2)
   const kind = kindArg === 'raw' ? 'raw' : 'node'
   const count = Number(countArg ?? 1000)
   const concurrency = Number(concurrencyArg ?? 100)
@@ -195,7 +199,7 @@ async function main(): Promise<void> {
     fdLimit
   }
   const star =
-    kind === 'raw' ? rawStar(count) : nodeStar(count, codecArg === 'msgpackr' ? 'msgpackr' : 'fast')
+    kind === 'raw' ? rawStar(count) : nodeStar(count, codecArg === 'msgpackr' ? 'msgpackr' : 'fast', linksArg)
   try {
     if (fdLimit !== null && fdLimit < fdsNeeded(count)) {
       throw new Error(

@@ -18,6 +18,7 @@ import { createLogger } from '../logger'
 import { NODE_KEY_CURVE } from './constants'
 import { KeyFileCorruptError, KeyFileError, KeyFilePermissionsError } from './errors'
 import { nodeIdFromSpki } from './node-id'
+import { p256Spki } from './spki'
 import { readProtectedFile, writeNewFile, type KeyFileOptions } from './protected-file'
 
 export type { KeyFileOptions, KeyFilePermissions } from './protected-file'
@@ -48,7 +49,7 @@ export function nodeKeyFromPrivateKey(privateKey: KeyObject, source = 'the key')
     )
   }
   const publicKey = createPublicKey(privateKey)
-  const spki = publicKey.export({ type: 'spki', format: 'der' })
+  const spki = p256Spki(publicKey)
   return { privateKey, publicKey, spki, id: nodeIdFromSpki(spki) }
 }
 

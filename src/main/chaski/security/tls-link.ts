@@ -23,6 +23,7 @@ import {
 } from './errors'
 import { nodeIdFromSpki } from './node-id'
 import { isNodeKeyType, type NodeKey } from './node-key'
+import { p256Spki } from './spki'
 
 /** What a node needs to set up links: its key, its certificate, and one SecureContext made from them. */
 export interface TlsCredentials {
@@ -245,7 +246,7 @@ function verifiedLink(
     const kind = peerPublicKey.asymmetricKeyType ?? 'unknown'
     throw new PeerKeyError(`${peer} presented a ${kind} key; node keys are ECDSA P-256`)
   }
-  const peerSpki = peerPublicKey.export({ type: 'spki', format: 'der' })
+  const peerSpki = p256Spki(peerPublicKey)
   const peerId = nodeIdFromSpki(peerSpki)
   if (expectedPeerId !== undefined && expectedPeerId !== peerId) {
     throw new IdentityMismatchError(
