@@ -40,6 +40,7 @@ import {
   ADVERT_ORIGIN_PER_S,
   ADVERT_RTT_CHANGE_MIN_MS,
   ADVERT_RTT_CHANGE_RATIO,
+  ADVERT_SIGNING_OVERHEAD_BYTES,
   MAP_MAX_DEPTH,
   MAP_MAX_NODES,
   MAP_MAX_ORIGINS,
@@ -49,6 +50,8 @@ import {
 import { MapStore } from './map-store'
 import type { AdvertOptions } from './options'
 import { buildNetworkMap, coordinateToWire } from './snapshot'
+import { AdvertVerifier, advertKeyBytes, signAdvert } from './advert-signature'
+import type { NodeKey } from '../security/node-key'
 import { VIVALDI_DEFAULTS } from '../coordinates/config'
 
 /** What the adverts need from their node. */
@@ -60,6 +63,8 @@ export interface MapHost {
   readonly port: number
   readonly clock: Clock
   readonly log: Logger
+  /** Signs our adverts; null on a plaintext node (it sends unsigned adverts and accepts unsigned ones). */
+  readonly nodeKey: NodeKey | null
   readonly wire: WireFormat
   readonly edgesById: ReadonlyMap<string, Edge>
   /** Our subscriptions (the root topic '@' among them on a root node). */
@@ -85,6 +90,12 @@ export interface AdvertStats {
   rateLimited: number
   /** Claiming an origin that cannot be (our own id; a first hop that is not the origin; a seq far ahead). */
   forged: number
+  /** Signed, but the key is not the origin's, or the signature does not verify (tampered, invented). */
+  badSignature: number
+  /** Unsigned, received by a secure node (which accepts signed adverts only). */
+  unsigned: number
+  /** Signatures checked (each costs an ECDSA verification; duplicates are dropped before). */
+  verified: number
   expired: number
   /** Advert frames written to links (ours, forwarded, and those sent to a new peer) and their bytes on the wire. */
   framesOut: number
@@ -169,6 +180,9 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     duplicates: 0,
     rateLimited: 0,
     forged: 0,
+    badSignature: 0,
+    unsigned: 0,
+    verified: 0,
     expired: 0,
     framesOut: 0,
     bytesOut: 0,
@@ -179,6 +193,10 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   private readonly perLink: RateLimiter
   private readonly rateWarning: ThrottledWarning
   private readonly forgedWarning: ThrottledWarning
+  private readonly signatureWarning: ThrottledWarning
+  private readonly verifier = new AdvertVerifier()
+  /** Our public key as our adverts carry it (null: we sign nothing). */
+  private readonly keyBytes: Buffer | null
   private timer: ClockTimer | null = null
   private timerAt = Infinity
   private sweepTimer: ClockTimer | null = null
@@ -237,6 +255,13 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
       host.clock
     )
     this.forgedWarning = new ThrottledWarning(log, 'forged neighbour advert ignored', undefined, host.clock)
+    this.signatureWarning = new ThrottledWarning(
+      log,
+      'neighbour advert with a missing or bad signature ignored',
+      undefined,
+      host.clock
+    )
+    this.keyBytes = host.nodeKey === null ? null : advertKeyBytes(host.nodeKey.publicKey)
   }
 
   get coordinate(): Coordinate {
@@ -411,15 +436,18 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
       return
     }
     const last = this.store.lastSeq(origin)
-    if (last !== undefined && data.seq <= last) {
-      // The same advert over a shorter path: the shorter hop count holds, and it goes on with the larger budget.
-      const entry = this.store.get(origin)
-      if (data.seq === last && entry !== undefined && hops < entry.hops) {
-        entry.hops = hops
-        this.forward(data, ttl, from)
-        return
-      }
+    // The same advert over a shorter path: the shorter hop count holds, and it goes on with the larger budget.
+    const entry = this.store.get(origin)
+    const shorter = data.seq === last && entry !== undefined && hops < entry.hops
+    if (last !== undefined && data.seq <= last && !shorter) {
       stats.duplicates++
+      return
+    }
+    // Only what its origin signed is stored or forwarded (after the cheap checks: a duplicate costs no verify).
+    if (!this.authentic(data, from)) return
+    if (shorter) {
+      entry.hops = hops
+      this.forward(data, ttl, from)
       return
     }
     if (!this.perOrigin.allow(origin)) {
@@ -436,6 +464,26 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     stats.accepted++
     this.forward(data, ttl, from)
     host.emit('map-changed', { origin, hops })
+  }
+
+  /**
+   * A secure node takes signed adverts only, whose key gives the origin id and whose signature verifies; a plaintext
+   * node checks the signature of a signed advert too, and takes unsigned ones as protocol version 1 does (nothing
+   * on a plaintext link is authenticated). What fails is counted and ignored; the link stays.
+   */
+  private authentic(data: NeighboursData, from: Edge): boolean {
+    if (data.key === undefined || data.sig === undefined) {
+      if (this.host.nodeKey === null) return true
+      this.stats.unsigned++
+      this.signatureWarning.report({ from: from.toString(), origin: data.origin, problem: 'unsigned' })
+      return false
+    }
+    this.stats.verified++
+    const check = this.verifier.check(data, data.key, data.sig)
+    if (check === 'ok') return true
+    this.stats.badSignature++
+    this.signatureWarning.report({ from: from.toString(), origin: data.origin, problem: check })
+    return false
   }
 
   /** The map this node holds (docs/PROTOCOL.md §12 "map"). */
@@ -522,6 +570,11 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     data.n = chosen
     data.more = all.length - chosen.length
     bytes += arrayHeaderSize(chosen.length) + entryBytes
+    if (this.keyBytes !== null) {
+      data.key = this.keyBytes
+      data.sig = signAdvert(data, host.nodeKey!.privateKey)
+      bytes += ADVERT_SIGNING_OVERHEAD_BYTES
+    }
     this.advertisedRtt = new Map(all.map((entry) => [entry[0], entry[1] === null ? null : entry[1] / 10]))
     return { data, bytes }
   }
