@@ -16,7 +16,7 @@ import {
 } from 'node:crypto'
 import { loadChaski, startNode, stopNodes, type Chaski, type ChaskiNodeInstance } from './chaski'
 import { median, round } from './stats'
-import { sleep, waitUntil, withTimeout } from './waiting'
+import { runLimited, sleep, waitUntil, withTimeout } from './waiting'
 import type { BenchContext, BenchModule, Metric } from './types'
 
 /** mulberry32: the same network on every run. */
@@ -141,19 +141,28 @@ async function phase(
   const adjacency = new Map<number, Set<number>>()
   try {
     ctx.progress(`ttl ${ttl}: starting ${count} secure nodes`)
-    for (let i = 0; i < count; i++) {
-      nodes.push(await startNode(chaski, { name: `m${i}`, secure: true, adverts: { ttl } }))
-      adjacency.set(i, new Set())
-    }
+    const t0 = performance.now()
+    for (let i = 0; i < count; i++) adjacency.set(i, new Set())
+    nodes.push(...Array.from<ChaskiNodeInstance>({ length: count }))
+    await runLimited(count, 8, async (i) => {
+      nodes[i] = await startNode(chaski, { name: `m${i}`, secure: true, adverts: { ttl } })
+    })
+    // The same seeded graph every run; links made 8 at a time (a TLS handshake each).
+    const pairs: [number, number][] = []
     for (let i = 1; i < count; i++) {
       const targets = new Set<number>()
       while (targets.size < Math.min(3, i)) targets.add(Math.floor(random() * i))
       for (const j of targets) {
-        await withTimeout(nodes[i]!.connect(nodes[j]!), 10_000, 'connect')
+        pairs.push([i, j])
         adjacency.get(i)!.add(j)
         adjacency.get(j)!.add(i)
       }
     }
+    await runLimited(pairs.length, 8, async (k) => {
+      const [i, j] = pairs[k]!
+      await withTimeout(nodes[i]!.connect(nodes[j]!), 20_000, 'connect')
+    })
+    ctx.progress(`ttl ${ttl}: up in ${Math.round(performance.now() - t0)} ms`)
     const links = [...adjacency.values()].reduce((sum, set) => sum + set.size, 0) / 2
     ctx.progress(`ttl ${ttl}: ${links} links; settling`)
     // Settled: every node's map holds its 2-hop neighbourhood.
@@ -194,7 +203,10 @@ async function phase(
     }
     return result
   } finally {
-    await stopNodes([...nodes, ...extra], (msg) => ctx.progress(msg))
+    await stopNodes(
+      [...nodes, ...extra].filter((node) => node !== undefined),
+      (msg) => ctx.progress(msg)
+    )
   }
 }
 
@@ -243,13 +255,22 @@ async function run(ctx: BenchContext): Promise<Metric[]> {
   const trials = ctx.quick ? 2 : 5
   const chaski = await loadChaski()
   const two = await phase(ctx, chaski, 2, windowMs, 2, trials)
-  const three = await phase(ctx, chaski, 3, windowMs / 2, 3, trials)
+  // The ttl 3 phase failing (a connect timing out on a loaded machine) keeps the ttl 2 figures.
+  let three: Phase | null = null
+  let threeError = ''
+  try {
+    three = await phase(ctx, chaski, 3, windowMs / 2, 3, trials)
+  } catch (err) {
+    threeError = `ttl 3 phase failed: ${(err as Error).message}`
+    ctx.progress(threeError)
+  }
   const cost = signatureCost(ctx.quick ? 200 : 2000)
   const sizes = (p: Phase): string => `map sizes ${Math.min(...p.mapSizes)}–${Math.max(...p.mapSizes)} nodes`
   const trafficNote = (p: Phase): string =>
     `${round(p.frames, 3)} frames and ${round(p.own, 3)} own adverts per node per minute; ${round(p.verified, 3)} ` +
     `signature checks (${round(p.badSignature, 3)} failed); largest advert ${p.largest} B; ${sizes(p)}`
-  const checkMsPerMinute = (p: Phase): number => (p.verified * cost.verifyUs) / 1000
+  const checkMsPerMinute = (p: Phase | null): number =>
+    p === null ? NaN : (p.verified * cost.verifyUs) / 1000
   return [
     {
       id: 'map.advertBytesPerNodeMinute',
@@ -275,21 +296,24 @@ async function run(ctx: BenchContext): Promise<Metric[]> {
       id: 'map.advertBytesPerNodeMinuteTtl3',
       label: `map: advert bytes / node / min (100 signed nodes, ttl 3)`,
       kind: 'bytes',
-      ours: Math.round(three.bytes),
+      ours: three === null ? null : Math.round(three.bytes),
       raw: null,
       original: null,
-      note: trafficNote(three),
-      detail: { ...three, windowMs: windowMs / 2 }
+      note: three === null ? threeError : trafficNote(three),
+      detail: three === null ? { error: threeError } : { ...three, windowMs: windowMs / 2 }
     },
     {
       id: 'map.propagation3Hops',
       label: "map: new link's advert accepted 3 hops away (median, ttl 3)",
       kind: 'duration',
-      ours: round(median(three.trials), 4),
+      ours: three === null ? null : round(median(three.trials), 4),
       raw: null,
       original: null,
-      note: `100 nodes; trials ${three.trials.map((ms) => Math.round(ms)).join(', ')} ms`,
-      detail: { trials: three.trials }
+      note:
+        three === null
+          ? threeError
+          : `100 nodes; trials ${three.trials.map((ms) => Math.round(ms)).join(', ')} ms`,
+      detail: { trials: three?.trials ?? [] }
     },
     {
       id: 'map.signUs',

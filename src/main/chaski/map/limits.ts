@@ -57,3 +57,7 @@ export const MAP_MAX_LINKS = 8192
 /** Map requests a node answers per link: a burst, then per second. */
 export const MAP_REQUEST_BURST = 3
 export const MAP_REQUEST_PER_S = 1
+/** Latency probes of non-neighbours (Vivaldi): mean gap by default, the smallest allowed, and the reply timeout. */
+export const DEFAULT_PROBE_INTERVAL_MS = 10_000
+export const MIN_PROBE_INTERVAL_MS = 100
+export const PROBE_TIMEOUT_MS = 1000

@@ -45,9 +45,10 @@ import {
   MAP_MAX_NODES,
   MAP_MAX_ORIGINS,
   MAP_REQUEST_BURST,
-  MAP_REQUEST_PER_S
+  MAP_REQUEST_PER_S,
+  PROBE_TIMEOUT_MS
 } from './limits'
-import { MapStore } from './map-store'
+import { MapStore, type MapEntry } from './map-store'
 import type { AdvertOptions } from './options'
 import { buildNetworkMap, coordinateToWire } from './snapshot'
 import { AdvertVerifier, advertKeyBytes, signAdvert } from './advert-signature'
@@ -72,6 +73,8 @@ export interface MapHost {
   readonly reconnects: ReconnectState[]
   /** Nodes heard on the LAN (empty when LAN discovery is off). */
   lanPeers(): Iterable<{ id: string; name: string; ip: string; port: number }>
+  /** A UDP status request (docs/PROTOCOL.md §9): our latency probe of a node that is not a peer. */
+  requestStatus(ip: string, port: number, timeoutMs: number): Promise<{ name: string }>
   emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void
 }
 
@@ -102,6 +105,9 @@ export interface AdvertStats {
   bytesOut: number
   vivaldiUpdates: number
   vivaldiRejected: number
+  /** Latency probes of non-neighbours answered (and fed to Vivaldi), and those unanswered or answered by another name. */
+  probes: number
+  probeFailures: number
 }
 
 function median(values: number[]): number | null {
@@ -187,7 +193,9 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     framesOut: 0,
     bytesOut: 0,
     vivaldiUpdates: 0,
-    vivaldiRejected: 0
+    vivaldiRejected: 0,
+    probes: 0,
+    probeFailures: 0
   }
   private readonly perOrigin: RateLimiter
   private readonly perLink: RateLimiter
@@ -200,6 +208,8 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   private timer: ClockTimer | null = null
   private timerAt = Infinity
   private sweepTimer: ClockTimer | null = null
+  private probeTimer: ClockTimer | null = null
+  private probing = false
   private running = false
   private lastSeq = 0
   private lastSentAt = -Infinity
@@ -274,6 +284,7 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     this.schedulePeriodic()
     this.sweepTimer = this.host.clock.setTimeout(() => this.sweep(), this.sweepIntervalMs())
     this.sweepTimer.unref()
+    this.scheduleProbe()
   }
 
   stop(): void {
@@ -285,8 +296,10 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     this.running = false
     this.host.clock.clearTimeout(this.timer)
     this.host.clock.clearTimeout(this.sweepTimer)
+    this.host.clock.clearTimeout(this.probeTimer)
     this.timer = null
     this.sweepTimer = null
+    this.probeTimer = null
     this.timerAt = Infinity
   }
 
@@ -642,6 +655,64 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     }
     this.sendNow()
     this.schedulePeriodic()
+  }
+
+  private scheduleProbe(): void {
+    const every = this.options.probeIntervalMs
+    if (every === 0 || !this.running) return
+    this.probeTimer = this.host.clock.setTimeout(() => this.probe(), every * (1 + Math.random() * 0.5))
+    this.probeTimer.unref()
+  }
+
+  /**
+   * Vivaldi from neighbour pings alone leaves far pairs undetermined (notes: vivaldi.md, finding 1), so now and then
+   * the round trip to one random node that is not a peer is measured with a UDP status request. Only a node whose
+   * signed advert we hold (its key vouches for the address; on a plaintext node, unsigned adverts are never probed)
+   * with a coordinate, one probe at a time, one per probeIntervalMs on average: a forged address cannot turn the
+   * network into a reflector (and a status request is padded: the answer is at most 3× its size, §9).
+   */
+  private probe(): void {
+    this.probeTimer = null
+    if (!this.running) return
+    this.scheduleProbe()
+    if (this.probing) return
+    const host = this.host
+    const now = host.clock.now()
+    const candidates: MapEntry[] = []
+    for (const entry of this.store.values()) {
+      const advert = entry.advert
+      if (advert.sig === undefined || entry.coordinate === null || entry.expiresAt <= now) continue
+      if (host.edgesById.has(advert.origin)) continue
+      candidates.push(entry)
+    }
+    if (candidates.length === 0) return
+    const entry = candidates[Math.floor(Math.random() * candidates.length)]!
+    const { origin, ip, port, name } = entry.advert
+    this.probing = true
+    const started = host.clock.now()
+    host.requestStatus(ip, port, PROBE_TIMEOUT_MS).then(
+      (status) => {
+        this.probing = false
+        const rttMs = host.clock.now() - started
+        const coordinate = this.store.get(origin)?.coordinate
+        // Someone else at that address (or the node renamed since its advert): not that node's round trip.
+        if (!this.running || cutName(status.name) !== name || !coordinate) {
+          this.stats.probeFailures++
+          return
+        }
+        this.stats.probes++
+        try {
+          this.vivaldi.update(origin, coordinate, rttMs)
+          this.stats.vivaldiUpdates++
+        } catch {
+          this.stats.vivaldiRejected++
+        }
+      },
+      () => {
+        this.probing = false
+        this.stats.probeFailures++
+      }
+    )
   }
 
   private sweepIntervalMs(): number {
