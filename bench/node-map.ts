@@ -120,6 +120,8 @@ interface Phase {
   own: number
   verified: number
   badSignature: number
+  /** Vivaldi probes (UDP status requests, padded to 2,731 B) answered per node per minute. */
+  probes: number
   largest: number
   mapSizes: number[]
   trials: number[]
@@ -176,8 +178,9 @@ async function phase(
     await sleep(windowMs)
     const after = nodes.map((node) => node.mapStats)
     const minutes = windowMs / 60_000
-    const perNodeMinute = (field: 'bytesOut' | 'framesOut' | 'sent' | 'verified' | 'badSignature'): number =>
-      after.reduce((sum, s, i) => sum + s[field] - before[i]![field], 0) / count / minutes
+    const perNodeMinute = (
+      field: 'bytesOut' | 'framesOut' | 'sent' | 'verified' | 'badSignature' | 'probes'
+    ): number => after.reduce((sum, s, i) => sum + s[field] - before[i]![field], 0) / count / minutes
     const result: Phase = {
       links,
       bytes: perNodeMinute('bytesOut'),
@@ -185,6 +188,7 @@ async function phase(
       own: perNodeMinute('sent'),
       verified: perNodeMinute('verified'),
       badSignature: perNodeMinute('badSignature'),
+      probes: perNodeMinute('probes'),
       largest: Math.max(...after.map((s) => s.largestBytes)),
       mapSizes: nodes.map((node) => node.map().nodes.length),
       trials: []
@@ -268,7 +272,8 @@ async function run(ctx: BenchContext): Promise<Metric[]> {
   const sizes = (p: Phase): string => `map sizes ${Math.min(...p.mapSizes)}–${Math.max(...p.mapSizes)} nodes`
   const trafficNote = (p: Phase): string =>
     `${round(p.frames, 3)} frames and ${round(p.own, 3)} own adverts per node per minute; ${round(p.verified, 3)} ` +
-    `signature checks (${round(p.badSignature, 3)} failed); largest advert ${p.largest} B; ${sizes(p)}`
+    `signature checks (${round(p.badSignature, 3)} failed); largest advert ${p.largest} B; ${sizes(p)}; ` +
+    `besides, ${round(p.probes, 3)} Vivaldi probes (UDP status: a 2,731 B request and a short answer each)`
   const checkMsPerMinute = (p: Phase | null): number =>
     p === null ? NaN : (p.verified * cost.verifyUs) / 1000
   return [
