@@ -162,7 +162,16 @@ async function phase(
     }
     await runLimited(pairs.length, 8, async (k) => {
       const [i, j] = pairs[k]!
-      await withTimeout(nodes[i]!.connect(nodes[j]!), 20_000, 'connect')
+      // A TLS handshake can time out on a loaded machine: up to 3 tries, as a user would retry.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await withTimeout(nodes[i]!.connect(nodes[j]!), 20_000, 'connect')
+          return
+        } catch (err) {
+          if (attempt === 3) throw err
+          ctx.progress(`connect m${i} → m${j} failed (${(err as Error).message}); again`)
+        }
+      }
     })
     ctx.progress(`ttl ${ttl}: up in ${Math.round(performance.now() - t0)} ms`)
     const links = [...adjacency.values()].reduce((sum, set) => sum + set.size, 0) / 2
