@@ -162,6 +162,10 @@ export function cutTopics(topics: string[]): { topics: string[]; more: number } 
   return { topics: kept, more: topics.length - kept.length }
 }
 
+function isLoopback(ip: string): boolean {
+  return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.')
+}
+
 function arrayHeaderSize(count: number): number {
   return count < 16 ? 1 : count < 65536 ? 3 : 5
 }
@@ -683,6 +687,8 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
       const advert = entry.advert
       if (advert.sig === undefined || entry.coordinate === null || entry.expiresAt <= now) continue
       if (host.edgesById.has(advert.origin)) continue
+      // A node listening on all interfaces advertises its loopback: from another host that address is our own.
+      if (isLoopback(advert.ip) && !isLoopback(host.listenIp)) continue
       candidates.push(entry)
     }
     if (candidates.length === 0) return
