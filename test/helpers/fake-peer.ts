@@ -3,6 +3,7 @@
 import net from 'node:net'
 import { msgpackCodec } from '../../src/main/chaski/codec'
 import { encodeFrame, FrameDecoder } from '../../src/main/chaski/framing'
+import { createTlsCredentials, secureAccept, type NodeKey } from '../../src/main/chaski/security/index'
 
 export interface FakePeerOptions {
   answerPings: boolean
@@ -14,6 +15,11 @@ export interface FakePeerOptions {
    * as a node does when it keeps another link to us; the dialler then waits for that link's edge.
    */
   handshake?: 'answer' | 'duplicate'
+  /**
+   * A secure peer (protocol version 2): it accepts TLS with this key, and its id is the key's (option `id` ignored).
+   * @default plaintext (version 1)
+   */
+  key?: NodeKey
 }
 
 export interface FakePeer {
@@ -36,6 +42,9 @@ export interface FakePeer {
  */
 export async function fakePeer(options: FakePeerOptions): Promise<FakePeer> {
   const sockets = new Set<net.Socket>()
+  const credentials = options.key ? await createTlsCredentials(options.key) : null
+  const ownId = options.key?.id ?? options.id ?? 'fake-peer'
+  const version = options.key ? 2 : 1
   let port = 0
   let closedConnections = 0
   const received = new Map<string, unknown[]>()
@@ -56,7 +65,7 @@ export async function fakePeer(options: FakePeerOptions): Promise<FakePeer> {
     })
     socket.write(encodeFrame('All', body))
   }
-  const server = net.createServer((socket) => {
+  const serve = (socket: net.Socket): void => {
     sockets.add(socket)
     socket.on('error', () => {})
     socket.on('close', () => {
@@ -75,7 +84,7 @@ export async function fakePeer(options: FakePeerOptions): Promise<FakePeer> {
         list.push(message.data)
         received.set(message.command, list)
         const identity = {
-          id: options.id ?? 'fake-peer',
+          id: ownId,
           name: 'fake',
           ip: '127.0.0.1',
           port,
@@ -86,7 +95,7 @@ export async function fakePeer(options: FakePeerOptions): Promise<FakePeer> {
         if (message.command === 'handshake' && options.handshake === 'duplicate') {
           send(socket, 'close', { reason: 'duplicate', id: 'peer-that-never-connects' })
         } else if (message.command === 'handshake') {
-          send(socket, 'handshake_back', { ...identity, v: 1, vmin: 1 })
+          send(socket, 'handshake_back', { ...identity, v: version, vmin: version })
         }
         if (message.command === 'ping' && options.answerPings) {
           send(socket, 'pong', { ...identity, ping_id: message.data.ping_id }, message.timestamp)
@@ -94,6 +103,14 @@ export async function fakePeer(options: FakePeerOptions): Promise<FakePeer> {
       }
     })
     socket.on('data', (chunk) => decoder.push(chunk))
+  }
+  const server = net.createServer((socket) => {
+    if (credentials === null) return serve(socket)
+    socket.on('error', () => {})
+    secureAccept(socket, credentials).then(
+      (link) => serve(link.socket),
+      () => socket.destroy()
+    )
   })
   port = await new Promise<number>((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port))

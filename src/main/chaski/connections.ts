@@ -984,7 +984,9 @@ export class ConnectionManager
                     'the peer refused the connection: it already has as many edges as it allows (its maxEdges)',
                     close.reason
                   )
-                : new ConnectionRefusedError(`peer closed the connection (${close.reason})`, close.reason)
+                : close.reason in APPROVAL_REFUSALS
+                  ? new ConnectionRefusedError(APPROVAL_REFUSALS[close.reason]!, close.reason)
+                  : new ConnectionRefusedError(`peer closed the connection (${close.reason})`, close.reason)
     this.failHandshake(link, error)
     if (link.reconnect && close.reason === 'reconnect-refused' && link.edge === null) {
       // The peer closed us deliberately before: stop retrying it.

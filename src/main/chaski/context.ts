@@ -25,6 +25,7 @@ import { nodeLogger, type Logger } from './logger'
 import { NodeLan, type LanHost } from './lan/node-lan'
 import type { LanOptions } from './lan/options'
 import { NodeMap, type MapHost } from './map/node-map'
+import type { NodeKey } from './security/node-key'
 import { NodePings, type PingHost } from './node-pings'
 import type { NormalizedOptions } from './options'
 import { PairingState } from './pairing'
@@ -106,6 +107,11 @@ export class NodeContext
     this.connections = new ConnectionManager(this)
     this.pings = new NodePings(this)
     this.map = new NodeMap(this, options.adverts)
+  }
+
+  /** MapHost: the key that signs our adverts (null on a plaintext node: `secure: false`). */
+  get nodeKey(): NodeKey | null {
+    return this.options.key
   }
 
   /** Discovery (spec §4). */

@@ -67,7 +67,8 @@ describe('neighbour adverts from a hostile peer', () => {
       expect(knows(y, ghost)).toBe(false)
     }
     expect(x.mapStats.duplicates - before.duplicates).toBe(2)
-    expect(x.mapStats.accepted - before.accepted).toBe(1)
+    // y's own adverts (it re-advertises when its RTTs move) may be accepted meanwhile: at least the fake's new one.
+    expect(x.mapStats.accepted - before.accepted).toBeGreaterThanOrEqual(1)
   })
 
   it('forged adverts are ignored: our own id, a direct peer named by another link, a seq far ahead', async () => {

@@ -7,6 +7,8 @@ import { coordinateProblem } from '../coordinates/validate'
 import type { Envelope } from '../envelope'
 import type { PeerLink } from '../peer-link'
 import {
+  ADVERT_KEY_BYTES,
+  ADVERT_SIGNATURE_BYTES,
   ADVERT_MAX_NAME_BYTES,
   ADVERT_MAX_NEIGHBOURS,
   ADVERT_MAX_TENTHS_MS,
@@ -49,6 +51,9 @@ export interface NeighboursData {
   topics: string[]
   /** Subscriptions left out of `topics`. */
   tmore: number
+  /** Signed adverts (map/advert-signature.ts): the origin's public key (compressed point) and its signature. */
+  key?: Uint8Array
+  sig?: Uint8Array
 }
 
 export interface NeighboursReceiver {
@@ -114,12 +119,31 @@ function readTopics(data: WireObject): string[] {
   return (value as string[]).slice()
 }
 
+function readBytes(data: WireObject, field: string, length: number): Uint8Array {
+  const value = get(data, field)
+  if (!(value instanceof Uint8Array) || value.length !== length)
+    fail(C, `field '${field}' must be ${length} bytes (bin)`)
+  return value
+}
+
+/** `key` and `sig` come together (a signed advert) or not at all (an unsigned one). */
+function readSignature(data: WireObject): { key: Uint8Array; sig: Uint8Array } | null {
+  const hasKey = get(data, 'key') !== undefined
+  if (hasKey !== (get(data, 'sig') !== undefined)) fail(C, "fields 'key' and 'sig' come together")
+  if (!hasKey) return null
+  return {
+    key: readBytes(data, 'key', ADVERT_KEY_BYTES),
+    sig: readBytes(data, 'sig', ADVERT_SIGNATURE_BYTES)
+  }
+}
+
 export function readNeighbours(value: unknown): NeighboursData {
   const data = obj(value, C)
+  const signature = readSignature(data)
   const list = get(data, 'n')
   if (!Array.isArray(list)) fail(C, "field 'n' must be a list")
   if (list.length > ADVERT_MAX_NEIGHBOURS) fail(C, `field 'n' has more than ${ADVERT_MAX_NEIGHBOURS} entries`)
-  return {
+  const read: NeighboursData = {
     origin: str(data, 'origin', C, MAX_ID_LENGTH),
     seq: int(data, 'seq', C, 0, Number.MAX_SAFE_INTEGER),
     ttl0: int(data, 'ttl0', C, 1, MAX_ADVERT_TTL),
@@ -133,6 +157,11 @@ export function readNeighbours(value: unknown): NeighboursData {
     topics: readTopics(data),
     tmore: get(data, 'tmore') === undefined ? 0 : int(data, 'tmore', C, 0, 65535)
   }
+  if (signature !== null) {
+    read.key = signature.key
+    read.sig = signature.sig
+  }
+  return read
 }
 
 export const neighboursCommand = defineCommand<NeighboursData>()({

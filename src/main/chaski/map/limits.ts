@@ -8,6 +8,12 @@ export const ADVERT_MAX_BYTES = 1200
 /** Topics (the origin's subscriptions) an advert carries: at most this many, and this many UTF-8 bytes together. */
 export const ADVERT_MAX_TOPICS = 32
 export const ADVERT_MAX_TOPIC_BYTES = 256
+/** Signed adverts (advert-signature.ts): a P-256 public key as a compressed point (SEC 1: 0x02 or 0x03, then x)... */
+export const ADVERT_KEY_BYTES = 33
+/** ...and an ECDSA P-256 signature as r‖s (IEEE P1363), 32 bytes each. */
+export const ADVERT_SIGNATURE_BYTES = 64
+/** What `key` and `sig` add to an advert's msgpack, beyond ADVERT_MAX_BYTES: "key" (4) + bin8 (2 + 33), "sig" (4) + bin8 (2 + 64). */
+export const ADVERT_SIGNING_OVERHEAD_BYTES = 4 + 2 + ADVERT_KEY_BYTES + 4 + 2 + ADVERT_SIGNATURE_BYTES
 /** Name bytes carried in an advert (longer names are cut at a character boundary). */
 export const ADVERT_MAX_NAME_BYTES = 64
 /** Hops an advert travels by default (the origin's `ttl0`), and the most a receiver accepts. */
@@ -51,3 +57,7 @@ export const MAP_MAX_LINKS = 8192
 /** Map requests a node answers per link: a burst, then per second. */
 export const MAP_REQUEST_BURST = 3
 export const MAP_REQUEST_PER_S = 1
+/** Latency probes of non-neighbours (Vivaldi): mean gap by default, the smallest allowed, and the reply timeout. */
+export const DEFAULT_PROBE_INTERVAL_MS = 10_000
+export const MIN_PROBE_INTERVAL_MS = 100
+export const PROBE_TIMEOUT_MS = 1000

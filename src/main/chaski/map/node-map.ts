@@ -40,15 +40,19 @@ import {
   ADVERT_ORIGIN_PER_S,
   ADVERT_RTT_CHANGE_MIN_MS,
   ADVERT_RTT_CHANGE_RATIO,
+  ADVERT_SIGNING_OVERHEAD_BYTES,
   MAP_MAX_DEPTH,
   MAP_MAX_NODES,
   MAP_MAX_ORIGINS,
   MAP_REQUEST_BURST,
-  MAP_REQUEST_PER_S
+  MAP_REQUEST_PER_S,
+  PROBE_TIMEOUT_MS
 } from './limits'
-import { MapStore } from './map-store'
+import { MapStore, type MapEntry } from './map-store'
 import type { AdvertOptions } from './options'
 import { buildNetworkMap, coordinateToWire } from './snapshot'
+import { AdvertVerifier, advertKeyBytes, signAdvert } from './advert-signature'
+import type { NodeKey } from '../security/node-key'
 import { VIVALDI_DEFAULTS } from '../coordinates/config'
 
 /** What the adverts need from their node. */
@@ -60,6 +64,8 @@ export interface MapHost {
   readonly port: number
   readonly clock: Clock
   readonly log: Logger
+  /** Signs our adverts; null on a plaintext node (it sends unsigned adverts and accepts unsigned ones). */
+  readonly nodeKey: NodeKey | null
   readonly wire: WireFormat
   readonly edgesById: ReadonlyMap<string, Edge>
   /** Our subscriptions (the root topic '@' among them on a root node). */
@@ -67,6 +73,8 @@ export interface MapHost {
   readonly reconnects: ReconnectState[]
   /** Nodes heard on the LAN (empty when LAN discovery is off). */
   lanPeers(): Iterable<{ id: string; name: string; ip: string; port: number }>
+  /** A UDP status request (docs/PROTOCOL.md §9): our latency probe of a node that is not a peer. */
+  requestStatus(ip: string, port: number, timeoutMs: number): Promise<{ name: string }>
   emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void
 }
 
@@ -85,12 +93,21 @@ export interface AdvertStats {
   rateLimited: number
   /** Claiming an origin that cannot be (our own id; a first hop that is not the origin; a seq far ahead). */
   forged: number
+  /** Signed, but the key is not the origin's, or the signature does not verify (tampered, invented). */
+  badSignature: number
+  /** Unsigned, received by a secure node (which accepts signed adverts only). */
+  unsigned: number
+  /** Signatures checked (each costs an ECDSA verification; duplicates are dropped before). */
+  verified: number
   expired: number
   /** Advert frames written to links (ours, forwarded, and those sent to a new peer) and their bytes on the wire. */
   framesOut: number
   bytesOut: number
   vivaldiUpdates: number
   vivaldiRejected: number
+  /** Latency probes of non-neighbours answered (and fed to Vivaldi), and those unanswered or answered by another name. */
+  probes: number
+  probeFailures: number
 }
 
 function median(values: number[]): number | null {
@@ -145,6 +162,10 @@ export function cutTopics(topics: string[]): { topics: string[]; more: number } 
   return { topics: kept, more: topics.length - kept.length }
 }
 
+function isLoopback(ip: string): boolean {
+  return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.')
+}
+
 function arrayHeaderSize(count: number): number {
   return count < 16 ? 1 : count < 65536 ? 3 : 5
 }
@@ -169,19 +190,30 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     duplicates: 0,
     rateLimited: 0,
     forged: 0,
+    badSignature: 0,
+    unsigned: 0,
+    verified: 0,
     expired: 0,
     framesOut: 0,
     bytesOut: 0,
     vivaldiUpdates: 0,
-    vivaldiRejected: 0
+    vivaldiRejected: 0,
+    probes: 0,
+    probeFailures: 0
   }
   private readonly perOrigin: RateLimiter
   private readonly perLink: RateLimiter
   private readonly rateWarning: ThrottledWarning
   private readonly forgedWarning: ThrottledWarning
+  private readonly signatureWarning: ThrottledWarning
+  private readonly verifier = new AdvertVerifier()
+  /** Our public key as our adverts carry it (null: we sign nothing). */
+  private readonly keyBytes: Buffer | null
   private timer: ClockTimer | null = null
   private timerAt = Infinity
   private sweepTimer: ClockTimer | null = null
+  private probeTimer: ClockTimer | null = null
+  private probing = false
   private running = false
   private lastSeq = 0
   private lastSentAt = -Infinity
@@ -237,6 +269,13 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
       host.clock
     )
     this.forgedWarning = new ThrottledWarning(log, 'forged neighbour advert ignored', undefined, host.clock)
+    this.signatureWarning = new ThrottledWarning(
+      log,
+      'neighbour advert with a missing or bad signature ignored',
+      undefined,
+      host.clock
+    )
+    this.keyBytes = host.nodeKey === null ? null : advertKeyBytes(host.nodeKey.publicKey)
   }
 
   get coordinate(): Coordinate {
@@ -249,6 +288,7 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     this.schedulePeriodic()
     this.sweepTimer = this.host.clock.setTimeout(() => this.sweep(), this.sweepIntervalMs())
     this.sweepTimer.unref()
+    this.scheduleProbe()
   }
 
   stop(): void {
@@ -260,8 +300,10 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     this.running = false
     this.host.clock.clearTimeout(this.timer)
     this.host.clock.clearTimeout(this.sweepTimer)
+    this.host.clock.clearTimeout(this.probeTimer)
     this.timer = null
     this.sweepTimer = null
+    this.probeTimer = null
     this.timerAt = Infinity
   }
 
@@ -411,15 +453,18 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
       return
     }
     const last = this.store.lastSeq(origin)
-    if (last !== undefined && data.seq <= last) {
-      // The same advert over a shorter path: the shorter hop count holds, and it goes on with the larger budget.
-      const entry = this.store.get(origin)
-      if (data.seq === last && entry !== undefined && hops < entry.hops) {
-        entry.hops = hops
-        this.forward(data, ttl, from)
-        return
-      }
+    // The same advert over a shorter path: the shorter hop count holds, and it goes on with the larger budget.
+    const entry = this.store.get(origin)
+    const shorter = data.seq === last && entry !== undefined && hops < entry.hops
+    if (last !== undefined && data.seq <= last && !shorter) {
       stats.duplicates++
+      return
+    }
+    // Only what its origin signed is stored or forwarded (after the cheap checks: a duplicate costs no verify).
+    if (!this.authentic(data, from)) return
+    if (shorter) {
+      entry.hops = hops
+      this.forward(data, ttl, from)
       return
     }
     if (!this.perOrigin.allow(origin)) {
@@ -436,6 +481,26 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     stats.accepted++
     this.forward(data, ttl, from)
     host.emit('map-changed', { origin, hops })
+  }
+
+  /**
+   * A secure node takes signed adverts only, whose key gives the origin id and whose signature verifies; a plaintext
+   * node checks the signature of a signed advert too, and takes unsigned ones as protocol version 1 does (nothing
+   * on a plaintext link is authenticated). What fails is counted and ignored; the link stays.
+   */
+  private authentic(data: NeighboursData, from: Edge): boolean {
+    if (data.key === undefined || data.sig === undefined) {
+      if (this.host.nodeKey === null) return true
+      this.stats.unsigned++
+      this.signatureWarning.report({ from: from.toString(), origin: data.origin, problem: 'unsigned' })
+      return false
+    }
+    this.stats.verified++
+    const check = this.verifier.check(data, data.key, data.sig)
+    if (check === 'ok') return true
+    this.stats.badSignature++
+    this.signatureWarning.report({ from: from.toString(), origin: data.origin, problem: check })
+    return false
   }
 
   /** The map this node holds (docs/PROTOCOL.md §12 "map"). */
@@ -522,6 +587,11 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     data.n = chosen
     data.more = all.length - chosen.length
     bytes += arrayHeaderSize(chosen.length) + entryBytes
+    if (this.keyBytes !== null) {
+      data.key = this.keyBytes
+      data.sig = signAdvert(data, host.nodeKey!.privateKey)
+      bytes += ADVERT_SIGNING_OVERHEAD_BYTES
+    }
     this.advertisedRtt = new Map(all.map((entry) => [entry[0], entry[1] === null ? null : entry[1] / 10]))
     return { data, bytes }
   }
@@ -589,6 +659,66 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     }
     this.sendNow()
     this.schedulePeriodic()
+  }
+
+  private scheduleProbe(): void {
+    const every = this.options.probeIntervalMs
+    if (every === 0 || !this.running) return
+    this.probeTimer = this.host.clock.setTimeout(() => this.probe(), every * (1 + Math.random() * 0.5))
+    this.probeTimer.unref()
+  }
+
+  /**
+   * Vivaldi from neighbour pings alone leaves far pairs undetermined (notes: vivaldi.md, finding 1), so now and then
+   * the round trip to one random node that is not a peer is measured with a UDP status request. Only a node whose
+   * signed advert we hold (its key vouches for the address; on a plaintext node, unsigned adverts are never probed)
+   * with a coordinate, one probe at a time, one per probeIntervalMs on average: a forged address cannot turn the
+   * network into a reflector (and a status request is padded: the answer is at most 3× its size, §9).
+   */
+  private probe(): void {
+    this.probeTimer = null
+    if (!this.running) return
+    this.scheduleProbe()
+    if (this.probing) return
+    const host = this.host
+    const now = host.clock.now()
+    const candidates: MapEntry[] = []
+    for (const entry of this.store.values()) {
+      const advert = entry.advert
+      if (advert.sig === undefined || entry.coordinate === null || entry.expiresAt <= now) continue
+      if (host.edgesById.has(advert.origin)) continue
+      // A node listening on all interfaces advertises its loopback: from another host that address is our own.
+      if (isLoopback(advert.ip) && !isLoopback(host.listenIp)) continue
+      candidates.push(entry)
+    }
+    if (candidates.length === 0) return
+    const entry = candidates[Math.floor(Math.random() * candidates.length)]!
+    const { origin, ip, port, name } = entry.advert
+    this.probing = true
+    const started = host.clock.now()
+    host.requestStatus(ip, port, PROBE_TIMEOUT_MS).then(
+      (status) => {
+        this.probing = false
+        const rttMs = host.clock.now() - started
+        const coordinate = this.store.get(origin)?.coordinate
+        // Someone else at that address (or the node renamed since its advert): not that node's round trip.
+        if (!this.running || cutName(status.name) !== name || !coordinate) {
+          this.stats.probeFailures++
+          return
+        }
+        this.stats.probes++
+        try {
+          this.vivaldi.update(origin, coordinate, rttMs)
+          this.stats.vivaldiUpdates++
+        } catch {
+          this.stats.vivaldiRejected++
+        }
+      },
+      () => {
+        this.probing = false
+        this.stats.probeFailures++
+      }
+    )
   }
 
   private sweepIntervalMs(): number {
