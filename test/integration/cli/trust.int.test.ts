@@ -93,7 +93,7 @@ test('trust list and revoke against chaski serve: the peer is listed, revoked, i
   await expect(laptop.connect(address)).rejects.toMatchObject({ reason: 'revoked' })
 
   const after = await runCli(['trust', 'list', '--config', config, '--json'])
-  const node = after.events('node')[0] as {
+  const node = after.events('node')[0] as unknown as {
     trusted: { id: string }[]
     revoked: { id: string; name: string }[]
   }
