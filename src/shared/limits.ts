@@ -96,7 +96,12 @@ export const RANGES = {
   maxConnections: { min: 1, max: 1000 },
   reconnections: { min: 0, max: 1000 },
   messagesPoolMaxSize: { min: 1, max: 100_000 },
-  discoveryTimeoutMs: { min: 100, max: LIMITS.discoveryTimeoutMs }
+  discoveryTimeoutMs: { min: 100, max: LIMITS.discoveryTimeoutMs },
+  /**
+   * Trust policy approve: how long a pending peer waits for the user's accept or reject before its link closes
+   * (`pending-expired`). At least 1 s (tests), at most an hour: a decision nobody makes within that is no decision.
+   */
+  pendingTimeoutMs: { min: 1000, max: 3_600_000 }
 } as const satisfies Record<string, IntRange>
 
 /** UTF-8 length of a string without any runtime import (src/shared is runtime-free). */

@@ -4,6 +4,7 @@
 // handshake, close and update commands come back here (HandshakeReceiver, CloseReceiver, UpdateReceiver).
 import type net from 'node:net'
 import { addressKey, formatAddress, isLoopbackIp, isUnspecifiedIp, normalizeIp } from './address'
+import { Approvals } from './approval'
 import type { Clock } from './clock'
 import type { CloseData, CloseReason, CloseReceiver } from './commands/close'
 import type { HandshakeCommandName, HandshakeData, HandshakeReceiver } from './commands/handshake'
@@ -27,6 +28,7 @@ import {
   ConnectionRefusedError,
   HandshakeTimeoutError,
   NodeStoppedError,
+  ProtocolError,
   ProtocolVersionError,
   SelfConnectionError,
   TooManyEdgesError
@@ -43,6 +45,16 @@ import { IdentityMismatchError, PlaintextPeerError, PlaintextRefusedError } from
 import { tcpTransport, type Dialling, type Transport } from './transport'
 import { TrustStore } from './trust'
 import type { WireFormat } from './wire'
+
+/** A checked handshake, kept while its link is held pending (policy approve) to register the edge later. */
+interface Admission {
+  readonly handshake: HandshakeData
+  readonly version: number
+  readonly ip: string
+  readonly key: string
+  readonly pinAddress: string
+  readonly provenId: string | null
+}
 
 /** What the connection layer needs from its node. */
 export interface ConnectionHost {
@@ -69,6 +81,14 @@ export interface ConnectionHost {
   onLinkReplaced(edge: Edge): void
   /** Emits a node event; a throwing listener is logged, never thrown into the connection code. */
   emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void
+}
+
+/** What connect() says when a peer under policy approve closes the link it held pending (docs/PROTOCOL.md §3a). */
+const APPROVAL_REFUSALS: Partial<Record<CloseReason, string>> = {
+  rejected: "the peer's user rejected this node (trust policy approve)",
+  'pending-expired':
+    'nobody accepted this node at the peer in time (its pendingTimeoutMs; trust policy approve)',
+  'too-many-pending': 'the peer already holds as many pending peers as it allows (trust policy approve)'
 }
 
 /** Close reason received on the wire → why the edge is removed on our side. */
@@ -125,6 +145,10 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
   private closedPeers: ClosedPeers | null = null
   /** Pins and revocations (trust.ts). */
   readonly trust: TrustStore
+  /** Policy approve: links held as pending peers, and the comparison-code exchange (approval.ts). */
+  readonly approvals: Approvals
+  /** Checked handshakes of held links (made on the first). */
+  private admissions: Map<PeerLink, Admission> | null = null
   /** Made on the first unexpected loss: most nodes never retry anyone. */
   private retries: ReconnectQueue | null = null
   /**
@@ -140,6 +164,41 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     this.deadlines =
       host.clock === connectionDeadlines.clock ? connectionDeadlines : new DeadlineSweep(host.clock)
     this.trust = new TrustStore(this.options.trust, this.options.trustedPeers)
+    this.approvals = this.createApprovals()
+  }
+
+  /** The approval state machine's view of this manager (approval.ts ApprovalHost). */
+  private createApprovals(): Approvals {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const connections = this
+    const { host, options } = this
+    return new Approvals({
+      selfId: host.id,
+      ownSpki: options.key?.spki ?? null,
+      trust: this.trust,
+      clock: host.clock,
+      get log() {
+        return connections.log
+      },
+      handshakeTimeoutMs: options.handshakeTimeoutMs,
+      pendingTimeoutMs: options.pendingTimeoutMs,
+      sendApproval: (link, command, data) => {
+        host.wire.send(link, command, data, options.ttl, host.clock.epochMs())
+      },
+      setDeadline: (link, inMs) => {
+        this.deadlines.delete(link)
+        this.deadlines.add(link, inMs)
+      },
+      refuse: (link, reason, error) => {
+        if (reason !== 'duplicate-pending') return this.refuse(link, reason, error)
+        // Without our id: the loser's connect() rejects at once instead of waiting for an edge (it stays pending).
+        this.failHandshake(link, error)
+        const frame = host.wire.control('close', { reason: 'duplicate' }, options.ttl)
+        void link.close(frame, { reason: 'lost', detail: 'duplicate' })
+      },
+      admit: (link) => this.admitHeld(link),
+      emit: (event, payload) => host.emit(event, payload)
+    })
   }
 
   private get connecting(): Map<string, Promise<Edge>> {
@@ -380,7 +439,9 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     const closing: Promise<void>[] = []
     for (const link of this.links) {
       this.failHandshake(link, stopped)
-      closing.push(link.close(link.state === 'open' ? closeFrame : null, { reason: 'stopped' }))
+      // A link held pending (policy approve) is told too: its peer sees a stop, not a failed handshake.
+      const tell = link.state === 'open' || this.approvals.isHeld(link)
+      closing.push(link.close(tell ? closeFrame : null, { reason: 'stopped' }))
     }
     await Promise.all(closing)
     // connect() calls still waiting for a duplicate's surviving edge fail now, and their timers go with them.
@@ -509,6 +570,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     link.pendingHandshake = pending
     this.links.add(link)
     this.deadlines.add(link, this.options.handshakeTimeoutMs)
+    // Policy approve: a dialler that holds the peer commits to its comparison nonce before introducing itself.
+    if (this.options.trust === 'approve') this.approvals.beforeHandshake(link)
     this.sendHandshake(link, 'handshake', this.linkVersion(link), reconnect)
     link.flush()
   }
@@ -520,6 +583,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
 
   /** PeerLinkOwner: a link's handshake did not complete within handshakeTimeoutMs (spec §3 Ours). */
   onHandshakeDeadline(link: PeerLink): void {
+    if (this.approvals.onDeadline(link)) return // a pending peer nobody accepted in time
     if (link.outbound) {
       const address = formatAddress(link.remoteAddress, link.remotePort)
       const ms = this.options.handshakeTimeoutMs
@@ -557,8 +621,10 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
   // Frames
 
   /** PeerLinkOwner */
-  acceptTopic(_link: PeerLink, topic: string): boolean {
-    return this.host.acceptsTopic(topic)
+  acceptTopic(link: PeerLink, topic: string): boolean {
+    // Before the handshake (and while held pending) only control frames are allowed: a frame on any other topic
+    // is read, so that the command registry refuses it as a protocol error, never skipped.
+    return link.state === 'handshaking' || this.host.acceptsTopic(topic)
   }
 
   /** PeerLinkOwner: every frame goes through the command registry (commands/index.ts). */
@@ -572,6 +638,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
    */
   onHandshake(link: PeerLink, handshake: HandshakeData, command: HandshakeCommandName): void {
     if (link.state === 'handshaking') {
+      if (this.approvals.isHeld(link)) throw new ProtocolError(`'${command}' on a link held pending`)
       this.completeHandshake(link, handshake, command === 'handshake' && !link.outbound)
       return
     }
@@ -654,6 +721,46 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
       this.refuse(link, 'identity-changed', error)
       return
     }
+    const admission: Admission = { handshake, version, ip, key, pinAddress, provenId }
+    if (this.options.trust === 'approve' || this.approvals.isExchanging(link)) {
+      if (this.holdForApproval(link, admission, reply)) return
+    }
+    this.admit(link, admission, reply)
+  }
+
+  /**
+   * Policy approve (docs/PROTOCOL.md §3a "Approve"): true when the link is held as a pending peer (or was refused
+   * there); the acceptor's handshake_back then follows the approval frames.
+   */
+  private holdForApproval(link: PeerLink, admission: Admission, reply: boolean): boolean {
+    const { handshake } = admission
+    if (!this.edgesById.has(handshake.id) && this.edgesById.size >= this.options.maxEdges) {
+      this.refuseForMaxEdges(link, handshake)
+      return true
+    }
+    const outcome = this.approvals.hold(link, handshake.name, admission.pinAddress)
+    if (outcome === 'open') return false
+    if (outcome === 'held') {
+      ;(this.admissions ??= new Map()).set(link, admission)
+      if (reply) this.sendHandshake(link, 'handshake_back', admission.version, false)
+      link.flush()
+    }
+    return true
+  }
+
+  /** A held link both sides now admit: registered as if its handshake had just completed. */
+  private admitHeld(link: PeerLink): void {
+    const admission = this.admissions?.get(link)
+    if (admission === undefined) return
+    this.admissions!.delete(link)
+    this.deadlines.delete(link)
+    this.admit(link, admission, false)
+  }
+
+  /** The handshake passed every check: the link opens and its edge registers (or it loses a duplicate race). */
+  private admit(link: PeerLink, admission: Admission, reply: boolean): void {
+    const { handshake, version, ip, key, pinAddress, provenId } = admission
+    const selfId = this.host.id
     const existing = this.edgesById.get(handshake.id)
     let keepNew = true
     // The same side opened both links: the peer (or we) dialled again while the old link still looked alive.
@@ -803,7 +910,9 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
                   'the peer refused the connection: it already has as many edges as it allows (its maxEdges)',
                   close.reason
                 )
-              : new ConnectionRefusedError(`peer closed the connection (${close.reason})`, close.reason)
+              : close.reason in APPROVAL_REFUSALS
+                ? new ConnectionRefusedError(APPROVAL_REFUSALS[close.reason]!, close.reason)
+                : new ConnectionRefusedError(`peer closed the connection (${close.reason})`, close.reason)
     this.failHandshake(link, error)
     if (link.reconnect && close.reason === 'reconnect-refused' && link.edge === null) {
       // The peer closed us deliberately before: stop retrying it.
@@ -852,6 +961,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
   onClose(link: PeerLink): void {
     this.links.delete(link)
     this.deadlines.delete(link)
+    this.approvals.onClose(link)
+    this.admissions?.delete(link)
     // An inbound link that never completed its handshake leaves the pending count (open() released the others).
     if (!link.outbound && link.version === 0) this.limits?.releasePending(link)
     const running = this.host.isRunning()

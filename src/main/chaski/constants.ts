@@ -153,5 +153,17 @@ export const UDP_RATE_SOURCES = 1024
 /** Deliberately closed peers are refused automatic reconnection for this long (spec §3 Ours). */
 export const CLOSED_PEER_MEMORY_MS = 10 * 60_000
 export const CLOSED_PEER_MEMORY_SIZE = 1024
+
+/**
+ * Policy approve (docs/PROTOCOL.md §3a "Approve"): links held as pending peers at once, in total and from one source
+ * address (IPv4, or IPv6 /64). Beyond either the new one is refused with `close {reason: 'too-many-pending'}`.
+ */
+export const MAX_PENDING_PEERS = 32
+export const MAX_PENDING_PEERS_PER_SOURCE = 4
+/** How long a pending peer waits for the user (option pendingTimeoutMs; range in src/shared/limits.ts). */
+export const DEFAULT_PENDING_TIMEOUT_MS = 5 * 60_000
+/** A rejected peer is refused at once (`rejected`, nobody asked) for this long, then may ask again. */
+export const REJECTED_PEER_MEMORY_MS = 10 * 60_000
+export const REJECTED_PEER_MEMORY_SIZE = 1024
 /** Discovery searches already handled, remembered to answer duplicates at once. */
 export const SEEN_SEARCHES_SIZE = 1024

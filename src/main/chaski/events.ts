@@ -3,6 +3,7 @@ import type { Edge, EdgeDirection, PeerRef } from './edge'
 import { RECONNECTING_REASONS, type RemovalReason } from './removal'
 import type { ReconnectState } from './reconnect'
 import type { LanDiscoveryEvents } from './lan/lan-discovery'
+import type { PendingEndedEvent, PendingPeer } from './approval'
 
 export type { RemovalReason }
 export { RECONNECTING_REASONS }
@@ -80,6 +81,15 @@ export interface PeerRefusedEvent {
 export interface ChaskiNodeEvents {
   'identity-changed': IdentityChangedEvent
   'peer-refused': PeerRefusedEvent
+  /**
+   * Trust policy approve (docs/PROTOCOL.md §3a "Approve"): a peer's link is held until both sides accept; its
+   * comparison code is known. Also on a node of another policy whose peer holds it (`accepted: true` there).
+   */
+  'peer-pending': PendingPeer
+  /** A pending peer's `accepted` / `peerAccepted` changed (one side accepted, the other has not yet). */
+  'peer-pending-updated': PendingPeer
+  /** A pending peer is no longer pending: its link opened ('accepted'), or closed. */
+  'peer-pending-ended': PendingEndedEvent
   ready: { ip: string; port: number }
   'edge-added': { edge: Edge; direction: EdgeDirection; reconnected: boolean }
   'edge-removed': { edge: Edge; reason: RemovalReason; detail?: string; willReconnect: boolean }

@@ -46,6 +46,7 @@ export {
 } from './security/errors'
 export type { NodeKey } from './security/index'
 export type { TrustedPeer, TrustPolicy } from './trust'
+export type { PendingEndedEvent, PendingOutcome, PendingPeer } from './approval'
 export {
   PLAINTEXT_PROTOCOL_VERSION,
   PROTOCOL_VERSION,

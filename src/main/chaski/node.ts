@@ -31,6 +31,7 @@ import type { AdvertStats } from './map/node-map'
 import type { StatusResponse } from './udp-status'
 import { TlsTransport } from './tls-transport'
 import type { TrustedPeer, TrustPolicy } from './trust'
+import type { PendingPeer } from './approval'
 import { tcpTransport } from './transport'
 
 export type ConnectTarget = ChaskiNode | Edge | string
@@ -202,14 +203,41 @@ export class ChaskiNode extends EventEmitter {
     return this.#ctx.lan?.discovery ?? null
   }
 
-  /** The trust policy (trust.ts): 'open' or 'tofu'. */
+  /** The trust policy (trust.ts): 'open', 'tofu' or 'approve'. */
   get trust(): TrustPolicy {
     return this.#ctx.options.trust
   }
 
-  /** Peers whose key is pinned at their address (policy tofu), oldest first: save them, seed `trustedPeers`. */
+  /**
+   * Peers whose key is pinned at their address (policy tofu) or accepted by the user (policy approve), oldest first:
+   * save them, seed `trustedPeers`.
+   */
   get trustedPeers(): TrustedPeer[] {
     return this.#ctx.connections.trust.list()
+  }
+
+  /**
+   * Links held pending (policy approve, docs/PROTOCOL.md §3a "Approve") with the comparison code both sides show,
+   * oldest first: those this node's user must accept (`accepted: false`), and those waiting for the peer's.
+   */
+  pendingPeers(): PendingPeer[] {
+    return this.#ctx.connections.approvals.list()
+  }
+
+  /**
+   * Accepts a pending peer: it is pinned (trustedPeers; it links without asking from now on) and told; the link
+   * opens once the peer accepts this node too. False when no peer with this id is pending.
+   */
+  acceptPeer(peerId: string): boolean {
+    return this.#ctx.connections.approvals.accept(peerId)
+  }
+
+  /**
+   * Rejects a pending peer: its link closes with `close {reason: 'rejected'}`, and its links are refused at once for
+   * 10 minutes (then it may ask again; revoke() refuses it for good). False when no peer with this id is pending.
+   */
+  rejectPeer(peerId: string): boolean {
+    return this.#ctx.connections.approvals.reject(peerId)
   }
 
   /**
@@ -219,6 +247,7 @@ export class ChaskiNode extends EventEmitter {
   async revoke(peerId: string): Promise<void> {
     const connections = this.#ctx.connections
     connections.trust.revoke(peerId)
+    connections.approvals.revoke(peerId)
     const edge = connections.edgesById.get(peerId)
     if (edge) await connections.close(edge, 'revoked', 'closed-by-us')
   }

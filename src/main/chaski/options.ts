@@ -8,6 +8,7 @@ import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_DISCOVERY_HOP_WAIT_MS,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_PENDING_TIMEOUT_MS,
   DEFAULT_KEEP_ALIVE_INTERVAL_MS,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_EDGES,
@@ -91,10 +92,11 @@ export interface ChaskiNodeOptions {
   key?: NodeKey
   /**
    * Which keys it links with (trust.ts): 'open' any; 'tofu' pins the first key seen at a peer's address and refuses
-   * another one there later ('identity-changed'). @default 'open'
+   * another one there later ('identity-changed'); 'approve' holds a peer whose key the user has not accepted as
+   * pending (node.pendingPeers(), acceptPeer, rejectPeer) with a comparison code both sides show. @default 'open'
    */
   trust?: TrustPolicy
-  /** Pins to start with (what `node.trustedPeers` listed before: the host saves them). */
+  /** Pins to start with (what `node.trustedPeers` listed before: the host saves them); under approve, accepted ids. */
   trustedPeers?: TrustedPeer[]
 
   // Advanced (tests and tools)
@@ -106,6 +108,8 @@ export interface ChaskiNodeOptions {
   connectTimeoutMs?: number
   /** @default 5000 */
   handshakeTimeoutMs?: number
+  /** Policy approve: how long a pending peer waits for acceptPeer/rejectPeer (default 5 min; 1 s..1 h). */
+  pendingTimeoutMs?: number
   /** Default ping timeout. @default 5000 */
   pingTimeoutMs?: number
   /** UDP status request timeout. @default 1000 */
@@ -149,6 +153,7 @@ export interface NormalizedOptions {
   keepAliveIntervalMs: number
   connectTimeoutMs: number
   handshakeTimeoutMs: number
+  pendingTimeoutMs: number
   pingTimeoutMs: number
   statusTimeoutMs: number
   maxFrameSize: number
@@ -185,6 +190,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'keepAliveIntervalMs',
   'connectTimeoutMs',
   'handshakeTimeoutMs',
+  'pendingTimeoutMs',
   'pingTimeoutMs',
   'statusTimeoutMs',
   'maxFrameSize',
@@ -386,6 +392,7 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
       1,
       600_000
     ),
+    pendingTimeoutMs: ranged('pendingTimeoutMs', input.pendingTimeoutMs, DEFAULT_PENDING_TIMEOUT_MS),
     pingTimeoutMs: integer('pingTimeoutMs', input.pingTimeoutMs, DEFAULT_PING_TIMEOUT_MS, 1, 600_000),
     statusTimeoutMs: integer('statusTimeoutMs', input.statusTimeoutMs, DEFAULT_STATUS_TIMEOUT_MS, 1, 600_000),
     maxFrameSize: integer('maxFrameSize', input.maxFrameSize, DEFAULT_MAX_FRAME_SIZE, 1024, 0xffff_ffff),

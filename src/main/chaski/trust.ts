@@ -1,10 +1,11 @@
 // Which keys a node links with (issue #13, docs/PROTOCOL.md §3a "Trust"): policy `open` links with any key;
 // `tofu` pins the first key seen at a peer's address and refuses another key there later (a changed identity);
+// `approve` links only with ids the user accepted (approval.ts holds the others as pending peers until then);
 // a revoked id is refused under every policy. Ids are key-derived, so a pin is "address → id". In memory: the host or
 // CLI saves `list()` and seeds it back through the `trustedPeers` option.
-export type TrustPolicy = 'open' | 'tofu'
+export type TrustPolicy = 'open' | 'tofu' | 'approve'
 
-export const TRUST_POLICIES: readonly TrustPolicy[] = ['open', 'tofu']
+export const TRUST_POLICIES: readonly TrustPolicy[] = ['open', 'tofu', 'approve']
 
 export interface TrustedPeer {
   id: string
@@ -39,8 +40,34 @@ export class TrustStore {
     return this.revoked.has(id)
   }
 
+  /** Policy approve: is `id` pinned (accepted by the user, or seeded), at whatever address? */
+  isTrusted(id: string): boolean {
+    for (const peer of this.byAddress.values()) if (peer.id === id) return true
+    return false
+  }
+
+  /** Policy approve: the user accepted `id` (met at `address`); it links without asking from now on. */
+  pin(address: string, id: string, name: string, now: number): void {
+    this.byAddress.delete(address) // re-inserted last: the newest pin is the last dropped
+    this.add({ id, name, address, firstSeen: now, lastSeen: now })
+  }
+
+  /** Forgets the pins of `id` (an acceptance taken back by a reject before the link opened). */
+  unpin(id: string): void {
+    for (const [address, peer] of this.byAddress) if (peer.id === id) this.byAddress.delete(address)
+  }
+
   /** A peer linked: pin it (tofu: the first id at an address stays) and update when it was last seen. */
   seen(address: string, id: string, name: string, now: number): void {
+    if (this.policy === 'approve') {
+      // Only the user pins under approve (pin()); a link of a pinned id refreshes it, wherever it came from.
+      for (const peer of this.byAddress.values()) {
+        if (peer.id !== id) continue
+        peer.lastSeen = now
+        peer.name = name
+      }
+      return
+    }
     if (this.policy !== 'tofu') return
     const pinned = this.byAddress.get(address)
     if (pinned && pinned.id === id) {
@@ -49,7 +76,11 @@ export class TrustStore {
       return
     }
     if (pinned) return
-    this.byAddress.set(address, { id, name, address, firstSeen: now, lastSeen: now })
+    this.add({ id, name, address, firstSeen: now, lastSeen: now })
+  }
+
+  private add(peer: TrustedPeer): void {
+    this.byAddress.set(peer.address, peer)
     if (this.byAddress.size > this.maxPins) {
       const oldest = this.byAddress.keys().next().value
       if (oldest !== undefined) this.byAddress.delete(oldest)

@@ -54,6 +54,14 @@ export function bool(obj: WireObject, key: string, command: string): boolean {
   return value
 }
 
+/** Exactly `length` bytes (msgpack bin). */
+export function bytes(obj: WireObject, key: string, command: string, length: number): Uint8Array {
+  const value = get(obj, key)
+  if (!(value instanceof Uint8Array) || value.byteLength !== length)
+    fail(command, `field '${key}' must be ${length} bytes`)
+  return value
+}
+
 export function optionalBool(obj: WireObject, key: string, command: string): boolean {
   return get(obj, key) === undefined ? false : bool(obj, key, command)
 }

@@ -164,10 +164,17 @@ export class RawPeer {
   static async secureHandshake(
     nodePort: number,
     /** `claimId`: another id than its key's (an impostor); `answer`: the frame to wait for. */
-    options: { subscriptions?: string[]; claimId?: string; answer?: 'handshake_back' | 'close' } = {}
+    options: {
+      subscriptions?: string[]
+      claimId?: string
+      answer?: 'handshake_back' | 'close'
+      /** A loopback source address (127.x.y.z) of its own. */
+      localAddress?: string
+    } = {}
   ): Promise<RawPeer> {
     const credentials = await createTlsCredentials(generateNodeKey())
-    const link = await secureDial(net.connect({ host: '127.0.0.1', port: nodePort }), credentials)
+    const socket = net.connect({ host: '127.0.0.1', port: nodePort, localAddress: options.localAddress })
+    const link = await secureDial(socket, credentials)
     const peer = new RawPeer(link.socket)
     const data = {
       ...handshakeData(options.claimId ?? credentials.key.id, nextClaimPort++, options.subscriptions),

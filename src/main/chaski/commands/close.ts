@@ -1,5 +1,5 @@
 // `close` (docs/PROTOCOL.md §7): a deliberate close, with its reason; the receiver closes the link at once. Allowed
-// before the handshake completes (a refusal: version, self, too-many-edges, reconnect-refused, duplicate...).
+// before the handshake completes (a refusal: version, self, too-many-edges, reconnect-refused, duplicate, rejected...).
 import { MAX_ID_LENGTH } from '../constants'
 import type { PeerLink } from '../peer-link'
 import { get, obj, str } from '../wire-fields'
@@ -28,6 +28,12 @@ export type CloseReason =
   | 'identity-changed'
   /** The user revoked the sender (§3a "Trust"): its links close and stay refused. */
   | 'revoked'
+  /** Policy approve: the sender's user rejected the receiver (§3a "Approve"). */
+  | 'rejected'
+  /** Policy approve: nobody accepted or rejected the pending receiver within the sender's pendingTimeoutMs. */
+  | 'pending-expired'
+  /** Policy approve: the sender already holds as many pending peers as it allows (in total or from that source). */
+  | 'too-many-pending'
 
 const CLOSE_REASONS: ReadonlySet<string> = new Set<CloseReason>([
   'closed',
@@ -45,7 +51,10 @@ const CLOSE_REASONS: ReadonlySet<string> = new Set<CloseReason>([
   'secure-required',
   'identity-mismatch',
   'identity-changed',
-  'revoked'
+  'revoked',
+  'rejected',
+  'pending-expired',
+  'too-many-pending'
 ])
 
 export interface CloseData {

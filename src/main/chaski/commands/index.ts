@@ -8,6 +8,10 @@ import { prepareControlHeads } from '../envelope-encoder'
 import { ProtocolError } from '../errors'
 import type { Logger } from '../logger'
 import type { PeerLink } from '../peer-link'
+import { approveAcceptCommand } from './approve-accept'
+import { approveCommitCommand } from './approve-commit'
+import { approveNonceCommand } from './approve-nonce'
+import { approveRevealCommand } from './approve-reveal'
 import { closeCommand } from './close'
 import type { Command } from './command'
 import { discoveryCommand } from './discovery'
@@ -27,6 +31,10 @@ export const COMMAND_LIST = [
   handshakeCommand,
   handshakeBackCommand,
   closeCommand,
+  approveCommitCommand,
+  approveNonceCommand,
+  approveRevealCommand,
+  approveAcceptCommand,
   pingCommand,
   pongCommand,
   updateCommand,

@@ -19,6 +19,7 @@ import {
   COMPARISON_CODE_DIGITS,
   COMPARISON_CODE_LABEL,
   COMPARISON_COMMIT_LABEL,
+  COMPARISON_COMMITMENT_BYTES,
   COMPARISON_NONCE_BYTES
 } from './constants'
 import { ComparisonCommitmentError } from './errors'
@@ -35,8 +36,6 @@ function commit(channelBinding: Buffer, nonce: Uint8Array): Buffer {
 }
 
 const COMMIT_PREFIX = Buffer.from(`${COMPARISON_COMMIT_LABEL}\0`)
-/** A SHA-256. */
-const COMMITMENT_BYTES = 32
 const CODE_PREFIX = Buffer.from(`${COMPARISON_CODE_LABEL}\0`)
 
 /** The dialler's nonce and its commitment (bound to this link's channel binding). */
@@ -59,7 +58,7 @@ function isBytes(value: unknown, length: number): value is Uint8Array {
  * ComparisonCommitmentError when either is malformed or they do not match.
  */
 export function checkComparisonReveal(channelBinding: Buffer, commitment: unknown, nonce: unknown): void {
-  if (!isBytes(commitment, COMMITMENT_BYTES) || !isBytes(nonce, COMPARISON_NONCE_BYTES)) {
+  if (!isBytes(commitment, COMPARISON_COMMITMENT_BYTES) || !isBytes(nonce, COMPARISON_NONCE_BYTES)) {
     throw new ComparisonCommitmentError(
       `comparison commitment and nonce must be ${COMPARISON_NONCE_BYTES} bytes each`
     )

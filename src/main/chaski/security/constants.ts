@@ -54,6 +54,8 @@ export const NETWORK_KEY_PROOF_LABEL = 'chaski network-key proof v1'
 export const COMPARISON_CODE_DIGITS = 6
 /** Size of the comparison nonces each side contributes (and of the dialler's commitment, a SHA-256). */
 export const COMPARISON_NONCE_BYTES = 32
+/** A commitment to a nonce: a SHA-256. */
+export const COMPARISON_COMMITMENT_BYTES = 32
 /** Domain separation of the comparison commitment and code. */
 export const COMPARISON_COMMIT_LABEL = 'chaski comparison commit v1'
 export const COMPARISON_CODE_LABEL = 'chaski comparison code v1'
