@@ -52,6 +52,10 @@ export interface PendingPeerSnapshot {
   code: string
   /** Epoch ms since it waits. */
   since: number
+  /** This node admits it (the person accepted it, or the policy admits it): the link waits for the peer's side. */
+  accepted: boolean
+  /** The peer admits this node: the link opens once this side accepts. */
+  peerAccepted: boolean
 }
 
 /** A peer whose key the node trusts (pinned under tofu, accepted under approve). */

@@ -126,6 +126,11 @@ export const words = {
       who(peer),
       line` ${peer.direction === 'inbound' ? 'asks to link' : 'answered and waits'}: compare the code ${untrusted(peer.code)} with the other side, then accept or reject it`
     ),
+  pendingThere: (peer: Peer & { code: string }) =>
+    join(
+      who(peer),
+      line` holds this node until its user accepts it: compare the code ${untrusted(peer.code)} with them`
+    ),
   pendingEnded: (outcome: 'expired' | 'closed') =>
     outcome === 'expired'
       ? line`a peer waiting for approval was not answered in time; it may ask again`

@@ -33,14 +33,7 @@ import { LanDeviceList } from './lan-devices'
 import { toNodeOptions } from './node-config'
 import { optionsAwaitingRestart } from '../../shared/restart-options'
 import { NodeTrustBook } from './node-trust'
-import {
-  acceptPending,
-  pendingPeersOf,
-  pendingRow,
-  rejectPending,
-  type PendingEndedLike,
-  type PendingPeerLike
-} from './pending-peers'
+import { pendingPeersOf, pendingRow } from './pending-peers'
 import { cachedReachableAddresses } from './reachable-addresses'
 import { edgeSnapshot, lanPeerSnapshots, retryingEdges, unconnectedEdge } from './snapshot'
 
@@ -307,7 +300,7 @@ export class HostedNode {
   acceptPeer(peerId: string): void {
     const node = this.servingNode()
     const peer = pendingPeersOf(node).find((p) => p.id === peerId)
-    if (!acceptPending(node, peerId)) throw new UnknownPeerError(NO_SUCH_PENDING)
+    if (!node.acceptPeer(peerId)) throw new UnknownPeerError(NO_SUCH_PENDING)
     this.keepTrust(node)
     if (peer) this.listener.event(this, 'trust-changed', words.accepted(peer), peerId)
     this.listener.changed(this, true)
@@ -317,7 +310,7 @@ export class HostedNode {
   rejectPeer(peerId: string): void {
     const node = this.servingNode()
     const peer = pendingPeersOf(node).find((p) => p.id === peerId)
-    if (!rejectPending(node, peerId)) throw new UnknownPeerError(NO_SUCH_PENDING)
+    if (!node.rejectPeer(peerId)) throw new UnknownPeerError(NO_SUCH_PENDING)
     if (peer) this.listener.event(this, 'trust-changed', words.rejected(peer), peerId)
     this.listener.changed(this, true)
   }
@@ -629,24 +622,17 @@ export class HostedNode {
         noticeText.identityChanged(this.config.name, address, this.trust.nameOf(expectedId))
       )
     })
-    // Policy approve (pending-peers.ts): a peer waits for the person's decision.
-    const loose = emitter as unknown as { on(event: string, listener: (payload: unknown) => void): void }
-    const guarded = (event: string, handle: (payload: unknown) => void) =>
-      loose.on(event, (payload) => {
-        try {
-          handle(payload)
-        } catch (err) {
-          this.listener.failed(this, `handling its '${event}' event`, err)
-        }
-      })
-    guarded('peer-pending', (payload) => {
-      const peer = pendingRow(payload as PendingPeerLike)
-      log('peer-pending', words.pending(peer), peer.id)
+    // Policy approve: a peer waits for the person's decision (or this node waits for the peer's).
+    node.on('peer-pending', (peer) => {
+      const row = pendingRow(peer)
+      log('peer-pending', row.accepted ? words.pendingThere(row) : words.pending(row), row.id)
       changed(false)
     })
-    guarded('peer-pending-ended', (payload) => {
-      const { id, outcome } = payload as PendingEndedLike
+    node.on('peer-pending-updated', () => changed(false))
+    node.on('peer-pending-ended', ({ id, outcome }) => {
       if (outcome === 'expired' || outcome === 'closed') log('peer-pending', words.pendingEnded(outcome), id)
+      // Accepted: the link opens (edge-added pins it); the trusted list changed either way.
+      this.keepTrust(emitter)
       changed(outcome === 'accepted')
     })
     node.on('peer-refused', ({ reason, error, remoteAddress, remotePort }) => {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import type { NodeConfigInput } from '../../shared/contract'
 import { nodeDefaults } from '../../shared/node-defaults'
 import type { NodeConfig } from '../../shared/snapshots'
-import type { ChaskiNodeOptions, NodeKey, TrustedPeer, TrustPolicy } from '../chaski/index'
+import type { ChaskiNodeOptions, NodeKey, TrustedPeer } from '../chaski/index'
 import { stripUndefined } from './strip-undefined'
 
 export function defaultNodeConfig(): NodeConfig {
@@ -33,7 +33,7 @@ export function toNodeOptions(
   return {
     ...(key === undefined ? {} : { key }),
     // Default tofu: a desktop node pins the first key it meets at each address (issue #13).
-    trust: config.trust as TrustPolicy,
+    trust: config.trust,
     insecure: config.insecure,
     trustedPeers,
     name: config.name,
