@@ -24,6 +24,7 @@ import type { ChaskiNodeEvents } from './events'
 import { ClosedPeers, keepNewLink } from './handshake'
 import type { Logger } from './logger'
 import type { PeerLink } from './peer-link'
+import type { PendingOutcome, PendingPeer } from './pending-peer'
 import {
   checkComparisonReveal,
   comparisonCode,
@@ -34,30 +35,7 @@ import { verifiedLinkOf } from './tls-transport'
 import { ThrottledWarning } from './throttled-warning'
 import type { TrustStore } from './trust'
 
-/** A peer held pending on one link, as node.pendingPeers() lists it (once its comparison code is known). */
-export interface PendingPeer {
-  id: string
-  name: string
-  /** Its listening address ('ip:port'), as its handshake says. */
-  address: string
-  /** 'outbound': this node dialled it. */
-  direction: 'inbound' | 'outbound'
-  /** Six digits, `123 456`: the same at both ends of this link only; people compare them before accepting. */
-  code: string
-  /** When the code was known (epoch ms). */
-  since: number
-  /** This node admits the peer (its user accepted it, or its policy admits it): the link waits for the peer. */
-  accepted: boolean
-  /** The peer admits this node (its user accepted it, or it did not hold it): the link opens once this one accepts. */
-  peerAccepted: boolean
-}
-
-export type PendingOutcome = 'accepted' | 'rejected' | 'expired' | 'closed'
-
-export interface PendingEndedEvent {
-  id: string
-  outcome: PendingOutcome
-}
+export type { PendingEndedEvent, PendingOutcome, PendingPeer } from './pending-peer'
 
 export type ApproveCommandName = 'approve_commit' | 'approve_nonce' | 'approve_reveal' | 'approve_accept'
 

@@ -145,8 +145,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
   private closedPeers: ClosedPeers | null = null
   /** Pins and revocations (trust.ts). */
   readonly trust: TrustStore
-  /** Policy approve: links held as pending peers, and the comparison-code exchange (approval.ts). */
-  readonly approvals: Approvals
+  /** Policy approve: links held as pending peers, and the comparison-code exchange (made on first need). */
+  private approvalState: Approvals | null = null
   /** Checked handshakes of held links (made on the first). */
   private admissions: Map<PeerLink, Admission> | null = null
   /** Made on the first unexpected loss: most nodes never retry anyone. */
@@ -164,7 +164,14 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     this.deadlines =
       host.clock === connectionDeadlines.clock ? connectionDeadlines : new DeadlineSweep(host.clock)
     this.trust = new TrustStore(this.options.trust, this.options.trustedPeers)
-    this.approvals = this.createApprovals()
+  }
+
+  /**
+   * Pending peers and the comparison-code exchange (approval.ts): made on first need (a node under approve, an
+   * approval frame from a peer, the API), as most nodes never hold anyone.
+   */
+  get approvals(): Approvals {
+    return (this.approvalState ??= this.createApprovals())
   }
 
   /** The approval state machine's view of this manager (approval.ts ApprovalHost). */
@@ -440,7 +447,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     for (const link of this.links) {
       this.failHandshake(link, stopped)
       // A link held pending (policy approve) is told too: its peer sees a stop, not a failed handshake.
-      const tell = link.state === 'open' || this.approvals.isHeld(link)
+      const tell = link.state === 'open' || this.approvalState?.isHeld(link) === true
       closing.push(link.close(tell ? closeFrame : null, { reason: 'stopped' }))
     }
     await Promise.all(closing)
@@ -583,7 +590,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
 
   /** PeerLinkOwner: a link's handshake did not complete within handshakeTimeoutMs (spec §3 Ours). */
   onHandshakeDeadline(link: PeerLink): void {
-    if (this.approvals.onDeadline(link)) return // a pending peer nobody accepted in time
+    if (this.approvalState?.onDeadline(link) === true) return // a pending peer nobody accepted in time
     if (link.outbound) {
       const address = formatAddress(link.remoteAddress, link.remotePort)
       const ms = this.options.handshakeTimeoutMs
@@ -638,7 +645,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
    */
   onHandshake(link: PeerLink, handshake: HandshakeData, command: HandshakeCommandName): void {
     if (link.state === 'handshaking') {
-      if (this.approvals.isHeld(link)) throw new ProtocolError(`'${command}' on a link held pending`)
+      if (this.approvalState?.isHeld(link) === true)
+        throw new ProtocolError(`'${command}' on a link held pending`)
       this.completeHandshake(link, handshake, command === 'handshake' && !link.outbound)
       return
     }
@@ -722,7 +730,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
       return
     }
     const admission: Admission = { handshake, version, ip, key, pinAddress, provenId }
-    if (this.options.trust === 'approve' || this.approvals.isExchanging(link)) {
+    if (this.options.trust === 'approve' || this.approvalState?.isExchanging(link) === true) {
       if (this.holdForApproval(link, admission, reply)) return
     }
     this.admit(link, admission, reply)
@@ -961,7 +969,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
   onClose(link: PeerLink): void {
     this.links.delete(link)
     this.deadlines.delete(link)
-    this.approvals.onClose(link)
+    this.approvalState?.onClose(link)
     this.admissions?.delete(link)
     // An inbound link that never completed its handshake leaves the pending count (open() released the others).
     if (!link.outbound && link.version === 0) this.limits?.releasePending(link)

@@ -3,7 +3,7 @@ import type { Edge, EdgeDirection, PeerRef } from './edge'
 import { RECONNECTING_REASONS, type RemovalReason } from './removal'
 import type { ReconnectState } from './reconnect'
 import type { LanDiscoveryEvents } from './lan/lan-discovery'
-import type { PendingEndedEvent, PendingPeer } from './approval'
+import type { PendingEndedEvent, PendingPeer } from './pending-peer'
 
 export type { RemovalReason }
 export { RECONNECTING_REASONS }

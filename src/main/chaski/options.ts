@@ -336,6 +336,8 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
   const root = boolean('root', input.root, false)
   const trust = input.trust ?? 'open'
   if (!TRUST_POLICIES.includes(trust)) bad(`option 'trust' must be one of ${TRUST_POLICIES.join(', ')}`)
+  // A plaintext link proves no key, so there is nothing a person could approve.
+  if (trust === 'approve' && !secure) bad("option trust 'approve' needs a secure node (not secure: false)")
   const trustedPeers = input.trustedPeers ?? []
   if (
     !Array.isArray(trustedPeers) ||

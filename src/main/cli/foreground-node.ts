@@ -20,7 +20,12 @@ const STOP_DEADLINE_MS = 5_000
 /** How the node's links are protected, in words (the start lines). */
 function securityLine(secure: boolean, insecure: boolean, trust: string): string {
   if (!secure) return 'security: NONE, plaintext links (protocol version 1)'
-  const policy = trust === 'tofu' ? 'tofu (the first key met at an address is pinned)' : 'open (any key)'
+  const policy =
+    trust === 'tofu'
+      ? 'tofu (the first key met at an address is pinned)'
+      : trust === 'approve'
+        ? 'approve (a new peer waits as pending, with a comparison code)'
+        : 'open (any key)'
   const base = `security: TLS 1.3 links, each peer proving the key of its id; trust policy ${policy}`
   return insecure ? `${base}; WARNING --insecure: plaintext peers are linked too, unencrypted` : base
 }

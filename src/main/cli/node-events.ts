@@ -1,7 +1,15 @@
 // `chaski node` output: turns the library's typed events into one printed event each (human line or JSON line).
 // Event names and payload fields are the CLI's JSON contract (README, "Headless"): keep them stable.
 import { formatAddress } from '../chaski/index'
-import type { ChaskiNodeEvents, LanPeer, ReconnectState, RemovalReason } from '../chaski/index'
+import type {
+  ChaskiNodeEvents,
+  LanPeer,
+  PendingOutcome,
+  PendingPeer,
+  ReconnectState,
+  RemovalReason
+} from '../chaski/index'
+import { shortNodeId } from '../chaski/security/index'
 import { LatencyThrottle } from './latency-throttle'
 import type { EventPrinter } from './output'
 import { errorFields, formatMs, formatTopics, sanitize } from './output'
@@ -41,6 +49,13 @@ export function peerFields(peer: {
 
 function label(peer: { name: string; ip: string; port: number }): string {
   return `${sanitize(peer.name)}@${formatAddress(peer.ip, peer.port)}`
+}
+
+const PENDING_OUTCOME_TEXT: Record<PendingOutcome, string> = {
+  accepted: 'accepted by both sides: linked',
+  rejected: 'rejected (by this node or the other side)',
+  expired: 'nobody accepted it in time (pending deadline)',
+  closed: 'the pending link closed'
 }
 
 const REASON_TEXT: Record<RemovalReason, string> = {
@@ -178,6 +193,40 @@ export function attachNodePrinter(
       'message',
       { topic, from: peerFields(from), data },
       `message      ${sanitize(topic)} from ${label(from)}: ${preview(data)}`
+    )
+  })
+  // Trust policy approve: a peer held until both sides accept it, with the code both people compare by voice.
+  const pendingFields = (peer: PendingPeer): Record<string, unknown> => ({
+    peer: { id: peer.id, name: peer.name, address: peer.address },
+    direction: peer.direction,
+    code: peer.code,
+    accepted: peer.accepted,
+    peerAccepted: peer.peerAccepted
+  })
+  const pendingLabel = (peer: PendingPeer): string =>
+    `${sanitize(peer.name)}@${sanitize(peer.address)} (id ${shortNodeId(peer.id)})`
+  const pendingState = (peer: PendingPeer): string =>
+    peer.accepted
+      ? 'this node admits it; waiting for the other side to accept this node'
+      : 'compare it with the code the other side shows, then accept or reject this peer'
+  listen('peer-pending', (peer) => {
+    printer.event(
+      'peer-pending',
+      pendingFields(peer),
+      `pending      ${pendingLabel(peer)} (${peer.direction}): comparison code ${peer.code}; ${pendingState(peer)}`
+    )
+  })
+  listen('peer-pending-updated', (peer) => {
+    const text = peer.peerAccepted
+      ? `the other side accepted this node; ${pendingState(peer)}`
+      : pendingState(peer)
+    printer.event('peer-pending-updated', pendingFields(peer), `pending      ${pendingLabel(peer)}: ${text}`)
+  })
+  listen('peer-pending-ended', ({ id, outcome }) => {
+    printer.event(
+      'peer-pending-ended',
+      { id, outcome },
+      `pending      ${shortNodeId(id)}: ${PENDING_OUTCOME_TEXT[outcome]}`
     )
   })
   listen('protocol-error', ({ error, transport, edge, remoteAddress, remotePort }) => {

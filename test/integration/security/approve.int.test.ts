@@ -235,6 +235,12 @@ describe('trust policy approve', () => {
     await waitFor(() => errors.length === 1)
     expect(errors[0]!.error.message).toMatch(/'message' before the handshake/)
 
+    // Also on a topic the node does not subscribe (whose frames an open link skips unread).
+    const rawElsewhere = await RawPeer.secureHandshake(a.port)
+    await rawElsewhere.write(frame('message', 'elsewhere', plain('sneaked in')))
+    await rawElsewhere.whenClosed()
+    expect(rawElsewhere.closeReason).toBe('protocol-error')
+
     // A peer that answers the exchange then claims an acceptance it was never asked for is dropped too.
     const raw2 = await RawPeer.secureHandshake(a.port)
     await raw2.write(frame('approve_accept', 'All', plain({})))
@@ -275,6 +281,25 @@ describe('trust policy approve', () => {
     } finally {
       for (const peer of peers) peer.destroy()
     }
+  })
+
+  it('two approve nodes dialling each other at once keep one pending link, the same on both sides', async () => {
+    const a = await createNode({ name: 'a', trust: 'approve' })
+    const b = await createNode({ name: 'b', trust: 'approve' })
+    const fromA = a.connect(b.address).catch((error: unknown) => error)
+    const fromB = b.connect(a.address).catch((error: unknown) => error)
+    // One of the two connects is refused as a duplicate (at once); the other link stays pending on both sides.
+    const loser = await Promise.race([fromA, fromB])
+    expect(loser).toMatchObject({ name: 'ConnectionRefusedError', reason: 'duplicate' })
+    await waitFor(() => a.pendingPeers().length === 1 && b.pendingPeers().length === 1)
+    const [onA] = a.pendingPeers()
+    const [onB] = b.pendingPeers()
+    expect(onA!.code).toBe(onB!.code)
+    expect(onA!.direction).not.toBe(onB!.direction)
+    a.acceptPeer(b.id)
+    b.acceptPeer(a.id)
+    await waitFor(() => a.edges.length === 1 && b.edges.length === 1)
+    expect(a.pendingPeers()).toEqual([])
   })
 
   it('stop() ends every pending link; the peer is told it closed', async () => {

@@ -17,6 +17,7 @@ import {
 import type { ParsedArgs } from '../args'
 import type { Command } from '../command'
 import { RANGES } from '../../../shared/limits'
+import { TRUST_POLICIES, type TrustPolicy } from '../../chaski/trust'
 import { runForegroundNode } from '../foreground-node'
 import type { NodeCommandConfig } from '../node-config'
 
@@ -48,7 +49,7 @@ export const nodeCommand: Command = {
       '              [--keepalive <seconds>] [--connect <host:port>]...',
       '              [--discover [--on-pair <none|disconnect>] [--timeout <seconds>]]',
       '              [--lan [interface]] [--auto-connect] [--lan-port <port>] [--latency-every <seconds>]',
-      '              [--key <file>] [--trust <open|tofu>] [--insecure] [--json]'
+      '              [--key <file>] [--trust <open|tofu|approve>] [--insecure] [--json]'
     ].join('\n')
   ],
   description: [
@@ -149,8 +150,10 @@ export const nodeCommand: Command = {
     },
     trust: {
       type: 'string',
-      value: '<open|tofu>',
-      help: 'tofu: pin the first key met at each address and refuse another\none there later; open: any key (default tofu)'
+      value: '<open|tofu|approve>',
+      help:
+        'tofu: pin the first key met at each address and refuse another\none there later; open: any key; approve: hold a new peer\n' +
+        'as pending, printing the code both sides show (default tofu)'
     },
     insecure: {
       type: 'boolean',
@@ -185,9 +188,9 @@ export function parseNodeArgs(args: ParsedArgs): NodeCommandConfig {
   if (args.flag('paired')) options.paired = true
   if (args.flag('insecure')) options.insecure = true
   const trust = args.string('trust') ?? 'tofu'
-  if (trust !== 'open' && trust !== 'tofu')
-    throw new CliUsageError(`--trust must be 'open' or 'tofu', got '${trust}'`)
-  options.trust = trust
+  if (!(TRUST_POLICIES as readonly string[]).includes(trust))
+    throw new CliUsageError(`--trust must be one of ${TRUST_POLICIES.join(', ')}, got '${trust}'`)
+  options.trust = trust as TrustPolicy
   const ttl = args.string('ttl')
   if (ttl !== undefined) options.ttl = parseInteger('ttl', ttl)
   // The same ranges as the desktop app and `chaski serve` (src/shared/limits.ts).
