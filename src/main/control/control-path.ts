@@ -1,6 +1,6 @@
 // Where a node host's control socket lives (control-protocol.ts), derived from its settings file so that a CLI given
 // the same --config (or none: the desktop app's) finds it: `<settings file>.control` beside the file, in the user's
-// own folder. Unix socket paths are short (104 bytes on macOS): a longer one moves to a private folder of this user
+// own folder (a foreground `chaski node --key <file>`: `<key file>.control`). Unix socket paths are short (104 bytes on macOS): a longer one moves to a private folder of this user
 // under the temp dir, named by a hash of the settings path. On Windows it is a named pipe named by that hash.
 import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
@@ -18,10 +18,10 @@ export function controlSocketPath(settingsFile: string, platform = process.platf
   return join(privateTempDir(), `control-${hash}.sock`)
 }
 
-/** For a host without a settings file (`chaski serve` without --config): one socket per process. */
+/** For a host without a settings file (`chaski serve` without --config, `chaski node` without --key): per process. */
 export function processControlSocketPath(pid = process.pid, platform = process.platform): string {
   if (platform === 'win32') return `\\\\.\\pipe\\chaski-control-pid-${pid}`
-  return join(privateTempDir(), `serve-${pid}.sock`)
+  return join(privateTempDir(), `host-${pid}.sock`)
 }
 
 /** `<tmp>/chaski-<uid>`: made 0700 by the server before use (control-server.ts checks it is ours). */

@@ -101,6 +101,47 @@ test('trust list and revoke against chaski serve: the peer is listed, revoked, i
   expect(node.revoked).toMatchObject([{ id: laptop.id, name: 'Laptop' }])
 })
 
+test('a foreground chaski node --trust approve: its pending peer is listed with the code and accepted through --key', async () => {
+  const key = join(dir, 'gate.key')
+  const gate = CliProcess.start([
+    'node',
+    '--json',
+    '--name',
+    'Gate',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--trust',
+    'approve',
+    '--key',
+    key
+  ])
+  const port = await gate.readyPort()
+  const control = await gate.waitForEvent('control')
+  expect(control['socket']).toBe(controlSocketPath(key))
+  expect(statSync(String(control['socket'])).mode & 0o777).toBe(0o600)
+
+  const carol = new ChaskiNode({ name: 'Carol', ip: '127.0.0.1', port: 0, reconnections: 0 })
+  peers.push(carol)
+  await carol.ready
+  const linking = carol.connect(`127.0.0.1:${port}`)
+  linking.catch(() => undefined) // awaited below; a failed test must not leave it unhandled
+  const printed = await gate.waitForEvent('peer-pending')
+  const list = await runCli(['trust', 'list', '--key', key, '--json'])
+  expect(list.exitInfo.code, list.describe()).toBe(0)
+  const node = list.events('node')[0] as unknown as { trust: string; pending: { id: string; code: string }[] }
+  expect(node.pending).toMatchObject([{ id: carol.id, code: printed['code'] }])
+  expect((await runCli(['trust', 'list', '--key', key])).lines.join('\n')).toContain(
+    `code ${String(printed['code'])}`
+  )
+
+  const accept = await runCli(['trust', 'accept', 'Carol', '--key', key, '--json'])
+  expect(accept.exitInfo.code, accept.describe()).toBe(0)
+  await linking
+  expect(carol.edges.map((e) => e.name)).toEqual(['Gate'])
+})
+
 test('bad input: unknown action, unknown peer, no host running, and an oversized or unknown request on the socket', async () => {
   const usage = await runCli(['trust', 'trust-me'])
   expect(usage.exitInfo.code).toBe(2)

@@ -24,14 +24,15 @@ export const trustCommand: Command = {
   name: 'trust',
   summary: 'list, accept, reject or revoke peers of a running desktop app or chaski serve',
   usage: [
-    'trust list [--node <name|id>] [--config <file> | --socket <path>] [--json]',
-    'trust accept|reject <peer> [--node <name|id>] [--config <file> | --socket <path>] [--json]',
-    'trust revoke <peer> [--node <name|id>] [--config <file> | --socket <path>] [--json]'
+    'trust list [--node <name|id>] [--config <file> | --key <file> | --socket <path>] [--json]',
+    'trust accept|reject <peer> [--node <name|id>] [--config <file> | --key <file> | --socket <path>] [--json]',
+    'trust revoke <peer> [--node <name|id>] [--config <file> | --key <file> | --socket <path>] [--json]'
   ],
   description:
-    'Talks to a running node host: the desktop app (default: its settings file), or `chaski serve --config <file>`\n' +
-    '(give the same --config), through its control socket (<settings file>.control, readable by this user only;\n' +
-    '`chaski serve` without --config prints its --socket path when it starts).\n' +
+    'Talks to a running node host: the desktop app (default: its settings file), `chaski serve --config <file>`\n' +
+    '(give the same --config) or `chaski node --key <file>` (give the same --key), through its control socket\n' +
+    '(<file>.control, readable by this user only; without --config / --key they print their --socket path).\n' +
+    'A chaski node forgets its revocations when it stops (it keeps no settings).\n' +
     '  list     each node: trust policy, peers waiting for approval with their comparison code, trusted peers\n' +
     '           (first and last seen) and revoked peers\n' +
     '  accept   a peer waiting for approval (policy approve) links and is trusted from now on: first check that\n' +
@@ -47,7 +48,12 @@ export const trustCommand: Command = {
       value: '<file>',
       help: `the host's settings file (default: the desktop app's, ${desktopSettingsPath()})`
     },
-    socket: { type: 'string', value: '<path>', help: 'the control socket itself (chaski serve prints it)' },
+    key: { type: 'string', value: '<file>', help: 'a foreground chaski node started with this --key' },
+    socket: {
+      type: 'string',
+      value: '<path>',
+      help: 'the control socket itself (chaski serve and chaski node print it)'
+    },
     json: { type: 'boolean', help: 'one JSON object per line' }
   },
   examples: [
@@ -67,10 +73,11 @@ export const trustCommand: Command = {
     if (action !== 'list' && peer === undefined)
       throw new CliUsageError(`name the peer to ${action}: its id, the start of it, or its name`)
     if (extra.length > 0) throw new CliUsageError(`unexpected argument '${extra[0]}'`)
-    if (args.has('config') && args.has('socket'))
-      throw new CliUsageError('give --config or --socket, not both')
+    if (['config', 'key', 'socket'].filter((flag) => args.has(flag)).length > 1)
+      throw new CliUsageError('give one of --config, --key or --socket')
     const socket =
-      args.string('socket') ?? controlSocketPath(resolve(args.string('config') ?? desktopSettingsPath()))
+      args.string('socket') ??
+      controlSocketPath(resolve(args.string('key') ?? args.string('config') ?? desktopSettingsPath()))
     const printer = createPrinter({ json: args.flag('json'), streams })
     try {
       const state = (await call(socket, 'getState', [])) as AppState
