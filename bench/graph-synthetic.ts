@@ -120,7 +120,8 @@ export function syntheticAppState(graph: GraphModelSnapshot): AppState {
             state: l.state,
             since: now,
             attempt: l.state === 'reconnecting' ? 1 : 0,
-            maxAttempts: l.state === 'reconnecting' ? 32 : 0
+            maxAttempts: l.state === 'reconnecting' ? 32 : 0,
+            secure: l.state === 'connected' ? true : null
           }
         })
       const [ip, port] = (n.address ?? '127.0.0.1:0').split(':')
@@ -141,7 +142,9 @@ export function syntheticAppState(graph: GraphModelSnapshot): AppState {
           messagePropagation: true,
           messagesPoolMaxSize: 1000,
           lan: { enabled: true, autoConnect: false, interfaces: [] },
-          autoStart: false
+          autoStart: false,
+          trust: 'tofu',
+          insecure: false
         },
         state: 'serving',
         since: now,
@@ -157,7 +160,8 @@ export function syntheticAppState(graph: GraphModelSnapshot): AppState {
         knownPeers: [],
         reachableAt: [],
         portInUse: null,
-        pendingRestart: []
+        pendingRestart: [],
+        trust: { policy: 'tofu', insecure: false, pending: [], trusted: [], revoked: [] }
       }
     })
   return {

@@ -8,12 +8,17 @@ import { registerContractHandlers } from './electron/register-ipc'
 import { restoreBounds } from './electron/window-bounds'
 import { createContractHandlers } from './host/contract-handlers'
 import { NodeHost } from './host/node-host'
+import { controlSocketPath } from './control/control-path'
+import { openControlChannel, type ControlChannel } from './control/control-server'
 import { SETTINGS_FILE } from './settings/settings-store'
 import { applyWindowSecurity, secureWebPreferences } from './window-security'
 
 let mainWindow: BrowserWindow | null = null
+const settingsFile = process.env['CHASKI_SETTINGS_FILE'] ?? join(app.getPath('userData'), SETTINGS_FILE)
+/** The local control channel `chaski trust` uses (src/main/control), once the nodes are loaded. */
+let control: ControlChannel | null = null
 const host = new NodeHost({
-  settingsFile: process.env['CHASKI_SETTINGS_FILE'] ?? join(app.getPath('userData'), SETTINGS_FILE),
+  settingsFile,
   onUpdate: (update) => mainWindow?.webContents.send(UPDATE_CHANNEL, update)
 })
 
@@ -79,6 +84,12 @@ if (!app.requestSingleInstanceLock()) {
       app.quit()
       return
     }
+    control = await openControlChannel(controlSocketPath(settingsFile), createContractHandlers(host), {
+      warn: (message) => console.warn(`chaski: ${message}`)
+    }).catch((err: unknown) => {
+      console.warn(`chaski: no control channel for chaski trust: ${(err as Error).message}`)
+      return null
+    })
     mainWindow = createWindow()
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow()
@@ -95,6 +106,9 @@ if (!app.requestSingleInstanceLock()) {
     if (shuttingDown) return
     shuttingDown = true
     event.preventDefault()
-    void host.shutdown().finally(() => app.quit())
+    void Promise.resolve(control?.close())
+      .catch(() => undefined)
+      .then(() => host.shutdown())
+      .finally(() => app.quit())
   })
 }

@@ -4,7 +4,15 @@ import * as v from 'valibot'
 import type { MethodName } from './methods'
 import type { Result } from './result'
 import { LIMITS, RANGES, utf8Length, type IntRange } from './limits'
-import type { AppState, AppUpdate, EdgeSnapshot, NodeSnapshot, Preferences } from './snapshots'
+import {
+  TRUST_POLICY_NAMES,
+  type AppState,
+  type AppUpdate,
+  type EdgeSnapshot,
+  type NodeSnapshot,
+  type Preferences
+} from './snapshots'
+import { parseNodeIdText } from './node-id-text'
 import type { NetworkMap } from './network-map'
 
 // Limits are defined once in ./limits (shared with the settings schema and the host); re-exported for the UI.
@@ -15,6 +23,19 @@ const Id = v.pipe(
   v.trim(),
   v.minLength(1, 'an id is required'),
   v.maxLength(LIMITS.idLength, 'id is too long')
+)
+/** A peer's node id: the canonical form, or the grouped one people copy and type (its check characters must match). */
+const PeerId = v.pipe(
+  v.string('a peer id must be text'),
+  v.trim(),
+  v.minLength(1, 'a peer id is required'),
+  v.maxLength(LIMITS.idLength + 16, 'that peer id is too long'),
+  v.transform((text) => {
+    const parsed = parseNodeIdText(text)
+    // Plaintext peers (an insecure node's) have older ids that are not key ids: taken as they are.
+    return parsed.ok ? parsed.id : text
+  }),
+  v.maxLength(LIMITS.idLength, 'that peer id is too long')
 )
 const Name = v.pipe(
   v.string('name must be text'),
@@ -83,7 +104,9 @@ export const NodeConfigSchema = v.strictObject({
   messagePropagation: v.boolean('messagePropagation must be true or false'),
   messagesPoolMaxSize: Int('messagesPoolMaxSize', RANGES.messagesPoolMaxSize),
   lan: LanConfigSchema,
-  autoStart: v.boolean('autoStart must be true or false')
+  autoStart: v.boolean('autoStart must be true or false'),
+  trust: v.picklist(TRUST_POLICY_NAMES, `trust must be one of ${TRUST_POLICY_NAMES.join(', ')}`),
+  insecure: v.boolean('insecure must be true or false')
 })
 
 export const NodeConfigInputSchema = v.strictObject({
@@ -169,7 +192,13 @@ export const ARGUMENTS = {
   setKnownPeer: v.strictTuple([Id, KnownPeerAddress, v.boolean('keep must be true or false')]),
   forgetKnownPeer: v.strictTuple([Id, KnownPeerAddress]),
   /** The map of the network the node holds (neighbour adverts, docs/PROTOCOL.md §12), up to `depth` hops. */
-  getMap: v.strictTuple([Id, Int('depth', { min: 0, max: 3 })])
+  getMap: v.strictTuple([Id, Int('depth', { min: 0, max: 3 })]),
+  /** A pending peer (policy approve) is trusted and linked. */
+  acceptPeer: v.strictTuple([Id, PeerId]),
+  /** A pending peer is turned away (its link closes; it may ask again later). */
+  rejectPeer: v.strictTuple([Id, PeerId]),
+  /** A peer is refused from now on (its link closes, it is not redialled); kept across restarts. */
+  revokePeer: v.strictTuple([Id, PeerId])
 } satisfies Record<MethodName, v.GenericSchema<unknown[], unknown[]>>
 
 export type ContractArgs<M extends MethodName> = v.InferOutput<(typeof ARGUMENTS)[M]>
@@ -215,6 +244,9 @@ export interface ContractResults {
   setKnownPeer: NodeSnapshot
   forgetKnownPeer: NodeSnapshot
   getMap: NetworkMap
+  acceptPeer: NodeSnapshot
+  rejectPeer: NodeSnapshot
+  revokePeer: NodeSnapshot
 }
 
 export type ContractMethods = {

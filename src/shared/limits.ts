@@ -44,6 +44,13 @@ export const LIMITS = {
   /** Devices one node keeps in its LAN list (online or offline); beyond it the one heard longest ago goes first. */
   lanDevicesPerNode: 256,
   /**
+   * Trusted peers (pinned or accepted keys) saved per node; beyond it the one seen longest ago goes first (the
+   * library keeps more while it runs; a peer dropped here is met as new after a restart, never refused).
+   */
+  trustedPeersPerNode: 512,
+  /** Revoked peers kept per node; beyond it the oldest revocation goes first. */
+  revokedPeersPerNode: 256,
+  /**
    * What the app saves of text a peer sent (names, ids, topics, interface names): the wire's own bounds
    * (MAX_NAME_BYTES, MAX_ID_LENGTH, MAX_TOPIC_BYTES bytes are at most as many UTF-16 units), and at most this many
    * topics of one saved LAN device.

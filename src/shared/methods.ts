@@ -22,7 +22,10 @@ export const METHOD_NAMES = [
   'restartNode',
   'setKnownPeer',
   'forgetKnownPeer',
-  'getMap'
+  'getMap',
+  'acceptPeer',
+  'rejectPeer',
+  'revokePeer'
 ] as const
 
 export type MethodName = (typeof METHOD_NAMES)[number]

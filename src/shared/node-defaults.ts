@@ -19,7 +19,10 @@ export function nodeDefaults(): NodeDefaults {
     messagePropagation: false,
     messagesPoolMaxSize: NODE_OPTION_DEFAULTS.messagesPoolMaxSize,
     lan: { enabled: true, autoConnect: true, interfaces: [] },
-    autoStart: true
+    autoStart: true,
+    // A desktop node pins the first key it meets at each address (issue #13); plaintext peers are refused.
+    trust: 'tofu',
+    insecure: false
   }
 }
 

@@ -14,7 +14,9 @@ export const RESTART_OPTIONS: readonly RestartOption[] = [
   'reconnections',
   'keepAlive',
   'messagePropagation',
-  'messagesPoolMaxSize'
+  'messagesPoolMaxSize',
+  'trust',
+  'insecure'
 ]
 
 /** The options of `config` that differ from those the node runs with (`running`); empty when none. */

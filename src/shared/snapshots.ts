@@ -25,6 +25,67 @@ export interface NodeConfig {
   lan: LanConfig
   /** Start the node when the app starts. */
   autoStart: boolean
+  /** Which peers' keys it links with (issue #13); 'tofu' by default. */
+  trust: TrustPolicyName
+  /** Also link with plaintext (unencrypted, unauthenticated) peers; off by default, shown as a warning. */
+  insecure: boolean
+}
+
+/**
+ * Which keys a node links with (README "Links and trust"):
+ * - open: any key (simulations on one machine);
+ * - tofu: the first key seen at a peer's address is pinned; another key there later is refused ("changed identity");
+ * - approve: an unknown peer waits as pending until the person accepts or rejects it, comparing a short code.
+ */
+export type TrustPolicyName = 'open' | 'tofu' | 'approve'
+
+export const TRUST_POLICY_NAMES: readonly TrustPolicyName[] = ['open', 'tofu', 'approve']
+
+/** A peer waiting for the person's decision (policy approve). */
+export interface PendingPeerSnapshot {
+  id: string
+  name: string
+  /** Where it is: the address it connected from, or the one dialled. */
+  address: string
+  direction: 'inbound' | 'outbound'
+  /** The short code both sides show: the same on both screens when nobody sits between them. */
+  code: string
+  /** Epoch ms since it waits. */
+  since: number
+  /** This node admits it (the person accepted it, or the policy admits it): the link waits for the peer's side. */
+  accepted: boolean
+  /** The peer admits this node: the link opens once this side accepts. */
+  peerAccepted: boolean
+}
+
+/** A peer whose key the node trusts (pinned under tofu, accepted under approve). */
+export interface TrustedPeerSnapshot {
+  id: string
+  name: string
+  address: string
+  firstSeen: number
+  lastSeen: number
+}
+
+/** A peer the person revoked: refused from then on, under every policy, until the node is told otherwise. */
+export interface RevokedPeerSnapshot {
+  id: string
+  name: string
+  /** Epoch ms of the revocation. */
+  at: number
+}
+
+/** What a node trusts and who waits (issue #13). Trusted and revoked peers are kept across restarts. */
+export interface NodeTrustSnapshot {
+  policy: TrustPolicyName
+  /** Plaintext peers are linked too: the dashboard shows a warning wherever this is on. */
+  insecure: boolean
+  /** Oldest first; empty unless the policy is approve and the node runs. */
+  pending: PendingPeerSnapshot[]
+  /** Most recently seen first. */
+  trusted: TrustedPeerSnapshot[]
+  /** Most recent first. */
+  revoked: RevokedPeerSnapshot[]
 }
 
 export interface LanConfig {
@@ -66,6 +127,8 @@ export interface EdgeSnapshot {
   attempt: number
   /** How many attempts the node makes before it gives up (its `reconnections` option); 0 when connected. */
   maxAttempts: number
+  /** The link is encrypted and the peer proved its key (TLS); false: plaintext; null: no link right now. */
+  secure: boolean | null
 }
 
 /**
@@ -123,6 +186,8 @@ export interface NodeSnapshot {
   portInUse: { port: number; suggestion: number | null } | null
   /** Options changed since the node started that only apply after a restart (their names); empty when none. */
   pendingRestart: RestartOption[]
+  /** Its trust policy, pending, trusted and revoked peers. */
+  trust: NodeTrustSnapshot
 }
 
 export interface RecentPeer {
@@ -188,6 +253,8 @@ export type RestartOption =
   | 'keepAlive'
   | 'messagePropagation'
   | 'messagesPoolMaxSize'
+  | 'trust'
+  | 'insecure'
 
 export interface DiscoveryProgress {
   running: boolean
@@ -221,6 +288,10 @@ export type HostEventKind =
   | 'identity-changed'
   /** A connection refused for security (plaintext, a failed TLS handshake). */
   | 'peer-refused'
+  /** A peer waits for the person to accept or reject it (policy approve), or stopped waiting. */
+  | 'peer-pending'
+  /** The person accepted, rejected or revoked a peer. */
+  | 'trust-changed'
 
 /** A piece of an event line: the app's own words, or text from the network (shown escaped and isolated). */
 export interface TextPart {
@@ -272,6 +343,8 @@ export interface GraphLinkModel {
   latencyMs: number | null
   /** An edge's state, or 'heard': the peer is heard on the LAN but not connected (drawn dashed). */
   state: EdgeState | 'heard'
+  /** Encrypted and authenticated (TLS); false: plaintext; null or absent: not linked right now. */
+  secure?: boolean | null
 }
 
 export interface GraphModelSnapshot {

@@ -9,6 +9,7 @@ import { pingCommand } from './commands/ping'
 import { serveCommand } from './commands/serve'
 import { statusCommand } from './commands/status'
 import { mapCommand } from './commands/map'
+import { trustCommand } from './commands/trust'
 import { sanitize } from './output'
 
 export const COMMANDS: readonly Command[] = [
@@ -17,7 +18,8 @@ export const COMMANDS: readonly Command[] = [
   pingCommand,
   mapCommand,
   serveCommand,
-  idCommand
+  idCommand,
+  trustCommand
 ]
 
 export function topLevelHelp(version: string): string {

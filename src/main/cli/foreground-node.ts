@@ -13,6 +13,9 @@ import { attachNodePrinter } from './node-events'
 import type { EventPrinter } from './output'
 import { createPrinter, errorFields, formatMs, formatTopics, sanitize } from './output'
 import { untilAborted } from './signals'
+import { controlSocketPath, processControlSocketPath } from '../control/control-path'
+import { openControlChannel } from '../control/control-server'
+import { foregroundControlHandlers } from '../control/foreground-handlers'
 
 /** stop() waits for peers to close their side (bounded by the library); past this the CLI gives up waiting. */
 const STOP_DEADLINE_MS = 5_000
@@ -92,6 +95,24 @@ export async function runForegroundNode(
     return EXIT_FAILURE
   }
   printReady(node, config, printer)
+  // `chaski trust` reaches this node through a local control socket (beside --key, else per process).
+  const controlPath = config.keyFile !== null ? controlSocketPath(config.keyFile) : processControlSocketPath()
+  const control = await openControlChannel(controlPath, foregroundControlHandlers(node), {
+    warn: (message) => printer.error('warning', { message }, `warning: ${sanitize(message)}`)
+  }).catch((err: unknown) => {
+    printer.error(
+      'warning',
+      { message: (err as Error).message },
+      `warning: no control socket for chaski trust: ${sanitize((err as Error).message)}`
+    )
+    return null
+  })
+  if (control)
+    printer.event(
+      'control',
+      { socket: control.path },
+      `control      chaski trust list|accept|reject|revoke --socket ${sanitize(control.path)}`
+    )
 
   const redialer = new PeerRedialer(node, {
     onRetry: (target, attempt, delayMs, lastError) => {
@@ -121,6 +142,7 @@ export async function runForegroundNode(
   await untilAborted(signal)
   const signalName = String(signal.reason)
   redialer.stop()
+  await control?.close()
   printer.event('stopping', { signal: signalName }, `stopping     (${signalName}): closing every link`)
   const stopped = await Promise.race([
     node.stop().then(() => true),

@@ -32,7 +32,10 @@ const DISPATCH = {
   restartNode: (host, id) => host.restartNode(id),
   setKnownPeer: (host, id, address, keep) => host.setKnownPeer(id, address, keep),
   forgetKnownPeer: (host, id, address) => host.forgetKnownPeer(id, address),
-  getMap: (host, id, depth) => host.getMap(id, depth)
+  getMap: (host, id, depth) => host.getMap(id, depth),
+  acceptPeer: (host, id, peerId) => host.acceptPeer(id, peerId),
+  rejectPeer: (host, id, peerId) => host.rejectPeer(id, peerId),
+  revokePeer: (host, id, peerId) => host.revokePeer(id, peerId)
 } satisfies {
   [M in MethodName]: (
     host: NodeHost,

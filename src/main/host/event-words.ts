@@ -127,6 +127,28 @@ export const words = {
       : reason === 'network-key-mismatch'
         ? line`the link with ${remote} was refused: the two nodes do not hold the same network key (${untrusted(message)})`
         : line`a secure connection from ${remote} failed: ${untrusted(message)}`,
+  pending: (peer: Peer & { code: string; direction: 'inbound' | 'outbound' }) =>
+    join(
+      who(peer),
+      line` ${peer.direction === 'inbound' ? 'asks to link' : 'answered and waits'}: compare the code ${untrusted(peer.code)} with the other side, then accept or reject it`
+    ),
+  pendingThere: (peer: Peer & { code: string }) =>
+    join(
+      who(peer),
+      line` holds this node until its user accepts it: compare the code ${untrusted(peer.code)} with them`
+    ),
+  pendingEnded: (outcome: 'expired' | 'closed') =>
+    outcome === 'expired'
+      ? line`a peer waiting for approval was not answered in time; it may ask again`
+      : line`a peer waiting for approval went away`,
+  accepted: (peer: Peer) => join(line`you accepted `, who(peer), line`: trusted from now on`),
+  rejected: (peer: Peer) => join(line`you rejected `, who(peer)),
+  revoked: (name: string, id: string) =>
+    join(
+      line`you revoked node ${shortId(id)}`,
+      name ? line` (${untrusted(name)})` : [],
+      line`: its links are closed and refused from now on`
+    ),
   lanSeen: (peer: Peer) => join(who(peer), line` appeared on the LAN`),
   lanLost: (peer: Peer, reason: LanPeerLostReason) =>
     join(who(peer), line` is offline: ${LAN_LOST[reason] ?? reason}`)

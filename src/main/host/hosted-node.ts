@@ -32,6 +32,8 @@ import { KnownPeerBook } from './known-peers'
 import { LanDeviceList } from './lan-devices'
 import { toNodeOptions } from './node-config'
 import { optionsAwaitingRestart } from '../../shared/restart-options'
+import { NodeTrustBook } from './node-trust'
+import { pendingPeersOf, pendingRow } from './pending-peers'
 import { cachedReachableAddresses } from './reachable-addresses'
 import { edgeSnapshot, lanPeerSnapshots, retryingEdges, unconnectedEdge } from './snapshot'
 
@@ -59,6 +61,8 @@ export interface HostedNodeListener {
   createNode(options: ChaskiNodeOptions): ChaskiNode
   /** The node's identity key (node-keys.ts): its file, made on first start. */
   nodeKey(node: HostedNode): Promise<NodeKey>
+  /** Something the person must see even when not looking at the log (a changed identity): a notice, one per key. */
+  notice(node: HostedNode, key: string, level: 'info' | 'warning' | 'error', text: string): void
 }
 
 export class HostedNode {
@@ -79,6 +83,8 @@ export class HostedNode {
   private recentPeers: RecentPeer[]
   private readonly knownPeers: KnownPeerBook
   private readonly lanDevices: LanDeviceList
+  /** The keys it trusts and the peers it refuses, kept across restarts. */
+  private readonly trust: NodeTrustBook
   /** Event rows for refused connections, per source address (a flood of them must not flood the log). */
   private readonly refusalRows = new RateLimiter({
     burst: 1,
@@ -97,6 +103,7 @@ export class HostedNode {
     this.recentPeers = memory.recentPeers.slice(0, LIMITS.recentPeersPerNode)
     this.knownPeers = new KnownPeerBook(memory.knownPeers)
     this.lanDevices = new LanDeviceList(LIMITS.lanDevicesPerNode, memory.lanDevices)
+    this.trust = new NodeTrustBook(memory.trust)
   }
 
   get id(): string {
@@ -113,7 +120,11 @@ export class HostedNode {
       await this.startFailed(err)
       throw err
     }
-    const node = this.listener.createNode(toNodeOptions(this.config, key, this.knownPeers.pins()))
+    const node = this.listener.createNode(
+      toNodeOptions(this.config, key, this.trust.seed(this.knownPeers.pins()))
+    )
+    // Revocations are refused before the first link (the library keeps them in memory only).
+    for (const id of this.trust.revokedIds()) void node.revoke(id)
     this.node = node
     this.nodeId = node.id
     this.wire(node)
@@ -149,6 +160,7 @@ export class HostedNode {
     this.setState('stopping')
     this.redialer?.stop()
     this.redialer = null
+    this.keepTrust(node)
     await node.stop()
     node.removeAllListeners()
     this.node = null
@@ -282,6 +294,61 @@ export class HostedNode {
   }
 
   // ------------------------------------------------------------------------------------------------------------
+  // Trust (issue #13)
+
+  /** The person accepts a pending peer (policy approve): it links, and is trusted from now on (kept). */
+  acceptPeer(peerId: string): void {
+    const node = this.servingNode()
+    const peer = pendingPeersOf(node).find((p) => p.id === peerId)
+    if (!node.acceptPeer(peerId)) throw new UnknownPeerError(NO_SUCH_PENDING)
+    this.keepTrust(node)
+    if (peer) this.listener.event(this, 'trust-changed', words.accepted(peer), peerId)
+    this.listener.changed(this, true)
+  }
+
+  /** The person turns a pending peer away: its link closes (it may ask again later). */
+  rejectPeer(peerId: string): void {
+    const node = this.servingNode()
+    const peer = pendingPeersOf(node).find((p) => p.id === peerId)
+    if (!node.rejectPeer(peerId)) throw new UnknownPeerError(NO_SUCH_PENDING)
+    if (peer) this.listener.event(this, 'trust-changed', words.rejected(peer), peerId)
+    this.listener.changed(this, true)
+  }
+
+  /**
+   * The person revokes a peer: refused from now on under every policy (kept across restarts), its link closed, and
+   * no longer redialled if it was a known peer. Works on a stopped node too (it applies at the next start).
+   */
+  async revokePeer(peerId: string): Promise<void> {
+    const node = this.node
+    if (node && this.state === 'serving') this.keepTrust(node)
+    const edge = node?.edges.find((e) => e.id === peerId)
+    const known = this.knownPeers.byPeerId(peerId)
+    const name = edge?.name ?? this.trust.nameOf(peerId) ?? known?.name ?? ''
+    this.trust.revoke(peerId, name)
+    if (known) {
+      this.knownPeers.setKeep(known.address, false)
+      this.redialer?.remove(known.address)
+    }
+    this.listener.memoryChanged(this)
+    this.listener.event(this, 'trust-changed', words.revoked(name, peerId), peerId)
+    this.listener.changed(this, true)
+    if (node) await node.revoke(peerId)
+  }
+
+  /** Copies the running node's trusted peers into what is saved (after a link, an accept, before a stop). */
+  private keepTrust(node: ChaskiNode): void {
+    if (node.trust === 'open') return
+    if (this.trust.update(node.trustedPeers)) this.listener.memoryChanged(this)
+  }
+
+  private servingNode(): ChaskiNode {
+    if (!this.node || this.state !== 'serving')
+      throw new NodeNotServingError(`${this.config.name} is not running; start it first`)
+    return this.node
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
 
   /** Runs discovery (docs/SEMANTICS.md §4) and keeps per-topic progress in the snapshot while it runs. */
   async runDiscovery(args: {
@@ -337,7 +404,8 @@ export class HostedNode {
     return {
       knownPeers: this.knownPeers.entries(),
       recentPeers: this.recentPeers.map((p) => ({ ...p })),
-      lanDevices: this.lanDevices.entries()
+      lanDevices: this.lanDevices.entries(),
+      trust: this.trust.saved()
     }
   }
 
@@ -377,7 +445,27 @@ export class HostedNode {
       knownPeers: this.knownPeers.snapshot((address) => redialer?.status(address) ?? null),
       reachableAt: serving ? reachable(node.ip, node.port) : [],
       portInUse: this.portInUse,
-      pendingRestart: serving && this.running ? optionsAwaitingRestart(this.running, this.config) : []
+      pendingRestart: serving && this.running ? optionsAwaitingRestart(this.running, this.config) : [],
+      trust: this.trustSnapshot(serving ? node : null)
+    }
+  }
+
+  /** What the node runs with (or will, when stopped); trusted peers live while it runs, else as saved. */
+  private trustSnapshot(node: ChaskiNode | null): NodeSnapshot['trust'] {
+    const options = node && this.running ? this.running : this.config
+    const trusted =
+      node && node.trust !== 'open'
+        ? node.trustedPeers
+            .filter((p) => !this.trust.isRevoked(p.id))
+            .sort((a, b) => b.lastSeen - a.lastSeen)
+            .slice(0, LIMITS.trustedPeersPerNode)
+        : this.trust.trustedPeers()
+    return {
+      policy: options.trust,
+      insecure: options.insecure,
+      pending: node ? pendingPeersOf(node) : [],
+      trusted,
+      revoked: this.trust.revokedPeers()
     }
   }
 
@@ -461,6 +549,8 @@ export class HostedNode {
     })
     node.on('edge-added', ({ edge, reconnected }) => {
       this.gaveUp.delete(edge.id)
+      // A link pins its key (tofu) or follows an accept (approve): keep the trusted list.
+      this.keepTrust(emitter)
       log('edge-added', words.connected(edge, reconnected), edge.id)
       changed()
     })
@@ -524,6 +614,26 @@ export class HostedNode {
         words.identityChanged(address, expectedId, provenId, direction === 'inbound'),
         provenId
       )
+      // Loud, as issue #13 asks: also a notice, one per node and address (a repeat replaces it).
+      this.listener.notice(
+        this,
+        `identity|${this.id}|${address}`,
+        'warning',
+        noticeText.identityChanged(this.config.name, address, this.trust.nameOf(expectedId))
+      )
+    })
+    // Policy approve: a peer waits for the person's decision (or this node waits for the peer's).
+    node.on('peer-pending', (peer) => {
+      const row = pendingRow(peer)
+      log('peer-pending', row.accepted ? words.pendingThere(row) : words.pending(row), row.id)
+      changed(false)
+    })
+    node.on('peer-pending-updated', () => changed(false))
+    node.on('peer-pending-ended', ({ id, outcome }) => {
+      if (outcome === 'expired' || outcome === 'closed') log('peer-pending', words.pendingEnded(outcome), id)
+      // Accepted: the link opens (edge-added pins it); the trusted list changed either way.
+      this.keepTrust(emitter)
+      changed(outcome === 'accepted')
     })
     node.on('peer-refused', ({ reason, error, remoteAddress, remotePort }) => {
       // Anyone can make refused connections: one row per source address a minute at most.
@@ -550,6 +660,17 @@ export class HostedNode {
       })
     })
   }
+}
+
+const NO_SUCH_PENDING =
+  'no peer with that id is waiting for approval (it may have been accepted, rejected or gone away)'
+
+/** Notices in plain words, for people who never read the event log. */
+const noticeText = {
+  identityChanged: (nodeName: string, address: string, knownAs: string | undefined) =>
+    `${nodeName} refused the node at ${address}: it is not the node ${knownAs ? `"${knownAs}" ` : ''}that was there ` +
+    'before (it proved a different key). Someone may be impersonating it. If that node was reinstalled and really ' +
+    'has a new identity, revoke its old one in the Trust section and connect again.'
 }
 
 type ContractDiscoveryResult = DiscoveryOutcome['topics'][number]['result']

@@ -32,8 +32,9 @@ export function toNodeOptions(
 ): ChaskiNodeOptions {
   return {
     ...(key === undefined ? {} : { key }),
-    // A desktop node pins the first key it meets at each address (issue #13); its known peers are its pins.
-    trust: 'tofu',
+    // Default tofu: a desktop node pins the first key it meets at each address (issue #13).
+    trust: config.trust,
+    insecure: config.insecure,
     trustedPeers,
     name: config.name,
     ip: config.ip,

@@ -67,6 +67,8 @@ import { previewData } from './message-preview'
 
 export const EVENT_LOG_SIZE = 300
 export const MESSAGE_LOG_SIZE = 200
+/** Notices shown at once (the oldest goes first). */
+export const MAX_NOTICES = 8
 
 export interface NodeHostInit {
   /** The settings file; null keeps everything in memory (tests, `chaski serve` without --config). */
@@ -106,6 +108,8 @@ export class NodeHost {
   private readonly failures: FailureLog
   private preferences: Preferences = { ...DEFAULT_PREFERENCES }
   private notices: AppNotice[] = []
+  /** The key of each notice added with one (addNotice). */
+  private readonly noticeKeys = new Map<string, string>()
   private windowBounds: WindowBounds | null = null
   private seq = 0
   private closed = false
@@ -434,6 +438,27 @@ export class NodeHost {
     return this.serving(this.get(id)).map({ depth })
   }
 
+  /** Accepts a peer waiting for approval (policy approve): it links and is trusted from now on. */
+  async acceptPeer(id: string, peerId: string): Promise<NodeSnapshot> {
+    const hosted = this.get(id)
+    hosted.acceptPeer(peerId)
+    return hosted.snapshot()
+  }
+
+  /** Turns away a peer waiting for approval. */
+  async rejectPeer(id: string, peerId: string): Promise<NodeSnapshot> {
+    const hosted = this.get(id)
+    hosted.rejectPeer(peerId)
+    return hosted.snapshot()
+  }
+
+  /** Refuses a peer from now on (its link closes; kept across restarts). */
+  async revokePeer(id: string, peerId: string): Promise<NodeSnapshot> {
+    const hosted = this.get(id)
+    await hosted.revokePeer(peerId)
+    return this.configChanged(hosted)
+  }
+
   async publish(id: string, topic: string, data: string): Promise<{ deliveredTo: number }> {
     const node = this.serving(this.get(id))
     return { deliveredTo: await node.publish(topic, data) }
@@ -518,6 +543,7 @@ export class NodeHost {
   private readonly keys: NodeKeyStore
   private readonly nodeListener: HostedNodeListener = {
     nodeKey: (node) => this.keys.keyOf(node.id),
+    notice: (_node, key, level, text) => this.addNotice(level, text, key),
     changed: (node, graphToo) => this.coalescer.nodeChanged(node.id, graphToo),
     memoryChanged: () => this.scheduleMemorySave(),
     configChanged: (node) => {
@@ -668,8 +694,18 @@ export class NodeHost {
     return hosted.snapshot()
   }
 
-  private addNotice(level: AppNotice['level'], text: string): void {
-    this.notices = [...this.notices, { id: `notice-${++this.seq}`, level, text }]
+  /**
+   * `key`: a notice with the same key replaces the earlier one (a peer refused again does not stack notices). At most
+   * MAX_NOTICES are kept, the oldest going first: whatever peers do, the bar stays readable.
+   */
+  private addNotice(level: AppNotice['level'], text: string, key?: string): void {
+    const id = `notice-${++this.seq}`
+    const kept =
+      key === undefined ? this.notices : this.notices.filter((n) => this.noticeKeys.get(n.id) !== key)
+    if (key !== undefined) this.noticeKeys.set(id, key)
+    this.notices = [...kept, { id, level, text }].slice(-MAX_NOTICES)
+    for (const noticeId of this.noticeKeys.keys())
+      if (!this.notices.some((n) => n.id === noticeId)) this.noticeKeys.delete(noticeId)
     this.coalescer.noticesChanged()
   }
 

@@ -21,7 +21,8 @@ export function edgeSnapshot(edge: Edge): EdgeSnapshot {
     state: 'connected',
     since: edge.connectedAt,
     attempt: 0,
-    maxAttempts: 0
+    maxAttempts: 0,
+    secure: edge.secure
   }
 }
 
@@ -49,7 +50,8 @@ export function unconnectedEdge(
     state,
     since,
     attempt,
-    maxAttempts
+    maxAttempts,
+    secure: null
   }
 }
 
@@ -133,7 +135,13 @@ export function graphModel(nodes: NodeSnapshot[]): GraphModelSnapshot {
         (existing.latencyMs === null && e.latencyMs !== null) ||
         existing.state !== 'connected'
       ) {
-        links.set(key, { source: n.id, target: peerId, latencyMs: e.latencyMs, state: e.state })
+        links.set(key, {
+          source: n.id,
+          target: peerId,
+          latencyMs: e.latencyMs,
+          state: e.state,
+          secure: e.secure
+        })
       }
     }
   }
@@ -154,7 +162,8 @@ export function graphModel(nodes: NodeSnapshot[]): GraphModelSnapshot {
       }
       // A peer we hear but are not connected to: a dashed 'heard' link, unless an edge already joins the two.
       const key = n.id < peerId ? `${n.id}|${peerId}` : `${peerId}|${n.id}`
-      if (!links.has(key)) links.set(key, { source: n.id, target: peerId, latencyMs: null, state: 'heard' })
+      if (!links.has(key))
+        links.set(key, { source: n.id, target: peerId, latencyMs: null, state: 'heard', secure: null })
     }
   }
   return { nodes: [...graphNodes.values()], links: [...links.values()] }

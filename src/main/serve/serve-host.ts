@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { isIP } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { createContractHandlers } from '../host/contract-handlers'
+import { openControlChannel, type ControlChannel } from '../control/control-server'
 import { NodeHost } from '../host/node-host'
 import { WS_PATH } from '../../shared/ws-protocol'
 import { DASHBOARD_PORT } from '../../shared/limits'
@@ -51,6 +52,8 @@ export interface ServeOptions {
   /** Create the first-launch node when there are no settings. @default true */
   firstLaunchNode?: boolean
   logger?: WsBridgeLogger
+  /** Where to open the local control channel for `chaski trust` (src/main/control); null: none. @default null */
+  controlSocket?: string | null
 }
 
 export interface ServeHandle {
@@ -59,6 +62,8 @@ export interface ServeHandle {
   openUrl: string
   token: string
   host: NodeHost
+  /** The control channel's socket, when it opened. */
+  controlSocket: string | null
   /** WebSocket clients connected now. */
   readonly clientCount: number
   close(): Promise<void>
@@ -80,7 +85,8 @@ export async function startServeHost(options: ServeOptions): Promise<ServeHandle
     firstLaunchNode: options.firstLaunchNode,
     logger
   })
-  const bridge = createWsBridgeServer(host, createContractHandlers(host), logger)
+  const handlers = createContractHandlers(host)
+  const bridge = createWsBridgeServer(host, handlers, logger)
   const { wss } = bridge
   // Known once the server listens (port 0 picks one); no request arrives before that.
   let policy: OriginPolicy | null = null
@@ -171,6 +177,15 @@ export async function startServeHost(options: ServeOptions): Promise<ServeHandle
     throw err
   }
   loaded = true
+  // The channel `chaski trust` uses: opened once the nodes are loaded. Not opening it (another host answers there)
+  // costs that channel only, said in a warning.
+  let control: ControlChannel | null = null
+  if (options.controlSocket) {
+    control = await openControlChannel(options.controlSocket, handlers, logger).catch((err: unknown) => {
+      logger.warn(`no control channel for chaski trust: ${(err as Error).message}`)
+      return null
+    })
+  }
   const shown = isIP(bindHost) === 6 ? `[${bindHost}]` : bindHost
   const base = `http://${shown}:${port}/`
   return {
@@ -178,6 +193,7 @@ export async function startServeHost(options: ServeOptions): Promise<ServeHandle
     openUrl: `${base}?token=${encodeURIComponent(token)}`,
     token,
     host,
+    controlSocket: control?.path ?? null,
     get clientCount() {
       return bridge.clientCount
     },
@@ -187,6 +203,7 @@ export async function startServeHost(options: ServeOptions): Promise<ServeHandle
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()
       await closed
+      await control?.close()
       await host.shutdown()
     }
   }

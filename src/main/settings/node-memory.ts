@@ -7,7 +7,12 @@
 //   entry costs that entry, never the node or the whole settings file.
 import * as v from 'valibot'
 import { LIMITS } from '../../shared/limits'
-import type { LanPeerSnapshot, RecentPeer } from '../../shared/snapshots'
+import type {
+  LanPeerSnapshot,
+  RecentPeer,
+  RevokedPeerSnapshot,
+  TrustedPeerSnapshot
+} from '../../shared/snapshots'
 
 /** A known peer as saved (its live status is not saved: it is found again at start). */
 export interface SavedKnownPeer {
@@ -21,14 +26,21 @@ export interface SavedKnownPeer {
   lastSeenAt: number | null
 }
 
+/** The keys a node trusts and the peers it refuses (issue #13), as saved. */
+export interface SavedTrust {
+  trusted: TrustedPeerSnapshot[]
+  revoked: RevokedPeerSnapshot[]
+}
+
 export interface NodeMemory {
   knownPeers: SavedKnownPeer[]
   recentPeers: RecentPeer[]
   lanDevices: LanPeerSnapshot[]
+  trust: SavedTrust
 }
 
 export function emptyNodeMemory(): NodeMemory {
-  return { knownPeers: [], recentPeers: [], lanDevices: [] }
+  return { knownPeers: [], recentPeers: [], lanDevices: [], trust: { trusted: [], revoked: [] } }
 }
 
 const Time = v.pipe(v.number(), v.integer(), v.minValue(0))
@@ -66,6 +78,20 @@ const LanDeviceSchema = v.object({
   online: v.boolean()
 })
 
+const TrustedPeerSchema = v.object({
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.peerIdLength)),
+  name: Text(LIMITS.peerNameLength),
+  address: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.addressLength)),
+  firstSeen: Time,
+  lastSeen: Time
+})
+
+const RevokedPeerSchema = v.object({
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.peerIdLength)),
+  name: Text(LIMITS.peerNameLength),
+  at: Time
+})
+
 /** The entries of `raw[key]` that are valid, at most `max` of them (the first ones: lists are kept newest first). */
 function validEntries<T>(raw: unknown, key: string, schema: v.GenericSchema<unknown, T>, max: number): T[] {
   const list = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[key] : undefined
@@ -83,7 +109,13 @@ function validEntries<T>(raw: unknown, key: string, schema: v.GenericSchema<unkn
 export function parseNodeMemory(raw: unknown): NodeMemory {
   const knownPeers = validEntries(raw, 'knownPeers', KnownPeerSchema, LIMITS.knownPeersPerNode)
   const seen = new Set<string>()
+  const trust =
+    typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['trust'] : undefined
   return {
+    trust: {
+      trusted: validEntries(trust, 'trusted', TrustedPeerSchema, LIMITS.trustedPeersPerNode),
+      revoked: validEntries(trust, 'revoked', RevokedPeerSchema, LIMITS.revokedPeersPerNode)
+    },
     knownPeers: knownPeers.filter((p) => !seen.has(p.address) && seen.add(p.address)),
     recentPeers: validEntries(raw, 'recentPeers', RecentPeerSchema, LIMITS.recentPeersPerNode),
     lanDevices: validEntries(raw, 'lanDevices', LanDeviceSchema, LIMITS.lanDevicesPerNode).map((d) => ({
@@ -105,7 +137,28 @@ export function clip(text: string, max: number): string {
 export function fitNodeMemory(memory: NodeMemory): NodeMemory {
   const name = (text: string) => clip(text, LIMITS.peerNameLength)
   const id = (text: string) => clip(text, LIMITS.peerIdLength)
+  const time = (at: number) => Math.max(0, Math.round(at))
   return {
+    trust: {
+      trusted: memory.trust.trusted
+        .filter((p) => p.id.length > 0 && p.address.length > 0)
+        .slice(0, LIMITS.trustedPeersPerNode)
+        .map((p) => ({
+          id: id(p.id),
+          name: name(p.name),
+          address: clip(p.address, LIMITS.addressLength),
+          firstSeen: time(p.firstSeen),
+          lastSeen: time(p.lastSeen)
+        })),
+      revoked: memory.trust.revoked
+        .filter((p) => p.id.length > 0)
+        .slice(0, LIMITS.revokedPeersPerNode)
+        .map((p) => ({
+          id: id(p.id),
+          name: name(p.name),
+          at: time(p.at)
+        }))
+    },
     knownPeers: memory.knownPeers.slice(0, LIMITS.knownPeersPerNode).map((p) => ({
       address: p.address,
       name: p.name === null ? null : name(p.name),

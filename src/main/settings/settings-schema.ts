@@ -42,7 +42,15 @@ export const SettingsSchema = v.strictObject({
     `unsupported settings version (this app reads version ${SETTINGS_VERSION})`
   ),
   nodes: v.pipe(
-    v.array(v.strictObject({ ...NodeConfigSchema.entries, memory: v.optional(v.unknown()) })),
+    v.array(
+      v.strictObject({
+        ...NodeConfigSchema.entries,
+        // Settings saved before issue #13 have no trust options: such nodes load with the defaults.
+        trust: v.optional(NodeConfigSchema.entries.trust, 'tofu'),
+        insecure: v.optional(NodeConfigSchema.entries.insecure, false),
+        memory: v.optional(v.unknown())
+      })
+    ),
     v.maxLength(LIMITS.nodes, `at most ${LIMITS.nodes} nodes`),
     v.check((nodes) => new Set(nodes.map((n) => n.id)).size === nodes.length, 'two nodes share an id')
   ),

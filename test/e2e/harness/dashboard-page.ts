@@ -35,6 +35,9 @@ export interface NewNode {
   ttl?: number
   maxConnections?: number
   reconnections?: number
+  /** The trust policy chosen in the dialog (default what it offers: tofu). */
+  trust?: 'open' | 'tofu' | 'approve'
+  insecure?: boolean
 }
 
 /** Fills the create-node dialog and submits it; resolves once the node is listed in the sidebar. */
@@ -56,6 +59,8 @@ export async function createNode(page: Page, node: NewNode): Promise<Locator> {
   }
   if (node.lan === false) await setSwitch(page.locator(tid('create-lan')), false)
   if (node.autoConnect === false) await setSwitch(page.locator(tid('create-autoconnect')), false)
+  if (node.trust !== undefined) await page.click(tid(`create-trust-${node.trust}`))
+  if (node.insecure !== undefined) await setSwitch(page.locator(tid('create-insecure')), node.insecure)
   await page.click(tid('create-node-submit'))
   const item = page.locator(tid(`node-item-${node.name}`))
   await item.waitFor()

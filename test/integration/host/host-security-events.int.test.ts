@@ -55,6 +55,16 @@ test('a known peer back on its address with another key is refused (tofu): a "ch
     timeoutMs: 20_000
   })
   expect(row.text).toMatch(/is not the one this node knew: it proved another key/)
+  // Also a notice in plain words, not only a log row; a repeat replaces it rather than stacking.
+  const notice = await waitFor(() => host.getState().notices.find((n) => /refused the node at/.test(n.text)))
+  expect(notice).toMatchObject({ level: 'warning' })
+  expect(notice.text).toMatch(
+    new RegExp(
+      `Alpha refused the node at 127\\.0\\.0\\.1:${port}: it is not the node "Hub" that was there before`
+    )
+  )
+  expect(notice.text).toMatch(/revoke its old one in the Trust section/)
+  expect(host.getState().notices.filter((n) => /refused the node at/.test(n.text))).toHaveLength(1)
   expect(host.getState().nodes[0]!.edges.filter((e) => e.state === 'connected')).toEqual([])
 })
 

@@ -18,6 +18,7 @@ export function edge(patch: Partial<EdgeSnapshot> & { peerId: string }): EdgeSna
     since: 0,
     attempt: 0,
     maxAttempts: 0,
+    secure: true,
     ...patch
   }
 }
@@ -42,7 +43,9 @@ export function node(
       messagePropagation: false,
       messagesPoolMaxSize: 128,
       lan: { enabled: false, autoConnect: false, interfaces: [] },
-      autoStart: true
+      autoStart: true,
+      trust: 'tofu',
+      insecure: false
     },
     state: 'serving',
     since: 0,
@@ -58,6 +61,7 @@ export function node(
     knownPeers: [],
     reachableAt: [],
     portInUse: null,
+    trust: { policy: 'tofu', insecure: false, pending: [], trusted: [], revoked: [] },
     pendingRestart: [],
     ...patch
   }

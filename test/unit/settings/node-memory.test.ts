@@ -33,7 +33,11 @@ describe('what a node remembers, as saved', () => {
         { address: '127.0.0.1:9', name: null, peerId: null, keep: false, addedAt: 2, lastSeenAt: null }
       ],
       recentPeers: [{ peerId: 'x', name: 'X', address: '127.0.0.1:1', at: 3 }],
-      lanDevices: [device('d')]
+      lanDevices: [device('d')],
+      trust: {
+        trusted: [{ id: 't', name: 'T', address: '127.0.0.1:2', firstSeen: 1, lastSeen: 4 }],
+        revoked: [{ id: 'r', name: 'R', at: 6 }]
+      }
     }
     const saved = JSON.parse(JSON.stringify(fitNodeMemory(memory)))
     expect(parseNodeMemory(saved)).toEqual({
@@ -60,7 +64,17 @@ describe('what a node remembers, as saved', () => {
           subscriptions: Array.from({ length: 200 }, () => huge),
           interface: huge
         })
-      )
+      ),
+      trust: {
+        trusted: Array.from({ length: 600 }, (_, i) => ({
+          id: `t${i}`,
+          name: huge,
+          address: 'a:1',
+          firstSeen: 1,
+          lastSeen: 2.5
+        })),
+        revoked: Array.from({ length: 300 }, (_, i) => ({ id: `r${i}`, name: huge, at: 1 }))
+      }
     }
     const fitted = fitNodeMemory(memory)
     expect(fitted.recentPeers).toHaveLength(LIMITS.recentPeersPerNode)
@@ -70,6 +84,8 @@ describe('what a node remembers, as saved', () => {
     const back = parseNodeMemory(JSON.parse(JSON.stringify(fitted)))
     expect(back.lanDevices).toHaveLength(LIMITS.lanDevicesPerNode)
     expect(back.knownPeers).toHaveLength(1)
+    expect(back.trust.trusted).toHaveLength(LIMITS.trustedPeersPerNode)
+    expect(back.trust.revoked).toHaveLength(LIMITS.revokedPeersPerNode)
     expect(clip('ab\u{1F600}', 3)).toBe('ab')
   })
 
@@ -82,9 +98,18 @@ describe('what a node remembers, as saved', () => {
         'nonsense'
       ],
       recentPeers: { not: 'a list' },
-      lanDevices: [device('good'), { ...device('bad'), port: 70000 }]
+      lanDevices: [device('good'), { ...device('bad'), port: 70000 }],
+      trust: {
+        trusted: [
+          { id: 'ok', name: '', address: 'a:1', firstSeen: 1, lastSeen: 1 },
+          { id: '', name: '', address: 'a:1', firstSeen: 1, lastSeen: 1 }
+        ],
+        revoked: 'nonsense'
+      }
     }
     const memory = parseNodeMemory(raw)
+    expect(memory.trust.trusted.map((p) => p.id)).toEqual(['ok'])
+    expect(memory.trust.revoked).toEqual([])
     expect(memory.knownPeers.map((p) => p.address)).toEqual(['ok:1'])
     expect(memory.recentPeers).toEqual([])
     expect(memory.lanDevices.map((d) => d.id)).toEqual(['good'])

@@ -51,6 +51,27 @@ describe('SettingsStore', () => {
     expect(outcome).toEqual({ kind: 'loaded', settings })
   })
 
+  test('settings saved before trust options load with the defaults: trust tofu, plaintext refused', async () => {
+    const file = join(dir, SETTINGS_FILE)
+    const older = sample()
+    const { trust, insecure, ...before } = older.nodes[0]!
+    expect([trust, insecure]).toEqual(['tofu', false])
+    writeFileSync(file, JSON.stringify({ ...older, nodes: [before] }))
+    const outcome = await new SettingsStore(file).load()
+    expect(outcome.kind).toBe('loaded')
+    expect(outcome.settings.nodes[0]).toMatchObject({ name: 'Desk', trust: 'tofu', insecure: false })
+  })
+
+  test('a trust policy the app does not know is refused with where it is', async () => {
+    const file = join(dir, SETTINGS_FILE)
+    const settings = sample()
+    writeFileSync(file, JSON.stringify({ ...settings, nodes: [{ ...settings.nodes[0], trust: 'anyone' }] }))
+    const outcome = await new SettingsStore(file).load()
+    expect(outcome.kind).toBe('recovered')
+    if (outcome.kind === 'recovered')
+      expect(outcome.problem).toMatch(/nodes\.0\.trust: trust must be one of open, tofu, approve/)
+  })
+
   test('concurrent saves land in order: the last one wins', async () => {
     const store = new SettingsStore(join(dir, SETTINGS_FILE))
     await Promise.all(['one', 'two', 'three'].map((name) => store.save(sample(name))))

@@ -9,6 +9,7 @@ import type { Command } from '../command'
 import { EXIT_FAILURE, EXIT_OK } from '../command'
 import { createPrinter, sanitize } from '../output'
 import { DESKTOP_SETTINGS_BY_OS, desktopSettingsPath } from '../../settings/settings-location'
+import { controlSocketPath, processControlSocketPath } from '../../control/control-path'
 
 /**
  * The built renderer: beside out/main/cli.js once built; from a source checkout, the repo's out/renderer.
@@ -36,7 +37,9 @@ export const serveCommand: Command = {
     '\n' +
     `The desktop app keeps its settings in ${desktopSettingsPath()} here; on each system:\n` +
     DESKTOP_SETTINGS_BY_OS.map((line) => `  ${line}\n`).join('') +
-    'Give that path to --config to run the same nodes headless (not while the desktop app runs).',
+    'Give that path to --config to run the same nodes headless (not while the desktop app runs).\n' +
+    '`chaski trust` talks to it through a control socket readable by this user only: <config file>.control, or\n' +
+    'with no --config a per-process socket in a private temp folder (printed at start).',
   flags: {
     host: { type: 'string', value: '<ip>', help: 'address to listen on (default 127.0.0.1)' },
     port: {
@@ -69,6 +72,7 @@ export const serveCommand: Command = {
       )
       return EXIT_FAILURE
     }
+    const settingsFile = args.has('config') ? resolve(args.string('config') ?? '') : null
     let handle: ServeHandle
     try {
       handle = await startServeHost({
@@ -76,7 +80,8 @@ export const serveCommand: Command = {
         port,
         token,
         rendererDir,
-        settingsFile: args.has('config') ? resolve(args.string('config') ?? '') : null,
+        settingsFile,
+        controlSocket: settingsFile ? controlSocketPath(settingsFile) : processControlSocketPath(),
         firstLaunchNode: !args.flag('bare'),
         logger: { warn: (message) => printer.error('warning', { message }, `warning: ${sanitize(message)}`) }
       })
@@ -113,11 +118,18 @@ export const serveCommand: Command = {
       {
         url: handle.url,
         openUrl: handle.openUrl,
+        controlSocket: handle.controlSocket,
         nodes: nodes.map((n) => ({ id: n.id, name: n.config.name, address: n.address }))
       },
       [
         `Dashboard: ${handle.openUrl}`,
         `  (open it in a browser; the token in the URL is required)`,
+        ...(handle.controlSocket
+          ? [
+              `Control socket: ${handle.controlSocket}` +
+                (settingsFile ? '' : ` (chaski trust --socket ${handle.controlSocket})`)
+            ]
+          : []),
         ...nodes.map((n) => `  node ${sanitize(n.config.name)}: ${n.address ?? n.error ?? n.state}`)
       ].join('\n')
     )

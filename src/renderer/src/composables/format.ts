@@ -151,7 +151,9 @@ const RESTART_OPTION_LABEL: Record<RestartOption, string> = {
   reconnections: 'reconnection attempts',
   keepAlive: 'keep-alive',
   messagePropagation: 'message propagation',
-  messagesPoolMaxSize: 'the message pool size'
+  messagesPoolMaxSize: 'the message pool size',
+  trust: 'the trust policy',
+  insecure: 'plaintext links'
 }
 
 /** 'the port and the TTL' (capitalised for the start of a sentence). */

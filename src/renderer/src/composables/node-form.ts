@@ -6,7 +6,7 @@ import { NodeConfigSchema, TopicSchema, type NodeConfigInput } from '../../../sh
 import { ipVersion } from '../../../shared/address-text'
 import { freeNodeName, nodeDefaults, sameNodeName } from '../../../shared/node-defaults'
 import { optionsAwaitingRestart } from '../../../shared/restart-options'
-import type { NewNodeDefaults, NodeConfig, RestartOption } from '../../../shared/snapshots'
+import type { NewNodeDefaults, NodeConfig, RestartOption, TrustPolicyName } from '../../../shared/snapshots'
 
 export interface NodeForm {
   name: string
@@ -24,6 +24,8 @@ export interface NodeForm {
   messagesPoolMaxSize: number | null
   lan: { enabled: boolean; autoConnect: boolean; interfaces: string[] }
   autoStart: boolean
+  trust: TrustPolicyName
+  insecure: boolean
 }
 
 export type NodeFormField =
@@ -170,7 +172,9 @@ export function toCreateInput(form: NodeForm): NodeConfigInput {
       autoConnect: form.lan.autoConnect,
       interfaces: [...form.lan.interfaces]
     },
-    autoStart: form.autoStart
+    autoStart: form.autoStart,
+    trust: form.trust,
+    insecure: form.insecure
   }
 }
 
