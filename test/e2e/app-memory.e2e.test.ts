@@ -26,6 +26,7 @@ import {
 } from './harness/dashboard-page'
 import { accessibilityProblems, layoutProblems } from './harness/page-checks'
 import { startDelayRelay, type DelayRelay } from '../helpers/delay-relay'
+import { resetHost, type NodeSetup } from './harness/host-setup'
 
 let serve: ServeProcess
 let session: BrowserSession
@@ -48,12 +49,23 @@ beforeAll(async () => {
     startChaskiNode({ name: 'Far', extra: ['--keepalive', '0'] })
   ])
   relay = await startDelayRelay({ host: '127.0.0.1', port: far.port }, 60)
+})
+
+/** What each test starts from, whatever ran before it: the host with only `nodes`, and a page opened on it. */
+async function startWith(nodes: NodeSetup[]): Promise<void> {
+  await resetHost(serve.openUrl, nodes)
+  await page?.context().close()
   page = await openDashboard(session, serve.openUrl)
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
     origin: new URL(serve.openUrl).origin
   })
   page.on('pageerror', (err) => pageErrors.push(err.message))
-  await createNode(page, { name: 'Alpha', lan: false })
+}
+/** Alpha, the node the tests look through (no LAN), linked to `peers` as known peers. */
+const alphaWith = (...peers: string[]): NodeSetup => ({
+  name: 'Alpha',
+  lan: { enabled: false },
+  connect: peers
 })
 
 afterAll(async () => {
@@ -111,6 +123,7 @@ async function pageProblems(width: number, height: number, name: string): Promis
 
 describe('known peers', () => {
   test('a peer stopped gracefully (SIGTERM) and started again is relinked; meanwhile its row says when the next try is', async () => {
+    await startWith([alphaWith()])
     await connect(hub.address, 'Hub')
     const row = knownPeer(hub.address)
     await eventually(() => row.getAttribute('data-status')).toBe('connected')
@@ -129,6 +142,7 @@ describe('known peers', () => {
 
 describe('honest latency', () => {
   test('through a link that holds every chunk 60 ms each way, the round trips shown are the measured ones', async () => {
+    await startWith([alphaWith()])
     await connect(relay.address, 'Far')
     const row = peerRow(page, 'Far')
     const samples = async () =>
@@ -190,6 +204,7 @@ describe('honest latency', () => {
 
 describe('where a node can be reached', () => {
   test('a node on 0.0.0.0 lists the address of every interface, loopback marked, each with a copy button', async () => {
+    await startWith([alphaWith()])
     await createNode(page, { name: 'Wide', ip: '0.0.0.0', lan: false })
     const rows = page.locator(tid('reachable-address'))
     const port = Number(
@@ -226,6 +241,7 @@ describe('where a node can be reached', () => {
 
 describe('edit a node', () => {
   test('every option can be changed; those that need a restart say so, and one click restarts with the links kept', async () => {
+    await startWith([alphaWith(hub.address, relay.address)])
     await selectNode(page, 'Alpha')
     await page.click(`${tid('node-item-Alpha')} ${tid('node-edit')}`)
     const dialog = page.locator(tid('edit-node-dialog'))
@@ -259,6 +275,10 @@ describe('edit a node', () => {
 
 describe('chaski serve restarted', () => {
   test('with the same config: the same nodes, ports and links come back; a port taken meanwhile is offered a free one', async () => {
+    await startWith([
+      alphaWith(hub.address, relay.address),
+      { name: 'Wide', ip: '0.0.0.0', lan: { enabled: false } }
+    ])
     const before = await hostState(serve.openUrl)
     const ports = Object.fromEntries(before.nodes.map((n) => [n.config.name, n.port]))
     await serve.end('SIGTERM')
@@ -300,6 +320,7 @@ describe('chaski serve restarted', () => {
 
 describe('the host goes away', () => {
   test('the whole page says so, pending calls fail plainly, actions are off, and it comes back by itself', async () => {
+    await startWith([alphaWith(hub.address)])
     await selectNode(page, 'Alpha')
     await openTab(page, 'peers')
     // A call the host will still be busy with when it dies: a connect to something that never completes a handshake.

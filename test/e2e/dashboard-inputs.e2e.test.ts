@@ -8,8 +8,9 @@ import type { Page } from 'playwright-core'
 import { launchBrowser, type BrowserSession } from './harness/browser'
 import { startServe, type ServeProcess } from './harness/serve'
 import { startChaskiNode, stopAllProcesses, type ChaskiNodeProcess } from './harness/processes'
+import { resetHost } from './harness/host-setup'
+import type { Preferences } from '../../src/shared/snapshots'
 import {
-  createNode,
   eventually,
   openDashboard,
   openTab,
@@ -49,10 +50,18 @@ beforeAll(async () => {
     startChaskiNode({ name: 'Beta' }),
     startChaskiNode({ name: 'Delta' })
   ])
+})
+
+/**
+ * What each test starts from, whatever ran before it: one local node, Hub (LAN on, no auto-connect, no peers), the
+ * recent addresses given, and a page opened on it.
+ */
+async function startWithHub(preferences: Partial<Preferences> = {}): Promise<void> {
+  await resetHost(serve.openUrl, [{ name: 'Hub', lan: { enabled: true, autoConnect: false } }], preferences)
+  await page?.context().close()
   page = await openDashboard(session, serve.openUrl)
   page.on('pageerror', (err) => pageErrors.push(err.message))
-  await createNode(page, { name: 'Hub', lan: true, autoConnect: false })
-})
+}
 
 afterAll(async () => {
   // Every step runs even if one fails, so no process outlives the file.
@@ -93,6 +102,7 @@ async function connectByTyping(text: string): Promise<void> {
 
 describe('hostile names', () => {
   test('a right-to-left override cannot turn an event line or a table row around: it is shown, in order', async () => {
+    await startWithHub()
     const heard = page.locator(`${tid('event-row')}[data-kind="lan-peer-seen"]`, { hasText: 'Evil' })
     await openTab(page, 'events')
     await heard.first().waitFor()
@@ -116,6 +126,7 @@ describe('hostile names', () => {
   })
 
   test('zero-width and control characters are shown as escapes in the LAN list, the peers table and the log', async () => {
+    await startWithHub()
     // LAN beacons carry no control characters (the sender strips them); the zero-width space is still shown.
     await openTab(page, 'lan')
     const lanRow = page.locator(`${tid('lan-row')}[data-peer-id="${ghost.id}"]`)
@@ -140,6 +151,7 @@ describe('hostile names', () => {
 
 describe('inputs', () => {
   test('"+ Subscribe" and "+ Topic" take the typing every time, and nothing lands in another field', async () => {
+    await startWithHub()
     await selectNode(page, 'Hub')
     await openTab(page, 'overview')
     for (const topic of ['first', 'second', 'third']) {
@@ -164,6 +176,7 @@ describe('inputs', () => {
   })
 
   test('the connect box submits exactly what was typed; suggestions open only on the arrow keys', async () => {
+    await startWithHub()
     await openTab(page, 'peers')
     // Remembered: 'Alpha@ip:port'. Typing 'ip:port' (part of it) and Enter connects to what was typed.
     await connectByTyping(alpha.namedAddress)
@@ -199,6 +212,8 @@ describe('inputs', () => {
   })
 
   test("a Name@ that is not the peer's name is refused with a clear message and not offered again", async () => {
+    // Something to suggest, so the list opens and can be read.
+    await startWithHub({ recentAddresses: [beta.namedAddress] })
     await openTab(page, 'peers')
     await connectByTyping(`ümlaut@${delta.address}`)
     const error = page.locator(tid('connect-error'))
@@ -218,6 +233,7 @@ describe('inputs', () => {
   })
 
   test('a host name (localhost) is accepted and resolved; connecting again says "already connected"', async () => {
+    await startWithHub()
     await openTab(page, 'peers')
     await page.fill(tid('connect-address'), `localhost:${beta.port}`)
     await eventually(() =>
@@ -232,6 +248,7 @@ describe('inputs', () => {
   })
 
   test('a second local node with a name already taken (any case) is refused as you type', async () => {
+    await startWithHub()
     await page.click(tid('create-node-open'))
     await page.waitForSelector(tid('create-name'))
     await page.fill(tid('create-name'), 'hub')

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core'
 import { launchBrowser, type BrowserSession } from './harness/browser'
 import { startServe, type ServeProcess } from './harness/serve'
 import { startChaskiNode, stopAllProcesses, type ChaskiNodeProcess } from './harness/processes'
+import { resetHost, type NodeSetup } from './harness/host-setup'
 import {
   createNode,
   eventually,
@@ -31,9 +32,17 @@ beforeAll(async () => {
     launchBrowser(),
     startChaskiNode({ name: 'Squatter' })
   ])
+})
+
+/** What each test starts from, whatever ran before it: the host with only `nodes`, and a page opened on it. */
+async function startWith(nodes: NodeSetup[]): Promise<void> {
+  await resetHost(serve.openUrl, nodes)
+  await page?.context().close()
   page = await openDashboard(session, serve.openUrl)
   page.on('pageerror', (err) => pageErrors.push(err.message))
-})
+}
+/** A node without LAN discovery and without topics, as the create dialog makes it with LAN switched off. */
+const plainNode = (name: string): NodeSetup => ({ name, lan: { enabled: false } })
 
 afterAll(async () => {
   // Every step runs even if one fails, so no process outlives the file.
@@ -46,6 +55,7 @@ const feedbackOf = (testid: string) =>
 
 describe('local nodes', () => {
   test('a new user is told what to do first, and the bridge says it is connected', async () => {
+    await startWith([])
     await page.waitForSelector(tid('no-nodes'))
     expect(await page.locator(tid('no-nodes')).textContent()).toMatch(/No local nodes yet.*Create/s)
     expect(await page.locator(tid('sidebar-empty')).textContent()).toMatch(/Create one/)
@@ -54,6 +64,7 @@ describe('local nodes', () => {
   })
 
   test('the create dialog has every option with its default and validates as you type', async () => {
+    await startWith([])
     await page.click(tid('create-node-empty'))
     await page.waitForSelector(tid('create-name'))
     expect(await page.inputValue(tid('create-name'))).toBe('Node1')
@@ -103,6 +114,9 @@ describe('local nodes', () => {
   })
 
   test("a refused creation shows the host's error text; fixing the port creates the node", async () => {
+    await startWith([])
+    await page.click(tid('create-node-empty'))
+    await page.fill(tid('create-name'), 'Desk')
     await page.fill(tid('create-port'), String(squatter.port))
     await setSwitch(page.locator(tid('create-lan')), false)
     await page.click(tid('create-node-submit'))
@@ -130,6 +144,7 @@ describe('local nodes', () => {
   })
 
   test('subscriptions are chips with their paired state; a reserved topic is refused as you type', async () => {
+    await startWith([plainNode('Desk')])
     await page.click(tid('topic-add'))
     await page.fill(tid('topic-input'), '@')
     await eventually(() => page.locator(tid('topic-problem')).textContent()).toContain('reserved')
@@ -144,6 +159,7 @@ describe('local nodes', () => {
   })
 
   test('LAN discovery switches on and off from the overview, and the sidebar follows', async () => {
+    await startWith([plainNode('Desk')])
     const item = page.locator(tid('node-item-Desk'))
     await setSwitch(page.locator(tid('lan-enabled')), true)
     await eventually(() => item.locator(tid('node-lan')).textContent()).toBe('LAN on')
@@ -153,6 +169,7 @@ describe('local nodes', () => {
   })
 
   test('rename, stop and start from the sidebar, with the keyboard', async () => {
+    await startWith([plainNode('Desk')])
     await page.click(tid('node-rename'))
     await page.waitForSelector(tid('rename-input'))
     await page.fill(tid('rename-input'), '')
@@ -189,6 +206,7 @@ describe('local nodes', () => {
   })
 
   test('the theme follows the OS unless one is chosen (and the choice is kept by the host)', async () => {
+    await startWith([plainNode('Desk')])
     const app = page.locator(tid('app'))
     await page.emulateMedia({ colorScheme: 'dark' })
     await eventually(() => app.getAttribute('data-theme')).toBe('dark')
@@ -206,6 +224,7 @@ describe('local nodes', () => {
   })
 
   test('a second node, then removing both, brings back the first-run empty state', async () => {
+    await startWith([plainNode('Workbench')])
     await createNode(page, { name: 'Spare', lan: false })
     for (const name of ['Spare', 'Workbench']) {
       await page.click(`${tid(`node-item-${name}`)} ${tid('node-select')}`)

@@ -2,11 +2,10 @@
 // pick a node or a tab, read the graph, save a screenshot in light and dark. Selectors are data-testid only.
 import { expect } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
-import WebSocket from 'ws'
-import type { Result } from '../../../src/shared/result'
 import type { AppState } from '../../../src/shared/snapshots'
 import { waitFor } from '../../helpers/wait-for'
 import type { BrowserSession } from './browser'
+import { connectToHost } from './host-setup'
 
 export const tid = (id: string): string => `[data-testid="${id}"]`
 
@@ -207,26 +206,11 @@ export function maxPerSecond(times: readonly number[]): number {
  * checking what the page shows against the raw data, e.g. round-trip figures against their samples.
  */
 export async function hostState(openUrl: string): Promise<AppState> {
-  const { origin, searchParams } = new URL(openUrl)
-  const ws = new WebSocket(
-    `${origin.replace('http', 'ws')}/bridge`,
-    ['chaski.v1', `chaski.token.${searchParams.get('token') ?? ''}`],
-    { origin }
-  )
+  const host = await connectToHost(openUrl)
   try {
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
-    const reply = new Promise<AppState>((resolve, reject) => {
-      ws.on('message', (data) => {
-        const message = JSON.parse(String(data)) as { type: string; id?: number; result?: Result<AppState> }
-        if (message.type !== 'reply' || message.id !== 1 || !message.result) return
-        if (message.result.ok) resolve(message.result.value)
-        else reject(new Error(message.result.error.message))
-      })
-    })
-    ws.send(JSON.stringify({ type: 'call', id: 1, method: 'getState', args: [] }))
-    return await reply
+    return await host.call('getState')
   } finally {
-    ws.close()
+    host.close()
   }
 }
 
