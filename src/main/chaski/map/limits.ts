@@ -38,6 +38,19 @@ export const ADVERT_LINK_PER_S = 50
 /** All adverts a node accepts, whatever the origin, in a burst and per second. */
 export const ADVERT_GLOBAL_BURST = 400
 export const ADVERT_GLOBAL_PER_S = 100
+/**
+ * Adverts a node sends on one link (its own, forwarded, and those greeting a new peer): the receiver's intake
+ * above, so nothing is sent only to be dropped. Beyond it an advert is not sent on that link.
+ */
+export const ADVERT_SEND_BURST = ADVERT_LINK_BURST
+export const ADVERT_SEND_PER_S = ADVERT_LINK_PER_S
+/**
+ * Advert frames a node forwards (relayed and greeting ones, all links together) in a burst, then per second: ten
+ * links' worth of every advert it accepts (ADVERT_GLOBAL_*), at most about 1.3 MB/s. A hub does not forward every
+ * leaf's advert to every other leaf (n² frames); beyond it a copy is not sent, and later adverts fill the gap.
+ */
+export const ADVERT_FORWARD_BURST = 10 * ADVERT_GLOBAL_BURST
+export const ADVERT_FORWARD_PER_S = 10 * ADVERT_GLOBAL_PER_S
 /** Origins kept in the map store; past it the one heard at the most hops, least recently, goes first. */
 export const MAP_MAX_ORIGINS = 1024
 /** Highest sequence numbers remembered for origins no longer stored (a replay after expiry is still refused). */
