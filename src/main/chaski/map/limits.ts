@@ -59,9 +59,13 @@ export const MAP_MAX_SEQ_MEMORY = 4096
 export const ADVERT_MAX_SEQ_AHEAD_MS = 24 * 3600 * 1000
 /** Round trips and jitter on the wire: tenths of ms, at most 10 s. */
 export const ADVERT_MAX_TENTHS_MS = 100_000
-/** An RTT median moving this much (ratio and ms, both) counts as a change worth an advert. */
+/**
+ * An RTT median moving this much (ratio and ms, both) counts as a change worth an advert. The ms floor was 1: on a
+ * busy machine loopback and LAN medians (well under 1 ms when idle) move by a few ms from event-loop delay alone,
+ * and every node then re-advertised each ADVERT_MIN_GAP_MS instead of each interval, adding load where it hurt.
+ */
 export const ADVERT_RTT_CHANGE_RATIO = 0.2
-export const ADVERT_RTT_CHANGE_MIN_MS = 1
+export const ADVERT_RTT_CHANGE_MIN_MS = 5
 /** A map request's depth and node count. */
 export const MAP_MAX_DEPTH = 3
 export const MAP_MAX_NODES = 1024

@@ -336,7 +336,8 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     const now = host.clock.now()
     const greet: MapEntry[] = []
     for (const entry of this.store.values()) {
-      if (entry.advert.ttl0 - entry.hops < 1 || entry.expiresAt <= now || entry.advert.origin === edge.id) continue
+      if (entry.advert.ttl0 - entry.hops < 1 || entry.expiresAt <= now || entry.advert.origin === edge.id)
+        continue
       greet.push(entry)
     }
     greet.sort((x, y) => x.hops - y.hops || y.receivedAt - x.receivedAt)
