@@ -669,11 +669,10 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     const start = this.forwardStart % count
     const budget = this.sendBudget()
     let frame = null
-    let index = 0
     let sent = 0
     // Two passes over the edges (from `start` to the end, then from the beginning up to `start`).
     for (let pass = 0; pass < 2; pass++) {
-      index = 0
+      let index = 0
       for (const edge of edges.values()) {
         const inPass = pass === 0 ? index >= start : index < start
         index++
