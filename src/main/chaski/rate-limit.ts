@@ -1,5 +1,6 @@
 // Token buckets keyed by a source or target address, with one global bucket on top: the one rate limiter of the
-// library (LAN beacons received, UDP status responses sent, dials to addresses learned from the network).
+// library (LAN beacons received, UDP status responses sent, dials to addresses learned from the network, neighbour
+// adverts read and sent per link).
 // Memory is bounded: at most `maxKeys` buckets are kept (the least recently used goes first). The key's own bucket
 // is asked first, so a flood from one key spends its own tokens, not the global ones other keys need; the global
 // bucket caps the total, so ever-changing (spoofed) keys cost bounded work too.
@@ -33,8 +34,11 @@ export class RateLimiter {
     this.global = { tokens: init.globalBurst, updatedMs: this.now() }
   }
 
-  /** True when an event for `key` may happen now; it then takes a token from the key's bucket and the global one. */
-  allow(key: string): boolean {
+  /**
+   * True when an event for `key` may happen now; it then takes a token from the key's bucket and (unless
+   * `global` is false) from the global one. A token is taken from neither when either has none.
+   */
+  allow(key: string, global = true): boolean {
     const now = this.now()
     const init = this.init
     let bucket = this.buckets.get(key)
@@ -45,8 +49,11 @@ export class RateLimiter {
       this.buckets.delete(key) // re-inserted below: Map order doubles as least-recently-used order
     }
     this.buckets.set(key, bucket)
-    if (!take(bucket, now, init.burst, init.ratePerS)) return false
-    return take(this.global, now, init.globalBurst, init.globalRatePerS)
+    if (!refill(bucket, now, init.burst, init.ratePerS)) return false
+    if (global && !refill(this.global, now, init.globalBurst, init.globalRatePerS)) return false
+    bucket.tokens -= 1
+    if (global) this.global.tokens -= 1
+    return true
   }
 
   /** Keys tracked now. */
@@ -64,11 +71,10 @@ export class RateLimiter {
   }
 }
 
-function take(bucket: Bucket, now: number, burst: number, ratePerS: number): boolean {
+/** Adds the tokens earned since the last update; true when the bucket holds one to take. */
+function refill(bucket: Bucket, now: number, burst: number, ratePerS: number): boolean {
   const elapsedS = Math.max(0, now - bucket.updatedMs) / 1000
   bucket.tokens = Math.min(burst, bucket.tokens + elapsedS * ratePerS)
   bucket.updatedMs = now
-  if (bucket.tokens < 1) return false
-  bucket.tokens -= 1
-  return true
+  return bucket.tokens >= 1
 }

@@ -38,6 +38,19 @@ export const ADVERT_LINK_PER_S = 50
 /** All adverts a node accepts, whatever the origin, in a burst and per second. */
 export const ADVERT_GLOBAL_BURST = 400
 export const ADVERT_GLOBAL_PER_S = 100
+/**
+ * Adverts a node sends on one link (its own, forwarded, and those greeting a new peer): the receiver's intake
+ * above, so nothing is sent only to be dropped. Beyond it an advert is not sent on that link.
+ */
+export const ADVERT_SEND_BURST = ADVERT_LINK_BURST
+export const ADVERT_SEND_PER_S = ADVERT_LINK_PER_S
+/**
+ * Advert frames a node forwards (relayed and greeting ones, all links together) in a burst, then per second: ten
+ * links' worth of every advert it accepts (ADVERT_GLOBAL_*), at most about 1.3 MB/s. A hub does not forward every
+ * leaf's advert to every other leaf (n² frames); beyond it a copy is not sent, and later adverts fill the gap.
+ */
+export const ADVERT_FORWARD_BURST = 10 * ADVERT_GLOBAL_BURST
+export const ADVERT_FORWARD_PER_S = 10 * ADVERT_GLOBAL_PER_S
 /** Origins kept in the map store; past it the one heard at the most hops, least recently, goes first. */
 export const MAP_MAX_ORIGINS = 1024
 /** Highest sequence numbers remembered for origins no longer stored (a replay after expiry is still refused). */
@@ -46,9 +59,13 @@ export const MAP_MAX_SEQ_MEMORY = 4096
 export const ADVERT_MAX_SEQ_AHEAD_MS = 24 * 3600 * 1000
 /** Round trips and jitter on the wire: tenths of ms, at most 10 s. */
 export const ADVERT_MAX_TENTHS_MS = 100_000
-/** An RTT median moving this much (ratio and ms, both) counts as a change worth an advert. */
+/**
+ * An RTT median moving this much (ratio and ms, both) counts as a change worth an advert. The ms floor was 1: on a
+ * busy machine loopback and LAN medians (well under 1 ms when idle) move by a few ms from event-loop delay alone,
+ * and every node then re-advertised each ADVERT_MIN_GAP_MS instead of each interval, adding load where it hurt.
+ */
 export const ADVERT_RTT_CHANGE_RATIO = 0.2
-export const ADVERT_RTT_CHANGE_MIN_MS = 1
+export const ADVERT_RTT_CHANGE_MIN_MS = 5
 /** A map request's depth and node count. */
 export const MAP_MAX_DEPTH = 3
 export const MAP_MAX_NODES = 1024

@@ -36,10 +36,14 @@ import {
   ADVERT_MAX_TOPIC_BYTES,
   ADVERT_MAX_TOPICS,
   ADVERT_MIN_GAP_MS,
+  ADVERT_FORWARD_BURST,
+  ADVERT_FORWARD_PER_S,
   ADVERT_ORIGIN_BURST,
   ADVERT_ORIGIN_PER_S,
   ADVERT_RTT_CHANGE_MIN_MS,
   ADVERT_RTT_CHANGE_RATIO,
+  ADVERT_SEND_BURST,
+  ADVERT_SEND_PER_S,
   ADVERT_SIGNING_OVERHEAD_BYTES,
   MAP_MAX_DEPTH,
   MAP_MAX_NODES,
@@ -203,6 +207,10 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   }
   private readonly perOrigin: RateLimiter
   private readonly perLink: RateLimiter
+  /** What we send per link (and forward in all), made on the first advert we send. */
+  private sendLimiter: RateLimiter | null = null
+  /** Where the next forward starts among our edges, so a short forwarding budget is shared by all of them. */
+  private forwardStart = 0
   private readonly rateWarning: ThrottledWarning
   private readonly forgedWarning: ThrottledWarning
   private readonly signatureWarning: ThrottledWarning
@@ -317,21 +325,30 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   /**
    * A new edge: our advert follows (debounced), and the peer gets at once the stored adverts it may still carry
    * further (those heard over fewer hops than their budget), so a newcomer sees the map without waiting for the
-   * next periodic adverts (at most one frame per stored origin, once per edge).
+   * next periodic adverts: closest origins first, then the freshest, within the link's send budget (at most
+   * ADVERT_SEND_BURST) and the node's forwarding budget; the rest come with their origins' next adverts.
    */
   onEdgeAdded(edge: Edge): void {
     if (!this.running) return
     this.changed()
+    if (this.store.size === 0) return
     const host = this.host
     const now = host.clock.now()
+    const greet: MapEntry[] = []
     for (const entry of this.store.values()) {
-      const left = entry.advert.ttl0 - entry.hops
-      if (left < 1 || entry.expiresAt <= now || entry.advert.origin === edge.id || !edge.open) continue
+      if (entry.advert.ttl0 - entry.hops < 1 || entry.expiresAt <= now || entry.advert.origin === edge.id)
+        continue
+      greet.push(entry)
+    }
+    greet.sort((x, y) => x.hops - y.hops || y.receivedAt - x.receivedAt)
+    const budget = this.sendBudget()
+    for (const entry of greet) {
+      if (!edge.open || !budget.allow(edge.id)) return
       const frame = host.wire.outgoing(
         'neighbours',
         CONTROL_TOPIC,
         entry.advert,
-        left,
+        entry.advert.ttl0 - entry.hops,
         null,
         host.clock.epochMs()
       )
@@ -339,6 +356,25 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
       this.stats.forwarded++
       this.countFrame(frame.bytes)
     }
+  }
+
+  /**
+   * Adverts we send per link: the peer's intake (ADVERT_LINK_*), so nothing is sent only to be dropped; the global
+   * bucket is the node's forwarding budget (our own advert is not charged to it: at most one per ADVERT_MIN_GAP_MS).
+   * Buckets are keyed by peer id, as the receiver keys its own, and exist only for links we sent on.
+   */
+  private sendBudget(): RateLimiter {
+    this.sendLimiter ??= new RateLimiter(
+      {
+        burst: ADVERT_SEND_BURST,
+        ratePerS: ADVERT_SEND_PER_S,
+        maxKeys: 4096,
+        globalBurst: ADVERT_FORWARD_BURST,
+        globalRatePerS: ADVERT_FORWARD_PER_S
+      },
+      () => this.host.clock.now()
+    )
+    return this.sendLimiter
   }
 
   /** MapRequestReceiver (commands/map-request.ts): answered within the per-link rate, else ignored. */
@@ -546,7 +582,9 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     const edges = host.edgesById
     if (edges.size === 0) return
     const frame = host.wire.outgoing('neighbours', CONTROL_TOPIC, data, data.ttl0, null, host.clock.epochMs())
-    for (const edge of edges.values()) if (edge.open && frame.sendTo(edge.link)) this.countFrame(frame.bytes)
+    const budget = this.sendBudget()
+    for (const edge of edges.values())
+      if (edge.open && budget.allow(edge.id, false) && frame.sendTo(edge.link)) this.countFrame(frame.bytes)
   }
 
   /** Our advert: every edge (and peer being reconnected) that fits in ADVERT_MAX_BYTES, lowest RTT first. */
@@ -617,17 +655,37 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     return entries
   }
 
+  /**
+   * Sends `data` on within its hop budget, to each edge but the one it came from and its origin, as far as each
+   * link's send budget and the node's forwarding budget allow. The edges are taken from a rotating start, so when the
+   * forwarding budget runs short it is not always the same edges that go without.
+   */
   private forward(data: NeighboursData, ttl: number, from: Edge): void {
     if (ttl - 1 < 1) return
     const host = this.host
+    const edges = host.edgesById
+    const count = edges.size
+    if (count === 0) return
+    const start = this.forwardStart % count
+    const budget = this.sendBudget()
     let frame = null
-    for (const edge of host.edgesById.values()) {
-      if (edge === from || edge.id === data.origin || !edge.open) continue
-      frame ??= host.wire.outgoing('neighbours', CONTROL_TOPIC, data, ttl - 1, null, host.clock.epochMs())
-      if (!frame.sendTo(edge.link)) continue
-      this.stats.forwarded++
-      this.countFrame(frame.bytes)
+    let sent = 0
+    // Two passes over the edges (from `start` to the end, then from the beginning up to `start`).
+    for (let pass = 0; pass < 2; pass++) {
+      let index = 0
+      for (const edge of edges.values()) {
+        const inPass = pass === 0 ? index >= start : index < start
+        index++
+        if (!inPass || edge === from || edge.id === data.origin || !edge.open) continue
+        if (!budget.allow(edge.id)) continue
+        frame ??= host.wire.outgoing('neighbours', CONTROL_TOPIC, data, ttl - 1, null, host.clock.epochMs())
+        if (!frame.sendTo(edge.link)) continue
+        sent++
+        this.stats.forwarded++
+        this.countFrame(frame.bytes)
+      }
     }
+    this.forwardStart = start + sent
   }
 
   private countFrame(bytes: number): void {
