@@ -3,55 +3,23 @@
 // show one node; the map shows all six, marked by how Hub knows them, with the link B–C (C is 3 hops away: its
 // advert never reaches Hub) dashed; hovering shows measured and estimated round trips; filters and the layout
 // switch change what is drawn; the Latency matrix's whole-network scope covers every node.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { randomUUID } from 'node:crypto'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
-import { nodeDefaults } from '../../src/shared/node-defaults'
-import { freePort } from '../helpers/free-port'
 import { launchBrowser, type BrowserSession } from './harness/browser'
 import { eventually, openDashboard, openWholeNetwork, selectNode, tid } from './harness/dashboard-page'
-import {
-  spawnCli,
-  startChaskiNode,
-  stopAllProcesses,
-  type ChaskiNodeProcess,
-  type JsonProcess
-} from './harness/processes'
+import { startChaskiNode, stopAllProcesses, type ChaskiNodeProcess } from './harness/processes'
+import { serveHub } from './harness/serve-hub'
 
 let dir: string
-let serve: JsonProcess
 let openUrl: string
 let session: BrowserSession
 const peers: Record<string, ChaskiNodeProcess> = {}
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'chaski-e2e-map-'))
-  const hubPort = await freePort()
   // LAN on, auto-connect off: L stays a node Hub only hears.
-  const hub = {
-    ...nodeDefaults(),
-    id: randomUUID(),
-    name: 'Hub',
-    port: hubPort,
-    subscriptions: ['news'],
-    lan: { enabled: true, autoConnect: false, interfaces: [] }
-  }
-  const settings = join(dir, 'settings.json')
-  writeFileSync(
-    settings,
-    JSON.stringify({
-      version: 1,
-      nodes: [hub],
-      preferences: { theme: 'system', recentAddresses: [] },
-      window: null
-    })
-  )
-  serve = spawnCli('chaski serve (network map)', ['serve', '--port', '0', '--json', '--config', settings])
-  const serving = await serve.waitForLine((l) => l.event === 'serving', 'serving line')
-  openUrl = String(serving['openUrl'])
+  let hubPort: number
+  ;({ dir, openUrl, hubPort } = await serveHub('network map', { enabled: true }))
   const keepalive = ['--keepalive', '1']
   ;[session, peers.A] = await Promise.all([
     launchBrowser(),

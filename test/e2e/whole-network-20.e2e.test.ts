@@ -7,25 +7,20 @@
 // edge change; known-by marks and hops match a breadth-first search of the truth; filters by hops, topic and state;
 // a pair's RTT measured or estimated; the Latency matrix's whole-network scope covers all 400 pairs, measured
 // cells exactly where links are.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { randomUUID } from 'node:crypto'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
-import { nodeDefaults } from '../../src/shared/node-defaults'
-import { freePort } from '../helpers/free-port'
 import { waitFor } from '../helpers/wait-for'
 import { launchBrowser, type BrowserSession } from './harness/browser'
 import { eventually, openDashboard, openWholeNetwork, selectNode, tid } from './harness/dashboard-page'
 import {
-  spawnCli,
   startChaskiNode,
   stopAllProcesses,
   type ChaskiNodeProcess,
   type JsonLine,
   type JsonProcess
 } from './harness/processes'
+import { serveHub } from './harness/serve-hub'
 
 /** From the last edge change any node reports to the dashboard drawing it: adverts are debounced 1 s and sent
  *  at most every 2 s, relayed once, and the view asks for the map every second. */
@@ -53,30 +48,9 @@ async function start(name: string, connect: string[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'chaski-e2e-map20-'))
-  const hubPort = await freePort()
   // LAN off: other test runs on this machine beacon on loopback, and their nodes are not part of this network.
-  const hub = {
-    ...nodeDefaults(),
-    id: randomUUID(),
-    name: 'Hub',
-    port: hubPort,
-    subscriptions: ['news'],
-    lan: { enabled: false, autoConnect: false, interfaces: [] }
-  }
-  const settings = join(dir, 'settings.json')
-  writeFileSync(
-    settings,
-    JSON.stringify({
-      version: 1,
-      nodes: [hub],
-      preferences: { theme: 'system', recentAddresses: [] },
-      window: null
-    })
-  )
-  serve = spawnCli('chaski serve (20 nodes)', ['serve', '--port', '0', '--json', '--config', settings])
-  const serving = await serve.waitForLine((l) => l.event === 'serving', 'serving line')
-  openUrl = String(serving['openUrl'])
+  let hubPort: number
+  ;({ dir, serve, openUrl, hubPort } = await serveHub('20 nodes', { enabled: false }))
   const hubAddress = `127.0.0.1:${hubPort}`
   ;[session] = await Promise.all([
     launchBrowser(),
