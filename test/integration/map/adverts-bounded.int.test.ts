@@ -90,21 +90,26 @@ describe('neighbour adverts are bounded', () => {
     const startedAt = Date.now()
     const windowStart = advertsOf(fake, node.id).length
     let rounds = 0
+    // When the node last had a churner as a peer: an advert with a later seq (the node's epoch ms) can only show
+    // the state after that churner left. (Comparing with the end of the loop raced: the final advert may be sent
+    // between the last leave and the loop's own clock reading.)
+    let lastJoinSeenAt = 0
     while (Date.now() - startedAt < 4000) {
       const churner = churners[rounds % churners.length]!
       await churner.connect(node.address)
+      await waitFor(() => node.edges.some((edge) => edge.id === churner.id), { timeoutMs: 5000 })
+      lastJoinSeenAt = Date.now()
       await churner.closeConnection(node.address)
       rounds++
     }
     const churnMs = Date.now() - startedAt
     // The last change is advertised (at most 2 s after the advert before it): only the observer is left.
-    await waitFor(() =>
-      advertsOf(fake, node.id)
-        .slice(windowStart)
-        .some(
-          (advert) =>
-            advert.n.length === 1 && advert.n[0]![0] === 'observer' && advert.seq > startedAt + churnMs
-        )
+    await waitFor(
+      () =>
+        advertsOf(fake, node.id)
+          .slice(windowStart)
+          .some((advert) => advert.n.length === 1 && advert.n[0]![0] === 'observer' && advert.seq > lastJoinSeenAt),
+      { message: 'the last leave was never advertised' }
     )
     const elapsedMs = Date.now() - startedAt
     const sent = advertsOf(fake, node.id).slice(windowStart)
