@@ -1,5 +1,6 @@
 // Snapshots for the renderer's unit tests: plain data shaped like what the host sends.
 import type { EdgeSnapshot, HostEvent, NodeSnapshot, ReceivedMessage } from '../../../src/shared/snapshots'
+import type { MapLink, MapNode } from '../../../src/shared/network-map'
 
 export function edge(patch: Partial<EdgeSnapshot> & { peerId: string }): EdgeSnapshot {
   return {
@@ -74,4 +75,28 @@ export function event(seq: number, nodeId: string, kind: HostEvent['kind'] = 'ed
 
 export function message(seq: number, nodeId: string, topic: string): ReceivedMessage {
   return { seq, at: seq, nodeId, topic, fromName: 'peer', fromAddress: '127.0.0.1:1', preview: `m${seq}` }
+}
+
+/** A node of a whole-network map (src/shared/network-map.ts), learned from adverts unless `patch` says otherwise. */
+export function mapNode(id: string, hops: number | null, patch: Partial<MapNode> = {}): MapNode {
+  return {
+    id,
+    name: id,
+    ip: '127.0.0.1',
+    port: 1,
+    known: 'learned',
+    hops,
+    ageMs: 0,
+    advertised: true,
+    coordinate: null,
+    more: 0,
+    topics: [],
+    topicsMore: 0,
+    ...patch
+  }
+}
+
+/** A link of a whole-network map, up and with a round trip of 1 ms from both ends unless `patch` says otherwise. */
+export function mapLink(a: string, b: string, patch: Partial<MapLink> = {}): MapLink {
+  return { a, b, confirmed: true, rttByA: 1, rttByB: 1, jitterMs: null, state: 'up', ...patch }
 }

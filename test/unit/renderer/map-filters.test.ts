@@ -6,6 +6,7 @@ import type { MapLink, MapNode, NetworkMap } from '../../../src/shared/network-m
 import type { GraphModelSnapshot, NodeSnapshot } from '../../../src/shared/snapshots'
 import { DEFAULT_FILTERS, filterMap, mapTopics, topicMatch } from '../../../src/renderer/src/map/map-filters'
 import { nodesOutsideGraph } from '../../../src/renderer/src/map/map-scope'
+import { mapLink, mapNode } from './fixtures'
 
 function node(
   id: string,
@@ -14,24 +15,11 @@ function node(
   topics: string[] = [],
   topicsMore = 0
 ): MapNode {
-  return {
-    id,
-    name: id,
-    ip: '127.0.0.1',
-    port: 1,
-    known,
-    hops,
-    ageMs: 0,
-    advertised: true,
-    coordinate: null,
-    more: 0,
-    topics,
-    topicsMore
-  }
+  return mapNode(id, hops, { known, topics, topicsMore })
 }
 
 function link(a: string, b: string, confirmed: boolean, state: MapLink['state'] = 'up'): MapLink {
-  return { a, b, confirmed, rttByA: 1, rttByB: 1, jitterMs: null, state }
+  return mapLink(a, b, { confirmed, state })
 }
 
 const MAP: NetworkMap = {

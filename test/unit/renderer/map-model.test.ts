@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import type { MapCoordinate, MapLink, MapNode, NetworkMap } from '../../../src/shared/network-map'
 import { latencyMatrix, pairRtt, placeNodes, rttText } from '../../../src/renderer/src/map/map-model'
+import { mapLink, mapNode } from './fixtures'
 
 function coordinate(x: number, y: number): MapCoordinate {
   return { vec: [x, y, 0, 0, 0, 0, 0, 0], error: 0.2, adjustment: 0, height: 0 }
@@ -14,24 +15,11 @@ function node(
   coord: MapCoordinate | null,
   known: MapNode['known'] = 'learned'
 ): MapNode {
-  return {
-    id,
-    name: id,
-    ip: '127.0.0.1',
-    port: 1,
-    known,
-    hops,
-    ageMs: 0,
-    advertised: coord !== null,
-    coordinate: coord,
-    more: 0,
-    topics: [],
-    topicsMore: 0
-  }
+  return mapNode(id, hops, { known, advertised: coord !== null, coordinate: coord })
 }
 
 function link(a: string, b: string, rtt: number | null, confirmed = true): MapLink {
-  return { a, b, confirmed, rttByA: rtt, rttByB: rtt, jitterMs: null, state: 'up' }
+  return mapLink(a, b, { confirmed, rttByA: rtt, rttByB: rtt })
 }
 
 const MAP: NetworkMap = {
