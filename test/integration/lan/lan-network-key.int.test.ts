@@ -3,12 +3,13 @@
 // ignores (and counts) beacons without a tag, tagged with another key, replayed or stale. Also the beacon gaps of
 // security.md: a plaintext node's beacon says protocol version 1 (not 2), and auto-connect dials with the beacon's
 // id as the id the peer must prove, so a forged beacon for a known id cannot steer a dial to an impostor unnoticed.
-import { createSocket, type Socket } from 'node:dgram'
+import type { Socket } from 'node:dgram'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ChaskiNode, security, setLogLevel } from '../../../src/main/chaski/index'
 import type { ChaskiNodeEvents, ChaskiNodeOptions, LanOptions } from '../../../src/main/chaski/index'
 import { BeaconAuth } from '../../../src/main/chaski/lan/beacon-auth'
 import { encodeBeacon, LanDiscovery, type Beacon } from '../../../src/main/chaski/lan/index'
+import { loopbackMulticastSender, sendDatagram } from '../../helpers/loopback-beacons'
 import { waitFor as waitForValue } from '../../helpers/wait-for'
 import { uniqueBeaconEndpoint, waitFor } from './lan-test-env'
 
@@ -63,19 +64,11 @@ async function listener(endpoint: { group: string; port: number }): Promise<LanD
   return lan
 }
 
+/** A raw sender on loopback (test/helpers/loopback-beacons.ts), closed after the test. */
 async function rawSender(): Promise<Socket> {
-  const socket = createSocket('udp4')
+  const socket = await loopbackMulticastSender()
   sockets.push(socket)
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
-  socket.setMulticastInterface('127.0.0.1')
-  socket.setMulticastTTL(1)
   return socket
-}
-
-function send(socket: Socket, data: Buffer, endpoint: { group: string; port: number }): Promise<void> {
-  return new Promise((resolve, reject) =>
-    socket.send(data, endpoint.port, endpoint.group, (err) => (err ? reject(err) : resolve()))
-  )
 }
 
 function beacon(overrides: Partial<Beacon> = {}): Omit<Beacon, 'truncated'> {
@@ -141,7 +134,7 @@ describe('LAN beacons under a network key', () => {
       'rotation'
     )
     const id = security.generateNodeKey().id
-    await send(await rawSender(), new BeaconAuth(both).seal(encodeBeacon(beacon({ id }))), endpoint)
+    await sendDatagram(await rawSender(), new BeaconAuth(both).seal(encodeBeacon(beacon({ id }))), endpoint)
     await waitFor(() => old.lanPeers.has(id) && next.lanPeers.has(id), {
       timeoutMs: 3000,
       message: 'both to list the rotating node'
@@ -157,8 +150,8 @@ describe('LAN beacons under a network key', () => {
     const id = security.generateNodeKey().id
 
     // No tag (a format 1 beacon), and tagged with another key.
-    await send(raw, encodeBeacon(beacon({ id })), endpoint)
-    await send(raw, new BeaconAuth(K2).seal(encodeBeacon(beacon({ id }))), endpoint)
+    await sendDatagram(raw, encodeBeacon(beacon({ id })), endpoint)
+    await sendDatagram(raw, new BeaconAuth(K2).seal(encodeBeacon(beacon({ id }))), endpoint)
     await waitFor(() => stats.dropped.unauthenticated === 1 && stats.dropped['bad-tag'] === 1, {
       timeoutMs: 3000,
       message: () => `drops ${JSON.stringify(stats.dropped)}`
@@ -168,22 +161,22 @@ describe('LAN beacons under a network key', () => {
     // A genuine beacon (as captured on the LAN), then a newer one: the table follows the newer.
     const older = genuine.seal(encodeBeacon(beacon({ id, port: 40_001, seq: 1 })))
     const newer = genuine.seal(encodeBeacon(beacon({ id, port: 40_002, seq: 2 })))
-    await send(raw, older, endpoint)
+    await sendDatagram(raw, older, endpoint)
     await waitFor(() => a.lanPeers.get(id)?.port === 40_001, {
       timeoutMs: 3000,
       message: 'the genuine beacon'
     })
-    await send(raw, newer, endpoint)
+    await sendDatagram(raw, newer, endpoint)
     await waitFor(() => a.lanPeers.get(id)?.port === 40_002, { timeoutMs: 3000, message: 'the newer beacon' })
     // Replaying the older beacon (from another source socket too) does not move the peer back.
     const other = await rawSender()
-    await send(other, older, endpoint)
+    await sendDatagram(other, older, endpoint)
     await waitFor(() => stats.dropped.replayed === 1, { timeoutMs: 3000, message: 'the replay dropped' })
     expect(a.lanPeers.get(id)?.port).toBe(40_002)
 
     // Stale: a genuine tag, but a timestamp 10 minutes old.
     const stale = new BeaconAuth(K1, () => Date.now() - 10 * 60_000)
-    await send(raw, stale.seal(encodeBeacon(beacon({ port: 40_003 }))), endpoint)
+    await sendDatagram(raw, stale.seal(encodeBeacon(beacon({ port: 40_003 }))), endpoint)
     await waitFor(() => stats.dropped.stale === 1, { timeoutMs: 3000, message: 'the stale beacon dropped' })
     expect([...a.lanPeers.values()].some((peer) => peer.port === 40_003)).toBe(false)
   })
@@ -216,7 +209,7 @@ describe('LAN beacons tell the truth and steer no dial (security.md gaps b, c)',
     await impostor.ready
     const claimed = security.generateNodeKey().id
     const raw = await rawSender()
-    await send(raw, encodeBeacon(beacon({ id: claimed, port: impostor.port })), endpoint)
+    await sendDatagram(raw, encodeBeacon(beacon({ id: claimed, port: impostor.port })), endpoint)
     const outcome = await waitForValue(() => (a.edges.length > 0 ? 'linked to the impostor' : changed[0]), {
       timeoutMs: 5000,
       message: 'the auto-connect dial to end'

@@ -1,12 +1,12 @@
 // Malformed, spoofed and flooding beacons from raw dgram sockets on loopback: dropped, reported, bounded, and the
 // honest peers keep discovering each other.
 import { randomUUID } from 'node:crypto'
-import { createSocket } from 'node:dgram'
 import type { Socket } from 'node:dgram'
 import { afterEach, describe, expect, it } from 'vitest'
 import { encodeBeacon, LanDiscovery } from '../../../src/main/chaski/lan/index'
 import type { Beacon, BeaconRejectedError } from '../../../src/main/chaski/lan/index'
 import { setLogLevel } from '../../../src/main/chaski/logger'
+import { loopbackMulticastSender, sendDatagram } from '../../helpers/loopback-beacons'
 import { uniqueBeaconEndpoint, waitFor } from './lan-test-env'
 
 setLogLevel('silent')
@@ -42,20 +42,11 @@ function makeLan(endpoint: { group: string; port: number }, port: number, init: 
   return { id, lan, rejected }
 }
 
-/** A raw sender that names the loopback interface, as every multicast sender here must. */
+/** A raw sender on loopback (test/helpers/loopback-beacons.ts), closed after the test. */
 async function rawSender(): Promise<Socket> {
-  const socket = createSocket('udp4')
+  const socket = await loopbackMulticastSender()
   sockets.push(socket)
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
-  socket.setMulticastInterface('127.0.0.1')
-  socket.setMulticastTTL(1)
   return socket
-}
-
-function send(socket: Socket, data: Buffer, endpoint: { group: string; port: number }): Promise<void> {
-  return new Promise((resolve, reject) =>
-    socket.send(data, endpoint.port, endpoint.group, (err) => (err ? reject(err) : resolve()))
-  )
 }
 
 function beacon(overrides: Partial<Beacon> = {}): Omit<Beacon, 'truncated'> {
@@ -97,7 +88,7 @@ describe('LanDiscovery against hostile datagrams', () => {
       wrongVersion,
       Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 37) & 255))
     ]
-    for (const data of hostile) await send(raw, data, endpoint)
+    for (const data of hostile) await sendDatagram(raw, data, endpoint)
 
     await waitFor(() => a.lan.peers.has(b.id) && b.lan.peers.has(a.id), { timeoutMs: 1000 })
     await waitFor(
@@ -130,7 +121,11 @@ describe('LanDiscovery against hostile datagrams', () => {
     await Promise.all([a.lan.start(), b.lan.start()])
     await waitFor(() => a.lan.peers.has(b.id), { timeoutMs: 1000 })
     const raw = await rawSender()
-    await send(raw, encodeBeacon(beacon({ kind: 'goodbye', id: b.id, port: 46_012, seq: 999 })), endpoint)
+    await sendDatagram(
+      raw,
+      encodeBeacon(beacon({ kind: 'goodbye', id: b.id, port: 46_012, seq: 999 })),
+      endpoint
+    )
     // Let the forged goodbye arrive, then prove b is still listed with a real beacon after it.
     const before = a.lan.stats.accepted
     await waitFor(() => a.lan.stats.accepted > before + 1, {
@@ -148,7 +143,7 @@ describe('LanDiscovery against hostile datagrams', () => {
     const raw = await rawSender()
     // Paced in batches so the kernel's receive buffer does not drop most of the flood before we read it.
     for (let i = 0; i < 2000; i++) {
-      await send(raw, encodeBeacon(beacon({ seq: i, port: 10_000 + i })), endpoint)
+      await sendDatagram(raw, encodeBeacon(beacon({ seq: i, port: 10_000 + i })), endpoint)
       if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 1))
     }
     await waitFor(() => (a.lan.stats.dropped['rate-limited'] ?? 0) > 500, {
@@ -171,7 +166,7 @@ describe('LanDiscovery against hostile datagrams', () => {
     const senders = await Promise.all(Array.from({ length: 40 }, () => rawSender()))
     for (let round = 0; round < 10; round++) {
       for (const [i, socket] of senders.entries()) {
-        await send(socket, encodeBeacon(beacon({ port: 20_000 + round * 100 + i })), endpoint)
+        await sendDatagram(socket, encodeBeacon(beacon({ port: 20_000 + round * 100 + i })), endpoint)
       }
     }
     await waitFor(() => (a.lan.stats.dropped['table-full'] ?? 0) > 0, {

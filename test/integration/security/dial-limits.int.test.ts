@@ -4,13 +4,14 @@
 // ids (52 dials in 10 s). Now reconnection dials only the address the node itself dialled and completed a handshake
 // with, and learned addresses are dialled under per-target and overall limits (docs/PROTOCOL.md §10). A fake
 // service of our own counts the dials it receives.
-import { createSocket, type Socket } from 'node:dgram'
+import type { Socket } from 'node:dgram'
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RemovalReason } from '../../../src/main/chaski/index'
 import { msgpackCodec } from '../../../src/main/chaski/codec'
 import { FrameDecoder } from '../../../src/main/chaski/framing'
 import { encodeBeacon } from '../../../src/main/chaski/lan/index'
+import { loopbackMulticastSender } from '../../helpers/loopback-beacons'
 import { useNodes } from '../../helpers/nodes'
 import { waitFor } from '../../helpers/wait-for'
 import { uniqueBeaconEndpoint } from '../lan/lan-test-env'
@@ -175,10 +176,7 @@ describe('the node dials only what it verified, within limits', () => {
     })
     const senders: Socket[] = []
     for (let i = 0; i < 5; i++) {
-      const socket = createSocket('udp4')
-      await new Promise<void>((resolve) => socket.bind(0, '127.0.0.2', resolve))
-      socket.setMulticastInterface('127.0.0.1')
-      socket.setMulticastTTL(1)
+      const socket = await loopbackMulticastSender('127.0.0.2')
       senders.push(socket)
       cleanups.push(() => socket.close())
     }

@@ -3,10 +3,11 @@
 // most 256 entries, a full table makes room fairly (never at the cost of a peer with an edge), a known id heard
 // from another host is ignored while its own sender is alive, and only the same host may replace a peer at its
 // address (docs/PROTOCOL.md §11). The attacker sends from 127.0.0.2, the honest nodes from 127.0.0.1.
-import { createSocket, type Socket } from 'node:dgram'
+import type { Socket } from 'node:dgram'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ChaskiNode, LanPeerLostReason } from '../../../src/main/chaski/index'
 import { encodeBeacon, type Beacon } from '../../../src/main/chaski/lan/index'
+import { loopbackMulticastSender } from '../../helpers/loopback-beacons'
 import { useNodes } from '../../helpers/nodes'
 import { waitFor } from '../../helpers/wait-for'
 import { uniqueBeaconEndpoint } from '../lan/lan-test-env'
@@ -20,11 +21,8 @@ afterEach(() => {
 type Endpoint = { group: string; port: number }
 
 async function attackerSocket(): Promise<Socket> {
-  const socket = createSocket('udp4')
+  const socket = await loopbackMulticastSender('127.0.0.2')
   sockets.push(socket)
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.2', resolve))
-  socket.setMulticastInterface('127.0.0.1') // loopback only
-  socket.setMulticastTTL(1)
   return socket
 }
 
