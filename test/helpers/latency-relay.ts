@@ -106,6 +106,32 @@ function checkDelay(delayMs: number, jitterMs: number): void {
     throw new RangeError('delay and jitter must be numbers of ms in 0..60000')
 }
 
+/** The part of a relay's handle both kinds share (where it listens, its delay), around what each counts itself. */
+function relayHandle(
+  host: string,
+  port: number,
+  settings: DelaySettings,
+  own: Pick<DelayRelay, 'connections' | 'peakHeldBytes' | 'close'>
+): DelayRelay {
+  return {
+    host,
+    port,
+    address: formatHostPort(host, port),
+    setDelay(delayMs, jitterMs = 0) {
+      checkDelay(delayMs, jitterMs)
+      settings.delayMs = delayMs
+      settings.jitterMs = jitterMs
+    },
+    get connections() {
+      return own.connections
+    },
+    get peakHeldBytes() {
+      return own.peakHeldBytes
+    },
+    close: () => own.close()
+  }
+}
+
 function formatHostPort(host: string, port: number): string {
   return net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`
 }
@@ -181,15 +207,7 @@ export async function startTcpDelayRelay(options: DelayRelayOptions): Promise<De
     server.listen({ host, port: options.port ?? 0 }, () => resolve())
   })
   const port = (server.address() as net.AddressInfo).port
-  return {
-    host,
-    port,
-    address: formatHostPort(host, port),
-    setDelay(delayMs, jitterMs = 0) {
-      checkDelay(delayMs, jitterMs)
-      settings.delayMs = delayMs
-      settings.jitterMs = jitterMs
-    },
+  return relayHandle(host, port, settings, {
     get connections() {
       return Math.floor(sockets.size / 2)
     },
@@ -203,7 +221,7 @@ export async function startTcpDelayRelay(options: DelayRelayOptions): Promise<De
         for (const socket of sockets) socket.destroy()
         server.close(() => resolve())
       })
-  }
+  })
 }
 
 /**
@@ -248,15 +266,7 @@ export async function startUdpDelayRelay(options: DelayRelayOptions): Promise<De
     front.bind({ address: host, port: options.port ?? 0 }, () => resolve())
   })
   const port = front.address().port
-  return {
-    host,
-    port,
-    address: formatHostPort(host, port),
-    setDelay(delayMs, jitterMs = 0) {
-      checkDelay(delayMs, jitterMs)
-      settings.delayMs = delayMs
-      settings.jitterMs = jitterMs
-    },
+  return relayHandle(host, port, settings, {
     get connections() {
       return mappings.size
     },
@@ -271,7 +281,7 @@ export async function startUdpDelayRelay(options: DelayRelayOptions): Promise<De
       closing.push(new Promise<void>((resolve) => front.close(() => resolve())))
       await Promise.all(closing)
     }
-  }
+  })
 }
 
 /**
