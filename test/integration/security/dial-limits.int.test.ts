@@ -76,6 +76,24 @@ async function lyingPeer(claimPort: number): Promise<{ port: number; connections
   return state
 }
 
+/** The attacker's i-th search for topic T, naming 127.0.0.1:`originPort` as its origin (spec §4). */
+function searchFrom(i: number, originPort: number): Record<string, unknown> {
+  return {
+    search: `search-${i}`,
+    topic: 'T',
+    origin_id: `origin-${i}`,
+    origin_name: 'origin',
+    origin_ip: '127.0.0.1',
+    origin_port: originPort,
+    previous_hop: 'searcher',
+    visited: ['searcher'],
+    on_pair: 'none',
+    root_ip: '127.0.0.1',
+    root_port: 1,
+    wait_ms: 2000
+  }
+}
+
 describe('the node dials only what it verified, within limits', () => {
   it('(a) a peer that dialled us and claims another address is not redialled when its link drops', async () => {
     const fake = await counter()
@@ -109,22 +127,8 @@ describe('the node dials only what it verified, within limits', () => {
     // One search at a time, as an attacker wanting a dial each would: the next goes once the last was answered
     // and, when the node answered 'pairing', once its dial reached the address.
     for (let i = 0; i < 12; i++) {
-      const search = {
-        search: `search-${i}`,
-        topic: 'T',
-        origin_id: `origin-${i}`,
-        origin_name: 'origin',
-        origin_ip: '127.0.0.1',
-        origin_port: fake.port,
-        previous_hop: 'searcher',
-        visited: ['searcher'],
-        on_pair: 'none',
-        root_ip: '127.0.0.1',
-        root_port: 1,
-        wait_ms: 2000
-      }
       const dialsBefore = fake.tcp
-      await attacker.write(frame('discovery', 'All', plain(search)))
+      await attacker.write(frame('discovery', 'All', plain(searchFrom(i, fake.port))))
       await waitFor(() => attacker.received('discovery_ack').length === i + 1, { message: `ack ${i + 1}` })
       if (attacker.received('discovery_ack')[i]!.data['result'] === 'pairing')
         await waitFor(() => fake.tcp > dialsBefore, { message: `the dial announced by ack ${i + 1}` })
@@ -145,21 +149,7 @@ describe('the node dials only what it verified, within limits', () => {
     // The attacker's own edge claims the victim's address, then names that address as the origin of its searches.
     const attacker = await RawPeer.handshake(node.port, 'searcher', { claimPort: fake.port })
     for (let i = 0; i < 12; i++) {
-      const search = {
-        search: `search-${i}`,
-        topic: 'T',
-        origin_id: `origin-${i}`,
-        origin_name: 'origin',
-        origin_ip: '127.0.0.1',
-        origin_port: fake.port,
-        previous_hop: 'searcher',
-        visited: ['searcher'],
-        on_pair: 'none',
-        root_ip: '127.0.0.1',
-        root_port: 1,
-        wait_ms: 2000
-      }
-      await attacker.write(frame('discovery', 'All', plain(search)))
+      await attacker.write(frame('discovery', 'All', plain(searchFrom(i, fake.port))))
       await waitFor(() => attacker.received('discovery_ack').length === i + 1, { message: `ack ${i + 1}` })
     }
     expect(await settledDials(fake)).toBe(0)
