@@ -1,5 +1,5 @@
-// Test nodes that are always stopped in afterEach, even when the test failed.
-import { afterEach } from 'vitest'
+// Test nodes that are always stopped (after each test, or after the file for a shared one), even when a test failed.
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { ChaskiNode, setLogLevel, type ChaskiNodeOptions } from '../../src/main/chaski/index'
 
 // Malformed-frame tests log warnings on purpose; keep test output readable unless CHASKI_DEBUG is set.
@@ -25,4 +25,21 @@ export function useNodes(
 /** Edge counts of a list of nodes, in order. */
 export function edgeCounts(nodes: ChaskiNode[]): number[] {
   return nodes.map((node) => node.edges.length)
+}
+
+/**
+ * One node for a whole test file (a legitimate peer that must still get through while a test attacks something
+ * else): started before the first test, stopped after the last. Read it inside tests, not at load time.
+ */
+export function useFileNode(options: ChaskiNodeOptions): () => ChaskiNode {
+  let node: ChaskiNode | undefined
+  beforeAll(async () => {
+    node = new ChaskiNode({ ip: '127.0.0.1', port: 0, keepAlive: false, ...options })
+    await node.ready
+  })
+  afterAll(() => node?.stop())
+  return () => {
+    if (node === undefined) throw new Error('useFileNode: the node exists only once the tests run')
+    return node
+  }
 }

@@ -2,8 +2,8 @@
 // hold ~3 MiB per connection (RSS 213 → 665 MiB), before the handshake (held until its deadline) as after it. Now a
 // frame before the handshake may be at most 288 KiB, and all links together hold at most 64 MiB of unfinished
 // frames after it; the link that would go over is closed with `close {reason: 'overloaded'}` (docs/PROTOCOL.md §10).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { ChaskiNode } from '../../../src/main/chaski/index'
+import { afterEach, describe, expect, it } from 'vitest'
+import { useFileNode } from '../../helpers/nodes'
 import { ChildNode, RawPeer } from './raw-peer'
 
 // Plaintext nodes (secure: false): these tests speak raw protocol version 1 frames to them, the frame layer a
@@ -26,20 +26,8 @@ function almostAFrame(topic: string): Buffer {
   return Buffer.concat([header, topicBytes, Buffer.alloc(body - 1, 0x5a)])
 }
 
-let legit: ChaskiNode
-beforeAll(async () => {
-  legit = new ChaskiNode({
-    secure: false,
-    ip: '127.0.0.1',
-    port: 0,
-    name: 'legit',
-    keepAlive: false,
-    reconnections: 0
-  })
-  await legit.ready
-})
+const legitNode = useFileNode({ secure: false, name: 'legit', reconnections: 0 })
 afterEach(() => ChildNode.killAll())
-afterAll(() => legit.stop())
 
 /** Sends `bytes` on every peer; resolves when each one has written it all or was closed by the node. */
 async function sendAll(peers: RawPeer[], bytes: Buffer): Promise<void> {
@@ -79,6 +67,7 @@ describe('bytes held for unfinished frames', () => {
     // 16 links of 4 MiB fill 64 MiB: the others were told why they were dropped.
     expect(overloaded).toBeGreaterThanOrEqual(CONNECTIONS - 20)
     // The node itself is fine: a new peer links and pings.
+    const legit = legitNode()
     const edge = await legit.connect(`127.0.0.1:${target.port}`)
     expect(await legit.ping(edge)).toBeGreaterThan(0)
     await legit.closeConnection(edge)

@@ -3,8 +3,8 @@
 // source address and 512 in total wait for their handshake (docs/PROTOCOL.md §10); beyond that a new connection is
 // closed at once. The node runs in a child process with a 1024 open-file limit, as many systems have.
 import net from 'node:net'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { ChaskiNode } from '../../../src/main/chaski/index'
+import { afterEach, describe, expect, it } from 'vitest'
+import { useFileNode } from '../../helpers/nodes'
 import { waitFor } from '../../helpers/wait-for'
 import { ChildNode } from './raw-peer'
 
@@ -18,24 +18,11 @@ const TOTAL = 512
 const REFUSAL_BOUND_MS = 4_000
 
 const sockets: net.Socket[] = []
-let legit: ChaskiNode
-
-beforeAll(async () => {
-  legit = new ChaskiNode({
-    secure: false,
-    ip: '127.0.0.1',
-    port: 0,
-    name: 'legit',
-    keepAlive: false,
-    reconnections: 0
-  })
-  await legit.ready
-})
+const legitNode = useFileNode({ secure: false, name: 'legit', reconnections: 0 })
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.destroy()
   await ChildNode.killAll()
 })
-afterAll(() => legit.stop())
 
 interface Silent {
   /** Connections the node closed so far. */
@@ -75,6 +62,7 @@ describe('connections that never finish their handshake', () => {
     const target = await ChildNode.start({ keepAlive: false, reconnections: 0 }, { fdLimit: 1024 })
     const flood = await silentConnections(target.port, '127.0.0.2', 1500)
     // A peer from another address connects and pings while the flood's connections are held.
+    const legit = legitNode()
     const edge = await legit.connect(`127.0.0.1:${target.port}`)
     expect(await legit.ping(edge)).toBeGreaterThan(0)
     await within(
