@@ -3,7 +3,8 @@ import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
 import type { Plugin } from 'vite'
 import { naivePerComponent } from './scripts/naive-per-component'
-import { firstScreenGroup } from './scripts/first-screen-chunks'
+import { FIRST_SCREEN_CHUNKS, firstScreenGroup } from './scripts/first-screen-chunks'
+import { compileHints } from './scripts/compile-hints'
 
 const shared = resolve(import.meta.dirname, 'src/shared')
 const renderer = resolve(import.meta.dirname, 'src/renderer/src')
@@ -71,7 +72,7 @@ export default defineConfig({
     resolve: {
       alias: { '@renderer': resolve(import.meta.dirname, 'src/renderer/src'), '@shared': shared }
     },
-    plugins: [vue(), naivePerComponent(naiveEntry), preloadApp()],
+    plugins: [vue(), naivePerComponent(naiveEntry), preloadApp(), compileHints(FIRST_SCREEN_CHUNKS)],
     build: {
       // Half the bytes to fetch and parse before the first paint (electron-vite leaves minify off by default).
       minify: true,

@@ -7,6 +7,9 @@
 // goes to `first-screen` (ours) or `first-screen-vendor` (node_modules); the lazy views keep their own chunks
 // and import what they share with the first screen from these two.
 
+/** The two chunks' names: ours, then the libraries'. */
+export const FIRST_SCREEN_CHUNKS = ['first-screen', 'first-screen-vendor'] as const
+
 /** The subset of Rolldown's module info this needs. */
 interface ModuleGraph {
   getModuleInfo(id: string): { importedIds: readonly string[] } | null
@@ -38,7 +41,7 @@ export function firstScreenChunk(
   cache.app ??= staticClosure(graph, graph.app)
   cache.entry ??= staticClosure(graph, graph.entry)
   if (!cache.app.has(id) || cache.entry.has(id)) return null
-  return id.includes('/node_modules/') ? 'first-screen-vendor' : 'first-screen'
+  return FIRST_SCREEN_CHUNKS[id.includes('/node_modules/') ? 1 : 0]
 }
 
 /** The codeSplitting group: `entry` and `app` are the absolute paths of main.ts and app.ts. */

@@ -3,7 +3,7 @@
 // render this code, so it holds only what the sidebar, header and Overview draw: the lazy views' code (Naive's data
 // table, the graph's force layout, the map) and the option dialogs' form and validator come later, and the budget
 // keeps it from growing back unnoticed. (No browser here: it reads the build and its hidden source maps.)
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 
@@ -47,6 +47,23 @@ describe('the first screen of the built dashboard', () => {
 
   test(`is at most ${MAX_SCRIPTS} scripts`, () => {
     expect(firstScreenScripts()).toHaveLength(MAX_SCRIPTS)
+  })
+
+  test('its own two chunks, and no other script, ask V8 to compile every function at once', () => {
+    // scripts/compile-hints.ts: worth it only where most functions run at load (not in the lazy views' chunks).
+    const hinted = readdirSync(path.join(RENDERER, 'assets'))
+      .filter((f) => f.endsWith('.js'))
+      .filter((f) =>
+        readFileSync(path.join(RENDERER, 'assets', f), 'utf8').startsWith('//# allFunctionsCalledOnLoad\n')
+      )
+      .map((f) => `assets/${f}`)
+      .sort()
+    expect(hinted).toHaveLength(2)
+    expect(hinted).toEqual(
+      firstScreenScripts()
+        .filter((f) => /\/first-screen(-vendor)?-[\w-]+\.js$/.test(f))
+        .sort()
+    )
   })
 
   test(`is at most ${BUDGET_BYTES} bytes of JavaScript`, () => {
