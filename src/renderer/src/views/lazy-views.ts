@@ -1,4 +1,4 @@
-// Views and dialogs that the first paint does not show (the node option dialogs with their form and validator among
+// Views, dialogs and the tab overflow menu that the first paint does not show (the node option dialogs with their form and validator among
 // them) load as their own chunks: the first visit parses only the sidebar, header and Overview (Naive's data table
 // alone is a large part of the bundle). Once the nodes are on screen they are fetched anyway, so opening a tab or a
 // dialog later never waits.
@@ -12,7 +12,8 @@ const loaders = {
   events: () => import('./EventsView.vue'),
   createNode: () => import('../components/CreateNodeDialog.vue'),
   editNode: () => import('../components/EditNodeDialog.vue'),
-  renameNode: () => import('../components/RenameNodeDialog.vue')
+  renameNode: () => import('../components/RenameNodeDialog.vue'),
+  dropdown: () => import('../components/naive-dropdown')
 }
 
 export const PeersView: Component = defineAsyncComponent(loaders.peers)
@@ -23,6 +24,8 @@ export const EventsView: Component = defineAsyncComponent(loaders.events)
 export const CreateNodeDialog: Component = defineAsyncComponent(loaders.createNode)
 export const EditNodeDialog: Component = defineAsyncComponent(loaders.editNode)
 export const RenameNodeDialog: Component = defineAsyncComponent(loaders.renameNode)
+/** The tab bar's overflow menu (narrow windows only). */
+export const LazyDropdown = defineAsyncComponent(loaders.dropdown)
 
 /**
  * Fetches every lazy view and dialog once the nodes are on screen (call it when the first state has been rendered): after the
