@@ -2,8 +2,14 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
 import type { Plugin } from 'vite'
+import { naivePerComponent } from './scripts/naive-per-component'
+import { FIRST_SCREEN_CHUNKS, firstScreenGroup } from './scripts/first-screen-chunks'
+import { compileHints } from './scripts/compile-hints'
 
 const shared = resolve(import.meta.dirname, 'src/shared')
+const renderer = resolve(import.meta.dirname, 'src/renderer/src')
+/** Naive UI's ES entry (package.json `module`), which naivePerComponent reads its export map from. */
+const naiveEntry = resolve(import.meta.dirname, 'node_modules/naive-ui/es/index.mjs')
 
 /**
  * The renderer's entry (main.ts) is small and loads the app (app.ts) with a dynamic import, so the state is asked
@@ -16,8 +22,9 @@ function preloadApp(): Plugin {
     transformIndexHtml: {
       order: 'post',
       handler(_html, ctx) {
+        // The chunk that holds app.ts (the first-screen group, see first-screen-chunks.ts).
         const app = Object.values(ctx.bundle ?? {}).find(
-          (c) => c.type === 'chunk' && c.facadeModuleId?.endsWith('/src/renderer/src/app.ts')
+          (c) => c.type === 'chunk' && c.moduleIds.some((id) => id.endsWith('/src/renderer/src/app.ts'))
         )
         if (!app || app.type !== 'chunk') return []
         const css = [...(app.viteMetadata?.importedCss ?? [])]
@@ -65,13 +72,21 @@ export default defineConfig({
     resolve: {
       alias: { '@renderer': resolve(import.meta.dirname, 'src/renderer/src'), '@shared': shared }
     },
-    plugins: [vue(), preloadApp()],
+    plugins: [vue(), naivePerComponent(naiveEntry), preloadApp(), compileHints(FIRST_SCREEN_CHUNKS)],
     build: {
       // Half the bytes to fetch and parse before the first paint (electron-vite leaves minify off by default).
       minify: true,
       // Maps for reading a user's stack trace, written next to the bundle without a sourceMappingURL: neither the
       // package (electron-builder.yml drops **/*.map) nor `chaski serve` (static-files.ts) ever ships them.
-      sourcemap: 'hidden'
+      sourcemap: 'hidden',
+      rolldownOptions: {
+        output: {
+          // The first screen's code in two chunks (ours and the libraries'), not spread over twenty.
+          codeSplitting: {
+            groups: [firstScreenGroup(resolve(renderer, 'main.ts'), resolve(renderer, 'app.ts'))]
+          }
+        }
+      }
     }
   }
 })
