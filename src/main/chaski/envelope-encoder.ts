@@ -138,7 +138,7 @@ function copyBytes(buf: Uint8Array, at: number, bytes: Uint8Array): number {
  * Everything from the topic to the timestamp's value is fixed for a command and a topic:
  * `<topic> 0x86 "command" <command> "topic" <topic> "timestamp" 0xcb`. Encoded once per pair, copied in one go.
  */
-interface FrameHead {
+export interface FrameHead {
   bytes: Buffer
   /** UTF-8 length of the topic (the frame header's second field). */
   topicLength: number
@@ -189,6 +189,14 @@ function frameHead(command: string, topic: string): FrameHead {
     cachedHeads++
   }
   return head
+}
+
+/**
+ * The head of a `message` frame on `topic` (from the shared, bounded cache): the fast decoder compares a received
+ * body's start with its bytes after the topic (envelope-decoder.ts).
+ */
+export function messageHead(topic: string): FrameHead {
+  return frameHead('message', topic)
 }
 
 /** `"ttl" <ttl> "uuid"`, by ttl (0–255): what lies between the timestamp and the id. */
