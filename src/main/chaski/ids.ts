@@ -41,13 +41,26 @@ export function nextMessageIdSize(): number {
  * give) at `at` and returns the offset after it. Room for nextMessageIdSize() bytes must be reserved.
  */
 export function writeNextMessageId(buf: Uint8Array, at: number): number {
-  let value = next()
-  const length = PREFIX_BYTES.length + digits
-  buf[at] = 0xa0 | length
+  // The header announces the length the next id will have (digits may grow by one when it is taken).
+  buf[at] = 0xa0 | (nextMessageIdSize() - 1)
   // A native copy: a byte loop is slower until the JIT has optimized it (handshakes come before that).
   buf.set(PREFIX_BYTES, at + 1)
-  const end = at + 1 + length
-  for (let i = end - 1; i > end - 1 - digits; i--) {
+  return writeNextMessageIdDigits(buf, at + 1 + PREFIX_BYTES.length)
+}
+
+/** The process's id prefix as bytes (ids are `<prefix><counter in base 36>`). */
+export function messageIdPrefix(): Buffer {
+  return PREFIX_BYTES
+}
+
+/**
+ * Takes the next id and writes only its counter digits at `at` (the caller wrote the fixstr header for
+ * nextMessageIdSize() and the prefix before them); returns the offset after them.
+ */
+export function writeNextMessageIdDigits(buf: Uint8Array, at: number): number {
+  let value = next()
+  const end = at + digits
+  for (let i = end - 1; i >= at; i--) {
     buf[i] = DIGITS[value % 36]!
     value = Math.floor(value / 36)
   }

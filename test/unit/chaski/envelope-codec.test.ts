@@ -56,6 +56,40 @@ describe('encodeEnvelopeFrame', () => {
     expect(envelope.data).toEqual(data)
   })
 
+  it('frames with a fresh id: consecutive ids, exact sizes, also when the id gains a digit or the ttl changes', () => {
+    // Crosses 36^2 and 36^3 whatever the counter is now (other tests in this process may have used ids).
+    let previous = -1
+    const wrong: unknown[] = []
+    const lengths = new Set<number>()
+    for (let i = 0; i < 50_000; i++) {
+      const ttl = i % 1000 === 0 ? 200 : 3
+      const frame = encodeEnvelopeFrame(
+        'message',
+        'tøpic',
+        Buffer.from([i & 0xff]),
+        1700000000000 + i,
+        ttl,
+        null
+      )
+      const { body: bytes } = body(frame)
+      const decoded = msgpackCodec.decode(bytes) as Record<string, unknown>
+      const uuid = decoded.uuid as string
+      const counter = parseInt(uuid.slice(uuid.indexOf('-') + 1), 36)
+      if (
+        !/^[0-9a-f]{16}-[0-9a-z]+$/.test(uuid) ||
+        (previous >= 0 && counter !== previous + 1) ||
+        decoded.timestamp !== 1700000000000 + i ||
+        decoded.ttl !== ttl ||
+        (decoded.data as Buffer)[0] !== (i & 0xff)
+      )
+        wrong.push(decoded)
+      previous = counter
+      lengths.add(uuid.length)
+    }
+    expect(wrong).toEqual([])
+    expect(lengths.size).toBeGreaterThan(1)
+  })
+
   it('control data (topic All) round-trips through the flat codec', () => {
     const data = {
       ping_id: 7,
