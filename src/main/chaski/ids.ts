@@ -6,11 +6,16 @@ import { randomBytes } from 'node:crypto'
 
 const prefix = randomBytes(8).toString('hex') + '-'
 const PREFIX_BYTES = Buffer.from(prefix, 'latin1')
-const DIGITS = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz', 'latin1')
+const ZERO = 0x30
+const NINE = 0x39
+const A = 0x61
+const Z = 0x7a
 let counter = 0
 // Digits of `counter` in base 36, kept up to date so a frame's size is known without converting the number.
 let digits = 1
 let nextDigitAt = 36
+/** `counter` in base 36 as ASCII, most significant first (digits of them used), counted up with it. */
+const COUNTER_TEXT = Buffer.alloc(12, ZERO)
 
 function next(): number {
   counter++
@@ -18,11 +23,29 @@ function next(): number {
     counter = 0
     digits = 1
     nextDigitAt = 36
-  } else if (counter === nextDigitAt) {
+    COUNTER_TEXT[0] = ZERO
+  } else if (!countUp()) {
+    // A carry out of the first digit: counter is 36^digits, written 1 followed by zeros.
     digits++
     nextDigitAt *= 36
+    COUNTER_TEXT[0] = ZERO + 1
+    COUNTER_TEXT[digits - 1] = ZERO
   }
   return counter
+}
+
+/** COUNTER_TEXT + 1 (an odometer: no division per id); false when it carried out of the first digit. */
+function countUp(): boolean {
+  for (let i = digits - 1; i >= 0; i--) {
+    const c = COUNTER_TEXT[i]!
+    if (c === Z) {
+      COUNTER_TEXT[i] = ZERO
+      continue
+    }
+    COUNTER_TEXT[i] = c === NINE ? A : c + 1
+    return true
+  }
+  return false
 }
 
 export function nextMessageId(): string {
@@ -58,11 +81,8 @@ export function messageIdPrefix(): Buffer {
  * nextMessageIdSize() and the prefix before them); returns the offset after them.
  */
 export function writeNextMessageIdDigits(buf: Uint8Array, at: number): number {
-  let value = next()
-  const end = at + digits
-  for (let i = end - 1; i >= at; i--) {
-    buf[i] = DIGITS[value % 36]!
-    value = Math.floor(value / 36)
-  }
-  return end
+  next()
+  const n = digits
+  for (let i = 0; i < n; i++) buf[at + i] = COUNTER_TEXT[i]!
+  return at + n
 }
