@@ -698,8 +698,8 @@ export class ConnectionManager
   }
 
   /** PeerLinkOwner: every frame goes through the command registry (commands/index.ts). */
-  onFrame(link: PeerLink, topic: string, body: Buffer): void {
-    this.host.dispatch(link, this.host.wire.decode(topic, body))
+  onFrame(link: PeerLink, topic: string, buf: Buffer, start: number, end: number): void {
+    this.host.dispatch(link, this.host.wire.decode(topic, buf, start, end))
   }
 
   /**

@@ -8,13 +8,13 @@
 // lives in one module-level object: call writePlannedFrame() right after planFrame(), nothing in between
 // (both are synchronous and never call user code after the measuring step).
 import { packValue } from './codec'
-import { nextMessageIdSize, writeNextMessageId } from './ids'
+import { messageIdPrefix, nextMessageIdSize, writeNextMessageIdDigits } from './ids'
 
 // Imported functions are hoisted into locals: per-frame calls must not go through module-binding getters
 // when this file runs transpiled (tsx); bundlers make this a no-op.
 const pack = packValue
 const idSize = nextMessageIdSize
-const writeId = writeNextMessageId
+const writeIdDigits = writeNextMessageIdDigits
 
 const HEADER = 8
 
@@ -138,10 +138,22 @@ function copyBytes(buf: Uint8Array, at: number, bytes: Uint8Array): number {
  * Everything from the topic to the timestamp's value is fixed for a command and a topic:
  * `<topic> 0x86 "command" <command> "topic" <topic> "timestamp" 0xcb`. Encoded once per pair, copied in one go.
  */
-interface FrameHead {
+export interface FrameHead {
   bytes: Buffer
   /** UTF-8 length of the topic (the frame header's second field). */
   topicLength: number
+  /**
+   * For frames with a fresh id: the head, room for the timestamp, the ttl chunk, then the id's fixstr header and
+   * prefix (everything but the timestamp's value and the id's digits), copied in one go. Made on first use, for the
+   * ttl and id size it was last made for.
+   */
+  freshId: FreshIdTemplate | null
+}
+
+interface FreshIdTemplate {
+  bytes: Buffer
+  ttlChunk: Buffer
+  idBytes: number
 }
 
 const HEAD_CACHE_SIZE = 1024
@@ -166,7 +178,7 @@ function buildHead(command: string, topic: string): FrameHead {
     strBytes(topic),
     TIMESTAMP_PREFIX
   ]
-  return { bytes: Buffer.concat([topicUtf8, ...bodyStart]), topicLength: topicUtf8.length }
+  return { bytes: Buffer.concat([topicUtf8, ...bodyStart]), topicLength: topicUtf8.length, freshId: null }
 }
 
 /** Heads of control frames, made before the first connection needs them (called by the command registry). */
@@ -191,6 +203,14 @@ function frameHead(command: string, topic: string): FrameHead {
   return head
 }
 
+/**
+ * The head of a `message` frame on `topic` (from the shared, bounded cache): the fast decoder compares a received
+ * body's start with its bytes after the topic (envelope-decoder.ts).
+ */
+export function messageHead(topic: string): FrameHead {
+  return frameHead('message', topic)
+}
+
 /** `"ttl" <ttl> "uuid"`, by ttl (0–255): what lies between the timestamp and the id. */
 const ttlChunks: Buffer[] = []
 
@@ -201,6 +221,21 @@ function ttlChunk(ttl: number): Buffer {
     ttlChunks[ttl] = chunk
   }
   return chunk
+}
+
+/** The fresh-id template of `head` for a ttl chunk and an id of `idBytes` (fixstr header included). */
+function freshIdTemplate(head: FrameHead, ttlChunk: Buffer, idBytes: number): Buffer {
+  const known = head.freshId
+  if (known !== null && known.ttlChunk === ttlChunk && known.idBytes === idBytes) return known.bytes
+  const bytes = Buffer.concat([
+    head.bytes,
+    Buffer.alloc(8),
+    ttlChunk,
+    Buffer.from([0xa0 | (idBytes - 1)]),
+    messageIdPrefix()
+  ])
+  head.freshId = { bytes, ttlChunk, idBytes }
+  return bytes
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -218,7 +253,9 @@ const enum DataKind {
 
 /** The frame being encoded: filled by planFrame(), consumed by writePlannedFrame(). */
 class FramePlan {
-  head: FrameHead = { bytes: K_COMMAND, topicLength: 0 }
+  head: FrameHead = { bytes: K_COMMAND, topicLength: 0, freshId: null }
+  /** Frames with a fresh id: head to id prefix (freshIdTemplate). */
+  template: Buffer = K_COMMAND
   timestamp = 0
   ttlChunk: Buffer = K_TTL
   /** null: a fresh message id written as bytes. */
@@ -282,6 +319,7 @@ export function planFrame(
     K_DATA.length +
     dataBytes
   plan.head = head
+  if (uuid === null) plan.template = freshIdTemplate(head, chunk, uuidBytes)
   plan.timestamp = timestamp
   plan.ttlChunk = chunk
   plan.uuid = uuid
@@ -298,12 +336,18 @@ export function writePlannedFrame(buf: Buffer, at: number): number {
   const head = plan.head
   writeU32(buf, at, plan.bodyBytes)
   writeU32(buf, at + 4, head.topicLength)
-  at = copyBytes(buf, at + HEADER, head.bytes)
-  buf.writeDoubleBE(plan.timestamp, at)
-  at = copyBytes(buf, at + 8, plan.ttlChunk)
+  at += HEADER
   const uuid = plan.uuid
-  if (uuid === null) at = writeId(buf, at)
-  else {
+  if (uuid === null) {
+    // Head to id prefix in one copy; then the timestamp's value into its room, and the id's digits.
+    const timestampAt = at + head.bytes.length
+    at = copyBytes(buf, at, plan.template)
+    buf.writeDoubleBE(plan.timestamp, timestampAt)
+    at = writeIdDigits(buf, at)
+  } else {
+    at = copyBytes(buf, at, head.bytes)
+    buf.writeDoubleBE(plan.timestamp, at)
+    at = copyBytes(buf, at + 8, plan.ttlChunk)
     at = writeStrHeader(buf, at, plan.uuidBytes)
     at += buf.write(uuid, at, plan.uuidBytes, 'utf8')
   }

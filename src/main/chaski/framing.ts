@@ -20,6 +20,11 @@ export function encodeFrame(topic: string, body: Uint8Array): Buffer {
   return frame
 }
 
+/** The u32 big-endian at `at` (in bounds: the caller checked). */
+function readU32(buf: Buffer, at: number): number {
+  return buf[at]! * 0x1000000 + ((buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!)
+}
+
 /** True when buf[at, at + n) are the characters of `text`, all ASCII (a non-ASCII topic is simply decoded). */
 function sameAscii(buf: Buffer, at: number, n: number, text: string): boolean {
   if (text.length !== n) return false
@@ -40,6 +45,26 @@ export interface FrameHandler {
    * docs/PROTOCOL.md §10). Said once a push is done, and when the decoder is destroyed (then down to zero).
    */
   heldChanged?(delta: number): void
+}
+
+/**
+ * A FrameHandler told where a frame's body lies instead of given a view of it: bytes [start, end) of `buf`, which
+ * may be a received chunk holding other frames (decode it before returning; do not keep `buf`). Links are these:
+ * no Buffer object is made per frame.
+ */
+export interface FrameRangeHandler {
+  acceptTopic(topic: string): boolean
+  onFrameAt(topic: string, buf: Buffer, start: number, end: number): void
+  heldChanged?(delta: number): void
+}
+
+/** A FrameHandler behind the range interface: its frames get a view of their body. */
+function viewingHandler(handler: FrameHandler): FrameRangeHandler {
+  return {
+    acceptTopic: (topic) => handler.acceptTopic(topic),
+    onFrameAt: (topic, buf, start, end) => handler.onFrame(topic, buf.subarray(start, end)),
+    heldChanged: handler.heldChanged && ((delta) => handler.heldChanged!(delta))
+  }
 }
 
 export interface FrameDecoderOptions {
@@ -75,11 +100,10 @@ export class FrameDecoder {
   /** Largest frame accepted; a link raises it once the handshake is done (MAX_HANDSHAKE_FRAME_BYTES before). */
   maxFrameSize: number
   private readonly maxTopicBytes: number
+  private readonly handler: FrameRangeHandler
 
-  constructor(
-    private readonly handler: FrameHandler,
-    options: FrameDecoderOptions = {}
-  ) {
+  constructor(handler: FrameHandler | FrameRangeHandler, options: FrameDecoderOptions = {}) {
+    this.handler = 'onFrameAt' in handler ? handler : viewingHandler(handler)
     this.maxFrameSize = options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE
     this.maxTopicBytes = options.maxTopicBytes ?? MAX_TOPIC_BYTES
   }
@@ -126,6 +150,34 @@ export class FrameDecoder {
     if (this.buffered !== this.reported) this.report()
   }
 
+  /**
+   * Between frames, with every byte held in one chunk (most of the time): hands over the frames that lie wholly in
+   * it where they lie (no copy, no view per frame) and leaves the rest, an incomplete frame, to the frame-by-frame
+   * reader. The header checks are readHeader's.
+   */
+  private wholeFrames(): void {
+    const chunk = this.chunks[0]!
+    const handler = this.handler
+    const length = chunk.length
+    let at = this.head
+    while (length - at >= HEADER_SIZE) {
+      const bodyLength = readU32(chunk, at)
+      const topicLength = readU32(chunk, at + 4)
+      this.checkLengths(bodyLength, topicLength)
+      const topicAt = at + HEADER_SIZE
+      const bodyAt = topicAt + topicLength
+      const end = bodyAt + bodyLength
+      if (end > length) break
+      const topic = this.topicAt(chunk, topicAt, topicLength)
+      at = end
+      if (!handler.acceptTopic(topic)) continue
+      handler.onFrameAt(topic, chunk, bodyAt, end)
+      // A handler may stop the decoder (the link closes): nothing after that frame is read.
+      if (this.state === State.Dead) return
+    }
+    if (at > this.head) this.advance(at - this.head)
+  }
+
   private report(): void {
     const delta = this.buffered - this.reported
     this.reported = this.buffered
@@ -135,6 +187,10 @@ export class FrameDecoder {
   private drain(): void {
     while (this.state !== State.Dead) {
       if (this.state === State.Header) {
+        if (this.chunks.length === 1) {
+          this.wholeFrames()
+          if ((this.state as State) === State.Dead) return
+        }
         if (this.buffered < HEADER_SIZE) return
         this.readHeader()
         this.state = State.Topic
@@ -152,9 +208,8 @@ export class FrameDecoder {
       }
       if (this.state === State.Body) {
         if (this.buffered < this.bodyLength) return
-        const body = this.take(this.bodyLength)
         this.state = State.Header
-        this.handler.onFrame(this.topic, body)
+        this.takeFrame(this.topic, this.bodyLength)
         continue
       }
       if (this.state === State.Skip) {
@@ -178,6 +233,13 @@ export class FrameDecoder {
       bodyLength = header.readUInt32BE(0)
       topicLength = header.readUInt32BE(4)
     }
+    this.checkLengths(bodyLength, topicLength)
+    this.bodyLength = bodyLength
+    this.topicLength = topicLength
+  }
+
+  /** Both lengths of a frame header against the limits, before anything is allocated or read for it. */
+  private checkLengths(bodyLength: number, topicLength: number): void {
     if (topicLength > this.maxTopicBytes) {
       throw new ProtocolError(`topic length ${topicLength} exceeds the limit of ${this.maxTopicBytes} bytes`)
     }
@@ -186,8 +248,28 @@ export class FrameDecoder {
         `frame of ${bodyLength + topicLength} bytes exceeds the limit of ${this.maxFrameSize} bytes`
       )
     }
-    this.bodyLength = bodyLength
-    this.topicLength = topicLength
+  }
+
+  /** The topic of n bytes at `at` of `buf` (the previous frame's topic string when it is the same). */
+  private topicAt(buf: Buffer, at: number, n: number): string {
+    if (n === 0) return ''
+    const topic = sameAscii(buf, at, n, this.lastTopic) ? this.lastTopic : utf8(buf, at, at + n)
+    this.lastTopic = topic
+    return topic
+  }
+
+  /** Hands over the next n buffered bytes as a frame's body: in place when contiguous, else copied once. */
+  private takeFrame(topic: string, n: number): void {
+    const first = this.chunks[0]
+    if (first !== undefined && first.length - this.head >= n) {
+      const start = this.head
+      // advance() may drop `first` from the list: the handler still gets it.
+      this.advance(n)
+      this.handler.onFrameAt(topic, first, start, start + n)
+      return
+    }
+    const body = this.take(n)
+    this.handler.onFrameAt(topic, body, 0, n)
   }
 
   private readTopic(n: number): string {
@@ -195,13 +277,11 @@ export class FrameDecoder {
     if (n === 0 || !first) return ''
     let topic: string
     if (first.length - this.head >= n) {
-      topic = sameAscii(first, this.head, n, this.lastTopic)
-        ? this.lastTopic
-        : utf8(first, this.head, this.head + n)
+      topic = this.topicAt(first, this.head, n)
       this.advance(n)
-    } else {
-      topic = this.take(n).toString('utf8')
+      return topic
     }
+    topic = this.take(n).toString('utf8')
     this.lastTopic = topic
     return topic
   }

@@ -6,11 +6,16 @@ import { randomBytes } from 'node:crypto'
 
 const prefix = randomBytes(8).toString('hex') + '-'
 const PREFIX_BYTES = Buffer.from(prefix, 'latin1')
-const DIGITS = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz', 'latin1')
+const ZERO = 0x30
+const NINE = 0x39
+const A = 0x61
+const Z = 0x7a
 let counter = 0
 // Digits of `counter` in base 36, kept up to date so a frame's size is known without converting the number.
 let digits = 1
 let nextDigitAt = 36
+/** `counter` in base 36 as ASCII, most significant first (digits of them used), counted up with it. */
+const COUNTER_TEXT = Buffer.alloc(12, ZERO)
 
 function next(): number {
   counter++
@@ -18,11 +23,29 @@ function next(): number {
     counter = 0
     digits = 1
     nextDigitAt = 36
-  } else if (counter === nextDigitAt) {
+    COUNTER_TEXT[0] = ZERO
+  } else if (!countUp()) {
+    // A carry out of the first digit: counter is 36^digits, written 1 followed by zeros.
     digits++
     nextDigitAt *= 36
+    COUNTER_TEXT[0] = ZERO + 1
+    COUNTER_TEXT[digits - 1] = ZERO
   }
   return counter
+}
+
+/** COUNTER_TEXT + 1 (an odometer: no division per id); false when it carried out of the first digit. */
+function countUp(): boolean {
+  for (let i = digits - 1; i >= 0; i--) {
+    const c = COUNTER_TEXT[i]!
+    if (c === Z) {
+      COUNTER_TEXT[i] = ZERO
+      continue
+    }
+    COUNTER_TEXT[i] = c === NINE ? A : c + 1
+    return true
+  }
+  return false
 }
 
 export function nextMessageId(): string {
@@ -41,15 +64,25 @@ export function nextMessageIdSize(): number {
  * give) at `at` and returns the offset after it. Room for nextMessageIdSize() bytes must be reserved.
  */
 export function writeNextMessageId(buf: Uint8Array, at: number): number {
-  let value = next()
-  const length = PREFIX_BYTES.length + digits
-  buf[at] = 0xa0 | length
+  // The header announces the length the next id will have (digits may grow by one when it is taken).
+  buf[at] = 0xa0 | (nextMessageIdSize() - 1)
   // A native copy: a byte loop is slower until the JIT has optimized it (handshakes come before that).
   buf.set(PREFIX_BYTES, at + 1)
-  const end = at + 1 + length
-  for (let i = end - 1; i > end - 1 - digits; i--) {
-    buf[i] = DIGITS[value % 36]!
-    value = Math.floor(value / 36)
-  }
-  return end
+  return writeNextMessageIdDigits(buf, at + 1 + PREFIX_BYTES.length)
+}
+
+/** The process's id prefix as bytes (ids are `<prefix><counter in base 36>`). */
+export function messageIdPrefix(): Buffer {
+  return PREFIX_BYTES
+}
+
+/**
+ * Takes the next id and writes only its counter digits at `at` (the caller wrote the fixstr header for
+ * nextMessageIdSize() and the prefix before them); returns the offset after them.
+ */
+export function writeNextMessageIdDigits(buf: Uint8Array, at: number): number {
+  next()
+  const n = digits
+  for (let i = 0; i < n; i++) buf[at + i] = COUNTER_TEXT[i]!
+  return at + n
 }

@@ -4,7 +4,7 @@
 import type { Socket } from 'node:net'
 import { CLOSE_GRACE_MS, WRITE_BATCH_BYTES, WRITE_HIGH_WATER_BYTES } from './constants'
 import type { FrameSink, LinkState } from './edge-link'
-import { FrameDecoder, type FrameHandler } from './framing'
+import { FrameDecoder, type FrameRangeHandler } from './framing'
 
 export type { LinkState }
 
@@ -50,7 +50,7 @@ function flushAtEndOfTick(link: Link): void {
  * What becomes of the frames a link reads. Subclasses (PeerLink) hand them to whoever gives them meaning; the hooks
  * are methods, not a handler object, so a link costs no extra object.
  */
-export abstract class Link implements FrameHandler, FrameSink {
+export abstract class Link implements FrameRangeHandler, FrameSink {
   state: LinkState = 'handshaking'
   private readonly decoder: FrameDecoder
   /**
@@ -130,8 +130,8 @@ export abstract class Link implements FrameHandler, FrameSink {
 
   /** Frames whose topic this returns false for are skipped unread. */
   abstract acceptTopic(topic: string): boolean
-  /** A complete frame; `body` may be a view into a received chunk. */
-  abstract onFrame(topic: string, body: Buffer): void
+  /** A complete frame: its body is bytes [start, end) of `buf`, a received chunk (decode it before returning). */
+  abstract onFrameAt(topic: string, buf: Buffer, start: number, end: number): void
   /** A frame could not be decoded or validated (whatever onFrame threw): the link must be closed. */
   protected abstract onBadFrame(error: Error): void
   /**

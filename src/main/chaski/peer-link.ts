@@ -17,7 +17,8 @@ export interface PendingHandshake {
 /** Who receives what a PeerLink reads (the node's ConnectionManager). */
 export interface PeerLinkOwner {
   acceptTopic(link: PeerLink, topic: string): boolean
-  onFrame(link: PeerLink, topic: string, body: Buffer): void
+  /** A frame whose body is bytes [start, end) of `buf` (link.ts onFrameAt). */
+  onFrame(link: PeerLink, topic: string, buf: Buffer, start: number, end: number): void
   /** A frame could not be decoded or validated; the link must be closed. */
   onBadFrame(link: PeerLink, error: Error): void
   /** The handshake did not complete within its deadline. */
@@ -87,8 +88,8 @@ export class PeerLink extends Link implements EdgeLink, Deadline {
     return this.owner.acceptTopic(this, topic)
   }
 
-  onFrame(topic: string, body: Buffer): void {
-    this.owner.onFrame(this, topic, body)
+  onFrameAt(topic: string, buf: Buffer, start: number, end: number): void {
+    this.owner.onFrame(this, topic, buf, start, end)
   }
 
   protected onBadFrame(error: Error): void {

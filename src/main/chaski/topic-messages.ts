@@ -43,7 +43,9 @@ export class TopicMessages implements MessageReceiver {
     const frame = this.host.wire.outgoing('message', topic, data, ttl, uuid, timestamp)
     let sent = 0
     let waits: Promise<void>[] | null = null
-    for (const edge of this.host.edges) {
+    const edges = this.host.edges
+    for (let i = 0; i < edges.length; i++) {
+      const edge = edges[i]!
       if (!edge.wants(topic) || !frame.sendTo(edge.link)) continue
       sent++
       if (edge.link.congested) (waits ??= []).push(edge.link.waitDrain())

@@ -5,7 +5,7 @@ import type { Codec } from './codec'
 import type { CommandData, ControlCommandName } from './commands/index'
 import { CONTROL_TOPIC } from './constants'
 import type { FrameSink } from './edge-link'
-import { decodeEnvelopeFast, encodeEnvelopeFrame, planFrame, writePlannedFrame } from './envelope-codec'
+import { decodeEnvelopeAt, encodeEnvelopeFrame, planFrame, writePlannedFrame } from './envelope-codec'
 import { parseEnvelope, type Envelope } from './envelope'
 import { ProtocolError } from './errors'
 import { encodeFrame } from './framing'
@@ -14,7 +14,7 @@ import { nextMessageId } from './ids'
 const CONTROL = CONTROL_TOPIC
 // Hoisted: per-frame calls must not go through module-binding getters when run transpiled (tsx).
 const encodeFast = encodeEnvelopeFrame
-const decodeFast = decodeEnvelopeFast
+const decodeAt = decodeEnvelopeAt
 const plan = planFrame
 const writePlanned = writePlannedFrame
 const newId = nextMessageId
@@ -139,17 +139,21 @@ export class WireFormat {
     return sent
   }
 
-  /** Decodes and validates a frame body; throws ProtocolError on anything malformed. */
-  decode(topic: string, body: Buffer): Envelope {
+  /**
+   * Decodes and validates a frame body, bytes [start, end) of `buf` (the whole of it by default); throws
+   * ProtocolError on anything malformed.
+   */
+  decode(topic: string, buf: Buffer, start = 0, end = buf.length): Envelope {
     if (!this.custom) {
       let fast: Envelope | null
       try {
-        fast = decodeFast(body, topic, this.keepIds)
+        fast = decodeAt(buf, start, end, topic, this.keepIds)
       } catch (error) {
         throw new ProtocolError(`undecodable frame body: ${(error as Error).message}`)
       }
       if (fast !== null) return fast
     }
+    const body = start === 0 && end === buf.length ? buf : buf.subarray(start, end)
     let decoded: unknown
     try {
       decoded = this.codec.decode(body)

@@ -14,7 +14,7 @@ class BareLink extends Link {
   acceptTopic(): boolean {
     return true
   }
-  onFrame(): void {}
+  onFrameAt(): void {}
   protected onBadFrame(): void {}
   protected onHeldBytes(): void {}
   protected onClosed(): void {}

@@ -2,7 +2,11 @@
 // msgpackr writes, and fall back safely on everything else.
 import { describe, expect, it } from 'vitest'
 import { msgpackCodec } from '../../../src/main/chaski/codec'
-import { decodeEnvelopeFast, encodeEnvelopeFrame } from '../../../src/main/chaski/envelope-codec'
+import {
+  decodeEnvelopeAt,
+  decodeEnvelopeFast,
+  encodeEnvelopeFrame
+} from '../../../src/main/chaski/envelope-codec'
 import { WireFormat } from '../../../src/main/chaski/wire'
 
 function body(frame: Buffer): { topic: string; body: Buffer } {
@@ -50,6 +54,40 @@ describe('encodeEnvelopeFrame', () => {
     expect(envelope).not.toBeNull()
     expect(envelope).toMatchObject({ command: 'message', topic: 'T', timestamp: 1, ttl: 200, uuid: 'id' })
     expect(envelope.data).toEqual(data)
+  })
+
+  it('frames with a fresh id: consecutive ids, exact sizes, also when the id gains a digit or the ttl changes', () => {
+    // Crosses 36^2 and 36^3 whatever the counter is now (other tests in this process may have used ids).
+    let previous = -1
+    const wrong: unknown[] = []
+    const lengths = new Set<number>()
+    for (let i = 0; i < 50_000; i++) {
+      const ttl = i % 1000 === 0 ? 200 : 3
+      const frame = encodeEnvelopeFrame(
+        'message',
+        'tøpic',
+        Buffer.from([i & 0xff]),
+        1700000000000 + i,
+        ttl,
+        null
+      )
+      const { body: bytes } = body(frame)
+      const decoded = msgpackCodec.decode(bytes) as Record<string, unknown>
+      const uuid = decoded.uuid as string
+      const counter = parseInt(uuid.slice(uuid.indexOf('-') + 1), 36)
+      if (
+        !/^[0-9a-f]{16}-[0-9a-z]+$/.test(uuid) ||
+        (previous >= 0 && counter !== previous + 1) ||
+        decoded.timestamp !== 1700000000000 + i ||
+        decoded.ttl !== ttl ||
+        (decoded.data as Buffer)[0] !== (i & 0xff)
+      )
+        wrong.push(decoded)
+      previous = counter
+      lengths.add(uuid.length)
+    }
+    expect(wrong).toEqual([])
+    expect(lengths.size).toBeGreaterThan(1)
   })
 
   it('control data (topic All) round-trips through the flat codec', () => {
@@ -127,5 +165,63 @@ describe('control data other than ping, pong and handshake (msgpackr)', () => {
     const { body: bytes } = body(frame)
     const lie = Buffer.concat([bytes.subarray(0, bytes.length - 1), Buffer.from([0xdc, 0xff, 0xff, 0x01])])
     expect(() => decodeEnvelopeFast(lie, 'All')).toThrow(expect.objectContaining({ name: 'ProtocolError' }))
+  })
+})
+
+// Links decode a body where it lies in the received chunk, among other frames' bytes (framing.ts onFrameAt).
+describe('decodeEnvelopeAt', () => {
+  const noise = (n: number): Buffer => Buffer.alloc(n, 0xa5)
+
+  it.each(samples.map((sample) => [sample]))(
+    'reads a body amid other bytes as it reads it alone: %#',
+    (data) => {
+      const { body: bytes } = body(encodeEnvelopeFrame('message', 'T', data, 1, 3, 'id'))
+      const chunk = Buffer.concat([noise(11), bytes, noise(13)])
+      const envelope = decodeEnvelopeAt(chunk, 11, 11 + bytes.length, 'T')!
+      expect(envelope).toEqual(decodeEnvelopeFast(bytes, 'T'))
+    }
+  )
+
+  it('hands binary data over as a view of exactly its bytes', () => {
+    const { body: bytes } = body(encodeEnvelopeFrame('message', 'T', Buffer.from('payload'), 1, 3, null))
+    const chunk = Buffer.concat([noise(5), bytes, noise(5)])
+    const data = decodeEnvelopeAt(chunk, 5, 5 + bytes.length, 'T', false)!.data as Buffer
+    expect(data.toString()).toBe('payload')
+    expect(data.buffer).toBe(chunk.buffer)
+  })
+
+  it('never reads past the end of its range: a body cut anywhere is not ours, whatever follows it', () => {
+    for (const [command, topic, data] of [
+      ['message', 'T', Buffer.from('xyz')],
+      ['message', 'T', 'text'],
+      ['update', 'All', { name: 'n', subscriptions: ['a'], paired: false }],
+      ['ping', 'All', null]
+    ] as const) {
+      const { body: bytes } = body(encodeEnvelopeFrame(command, topic, data, 1, 1, 'u'))
+      // The next bytes would complete the body: a reader that looked past `end` would accept it.
+      const chunk = Buffer.concat([bytes, bytes])
+      expect(decodeEnvelopeAt(chunk, 0, bytes.length, topic)).not.toBeNull()
+      for (let cut = 1; cut < bytes.length; cut++) {
+        let read: unknown
+        try {
+          read = decodeEnvelopeAt(chunk, 0, cut, topic)
+        } catch {
+          read = null // cut inside msgpackr-read data: undecodable, a protocol error for the link
+        }
+        expect(read).toBeNull()
+      }
+    }
+  })
+
+  it('checks the topic of a message head against the frame, head by head', () => {
+    const { body: a } = body(encodeEnvelopeFrame('message', 'A', 'x', 1, 1, 'u'))
+    const { body: b } = body(encodeEnvelopeFrame('message', 'B', 'y', 1, 1, 'u'))
+    expect(decodeEnvelopeAt(a, 0, a.length, 'A')!.data).toBe('x')
+    expect(decodeEnvelopeAt(b, 0, b.length, 'A')).toBeNull()
+    expect(decodeEnvelopeAt(b, 0, b.length, 'B')!.data).toBe('y')
+    expect(decodeEnvelopeAt(a, 0, a.length, 'B')).toBeNull()
+    // Another command on a user topic is read (and refused by the command registry), not taken for a message.
+    const { body: other } = body(encodeEnvelopeFrame('update', 'A', null, 1, 1, 'u'))
+    expect(decodeEnvelopeAt(other, 0, other.length, 'A')!.command).toBe('update')
   })
 })

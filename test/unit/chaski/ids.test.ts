@@ -32,9 +32,14 @@ describe('message ids', () => {
     // Crosses 36^2 and 36^3 whatever the counter is now (other tests in this process may have used ids).
     const sizes = new Set<number>()
     const wrong: unknown[] = []
+    let previous = -1
     for (let i = 0; i < 50_000; i++) {
       const id = written()
+      // The digits are counted up in place (ids.ts countUp): each id's counter is the one before it plus one.
+      const counter = parseInt(id.text.slice(17), 36)
       if (!id.ok || id.size !== id.predicted || !/^[0-9a-f]{16}-[0-9a-z]+$/.test(id.text)) wrong.push(id)
+      if (previous >= 0 && counter !== previous + 1) wrong.push({ ...id, previous })
+      previous = counter
       sizes.add(id.size)
     }
     expect(wrong).toEqual([])
