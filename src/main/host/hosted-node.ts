@@ -336,6 +336,20 @@ export class HostedNode {
     if (node) await node.revoke(peerId)
   }
 
+  /**
+   * The person takes a revocation back: the peer is an unknown peer again (under tofu it is pinned at its next link,
+   * under approve it waits as pending). Works on a stopped node too. UnknownPeerError when it was not revoked.
+   */
+  unrevokePeer(peerId: string): void {
+    const entry = this.trust.revokedPeers().find((p) => p.id === peerId)
+    if (!entry) throw new UnknownPeerError('that peer is not revoked on this node (run the list again)')
+    this.trust.unrevoke(peerId)
+    this.node?.unrevoke(peerId)
+    this.listener.memoryChanged(this)
+    this.listener.event(this, 'trust-changed', words.unrevoked(entry.name, peerId), peerId)
+    this.listener.changed(this, true)
+  }
+
   /** Copies the running node's trusted peers into what is saved (after a link, an accept, before a stop). */
   private keepTrust(node: ChaskiNode): void {
     if (node.trust === 'open') return

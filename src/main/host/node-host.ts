@@ -459,6 +459,13 @@ export class NodeHost {
     return this.configChanged(hosted)
   }
 
+  /** Takes a revocation back: the peer is unknown again (saved; the node's policy decides at its next link). */
+  async unrevokePeer(id: string, peerId: string): Promise<NodeSnapshot> {
+    const hosted = this.get(id)
+    hosted.unrevokePeer(peerId)
+    return this.configChanged(hosted)
+  }
+
   async publish(id: string, topic: string, data: string): Promise<{ deliveredTo: number }> {
     const node = this.serving(this.get(id))
     return { deliveredTo: await node.publish(topic, data) }
