@@ -139,7 +139,7 @@ test('approve: pending peers show the comparison code; Accept links one, Reject 
   await page.setViewportSize({ width: 1280, height: 800 })
 })
 
-test('revoke asks first, then closes the link; the peer is listed as revoked and cannot link again', async () => {
+test('revoke asks first, then closes the link; the peer is listed as revoked and cannot link again; unrevoke lets it link again', async () => {
   // Its own node and peer (tofu: a peer that links is trusted), whatever the other tests did.
   await createNode(page, { name: 'Keep', lan: false })
   const erin = await startChaskiNode({ name: 'Erin', connect: [await addressOf('Keep')] })
@@ -163,4 +163,24 @@ test('revoke asks first, then closes the link; the peer is listed as revoked and
   await erin.waitForLine((l) => JSON.stringify(l).includes('revoked'), "Erin's refusal")
   await openTab(page, 'peers')
   expect(await peerRow(page, 'Erin').count()).toBe(0)
+
+  // Taken back, with the same kind of confirmation: Erin is an unknown peer again, so tofu links with it and
+  // trusts it again when the person connects to it.
+  await openTab(page, 'overview')
+  const revoked = page.locator(tid('revoked-peer')).filter({ hasText: 'Erin' })
+  await revoked.locator(tid('revoked-unrevoke')).click()
+  const unconfirm = page.locator(tid('unrevoke-confirm'))
+  await unconfirm.waitFor()
+  expect(await unconfirm.textContent()).toMatch(
+    /Unrevoke Erin\? It is an unknown peer again: it is trusted again the next time it links/
+  )
+  await page.locator('.n-popconfirm__action button', { hasText: 'Unrevoke' }).click()
+  await toastWith(page, 'success', 'Erin no longer revoked')
+  await revoked.waitFor({ state: 'detached' })
+  await openTab(page, 'peers')
+  await page.fill(tid('connect-address'), erin.address)
+  await page.click(tid('connect-submit'))
+  await peerRow(page, 'Erin').locator(tid('link-secure')).waitFor({ timeout: 20_000 })
+  await openTab(page, 'overview')
+  await page.locator(`${tid('trusted-peer')}[data-peer-id="${erin.id}"]`).waitFor()
 })
