@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { launchBrowser, type BrowserSession } from './harness/browser'
 import { startServe, type ServeProcess } from './harness/serve'
-import { startChaskiNode, stopAllProcesses } from './harness/processes'
+import { startChaskiNode, startPlaintextPeer, stopAllProcesses } from './harness/processes'
 import {
   createNode,
   eventually,
@@ -89,6 +89,47 @@ test('a node running insecure carries a warning badge in the sidebar, the header
   expect(await page.locator(tid('insecure-warning')).textContent()).toMatch(/unencrypted/)
   expect((await hostState(serve.openUrl)).nodes.find((n) => n.config.name === 'Loose')!.trust.insecure).toBe(
     true
+  )
+})
+
+test('an insecure node linked to a plaintext peer: a warning in words on that link, the padlock on a secure one, and the insecure badge', async () => {
+  await createNode(page, { name: 'Mixed', lan: false, insecure: true })
+  const [old, modern] = await Promise.all([
+    startPlaintextPeer('OldPeer'),
+    startChaskiNode({ name: 'ModernPeer' })
+  ])
+  await selectNode(page, 'Mixed')
+  await page.locator(`header ${tid('insecure-badge')}`).waitFor()
+  expect(await page.locator(`header ${tid('insecure-badge')}`).textContent()).toMatch(/insecure/)
+  await openTab(page, 'peers')
+  for (const [name, peer] of [
+    ['OldPeer', old],
+    ['ModernPeer', modern]
+  ] as const) {
+    await page.fill(tid('connect-address'), peer.address)
+    await page.click(tid('connect-submit'))
+    await peerRow(page, name).waitFor({ timeout: 20_000 })
+  }
+  // The plaintext link says so in words (text and label), not by colour alone; no padlock there.
+  const oldRow = peerRow(page, 'OldPeer')
+  const warning = oldRow.locator(tid('link-plaintext'))
+  await warning.waitFor({ timeout: 20_000 })
+  expect((await warning.textContent())!.trim()).toBe('⚠ unencrypted')
+  expect(await warning.getAttribute('aria-label')).toBe(
+    'Not encrypted: anyone on the network can read and fake this link'
+  )
+  expect(await oldRow.locator(tid('link-secure')).count()).toBe(0)
+  // The secure link beside it keeps its padlock, and no warning.
+  const modernRow = peerRow(page, 'ModernPeer')
+  await modernRow.locator(tid('link-secure')).waitFor({ timeout: 20_000 })
+  expect(await modernRow.locator(tid('link-plaintext')).count()).toBe(0)
+  const edges = (await hostState(serve.openUrl)).nodes.find((n) => n.config.name === 'Mixed')!.edges
+  expect(
+    Object.fromEntries(edges.filter((e) => e.state === 'connected').map((e) => [e.name, e.secure]))
+  ).toEqual({ OldPeer: false, ModernPeer: true })
+  // The node's own insecure badge, in the sidebar too.
+  expect(await page.locator(`${tid('node-item-Mixed')} ${tid('insecure-badge')}`).textContent()).toMatch(
+    /insecure/
   )
 })
 
