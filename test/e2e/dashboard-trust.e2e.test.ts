@@ -196,6 +196,8 @@ test('revoke asks first, then closes the link; the peer is listed as revoked and
   await toastWith(page, 'success', 'Erin revoked')
   await row.waitFor({ state: 'detached' })
   await page.locator(tid('revoked-peer')).filter({ hasText: 'Erin' }).waitFor()
+  // The revoked list with its Unrevoke button: no axe violation.
+  expect(await accessibilityProblems(page)).toEqual([])
   await eventually(async () => {
     const node = (await hostState(serve.openUrl)).nodes.find((n) => n.config.name === 'Keep')!
     return node.edges.some((e) => e.peerId === erin.id && e.state === 'connected')
