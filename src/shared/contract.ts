@@ -198,7 +198,9 @@ export const ARGUMENTS = {
   /** A pending peer is turned away (its link closes; it may ask again later). */
   rejectPeer: v.strictTuple([Id, PeerId]),
   /** A peer is refused from now on (its link closes, it is not redialled); kept across restarts. */
-  revokePeer: v.strictTuple([Id, PeerId])
+  revokePeer: v.strictTuple([Id, PeerId]),
+  /** A revocation taken back: the peer is unknown again (the node's policy decides at its next link). */
+  unrevokePeer: v.strictTuple([Id, PeerId])
 } satisfies Record<MethodName, v.GenericSchema<unknown[], unknown[]>>
 
 export type ContractArgs<M extends MethodName> = v.InferOutput<(typeof ARGUMENTS)[M]>
@@ -247,6 +249,7 @@ export interface ContractResults {
   acceptPeer: NodeSnapshot
   rejectPeer: NodeSnapshot
   revokePeer: NodeSnapshot
+  unrevokePeer: NodeSnapshot
 }
 
 export type ContractMethods = {

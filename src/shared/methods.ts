@@ -25,7 +25,8 @@ export const METHOD_NAMES = [
   'getMap',
   'acceptPeer',
   'rejectPeer',
-  'revokePeer'
+  'revokePeer',
+  'unrevokePeer'
 ] as const
 
 export type MethodName = (typeof METHOD_NAMES)[number]

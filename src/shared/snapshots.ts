@@ -312,6 +312,13 @@ export interface HostEvent {
   peerId?: string
   /** This event updates an earlier row (the seq given), which leaves the log: reconnect attempts fold into one. */
   replaces?: number
+  /**
+   * How many times this has happened, when it repeats into one row (a changed identity: one row per peer and
+   * offending key, `at` the last time); absent for a single occurrence.
+   */
+  count?: number
+  /** When the first of those `count` occurrences happened. */
+  firstAt?: number
 }
 
 export interface ReceivedMessage {

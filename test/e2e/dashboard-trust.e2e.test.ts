@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { launchBrowser, type BrowserSession } from './harness/browser'
 import { startServe, type ServeProcess } from './harness/serve'
-import { startChaskiNode, stopAllProcesses } from './harness/processes'
+import { startChaskiNode, startPlaintextPeer, stopAllProcesses } from './harness/processes'
 import {
   createNode,
   eventually,
@@ -92,6 +92,47 @@ test('a node running insecure carries a warning badge in the sidebar, the header
   )
 })
 
+test('an insecure node linked to a plaintext peer: a warning in words on that link, the padlock on a secure one, and the insecure badge', async () => {
+  await createNode(page, { name: 'Mixed', lan: false, insecure: true })
+  const [old, modern] = await Promise.all([
+    startPlaintextPeer('OldPeer'),
+    startChaskiNode({ name: 'ModernPeer' })
+  ])
+  await selectNode(page, 'Mixed')
+  await page.locator(`header ${tid('insecure-badge')}`).waitFor()
+  expect(await page.locator(`header ${tid('insecure-badge')}`).textContent()).toMatch(/insecure/)
+  await openTab(page, 'peers')
+  for (const [name, peer] of [
+    ['OldPeer', old],
+    ['ModernPeer', modern]
+  ] as const) {
+    await page.fill(tid('connect-address'), peer.address)
+    await page.click(tid('connect-submit'))
+    await peerRow(page, name).waitFor({ timeout: 20_000 })
+  }
+  // The plaintext link says so in words (text and label), not by colour alone; no padlock there.
+  const oldRow = peerRow(page, 'OldPeer')
+  const warning = oldRow.locator(tid('link-plaintext'))
+  await warning.waitFor({ timeout: 20_000 })
+  expect((await warning.textContent())!.trim()).toBe('⚠ unencrypted')
+  expect(await warning.getAttribute('aria-label')).toBe(
+    'Not encrypted: anyone on the network can read and fake this link'
+  )
+  expect(await oldRow.locator(tid('link-secure')).count()).toBe(0)
+  // The secure link beside it keeps its padlock, and no warning.
+  const modernRow = peerRow(page, 'ModernPeer')
+  await modernRow.locator(tid('link-secure')).waitFor({ timeout: 20_000 })
+  expect(await modernRow.locator(tid('link-plaintext')).count()).toBe(0)
+  const edges = (await hostState(serve.openUrl)).nodes.find((n) => n.config.name === 'Mixed')!.edges
+  expect(
+    Object.fromEntries(edges.filter((e) => e.state === 'connected').map((e) => [e.name, e.secure]))
+  ).toEqual({ OldPeer: false, ModernPeer: true })
+  // The node's own insecure badge, in the sidebar too.
+  expect(await page.locator(`${tid('node-item-Mixed')} ${tid('insecure-badge')}`).textContent()).toMatch(
+    /insecure/
+  )
+})
+
 test('approve: pending peers show the comparison code; Accept links one, Reject turns the other away', async () => {
   await createNode(page, { name: 'Gate', lan: false, trust: 'approve' })
   await selectNode(page, 'Gate')
@@ -139,7 +180,7 @@ test('approve: pending peers show the comparison code; Accept links one, Reject 
   await page.setViewportSize({ width: 1280, height: 800 })
 })
 
-test('revoke asks first, then closes the link; the peer is listed as revoked and cannot link again', async () => {
+test('revoke asks first, then closes the link; the peer is listed as revoked and cannot link again; unrevoke lets it link again', async () => {
   // Its own node and peer (tofu: a peer that links is trusted), whatever the other tests did.
   await createNode(page, { name: 'Keep', lan: false })
   const erin = await startChaskiNode({ name: 'Erin', connect: [await addressOf('Keep')] })
@@ -155,6 +196,10 @@ test('revoke asks first, then closes the link; the peer is listed as revoked and
   await toastWith(page, 'success', 'Erin revoked')
   await row.waitFor({ state: 'detached' })
   await page.locator(tid('revoked-peer')).filter({ hasText: 'Erin' }).waitFor()
+  // The revoked list with its Unrevoke button: no axe violation (once the toast, fading in or out, is gone: a toast
+  // in mid-transition has a contrast of its own; failed the full run at 13:17 for that).
+  await eventually(() => page.locator('.n-message').count()).toBe(0)
+  expect(await accessibilityProblems(page)).toEqual([])
   await eventually(async () => {
     const node = (await hostState(serve.openUrl)).nodes.find((n) => n.config.name === 'Keep')!
     return node.edges.some((e) => e.peerId === erin.id && e.state === 'connected')
@@ -163,4 +208,24 @@ test('revoke asks first, then closes the link; the peer is listed as revoked and
   await erin.waitForLine((l) => JSON.stringify(l).includes('revoked'), "Erin's refusal")
   await openTab(page, 'peers')
   expect(await peerRow(page, 'Erin').count()).toBe(0)
+
+  // Taken back, with the same kind of confirmation: Erin is an unknown peer again, so tofu links with it and
+  // trusts it again when the person connects to it.
+  await openTab(page, 'overview')
+  const revoked = page.locator(tid('revoked-peer')).filter({ hasText: 'Erin' })
+  await revoked.locator(tid('revoked-unrevoke')).click()
+  const unconfirm = page.locator(tid('unrevoke-confirm'))
+  await unconfirm.waitFor()
+  expect(await unconfirm.textContent()).toMatch(
+    /Unrevoke Erin\? It is an unknown peer again: it is trusted again the next time it links/
+  )
+  await page.locator('.n-popconfirm__action button', { hasText: 'Unrevoke' }).click()
+  await toastWith(page, 'success', 'Erin no longer revoked')
+  await revoked.waitFor({ state: 'detached' })
+  await openTab(page, 'peers')
+  await page.fill(tid('connect-address'), erin.address)
+  await page.click(tid('connect-submit'))
+  await peerRow(page, 'Erin').locator(tid('link-secure')).waitFor({ timeout: 20_000 })
+  await openTab(page, 'overview')
+  await page.locator(`${tid('trusted-peer')}[data-peer-id="${erin.id}"]`).waitFor()
 })

@@ -399,6 +399,11 @@ export class Approvals {
     )
   }
 
+  /** node.unrevoke(): the peer is unknown again, so a recent reject of it no longer refuses it either. */
+  forget(peerId: string): void {
+    this.rejected?.forget(peerId)
+  }
+
   /**
    * The deadline of a held link passed: with its code known, nobody decided in time (`pending-expired`); true when
    * handled here. Otherwise (the exchange itself stalled) the caller drops it like a handshake that timed out.

@@ -260,6 +260,21 @@ export class ChaskiNode extends EventEmitter {
     if (edge) await connections.close(edge, 'revoked', 'closed-by-us')
   }
 
+  /**
+   * Takes a revocation back (the person changed their mind): the peer is unknown again, and the policy decides at its
+   * next link (tofu pins it, approve holds it pending, open links). False when the id was not revoked.
+   */
+  unrevoke(peerId: string): boolean {
+    const connections = this.#ctx.connections
+    connections.approvals.forget(peerId)
+    return connections.trust.unrevoke(peerId)
+  }
+
+  /** The ids revoked on this node, in the order they were revoked (save them, revoke() them again at the next start). */
+  get revokedPeers(): string[] {
+    return this.#ctx.connections.trust.revokedIds()
+  }
+
   /** Peers being retried after an unexpected loss (attempt n, next try, since). */
   get reconnects(): ReconnectState[] {
     return this.#ctx.reconnects

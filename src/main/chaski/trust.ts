@@ -93,6 +93,19 @@ export class TrustStore {
     for (const [address, peer] of this.byAddress) if (peer.id === id) this.byAddress.delete(address)
   }
 
+  /**
+   * Takes a revocation back: `id` is an unknown peer again (the policy decides at its next link: tofu pins it, approve
+   * holds it pending). False when it was not revoked.
+   */
+  unrevoke(id: string): boolean {
+    return this.revoked.delete(id)
+  }
+
+  /** Revoked ids, in the order they were revoked. */
+  revokedIds(): string[] {
+    return [...this.revoked]
+  }
+
   /** Trusted peers (pins), oldest first. */
   list(): TrustedPeer[] {
     return [...this.byAddress.values()].map((peer) => ({ ...peer }))

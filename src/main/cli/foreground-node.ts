@@ -16,6 +16,8 @@ import { untilAborted } from './signals'
 import { controlSocketPath, processControlSocketPath } from '../control/control-path'
 import { openControlChannel } from '../control/control-server'
 import { foregroundControlHandlers } from '../control/foreground-handlers'
+import { ForegroundTrust } from './foreground-trust'
+import { loadTrustFile, trustFilePath, TrustFileWriter } from './trust-file'
 
 /** stop() waits for peers to close their side (bounded by the library); past this the CLI gives up waiting. */
 const STOP_DEADLINE_MS = 5_000
@@ -80,7 +82,30 @@ export async function runForegroundNode(
       return EXIT_FAILURE
     }
   }
+  // Pins and revocations outlast the process beside --key (a node without one has a new id each run anyway).
+  const trustFile = config.keyFile !== null ? trustFilePath(config.keyFile) : null
+  let trust: ForegroundTrust
+  try {
+    const saved = trustFile !== null ? await loadTrustFile(trustFile) : { trusted: [], revoked: [] }
+    trust = new ForegroundTrust(saved, trustFile !== null ? new TrustFileWriter(trustFile) : null, (err) =>
+      printer.error(
+        'warning',
+        { message: err.message, file: trustFile },
+        `warning: the trust file ${sanitize(trustFile ?? '')} could not be saved: ${sanitize(err.message)}`
+      )
+    )
+  } catch (err) {
+    printer.error(
+      'error',
+      { phase: 'trust-file', file: trustFile, error: errorFields(err) },
+      `chaski node: ${sanitize((err as Error).message)}`
+    )
+    return EXIT_FAILURE
+  }
+  const seeded = trust.seed()
+  if (seeded.length > 0) options = { ...options, trustedPeers: seeded }
   const node = new ChaskiNode(options)
+  trust.attach(node)
   const detach = attachNodePrinter(node, printer, { latencyEveryMs: config.latencyEveryMs })
   try {
     await node.start()
@@ -95,9 +120,16 @@ export async function runForegroundNode(
     return EXIT_FAILURE
   }
   printReady(node, config, printer)
+  if (trustFile !== null)
+    printer.event(
+      'trust-file',
+      { file: trustFile, trusted: seeded.length, revoked: trust.revokedPeers().length },
+      `             trust kept in ${sanitize(trustFile)}: ${seeded.length} trusted, ` +
+        `${trust.revokedPeers().length} revoked`
+    )
   // `chaski trust` reaches this node through a local control socket (beside --key, else per process).
   const controlPath = config.keyFile !== null ? controlSocketPath(config.keyFile) : processControlSocketPath()
-  const control = await openControlChannel(controlPath, foregroundControlHandlers(node), {
+  const control = await openControlChannel(controlPath, foregroundControlHandlers(node, trust), {
     warn: (message) => printer.error('warning', { message }, `warning: ${sanitize(message)}`)
   }).catch((err: unknown) => {
     printer.error(
@@ -111,7 +143,7 @@ export async function runForegroundNode(
     printer.event(
       'control',
       { socket: control.path },
-      `control      chaski trust list|accept|reject|revoke --socket ${sanitize(control.path)}`
+      `control      chaski trust list|accept|reject|revoke|unrevoke --socket ${sanitize(control.path)}`
     )
 
   const redialer = new PeerRedialer(node, {
@@ -149,6 +181,9 @@ export async function runForegroundNode(
     new Promise<false>((resolve) => setTimeout(() => resolve(false), STOP_DEADLINE_MS).unref())
   ])
   await work
+  // The pins as they are at the end (last seen times), saved before the process goes.
+  await trust.keep()
+  await trust.flush()
   detach()
   if (!stopped) {
     printer.error(

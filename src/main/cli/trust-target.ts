@@ -4,7 +4,7 @@
 import { displayNodeId, parseNodeIdText } from '../../shared/node-id-text'
 import type { NodeSnapshot } from '../../shared/snapshots'
 
-export type TrustVerb = 'accept' | 'reject' | 'revoke'
+export type TrustVerb = 'accept' | 'reject' | 'revoke' | 'unrevoke'
 
 interface Candidate {
   node: NodeSnapshot
@@ -27,7 +27,8 @@ export function findTrustTarget(
   const candidates = scope.flatMap((node) => candidatesOf(node, verb))
   const matches = candidates.filter((c) => peerMatches(c, peerText))
   const distinct = [...new Map(matches.map((c) => [`${c.node.id}|${c.id}`, c])).values()]
-  const what = verb === 'revoke' ? 'trusted or linked' : 'waiting for approval'
+  const what =
+    verb === 'revoke' ? 'trusted or linked' : verb === 'unrevoke' ? 'revoked' : 'waiting for approval'
   if (distinct.length === 0)
     return {
       ok: false,
@@ -50,6 +51,7 @@ export function findTrustTarget(
 }
 
 function candidatesOf(node: NodeSnapshot, verb: TrustVerb): Candidate[] {
+  if (verb === 'unrevoke') return node.trust.revoked.map((p) => ({ node, id: p.id, name: p.name }))
   if (verb !== 'revoke') return node.trust.pending.map((p) => ({ node, id: p.id, name: p.name }))
   return [
     ...node.trust.trusted.map((p) => ({ node, id: p.id, name: p.name })),

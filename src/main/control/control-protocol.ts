@@ -7,7 +7,13 @@
 import type { MethodName } from '../../shared/methods'
 
 /** What the channel serves: reading the state, and deciding about peers. */
-export const CONTROL_METHODS: readonly MethodName[] = ['getState', 'acceptPeer', 'rejectPeer', 'revokePeer']
+export const CONTROL_METHODS: readonly MethodName[] = [
+  'getState',
+  'acceptPeer',
+  'rejectPeer',
+  'revokePeer',
+  'unrevokePeer'
+]
 
 /** A request line longer than this is refused and the connection closed (a real request is a few hundred bytes). */
 export const MAX_CONTROL_REQUEST_BYTES = 64 * 1024

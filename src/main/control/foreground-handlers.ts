@@ -1,7 +1,7 @@
 // The control channel of a foreground `chaski node` (one node, no NodeHost): the same four methods as a host's
 // (control-protocol.ts), validated with the contract's schemas, answering with a NodeSnapshot of that one node, so
-// `chaski trust` works against it as against the desktop app. Revocations last as long as the process (a CLI node
-// keeps no settings).
+// `chaski trust` works against it as against the desktop app. Revocations are the keeper's (cli/foreground-trust.ts:
+// saved beside --key, so they outlast the process).
 import { parseArguments, type ContractArgs } from '../../shared/contract'
 import type { MethodName } from '../../shared/methods'
 import { fail, ok } from '../../shared/result'
@@ -13,9 +13,19 @@ import { pendingPeersOf } from '../host/pending-peers'
 import { edgeSnapshot } from '../host/snapshot'
 import { LIMITS } from '../../shared/limits'
 
-export function foregroundControlHandlers(node: ChaskiNode): Map<MethodName, ContractHandler> {
-  const revoked: RevokedPeerSnapshot[] = []
-  const snapshot = (): NodeSnapshot => foregroundSnapshot(node, revoked)
+/** Where the node's revocations live (and are saved). */
+export interface ForegroundTrustKeeper {
+  revoke(peerId: string, name: string): Promise<void>
+  /** False when the peer was not revoked. */
+  unrevoke(peerId: string): Promise<boolean>
+  revokedPeers(): RevokedPeerSnapshot[]
+}
+
+export function foregroundControlHandlers(
+  node: ChaskiNode,
+  keeper: ForegroundTrustKeeper
+): Map<MethodName, ContractHandler> {
+  const snapshot = (): NodeSnapshot => foregroundSnapshot(node, keeper.revokedPeers())
   const checkNode = (id: string) => {
     if (id !== node.id && id !== node.name)
       throw namedError('UnknownNodeError', 'this chaski node has another id')
@@ -26,7 +36,9 @@ export function foregroundControlHandlers(node: ChaskiNode): Map<MethodName, Con
       'no peer with that id is waiting for approval (it may have been decided or gone)'
     )
   const calls: {
-    [M in 'getState' | 'acceptPeer' | 'rejectPeer' | 'revokePeer']: (...a: ContractArgs<M>) => unknown
+    [M in 'getState' | 'acceptPeer' | 'rejectPeer' | 'revokePeer' | 'unrevokePeer']: (
+      ...a: ContractArgs<M>
+    ) => unknown
   } = {
     getState: () => ({ nodes: [snapshot()] }) as Partial<AppState>,
     acceptPeer: (id, peerId) => {
@@ -45,9 +57,13 @@ export function foregroundControlHandlers(node: ChaskiNode): Map<MethodName, Con
         node.edges.find((e) => e.id === peerId)?.name ??
         node.trustedPeers.find((p) => p.id === peerId)?.name ??
         ''
-      revoked.unshift({ id: peerId, name, at: Date.now() })
-      revoked.splice(LIMITS.revokedPeersPerNode)
-      await node.revoke(peerId)
+      await keeper.revoke(peerId, name)
+      return snapshot()
+    },
+    unrevokePeer: async (id, peerId) => {
+      checkNode(id)
+      if (!(await keeper.unrevoke(peerId)))
+        throw namedError('UnknownPeerError', 'that peer is not revoked on this node (run the list again)')
       return snapshot()
     }
   }
@@ -125,7 +141,7 @@ function foregroundSnapshot(node: ChaskiNode, revoked: RevokedPeerSnapshot[]): N
       insecure: o.insecure,
       pending: pendingPeersOf(node),
       trusted: node.trustedPeers.sort((a, b) => b.lastSeen - a.lastSeen).slice(0, LIMITS.trustedPeersPerNode),
-      revoked: [...revoked]
+      revoked
     }
   }
 }

@@ -14,9 +14,11 @@ export class BoundedList<T> {
     return this.items.length > this.capacity ? this.items.slice(-this.capacity) : this.items.slice()
   }
 
-  /** Drops the items that match (e.g. an event row another one replaces). */
-  remove(match: (item: T) => boolean): void {
+  /** Drops the items that match (e.g. an event row another one replaces); how many were dropped. */
+  remove(match: (item: T) => boolean): number {
+    const before = this.items.length
     this.items = this.items.filter((item) => !match(item))
+    return before - this.items.length
   }
 
   clear(): void {

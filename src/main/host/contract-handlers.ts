@@ -35,7 +35,8 @@ const DISPATCH = {
   getMap: (host, id, depth) => host.getMap(id, depth),
   acceptPeer: (host, id, peerId) => host.acceptPeer(id, peerId),
   rejectPeer: (host, id, peerId) => host.rejectPeer(id, peerId),
-  revokePeer: (host, id, peerId) => host.revokePeer(id, peerId)
+  revokePeer: (host, id, peerId) => host.revokePeer(id, peerId),
+  unrevokePeer: (host, id, peerId) => host.unrevokePeer(id, peerId)
 } satisfies {
   [M in MethodName]: (
     host: NodeHost,

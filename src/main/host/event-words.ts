@@ -149,6 +149,12 @@ export const words = {
       name ? line` (${untrusted(name)})` : [],
       line`: its links are closed and refused from now on`
     ),
+  unrevoked: (name: string, id: string) =>
+    join(
+      line`you took back the revocation of node ${shortId(id)}`,
+      name ? line` (${untrusted(name)})` : [],
+      line`: it is an unknown peer again, and this node's trust policy decides at its next link`
+    ),
   lanSeen: (peer: Peer) => join(who(peer), line` appeared on the LAN`),
   lanLost: (peer: Peer, reason: LanPeerLostReason) =>
     join(who(peer), line` is offline: ${LAN_LOST[reason] ?? reason}`)

@@ -41,8 +41,11 @@ const reachable = cachedReachableAddresses()
 
 export interface HostedNodeListener {
   changed(node: HostedNode, graphToo: boolean): void
-  /** `peerId`: the peer the event is about (reconnect attempts for one peer fold into one row). */
-  event(node: HostedNode, kind: HostEventKind, parts: TextPart[], peerId?: string): void
+  /**
+   * `peerId`: the peer the event is about (reconnect attempts for one peer fold into one row). `repeatKey`: an event
+   * that may repeat (a changed identity): one with the same key updates the earlier row (a count, the last time).
+   */
+  event(node: HostedNode, kind: HostEventKind, parts: TextPart[], peerId?: string, repeatKey?: string): void
   message(
     node: HostedNode,
     message: { topic: string; data: unknown; fromName: string; fromAddress: string }
@@ -336,6 +339,20 @@ export class HostedNode {
     if (node) await node.revoke(peerId)
   }
 
+  /**
+   * The person takes a revocation back: the peer is an unknown peer again (under tofu it is pinned at its next link,
+   * under approve it waits as pending). Works on a stopped node too. UnknownPeerError when it was not revoked.
+   */
+  unrevokePeer(peerId: string): void {
+    const entry = this.trust.revokedPeers().find((p) => p.id === peerId)
+    if (!entry) throw new UnknownPeerError('that peer is not revoked on this node (run the list again)')
+    this.trust.unrevoke(peerId)
+    this.node?.unrevoke(peerId)
+    this.listener.memoryChanged(this)
+    this.listener.event(this, 'trust-changed', words.unrevoked(entry.name, peerId), peerId)
+    this.listener.changed(this, true)
+  }
+
   /** Copies the running node's trusted peers into what is saved (after a link, an accept, before a stop). */
   private keepTrust(node: ChaskiNode): void {
     if (node.trust === 'open') return
@@ -609,15 +626,19 @@ export class HostedNode {
       log('protocol-error', words.protocolError(formatAddress(remoteAddress, remotePort), error.message))
     })
     node.on('identity-changed', ({ address, expectedId, provenId, direction }) => {
-      log(
+      // One row and one notice per peer and offending key: the same forger met again (a forged beacon redialled, an
+      // impostor reconnecting) updates them instead of adding more.
+      const repeatKey = `identity|${expectedId}|${provenId}`
+      this.listener.event(
+        this,
         'identity-changed',
         words.identityChanged(address, expectedId, provenId, direction === 'inbound'),
-        provenId
+        provenId,
+        repeatKey
       )
-      // Loud, as issue #13 asks: also a notice, one per node and address (a repeat replaces it).
       this.listener.notice(
         this,
-        `identity|${this.id}|${address}`,
+        `${repeatKey}|${this.id}`,
         'warning',
         noticeText.identityChanged(this.config.name, address, this.trust.nameOf(expectedId))
       )

@@ -69,6 +69,8 @@ export const EVENT_LOG_SIZE = 300
 export const MESSAGE_LOG_SIZE = 200
 /** Notices shown at once (the oldest goes first). */
 export const MAX_NOTICES = 8
+/** Repeating events (node, peer and offending key) whose row is remembered for updating. */
+const MAX_REPEAT_ROWS = 256
 
 export interface NodeHostInit {
   /** The settings file; null keeps everything in memory (tests, `chaski serve` without --config). */
@@ -115,6 +117,8 @@ export class NodeHost {
   private closed = false
   /** The event row of each reconnect sequence still running ('nodeId|peerId' → seq), updated at every attempt. */
   private readonly reconnectRows = new Map<string, number>()
+  /** Rows of events that repeat ('nodeId|repeatKey' → the row), bounded: the oldest is forgotten first. */
+  private readonly repeatRows = new Map<string, { seq: number; count: number; firstAt: number }>()
   /** A save of what nodes remember (peers, LAN devices), due soon: many changes make one write. */
   private memorySave: NodeJS.Timeout | null = null
   private readonly newNodeDefaults: NewNodeDefaults
@@ -459,6 +463,13 @@ export class NodeHost {
     return this.configChanged(hosted)
   }
 
+  /** Takes a revocation back: the peer is unknown again (saved; the node's policy decides at its next link). */
+  async unrevokePeer(id: string, peerId: string): Promise<NodeSnapshot> {
+    const hosted = this.get(id)
+    hosted.unrevokePeer(peerId)
+    return this.configChanged(hosted)
+  }
+
   async publish(id: string, topic: string, data: string): Promise<{ deliveredTo: number }> {
     const node = this.serving(this.get(id))
     return { deliveredTo: await node.publish(topic, data) }
@@ -555,7 +566,7 @@ export class NodeHost {
     createNode: (options) => this.init.createLibraryNode?.(options) ?? new ChaskiNode(options),
     resolve: async (node, address) =>
       (await resolveConnectText(address, node.config.ip, this.init.lookup ?? systemLookup)).address,
-    event: (node, kind: HostEventKind, parts: TextPart[], peerId?: string) => {
+    event: (node, kind: HostEventKind, parts: TextPart[], peerId?: string, repeatKey?: string) => {
       const event: HostEvent = {
         seq: ++this.seq,
         at: Date.now(),
@@ -565,6 +576,7 @@ export class NodeHost {
         parts
       }
       if (peerId !== undefined) event.peerId = peerId
+      if (repeatKey !== undefined) this.foldRepeats(event, `${node.id}|${repeatKey}`)
       this.foldReconnects(event)
       this.events.push(event)
       this.coalescer.event(event)
@@ -608,6 +620,25 @@ export class NodeHost {
       this.events.remove((e) => e.seq === previous)
     }
     this.reconnectRows.set(key, event.seq)
+  }
+
+  /**
+   * An event that repeats (the same forger met again) updates its earlier row while that row is still in the log:
+   * the new row replaces it, with the count so far and when it first happened (its `at` is the last time).
+   */
+  private foldRepeats(event: HostEvent, key: string): void {
+    const previous = this.repeatRows.get(key)
+    this.repeatRows.delete(key) // re-inserted last: the map stays oldest first
+    if (previous !== undefined && this.events.remove((e) => e.seq === previous.seq) > 0) {
+      event.replaces = previous.seq
+      event.count = previous.count + 1
+      event.firstAt = previous.firstAt
+      const more = ` (${event.count} times since ${new Date(previous.firstAt).toISOString().slice(11, 19)} UTC)`
+      event.parts = [...event.parts, { text: more }]
+      event.text += more
+    }
+    this.repeatRows.set(key, { seq: event.seq, count: event.count ?? 1, firstAt: event.firstAt ?? event.at })
+    if (this.repeatRows.size > MAX_REPEAT_ROWS) this.repeatRows.delete(this.repeatRows.keys().next().value!)
   }
 
   /** Every node's snapshot; a node whose snapshot fails is left out (and reported), not the whole list. */

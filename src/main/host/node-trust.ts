@@ -53,6 +53,13 @@ export class NodeTrustBook {
     this.trusted = this.trusted.filter((p) => p.id !== id)
   }
 
+  /** The person took the revocation of `id` back; false when it was not revoked. */
+  unrevoke(id: string): boolean {
+    const before = this.revoked.length
+    this.revoked = this.revoked.filter((p) => p.id !== id)
+    return this.revoked.length !== before
+  }
+
   /** A trusted peer's name, if it is one. */
   nameOf(id: string): string | undefined {
     return this.trusted.find((p) => p.id === id)?.name

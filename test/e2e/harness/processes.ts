@@ -41,9 +41,14 @@ function cliCommand(): string[] {
 }
 
 export function spawnCli(name: string, args: string[]): JsonProcess {
+  return spawnJson(name, [...cliCommand(), ...args])
+}
+
+/** Runs `node <argv>` and reads its JSON lines. */
+function spawnJson(name: string, argv: string[]): JsonProcess {
   // Network rule: LAN beacons of every child stay on loopback. NODE_OPTIONS of a tsx runner must not leak in.
   const { NODE_OPTIONS: _ignored, ...env } = process.env
-  const child = spawn(process.execPath, [...cliCommand(), ...args], {
+  const child = spawn(process.execPath, argv, {
     cwd: ROOT,
     env: { ...env, CHASKI_LAN_INTERFACES: '127.0.0.1', ELECTRON_SKIP_BINARY_DOWNLOAD: '1', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe']
@@ -174,6 +179,28 @@ export async function startChaskiNode(options: ChaskiNodeOptions): Promise<Chask
     port,
     address: `127.0.0.1:${port}`,
     namedAddress: String(ready['address'])
+  })
+}
+
+/**
+ * A plaintext node (protocol version 1, no key: what an older node speaks) in a child process on 127.0.0.1
+ * (test/helpers/peer-process.ts): no CLI node runs without TLS, so the library's own option is used.
+ */
+export async function startPlaintextPeer(name: string): Promise<ChaskiNodeProcess> {
+  const options = { name, ip: '127.0.0.1', port: 0, secure: false, lan: false }
+  const proc = spawnJson(`plaintext peer ${name}`, [
+    '--import',
+    'tsx',
+    resolve(ROOT, 'test/helpers/peer-process.ts'),
+    JSON.stringify(options)
+  ])
+  const ready = await proc.waitForLine((l) => l['ready'] === true, 'ready line')
+  const port = Number(ready['port'])
+  return Object.assign(proc, {
+    id: String(ready['id']),
+    port,
+    address: `127.0.0.1:${port}`,
+    namedAddress: `${name}@127.0.0.1:${port}`
   })
 }
 

@@ -145,7 +145,7 @@ test('a foreground chaski node --trust approve: its pending peer is listed with 
 test('bad input: unknown action, unknown peer, no host running, and an oversized or unknown request on the socket', async () => {
   const usage = await runCli(['trust', 'trust-me'])
   expect(usage.exitInfo.code).toBe(2)
-  expect(usage.stderr).toMatch(/unknown action 'trust-me' \(one of list, accept, reject, revoke\)/)
+  expect(usage.stderr).toMatch(/unknown action 'trust-me' \(one of list, accept, reject, revoke, unrevoke\)/)
 
   const nobody = await runCli(['trust', 'list', '--config', join(dir, 'nothing-here.json')])
   expect(nobody.exitInfo.code).toBe(1)
@@ -168,7 +168,7 @@ test('bad input: unknown action, unknown peer, no host running, and an oversized
       })
     })
   expect(await talk('{"id":7,"method":"removeNode","args":["x"]}\n')).toMatch(
-    /"id":7.*the control channel serves getState, acceptPeer, rejectPeer, revokePeer; not \\"removeNode\\"/
+    /"id":7.*the control channel serves getState, acceptPeer, rejectPeer, revokePeer, unrevokePeer; not \\"removeNode\\"/
   )
   expect(await talk('{"id":8,"method":"revokePeer","args":[42]}\n')).toMatch(/"id":8.*"ValidationError"/)
   expect(await talk('not json\n')).toMatch(/one JSON object per line/)

@@ -51,4 +51,23 @@ describe('trust targets', () => {
     })
     expect(findTrustTarget([gate, twin], 'accept', 'Carol', 'twin')).toMatchObject({ ok: true })
   })
+
+  test('unrevoke names a revoked peer only', () => {
+    const desk = node({
+      id: 'desk',
+      trust: {
+        policy: 'tofu',
+        insecure: false,
+        pending: [],
+        trusted: [{ id: dave, name: 'Dave', address: '127.0.0.1:2', firstSeen: 0, lastSeen: 0 }],
+        revoked: [{ id: carol, name: 'Carol', at: 0 }]
+      }
+    })
+    expect(findTrustTarget([desk], 'unrevoke', 'Carol', undefined)).toMatchObject({ ok: true, peerId: carol })
+    expect(findTrustTarget([desk], 'unrevoke', 'Dave', undefined)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/no peer revoked matches 'Dave'/)
+    })
+    expect(findTrustTarget([desk], 'revoke', 'Carol', undefined)).toMatchObject({ ok: false })
+  })
 })

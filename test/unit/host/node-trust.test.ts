@@ -20,6 +20,14 @@ describe('NodeTrustBook', () => {
     expect(book.trustedPeers().map((p) => p.id)).toEqual(['a'])
   })
 
+  test('unrevoke takes a revocation back (the peer is no longer refused, nor seeded: it is unknown again)', () => {
+    const book = new NodeTrustBook({ trusted: [], revoked: [{ id: 'b', name: 'B', at: 9 }] })
+    expect(book.unrevoke('x')).toBe(false)
+    expect(book.unrevoke('b')).toBe(true)
+    expect(book.isRevoked('b')).toBe(false)
+    expect(book.saved()).toEqual({ trusted: [], revoked: [] })
+  })
+
   test('takes the running list, most recently seen first, bounded; says when something changed', () => {
     const book = new NodeTrustBook()
     const many = Array.from({ length: LIMITS.trustedPeersPerNode + 5 }, (_, i) => peer(`p${i}`, `h:${i}`, i))

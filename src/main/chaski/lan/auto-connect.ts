@@ -6,7 +6,9 @@
 // discovery through it marks the shared topics paired, exactly as a manual connect + discovery would.
 // A beacon is only a claim: dials go through the node's limits on addresses learned from the network (a few per
 // second overall, rarely the same target), and an address that failed is not dialled again for a while, whatever
-// peer id announces it next.
+// peer id announces it next. A node there that proved another key than the one its beacon claims (a forged beacon, or
+// a reinstalled peer) is not dialled again for IDENTITY_MISMATCH_BACKOFF_MS: each dial would be refused the same way
+// and reported as a changed identity again.
 import { systemClock, type Clock, type ClockTimer } from '../clock'
 import { MIN_PROTOCOL_VERSION } from '../constants'
 import type { Edge } from '../edge'
@@ -53,6 +55,8 @@ const DELIBERATE: ReadonlySet<RemovalReason> = new Set<RemovalReason>([
 ])
 const RETRY_BASE_MS = 1000
 const RETRY_CAP_MS = 30_000
+/** After a changed identity at an address (IdentityMismatchError), that address is left alone this long. */
+export const IDENTITY_MISMATCH_BACKOFF_MS = 10 * 60_000
 /** Addresses whose failed dials are remembered at once. */
 const MAX_BACKOFF_ENTRIES = 1024
 /** Auto-connect's discovery: the echo wave usually ends it far sooner; this only bounds a silent network. */
@@ -181,7 +185,10 @@ export class LanAutoConnect<E extends AutoConnectEdge = Edge> {
       (err: unknown) => {
         this.dialing.delete(peer.id)
         const failures = (this.backoff.get(peer.address)?.failures ?? 0) + 1
-        const delay = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (failures - 1))
+        const delay =
+          (err as Error | null)?.name === 'IdentityMismatchError' // by name, as errors are compared here
+            ? IDENTITY_MISMATCH_BACKOFF_MS
+            : Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (failures - 1))
         this.backoff.delete(peer.address) // re-inserted last: the map stays in least-recently-failed order
         this.backoff.set(peer.address, { until: this.clock.now() + delay, failures })
         if (this.backoff.size > MAX_BACKOFF_ENTRIES) this.backoff.delete(this.backoff.keys().next().value!)

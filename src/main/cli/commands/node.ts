@@ -151,7 +151,9 @@ export const nodeCommand: Command = {
     key: {
       type: 'string',
       value: '<file>',
-      help: "the node's identity key: read, or made on first start (mode 0600);\nthe same file keeps the same id"
+      help:
+        "the node's identity key: read, or made on first start (mode 0600);\nthe same file keeps the same id; " +
+        'its trusted and revoked peers are kept\nbeside it in <file>.trust.json'
     },
     trust: {
       type: 'string',

@@ -1,4 +1,4 @@
-// `chaski trust list|accept|reject|revoke`: who a RUNNING node host (the desktop app, `chaski serve`) trusts, and the
+// `chaski trust list|accept|reject|revoke|unrevoke`: who a RUNNING node host (the desktop app, `chaski serve`) trusts, and the
 // person's decisions about peers, through the host's local control channel (src/main/control: a Unix socket beside
 // the settings file, mode 0600; a named pipe on Windows). Nothing here touches the settings file itself.
 import { resolve } from 'node:path'
@@ -13,32 +13,35 @@ import { EXIT_FAILURE, EXIT_OK } from '../command'
 import { createPrinter, errorFields, sanitize, type EventPrinter } from '../output'
 import { findTrustTarget, type TrustVerb } from '../trust-target'
 
-const ACTIONS = ['list', 'accept', 'reject', 'revoke'] as const
-const METHOD: Record<TrustVerb, 'acceptPeer' | 'rejectPeer' | 'revokePeer'> = {
+const ACTIONS = ['list', 'accept', 'reject', 'revoke', 'unrevoke'] as const
+const METHOD: Record<TrustVerb, 'acceptPeer' | 'rejectPeer' | 'revokePeer' | 'unrevokePeer'> = {
   accept: 'acceptPeer',
   reject: 'rejectPeer',
-  revoke: 'revokePeer'
+  revoke: 'revokePeer',
+  unrevoke: 'unrevokePeer'
 }
 
 export const trustCommand: Command = {
   name: 'trust',
-  summary: 'list, accept, reject or revoke peers of a running desktop app or chaski serve',
+  summary: 'list, accept, reject, revoke or unrevoke peers of a running desktop app or chaski serve',
   usage: [
     'trust list [--node <name|id>] [--config <file> | --key <file> | --socket <path>] [--json]',
     'trust accept|reject <peer> [--node <name|id>] [--config <file> | --key <file> | --socket <path>] [--json]',
-    'trust revoke <peer> [--node <name|id>] [--config <file> | --key <file> | --socket <path>] [--json]'
+    'trust revoke|unrevoke <peer> [--node <name|id>] [--config <file> | --key <file> | --socket <path>] [--json]'
   ],
   description:
     'Talks to a running node host: the desktop app (default: its settings file), `chaski serve --config <file>`\n' +
     '(give the same --config) or `chaski node --key <file>` (give the same --key), through its control socket\n' +
     '(<file>.control, readable by this user only; without --config / --key they print their --socket path).\n' +
-    'A chaski node forgets its revocations when it stops (it keeps no settings).\n' +
+    'A chaski node with --key keeps its trusted and revoked peers in <key file>.trust.json (mode 0600).\n' +
     '  list     each node: trust policy, peers waiting for approval with their comparison code, trusted peers\n' +
     '           (first and last seen) and revoked peers\n' +
     '  accept   a peer waiting for approval (policy approve) links and is trusted from now on: first check that\n' +
     '           the other side shows the same comparison code\n' +
     '  reject   a waiting peer is turned away (it may ask again)\n' +
     '  revoke   a peer is refused from now on, under every policy; its links close (kept across restarts)\n' +
+    '  unrevoke a revoked peer is an unknown peer again: the trust policy decides at its next link (tofu\n' +
+    '           trusts it again, approve asks you); it is not dialled by itself\n' +
     '<peer> is its id (grouped or not), the start of it (at least 4 characters, e.g. the short id) or its name.\n' +
     '--node picks the local node when several have such a peer.',
   flags: {
@@ -60,6 +63,7 @@ export const trustCommand: Command = {
     'chaski trust list',
     'chaski trust accept ABCDEFG-HIJKLMN',
     'chaski trust revoke Laptop --node Desk',
+    'chaski trust unrevoke Laptop',
     'chaski trust list --config ./serve-settings.json --json'
   ],
 
@@ -90,7 +94,7 @@ export const trustCommand: Command = {
         return EXIT_FAILURE
       }
       const after = (await call(socket, METHOD[verb], [target.node.id, target.peerId])) as NodeSnapshot
-      const done = { accept: 'accepted', reject: 'rejected', revoke: 'revoked' }[verb]
+      const done = { accept: 'accepted', reject: 'rejected', revoke: 'revoked', unrevoke: 'unrevoked' }[verb]
       printer.event(
         done,
         { node: after.id, nodeName: after.config.name, peerId: target.peerId, name: target.name },

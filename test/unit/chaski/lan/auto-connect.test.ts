@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { createLogger, setLogLevel } from '../../../../src/main/chaski/logger'
-import { LanAutoConnect } from '../../../../src/main/chaski/lan/auto-connect'
+import { IDENTITY_MISMATCH_BACKOFF_MS, LanAutoConnect } from '../../../../src/main/chaski/lan/auto-connect'
+import type { Clock } from '../../../../src/main/chaski/clock'
+import { IdentityMismatchError } from '../../../../src/main/chaski/security/errors'
+import { ManualClock } from '../../../helpers/manual-clock'
 import type { AutoConnectHost } from '../../../../src/main/chaski/lan/auto-connect'
 import type { LanPeer } from '../../../../src/main/chaski/lan/peer-table'
 
@@ -33,7 +36,10 @@ interface FakeEdge {
 }
 
 /** A fake node: dials are recorded and settled by the test; edges are plain objects. */
-function setup(subscriptions: string[], { maxConnections = 5 } = {}) {
+function setup(
+  subscriptions: string[],
+  { maxConnections = 5, clock }: { maxConnections?: number; clock?: Clock } = {}
+) {
   const dials: { address: string; resolve: (id: string) => void; reject: (err: Error) => void }[] = []
   const discoveries: string[] = []
   const edges: FakeEdge[] = []
@@ -62,7 +68,7 @@ function setup(subscriptions: string[], { maxConnections = 5 } = {}) {
     }
   }
   const peers = new Map<string, LanPeer>()
-  const auto = new LanAutoConnect(host, () => peers, createLogger('test'))
+  const auto = new LanAutoConnect(host, () => peers, createLogger('test'), clock)
   const connectEdge = (id: string, topics: string[]): FakeEdge => {
     const edge = { id, subscriptions: new Set(topics) }
     edges.push(edge)
@@ -131,6 +137,31 @@ describe('LanAutoConnect', () => {
     auto.evaluate()
     await settle()
     expect(dials).toHaveLength(1)
+    auto.stop()
+  })
+
+  it('leaves an address alone for minutes once the node there proved another key than its beacon claimed', async () => {
+    // A forged beacon with a known peer's key id: each dial there is refused as a changed identity, and each one
+    // would be reported again, so the address is not dialled on the usual 1 s .. 30 s backoff.
+    const clock = new ManualClock()
+    const { auto, peers, dials } = setup(['A'], { clock })
+    const forged = peer('known-peer', ['A'], { ip: '10.0.0.7', port: 4000, address: '10.0.0.7:4000' })
+    peers.set(forged.id, forged)
+    auto.evaluate()
+    expect(dials).toHaveLength(1)
+    dials[0]!.reject(new IdentityMismatchError('another key', 'known-peer', 'forger'))
+    await settle()
+    expect(IDENTITY_MISMATCH_BACKOFF_MS).toBe(10 * 60_000)
+    for (let minute = 1; minute < 10; minute++) {
+      clock.advance(60_000)
+      await settle()
+      auto.evaluate()
+    }
+    expect(dials).toHaveLength(1)
+    clock.advance(60_000)
+    await settle()
+    auto.evaluate()
+    expect(dials).toHaveLength(2)
     auto.stop()
   })
 
