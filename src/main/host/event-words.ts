@@ -116,7 +116,7 @@ export const words = {
   identityChanged: (remote: string, expectedId: string, provenId: string, claimed: boolean) =>
     claimed
       ? line`${remote} claimed to be node ${untrusted(shortId(expectedId))} but proved the key of node ${shortId(provenId)}: refused. Someone may be impersonating that node, or relaying its links.`
-      : line`the node at ${remote} is not the one this node knew: it proved another key (expected node ${shortId(expectedId)}, found node ${shortId(provenId)}). The link was refused and is not retried. If that node really has a new key, connect to it again; otherwise someone may be impersonating it.`,
+      : line`the node at ${remote} is not the one this node knew: it proved another key (expected node ${shortId(expectedId)}, found node ${shortId(provenId)}). The link was refused and is not retried (an address heard in LAN beacons is tried again after 10 minutes). If that node really has a new key, connect to it again; otherwise someone may be impersonating it.`,
   peerRefused: (
     remote: string,
     reason: 'secure-required' | 'secure-handshake' | 'network-key-mismatch',
