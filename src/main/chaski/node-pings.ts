@@ -15,6 +15,7 @@ import { FOLLOWED_KEYS } from './identity'
 import type { LocalIdentity } from './local-identity'
 import type { Logger } from './logger'
 import type { NormalizedOptions } from './options'
+import { periodicSweep } from './deadlines'
 import { KeepAlive, PingTracker } from './pinger'
 import { PongBytes } from './pong-bytes'
 import type { WireFormat } from './wire'
@@ -69,7 +70,7 @@ export class NodePings implements PingReceiver, PongReceiver {
     this.tracker = new PingTracker(host.clock)
     const options = host.options
     this.keepAlive = options.keepAlive
-      ? new KeepAlive(options.keepAliveIntervalMs, KEEP_ALIVE_JITTER_FACTOR, this, host.clock)
+      ? new KeepAlive(options.keepAliveIntervalMs, KEEP_ALIVE_JITTER_FACTOR, this, periodicSweep(host.clock))
       : null
   }
 

@@ -1,6 +1,7 @@
 // Ping bookkeeping (spec §6): every ping has its own id, so overlapping pings on one edge never interfere,
 // and round trips are measured locally with a monotonic high-resolution clock.
 import { systemClock, type Clock, type ClockTimer } from './clock'
+import { periodicSweep, type Deadline, type DeadlineSweep } from './deadlines'
 import type { Edge } from './edge'
 import { EdgeClosedError, PingTimeoutError } from './errors'
 
@@ -138,8 +139,9 @@ export interface KeepAliveOwner {
   keepAliveRound(): void
 }
 
-export class KeepAlive {
-  private timer: ClockTimer | null = null
+/** Keep-alive rounds (spec §6) at a jittered interval, on the process-wide periodic sweep (deadlines.ts). */
+export class KeepAlive implements Deadline {
+  deadlineAt = Infinity
   private running = false
 
   constructor(
@@ -147,7 +149,7 @@ export class KeepAlive {
     private readonly jitterFactor: number,
     /** Runs each round (the node's pings: a method, not a closure per node). */
     private readonly owner: KeepAliveOwner,
-    private readonly clock: Clock = systemClock
+    private readonly sweep: DeadlineSweep = periodicSweep(systemClock)
   ) {}
 
   start(): void {
@@ -158,21 +160,19 @@ export class KeepAlive {
 
   stop(): void {
     this.running = false
-    this.clock.clearTimeout(this.timer)
-    this.timer = null
+    this.sweep.delete(this)
+  }
+
+  onDeadline(): void {
+    if (!this.running) return
+    try {
+      this.owner.keepAliveRound()
+    } finally {
+      if (this.running) this.schedule()
+    }
   }
 
   private schedule(): void {
-    // Whole milliseconds: Node keeps one timer list per distinct duration (one per node otherwise).
-    const delay = Math.round(this.intervalMs * (1 + Math.random() * this.jitterFactor))
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = null
-      if (!this.running) return
-      try {
-        this.owner.keepAliveRound()
-      } finally {
-        if (this.running) this.schedule()
-      }
-    }, delay)
+    this.sweep.add(this, this.intervalMs * (1 + Math.random() * this.jitterFactor))
   }
 }

@@ -5,6 +5,7 @@
 import { packValue } from '../codec'
 import type { NeighbourEntry, NeighboursData, NeighboursReceiver } from '../commands/neighbours'
 import type { Clock, ClockTimer } from '../clock'
+import { periodicSweep, type Deadline } from '../deadlines'
 import { CONTROL_TOPIC } from '../constants'
 import { VivaldiClient } from '../coordinates/client'
 import type { Coordinate } from '../coordinates/coordinate'
@@ -133,9 +134,17 @@ interface PendingMapRequest {
   timer: ClockTimer
 }
 
-export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReplyReceiver {
-  readonly store = new MapStore(MAP_MAX_ORIGINS)
-  readonly vivaldi = new VivaldiClient()
+// Shared empty maps for nodes that have advertised no round trip and asked no map yet: only read or deleted
+// from (a no-op when empty) until replaced by a map of the node's own.
+const NO_RTTS = new Map<string, number | null>()
+const NO_REQUESTS = new Map<number, PendingMapRequest>()
+
+/** The coordinate of a node that has measured nothing yet (a fresh VivaldiClient's): one frozen value for all. */
+const ORIGIN_COORDINATE = new VivaldiClient().coordinate
+
+export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReplyReceiver, Deadline {
+  /** When the next advert is due (Deadline: the node's adverts ride on the process-wide periodic sweep). */
+  deadlineAt = Infinity
   readonly stats: AdvertStats = {
     sent: 0,
     sentBytes: 0,
@@ -152,11 +161,16 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     vivaldiUpdates: 0,
     vivaldiRejected: 0
   }
-  private readonly perOrigin: RateLimiter
-  private readonly perLink: RateLimiter
-  private readonly rateWarning: ThrottledWarning
-  private readonly forgedWarning: ThrottledWarning
-  private timer: ClockTimer | null = null
+  // The store, the coordinate, the limiters and warnings are made on first use: a node whose peers send no
+  // advert, nor ask for its map, holds none of them (a 1000-node star measures what a node costs).
+  #store: MapStore | null = null
+  #vivaldi: VivaldiClient | null = null
+  #perOrigin: RateLimiter | null = null
+  #perLink: RateLimiter | null = null
+  #mapRequests: RateLimiter | null = null
+  #rateWarning: ThrottledWarning | null = null
+  #forgedWarning: ThrottledWarning | null = null
+  private scheduled = false
   private timerAt = Infinity
   private sweepTimer: ClockTimer | null = null
   private running = false
@@ -165,18 +179,37 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   /** Where the next advert starts in the neighbour list, when they do not all fit. */
   private rotation = 0
   /** RTT medians (ms) of the last advert, per peer: a move beyond the threshold is a change. */
-  private advertisedRtt = new Map<string, number | null>()
+  private advertisedRtt: Map<string, number | null> = NO_RTTS
   private lastRttCheck = -Infinity
-  private readonly mapRequests: RateLimiter
-  private readonly pending = new Map<number, PendingMapRequest>()
+  private pending: Map<number, PendingMapRequest> = NO_REQUESTS
   private nextRequest = 1
 
   constructor(
     private readonly host: MapHost,
     readonly options: Readonly<AdvertOptions>
-  ) {
-    const now = (): number => host.clock.now()
-    this.perOrigin = new RateLimiter(
+  ) {}
+
+  /** The adverts accepted, per origin (made on the first one). */
+  get store(): MapStore {
+    if (this.#store === null) {
+      this.#store = new MapStore(MAP_MAX_ORIGINS)
+      if (this.running) this.startSweep()
+    }
+    return this.#store
+  }
+
+  /** Our Vivaldi coordinate's state (made on the first round trip to a peer whose coordinate we know). */
+  get vivaldi(): VivaldiClient {
+    return (this.#vivaldi ??= new VivaldiClient())
+  }
+
+  private clockNow(): () => number {
+    const clock = this.host.clock
+    return () => clock.now()
+  }
+
+  private get perOrigin(): RateLimiter {
+    return (this.#perOrigin ??= new RateLimiter(
       {
         burst: ADVERT_ORIGIN_BURST,
         ratePerS: ADVERT_ORIGIN_PER_S,
@@ -184,9 +217,12 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
         globalBurst: ADVERT_GLOBAL_BURST,
         globalRatePerS: ADVERT_GLOBAL_PER_S
       },
-      now
-    )
-    this.perLink = new RateLimiter(
+      this.clockNow()
+    ))
+  }
+
+  private get perLink(): RateLimiter {
+    return (this.#perLink ??= new RateLimiter(
       {
         burst: ADVERT_LINK_BURST,
         ratePerS: ADVERT_LINK_PER_S,
@@ -194,9 +230,12 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
         globalBurst: Infinity,
         globalRatePerS: Infinity
       },
-      now
-    )
-    this.mapRequests = new RateLimiter(
+      this.clockNow()
+    ))
+  }
+
+  private get mapRequests(): RateLimiter {
+    return (this.#mapRequests ??= new RateLimiter(
       {
         burst: MAP_REQUEST_BURST,
         ratePerS: MAP_REQUEST_PER_S,
@@ -204,28 +243,37 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
         globalBurst: MAP_REQUEST_BURST * 4,
         globalRatePerS: MAP_REQUEST_PER_S * 4
       },
-      now
-    )
-    const log = host.log.child('map')
-    this.rateWarning = new ThrottledWarning(
-      log,
+      this.clockNow()
+    ))
+  }
+
+  private get rateWarning(): ThrottledWarning {
+    return (this.#rateWarning ??= new ThrottledWarning(
+      this.host.log.child('map'),
       'neighbour adverts beyond the rate, ignored',
       undefined,
-      host.clock
-    )
-    this.forgedWarning = new ThrottledWarning(log, 'forged neighbour advert ignored', undefined, host.clock)
+      this.host.clock
+    ))
+  }
+
+  private get forgedWarning(): ThrottledWarning {
+    return (this.#forgedWarning ??= new ThrottledWarning(
+      this.host.log.child('map'),
+      'forged neighbour advert ignored',
+      undefined,
+      this.host.clock
+    ))
   }
 
   get coordinate(): Coordinate {
-    return this.vivaldi.coordinate
+    return this.#vivaldi === null ? ORIGIN_COORDINATE : this.#vivaldi.coordinate
   }
 
   start(): void {
     if (!this.options.enabled || this.running) return
     this.running = true
     this.schedulePeriodic()
-    this.sweepTimer = this.host.clock.setTimeout(() => this.sweep(), this.sweepIntervalMs())
-    this.sweepTimer.unref()
+    if (this.#store !== null) this.startSweep()
   }
 
   stop(): void {
@@ -235,9 +283,9 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
       this.pending.delete(id)
     }
     this.running = false
-    this.host.clock.clearTimeout(this.timer)
+    periodicSweep(this.host.clock).delete(this)
     this.host.clock.clearTimeout(this.sweepTimer)
-    this.timer = null
+    this.scheduled = false
     this.sweepTimer = null
     this.timerAt = Infinity
   }
@@ -259,7 +307,8 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     this.changed()
     const host = this.host
     const now = host.clock.now()
-    for (const entry of this.store.values()) {
+    if (this.#store === null) return
+    for (const entry of this.#store.values()) {
       const left = entry.advert.ttl0 - entry.hops
       if (left < 1 || entry.expiresAt <= now || entry.advert.origin === edge.id || !edge.open) continue
       const frame = host.wire.outgoing(
@@ -307,6 +356,7 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
         this.pending.delete(request)
         reject(new MapRequestTimeoutError(`no map from ${edge.toString()} within ${timeoutMs} ms`))
       }, timeoutMs)
+      if (this.pending === NO_REQUESTS) this.pending = new Map()
       this.pending.set(request, { edge, resolve, reject, timer })
       host.wire.send(edge.link, 'map_request', { request, depth, max }, 1, host.clock.epochMs())
     })
@@ -319,7 +369,7 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
       this.pending.delete(id)
       request.reject(new EdgeClosedError(`${edge.toString()} closed before its map arrived`))
     }
-    this.vivaldi.forgetPeer(edge.id)
+    this.#vivaldi?.forgetPeer(edge.id)
     this.advertisedRtt.delete(edge.id)
     this.changed()
   }
@@ -327,7 +377,7 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   /** A round trip measured on `edge` (pings with latency_update, keep-alive included). */
   onRoundTrip(edge: Edge, rttMs: number): void {
     if (!this.running) return
-    const peer = this.store.get(edge.id)?.coordinate
+    const peer = this.#store?.get(edge.id)?.coordinate
     if (peer) {
       try {
         this.vivaldi.update(edge.id, peer, rttMs)
@@ -490,7 +540,10 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     data.n = chosen
     data.more = all.length - chosen.length
     bytes += arrayHeaderSize(chosen.length) + entryBytes
-    this.advertisedRtt = new Map(all.map((entry) => [entry[0], entry[1] === null ? null : entry[1] / 10]))
+    this.advertisedRtt =
+      all.length === 0
+        ? NO_RTTS
+        : new Map(all.map((entry) => [entry[0], entry[1] === null ? null : entry[1] / 10]))
     return { data, bytes }
   }
 
@@ -534,11 +587,12 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   }
 
   private schedule(at: number): void {
-    if (this.timer !== null && this.timerAt <= at) return
-    this.host.clock.clearTimeout(this.timer)
+    if (this.scheduled && this.timerAt <= at) return
+    const sweep = periodicSweep(this.host.clock)
+    sweep.delete(this)
+    this.scheduled = true
     this.timerAt = at
-    this.timer = this.host.clock.setTimeout(() => this.onTimer(), Math.max(0, at - this.host.clock.now()))
-    this.timer.unref()
+    sweep.add(this, Math.max(0, at - this.host.clock.now()))
   }
 
   private schedulePeriodic(): void {
@@ -546,8 +600,8 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     this.schedule(this.host.clock.now() + this.options.intervalMs * jitter)
   }
 
-  private onTimer(): void {
-    this.timer = null
+  onDeadline(): void {
+    this.scheduled = false
     this.timerAt = Infinity
     if (!this.running) return
     const now = this.host.clock.now()
@@ -563,16 +617,22 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     return Math.min(5000, this.options.intervalMs)
   }
 
-  private sweep(): void {
-    this.sweepTimer = null
-    if (!this.running) return
-    this.expireNow()
+  /** Expiry sweeps run while there is a store to expire (made on the first advert). */
+  private startSweep(): void {
+    if (this.sweepTimer !== null) return
     this.sweepTimer = this.host.clock.setTimeout(() => this.sweep(), this.sweepIntervalMs())
     this.sweepTimer.unref()
   }
 
+  private sweep(): void {
+    this.sweepTimer = null
+    if (!this.running) return
+    this.expireNow()
+    this.startSweep()
+  }
+
   private expireNow(): void {
-    const gone = this.store.expire(this.host.clock.now())
+    const gone = this.#store === null ? [] : this.#store.expire(this.host.clock.now())
     if (gone.length === 0) return
     this.stats.expired += gone.length
     for (const origin of gone) this.host.emit('map-changed', { origin, hops: null })
