@@ -395,7 +395,12 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
 
   /** `close {reason, id}`: our id lets a duplicate-link loser find the surviving edge. */
   private closeFrame(reason: CloseReason): Buffer {
-    return this.host.wire.control('close', { reason, id: this.host.id }, this.options.ttl)
+    return this.host.wire.control(
+      'close',
+      { reason, id: this.host.id },
+      this.options.ttl,
+      this.host.clock.epochMs()
+    )
   }
 
   /** Queues our handshake (or handshake_back) on the link, encoded straight into its write batch. */

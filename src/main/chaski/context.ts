@@ -379,7 +379,8 @@ export class NodeContext
     const frame = this.wire.control(
       'update',
       { name: this.name, subscriptions: [...this.subscriptions], paired: this.paired },
-      this.options.ttl
+      this.options.ttl,
+      this.clock.epochMs()
     )
     for (const edge of edges.values()) edge.link.send(frame)
   }

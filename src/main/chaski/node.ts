@@ -102,7 +102,7 @@ export class ChaskiNode extends EventEmitter {
     const normalized = normalizeOptions(options)
     this.id = normalized.id
     const transport = normalized.key ? new TlsTransport(normalized.key) : tcpTransport
-    const ctx = new NodeContext(this, normalized, systemClock, transport)
+    const ctx = new NodeContext(this, normalized, options.clock ?? systemClock, transport)
     this.#ctx = ctx
     this.ready = new Promise<void>((resolve, reject) => {
       this.#resolveReady = resolve
