@@ -21,7 +21,7 @@ import {
 } from './constants'
 import { ConnectionLimits, type PendingConnection } from './connection-limits'
 import { connectionDeadlines, DeadlineSweep } from './deadlines'
-import { Edge } from './edge'
+import { LinkedEdge } from './linked-edge'
 import type { Envelope } from './envelope'
 import {
   ConnectionRefusedError,
@@ -64,9 +64,9 @@ export interface ConnectionHost {
   /** Reads and handles a frame through the command registry; throws ProtocolError when it is not acceptable. */
   dispatch(link: PeerLink, envelope: Envelope): void
   /** An edge left the registry (pending pings and discovery waves must let go of it). */
-  onEdgeRemoved(edge: Edge): void
+  onEdgeRemoved(edge: LinkedEdge): void
   /** An edge's link is about to be replaced by a new one (its keep-alive ping on the old link is forgotten). */
-  onLinkReplaced(edge: Edge): void
+  onLinkReplaced(edge: LinkedEdge): void
   /** Emits a node event; a throwing listener is logged, never thrown into the connection code. */
   emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void
 }
@@ -80,7 +80,7 @@ function removalFor(reason: CloseReason): RemovalReason {
 }
 
 // What a manager reads before its first connect() / dial: never written to.
-const NOTHING_CONNECTING: ReadonlyMap<string, Promise<Edge>> = new Map()
+const NOTHING_CONNECTING: ReadonlyMap<string, Promise<LinkedEdge>> = new Map()
 const NOTHING_DIALLED: ReadonlySet<Dialling> = new Set()
 
 /** An accepted connection its transport is still setting up (TLS): counted as waiting for its handshake. */
@@ -101,8 +101,8 @@ interface EdgeWaiter {
  * a handler object with closures per node).
  */
 export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, CloseReceiver, UpdateReceiver {
-  readonly edgesById = new Map<string, Edge>()
-  readonly edgesByAddress = new Map<string, Edge>()
+  readonly edgesById = new Map<string, LinkedEdge>()
+  readonly edgesByAddress = new Map<string, LinkedEdge>()
   private readonly links = new Set<PeerLink>()
   /** Dials under way (made on the first dial: a node that is only dialled never needs it). */
   private dialSet: Set<Dialling> | null = null
@@ -114,13 +114,13 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
    */
   private readonly deadlines: DeadlineSweep
   /** Registered edges as an array (publish() walks it for every message); rebuilt on first use after a change. */
-  private edgeArray: readonly Edge[] | null = null
+  private edgeArray: readonly LinkedEdge[] | null = null
   /** connect() calls under way by address (made on the first one). */
-  private connectingMap: Map<string, Promise<Edge>> | null = null
+  private connectingMap: Map<string, Promise<LinkedEdge>> | null = null
   /** Outbound links that lost a duplicate race wait for the surviving edge of this peer id. */
   private edgeWaiters: Map<string, EdgeWaiter[]> | null = null
   /** Edges being retried: their latency history and paired flags go to the reconnected edge (made on first use). */
-  private lostEdgeMap: Map<string, Edge> | null = null
+  private lostEdgeMap: Map<string, LinkedEdge> | null = null
   /** Peers we closed lately (made on our first deliberate close). */
   private closedPeers: ClosedPeers | null = null
   /** Pins and revocations (trust.ts). */
@@ -142,8 +142,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     this.trust = new TrustStore(this.options.trust, this.options.trustedPeers)
   }
 
-  private get connecting(): Map<string, Promise<Edge>> {
-    return (this.connectingMap ?? NOTHING_CONNECTING) as Map<string, Promise<Edge>>
+  private get connecting(): Map<string, Promise<LinkedEdge>> {
+    return (this.connectingMap ?? NOTHING_CONNECTING) as Map<string, Promise<LinkedEdge>>
   }
 
   private get dialing(): Set<Dialling> {
@@ -164,12 +164,12 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     return Math.min(this.options.maxFrameSize, MAX_HANDSHAKE_FRAME_BYTES)
   }
 
-  get edges(): Edge[] {
+  get edges(): LinkedEdge[] {
     return [...this.edgesById.values()]
   }
 
   /** The registered edges, not to be modified (a new array once an edge comes or goes). */
-  get edgeList(): readonly Edge[] {
+  get edgeList(): readonly LinkedEdge[] {
     this.edgeArray ??= [...this.edgesById.values()]
     return this.edgeArray
   }
@@ -183,7 +183,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     return (this.retries?.size ?? 0) > 0
   }
 
-  edgeByAddress(ip: string, port: number): Edge | undefined {
+  edgeByAddress(ip: string, port: number): LinkedEdge | undefined {
     return this.edgesByAddress.get(addressKey(ip, port))
   }
 
@@ -192,7 +192,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
    * `expectedPeerId`: the peer must prove that id's key (a reconnection, a pinned peer): IdentityMismatchError
    * and an 'identity-changed' event otherwise.
    */
-  connect(ip: string, port: number, reconnect: boolean, expectedPeerId?: string): Promise<Edge> {
+  connect(ip: string, port: number, reconnect: boolean, expectedPeerId?: string): Promise<LinkedEdge> {
     if (!this.host.isRunning()) return Promise.reject(new NodeStoppedError('node is not running'))
     const key = addressKey(ip, port)
     const existing = this.edgesByAddress.get(key)
@@ -345,7 +345,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
 
   /** Deliberate close, announced to the peer and never undone by reconnection (spec §3 Ours). */
   close(
-    edge: Edge,
+    edge: LinkedEdge,
     reason: 'closed' | 'pair-disconnect' | 'pair-rejected' | 'revoked',
     removal: RemovalReason
   ): Promise<void> {
@@ -420,8 +420,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     return normalizeIp(ip) === own || (isUnspecifiedIp(own) && (isLoopbackIp(ip) || isUnspecifiedIp(ip)))
   }
 
-  private dial(ip: string, port: number, reconnect: boolean, expectedPeerId?: string): Promise<Edge> {
-    return new Promise<Edge>((resolve, reject) => {
+  private dial(ip: string, port: number, reconnect: boolean, expectedPeerId?: string): Promise<LinkedEdge> {
+    return new Promise<LinkedEdge>((resolve, reject) => {
       const attempt = (transport: Transport): void => {
         const options = { handshakeTimeoutMs: this.options.handshakeTimeoutMs, expectedPeerId }
         const dial = transport.dial(
@@ -586,7 +586,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
   }
 
   /** UpdateReceiver (commands/update.ts): the peer's name, subscriptions or paired flag changed. */
-  onUpdate(edge: Edge, update: UpdateData): void {
+  onUpdate(edge: LinkedEdge, update: UpdateData): void {
     if (edge.refresh(update)) this.host.emit('edge-updated', { edge })
   }
 
@@ -714,7 +714,12 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
    * which therefore lost it (half-open: this side had not noticed yet). That is reported as the other side reports
    * its own reconnection: `handshake` and `edge-added {reconnected: true}`, the edge staying the same object.
    */
-  private replaceLink(edge: Edge, link: PeerLink, handshake: HandshakeData, reconnection: boolean): Edge {
+  private replaceLink(
+    edge: LinkedEdge,
+    link: PeerLink,
+    handshake: HandshakeData,
+    reconnection: boolean
+  ): LinkedEdge {
     // Every link of an edge is one this manager made (a PeerLink).
     const old = edge.link as PeerLink
     this.host.onLinkReplaced(edge)
@@ -732,8 +737,14 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     return edge
   }
 
-  private registerEdge(link: PeerLink, identity: Identity, ip: string, key: string, version: number): Edge {
-    const edge = new Edge(identity, link, ip, version, this.host.clock.epochMs())
+  private registerEdge(
+    link: PeerLink,
+    identity: Identity,
+    ip: string,
+    key: string,
+    version: number
+  ): LinkedEdge {
+    const edge = new LinkedEdge(identity, link, ip, version, this.host.clock.epochMs())
     link.edge = edge
     const lost = this.lostEdgeMap?.get(key)
     const reconnected = lost !== undefined || this.retries?.has(key) === true
@@ -764,7 +775,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
     return edge
   }
 
-  private settleHandshake(link: PeerLink, edge: Edge): void {
+  private settleHandshake(link: PeerLink, edge: LinkedEdge): void {
     const pending = link.pendingHandshake
     link.pendingHandshake = null
     pending?.resolve(edge)

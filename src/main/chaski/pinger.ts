@@ -2,11 +2,11 @@
 // and round trips are measured locally with a monotonic high-resolution clock.
 import { systemClock, type Clock, type ClockTimer } from './clock'
 import { periodicSweep, type Deadline, type DeadlineSweep } from './deadlines'
-import type { Edge } from './edge'
+import type { LinkedEdge } from './linked-edge'
 import { EdgeClosedError, PingTimeoutError } from './errors'
 
 interface PendingPing {
-  edge: Edge
+  edge: LinkedEdge
   sentAt: number
   latencyUpdate: boolean
   resolve: ((rttMs: number) => void) | null
@@ -17,7 +17,7 @@ interface PendingPing {
 }
 
 export interface PongOutcome {
-  edge: Edge
+  edge: LinkedEdge
   rttMs: number
   latencyUpdate: boolean
   keepAlive: boolean
@@ -50,7 +50,7 @@ export class PingTracker {
    * the pong (RTT in ms) or the timeout; without, it is a keep-alive ping tracked on the edge.
    */
   start(
-    edge: Edge,
+    edge: LinkedEdge,
     latencyUpdate: boolean,
     waiter: { resolve: (rttMs: number) => void; reject: (error: Error) => void; timeoutMs: number } | null
   ): number {
@@ -98,7 +98,7 @@ export class PingTracker {
   }
 
   /** Matches a pong; returns null for an unknown id or a pong arriving over another edge. */
-  complete(edge: Edge, pingId: number): PongOutcome | null {
+  complete(edge: LinkedEdge, pingId: number): PongOutcome | null {
     const entry = this.pending.get(pingId)
     if (!entry || entry.edge !== edge) return null
     this.pending.delete(pingId)
@@ -115,7 +115,7 @@ export class PingTracker {
   }
 
   /** Rejects every ping in flight on an edge that went away. */
-  dropEdge(edge: Edge): void {
+  dropEdge(edge: LinkedEdge): void {
     for (const [id, entry] of this.pending) {
       if (entry.edge !== edge) continue
       this.pending.delete(id)

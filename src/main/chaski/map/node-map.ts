@@ -10,7 +10,7 @@ import { CONTROL_TOPIC } from '../constants'
 import { VivaldiClient } from '../coordinates/client'
 import type { Coordinate } from '../coordinates/coordinate'
 import { parseCoordinate } from '../coordinates/validate'
-import type { Edge } from '../edge'
+import type { LinkedEdge } from '../linked-edge'
 import type { Envelope } from '../envelope'
 import { EdgeClosedError, MapRequestTimeoutError, NodeStoppedError, ProtocolError } from '../errors'
 import type { MapRequestData, MapRequestReceiver } from '../commands/map-request'
@@ -60,7 +60,7 @@ export interface MapHost {
   readonly clock: Clock
   readonly log: Logger
   readonly wire: WireFormat
-  readonly edgesById: ReadonlyMap<string, Edge>
+  readonly edgesById: ReadonlyMap<string, LinkedEdge>
   readonly reconnects: ReconnectState[]
   /** Nodes heard on the LAN (empty when LAN discovery is off). */
   lanPeers(): Iterable<{ id: string; name: string; ip: string; port: number }>
@@ -128,7 +128,7 @@ function arrayHeaderSize(count: number): number {
 }
 
 interface PendingMapRequest {
-  edge: Edge
+  edge: LinkedEdge
   resolve(map: NetworkMap): void
   reject(error: Error): void
   timer: ClockTimer
@@ -302,7 +302,7 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
    * further (those heard over fewer hops than their budget), so a newcomer sees the map without waiting for the
    * next periodic adverts (at most one frame per stored origin, once per edge).
    */
-  onEdgeAdded(edge: Edge): void {
+  onEdgeAdded(edge: LinkedEdge): void {
     if (!this.running) return
     this.changed()
     const host = this.host
@@ -347,7 +347,7 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   }
 
   /** Asks the peer on `edge` for the map it holds; rejects with MapRequestTimeoutError after timeoutMs. */
-  requestMap(edge: Edge, depth: number, max: number, timeoutMs: number): Promise<NetworkMap> {
+  requestMap(edge: LinkedEdge, depth: number, max: number, timeoutMs: number): Promise<NetworkMap> {
     const host = this.host
     const request = this.nextRequest
     this.nextRequest = (this.nextRequest % 0xffffffff) + 1
@@ -362,7 +362,7 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     })
   }
 
-  onEdgeRemoved(edge: Edge): void {
+  onEdgeRemoved(edge: LinkedEdge): void {
     for (const [id, request] of this.pending) {
       if (request.edge !== edge) continue
       this.host.clock.clearTimeout(request.timer)
@@ -375,7 +375,7 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   }
 
   /** A round trip measured on `edge` (pings with latency_update, keep-alive included). */
-  onRoundTrip(edge: Edge, rttMs: number): void {
+  onRoundTrip(edge: LinkedEdge, rttMs: number): void {
     if (!this.running) return
     const peer = this.#store?.get(edge.id)?.coordinate
     if (peer) {
@@ -568,7 +568,7 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     return entries
   }
 
-  private forward(data: NeighboursData, ttl: number, from: Edge): void {
+  private forward(data: NeighboursData, ttl: number, from: LinkedEdge): void {
     if (ttl - 1 < 1) return
     const host = this.host
     let frame = null
