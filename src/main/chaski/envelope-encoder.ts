@@ -156,7 +156,21 @@ export function prepareControlHeads(commands: readonly string[]): void {
   for (const command of commands) frameHead(command, 'All')
 }
 
+/** The last head used: a stream of messages on one topic skips both map lookups. */
+let lastCommand = ''
+let lastTopic = ''
+let lastHead: FrameHead | null = null
+
 function frameHead(command: string, topic: string): FrameHead {
+  if (command === lastCommand && topic === lastTopic && lastHead !== null) return lastHead
+  const head = lookUpHead(command, topic)
+  lastCommand = command
+  lastTopic = topic
+  lastHead = head
+  return head
+}
+
+function lookUpHead(command: string, topic: string): FrameHead {
   let byTopic = heads.get(command)
   let head = byTopic?.get(topic)
   if (head === undefined) {
