@@ -82,6 +82,8 @@ function removalFor(reason: CloseReason): RemovalReason {
 // What a manager reads before its first connect() / dial: never written to.
 const NOTHING_CONNECTING: ReadonlyMap<string, Promise<LinkedEdge>> = new Map()
 const NOTHING_DIALLED: ReadonlySet<Dialling> = new Set()
+/** Never added to: replaced by a set of the node's own on its first upgrade (only deleted from, a no-op when empty). */
+const NOTHING_UPGRADING = new Set<UpgradingConnection>()
 
 /** An accepted connection its transport is still setting up (TLS): counted as waiting for its handshake. */
 interface UpgradingConnection extends PendingConnection {
@@ -107,7 +109,8 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
   /** Dials under way (made on the first dial: a node that is only dialled never needs it). */
   private dialSet: Set<Dialling> | null = null
   /** Accepted connections whose transport is still setting them up (TLS), counted as waiting for a handshake. */
-  private readonly upgrading = new Set<UpgradingConnection>()
+  /** Inbound TLS upgrades in progress (a shared empty set until the first: only secure nodes take any). */
+  private upgrading: Set<UpgradingConnection> = NOTHING_UPGRADING
   /**
    * Dial and handshake timeouts: with the system clock, one timer for the process, shared with other nodes
    * (deadlines.ts); a node given another clock (tests) has its own.
@@ -273,6 +276,7 @@ export class ConnectionManager implements PeerLinkOwner, HandshakeReceiver, Clos
       socket,
       controller: new AbortController()
     }
+    if (this.upgrading === NOTHING_UPGRADING) this.upgrading = new Set()
     this.upgrading.add(waiting)
     const started = this.host.clock.now()
     const timeoutMs = this.options.handshakeTimeoutMs
