@@ -8,6 +8,7 @@ import { systemClock } from './clock'
 import { DEFAULT_DISCOVERY_TIMEOUT_MS, MAX_PING_SIZE } from './constants'
 import { NodeContext } from './context'
 import { Edge } from './edge'
+import { linkedEdge, type LinkedEdge } from './linked-edge'
 import { EdgeClosedError, InvalidOptionError, NodeStoppedError, NotRunningError } from './errors'
 import type { ChaskiNodeEvents, DiscoveryResult, NodeStatus } from './events'
 import type { OnPair } from './commands/discovery'
@@ -103,7 +104,7 @@ export class ChaskiNode extends EventEmitter {
     const normalized = normalizeOptions(options)
     this.id = normalized.id
     const transport = normalized.key ? new TlsTransport(normalized.key) : tcpTransport
-    const ctx = new NodeContext(this, normalized, systemClock, transport)
+    const ctx = new NodeContext(this, normalized, options.clock ?? systemClock, transport)
     this.#ctx = ctx
     this.ready = new Promise<void>((resolve, reject) => {
       this.#resolveReady = resolve
@@ -317,7 +318,7 @@ export class ChaskiNode extends EventEmitter {
       throw new InvalidOptionError('map timeoutMs must be an integer in 1..600000')
     const ctx = this.#ctx
     await ctx.whenRunning()
-    let edge: Edge | undefined
+    let edge: LinkedEdge | undefined
     if (target instanceof Edge) edge = ctx.connections.edgesById.get(target.id)
     else {
       const address = parseAddress(target)
@@ -439,8 +440,8 @@ export class ChaskiNode extends EventEmitter {
   /** Closes an edge deliberately: announced to the peer, never undone by reconnection (spec §3 Ours). */
   async closeConnection(target: ConnectTarget): Promise<void> {
     const connections = this.#ctx.connections
-    let edge: Edge | undefined
-    if (target instanceof Edge) edge = target
+    let edge: LinkedEdge | undefined
+    if (target instanceof Edge) edge = linkedEdge(target)
     else if (target instanceof ChaskiNode) edge = connections.edgesById.get(target.id)
     else {
       const { ip, port } = this.#resolveTarget(target)
@@ -465,7 +466,7 @@ export class ChaskiNode extends EventEmitter {
     const timeoutMs = options.timeoutMs ?? this.#ctx.options.pingTimeoutMs
     const latencyUpdate = options.latencyUpdate ?? true
     // Not an async function: one promise per ping, settled straight by the pong (spec §6 latency matters).
-    if (edge) return pings.pingEdge(edge, size, timeoutMs, latencyUpdate)
+    if (edge) return pings.pingEdge(linkedEdge(edge), size, timeoutMs, latencyUpdate)
     return pings.pingAll(size, timeoutMs, latencyUpdate)
   }
 
@@ -483,8 +484,8 @@ export class ChaskiNode extends EventEmitter {
     if (!Number.isFinite(timeoutMs) || timeoutMs < 0)
       throw new InvalidOptionError('timeoutMs must be a number >= 0')
     const connections = ctx.connections
-    let via: Edge | null = null
-    if (options.node instanceof Edge) via = options.node
+    let via: LinkedEdge | null = null
+    if (options.node instanceof Edge) via = linkedEdge(options.node)
     else if (options.node instanceof ChaskiNode) via = connections.edgesById.get(options.node.id) ?? null
     else if (typeof options.node === 'string') {
       const { ip, port } = this.#resolveTarget(options.node)
@@ -535,10 +536,23 @@ export class ChaskiNode extends EventEmitter {
    * Sends `data` to every edge whose peer subscribes to `topic` (or is root). Resolves with the number of
    * edges it was sent to, after socket buffers drained below the high-water mark (backpressure).
    */
-  async publish(topic: string, data: unknown, options?: PublishOptions): Promise<number> {
-    checkTopic(topic)
+  publish(topic: string, data: unknown, options?: PublishOptions): Promise<number> {
     const ctx = this.#ctx
-    if (ctx.lifecycle !== 'running') await ctx.whenRunning()
+    // Not an async function: a running node's publish settles with one promise, none chained (64 B messages
+    // spend a measurable share of their time in an async wrapper); errors still arrive as a rejection.
+    try {
+      checkTopic(topic)
+      if (ctx.lifecycle !== 'running') return this.#publishWhenRunning(topic, data, options)
+      const sent = ctx.messages.publish(topic, data, options?.ttl ?? ctx.options.ttl, ctx.clock.epochMs())
+      return typeof sent === 'number' ? Promise.resolve(sent) : sent
+    } catch (error) {
+      return Promise.reject(error as Error)
+    }
+  }
+
+  async #publishWhenRunning(topic: string, data: unknown, options?: PublishOptions): Promise<number> {
+    const ctx = this.#ctx
+    await ctx.whenRunning()
     return ctx.messages.publish(topic, data, options?.ttl ?? ctx.options.ttl, ctx.clock.epochMs())
   }
 }

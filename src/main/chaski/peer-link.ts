@@ -3,14 +3,14 @@
 // Link (link.ts) moves frames; this is what they mean to the node's connections (connections.ts).
 import type { Socket } from 'node:net'
 import type { Deadline } from './deadlines'
-import type { Edge } from './edge'
+import type { LinkedEdge } from './linked-edge'
 import type { EdgeLink } from './edge-link'
 import { Link } from './link'
 import type { Removal } from './removal'
 
 /** A connect() waiting for its link's handshake. */
 export interface PendingHandshake {
-  resolve(edge: Edge): void
+  resolve(edge: LinkedEdge): void
   reject(error: Error): void
 }
 
@@ -30,7 +30,7 @@ export interface PeerLinkOwner {
 
 export class PeerLink extends Link implements EdgeLink, Deadline {
   /** The registered edge this link carries (null while handshaking or after losing a duplicate race). */
-  edge: Edge | null = null
+  edge: LinkedEdge | null = null
   /** Negotiated protocol version; 0 until the handshake completes. */
   version = 0
   /** Set when we know why this link closes; `lost` otherwise. */
