@@ -9,7 +9,6 @@ import { CONTROL_TOPIC, ROOT_TOPIC } from '../constants'
 import { periodicSweep, type Deadline } from '../deadlines'
 import { VivaldiClient } from '../coordinates/client'
 import type { Coordinate } from '../coordinates/coordinate'
-import { parseCoordinate } from '../coordinates/validate'
 import type { LinkedEdge } from '../linked-edge'
 import type { Envelope } from '../envelope'
 import { EdgeClosedError, MapRequestTimeoutError, NodeStoppedError, ProtocolError } from '../errors'
@@ -53,12 +52,13 @@ import {
   MAP_REQUEST_PER_S,
   PROBE_TIMEOUT_MS
 } from './limits'
+import { sharedString } from '../shared-strings'
+import { keptAdvert } from './kept-advert'
 import { MapStore, type MapEntry } from './map-store'
 import type { AdvertOptions } from './options'
 import { buildNetworkMap, coordinateToWire } from './snapshot'
 import { AdvertVerifier, advertKeyBytes, signAdvert } from './advert-signature'
 import type { NodeKey } from '../security/node-key'
-import { VIVALDI_DEFAULTS } from '../coordinates/config'
 
 /** What the adverts need from their node. */
 export interface MapHost {
@@ -518,7 +518,8 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
       return
     }
     const host = this.host
-    const origin = data.origin
+    // Kept as a key (rate limiter, store): the shared flat copy, not a slice of the decoded frame.
+    const origin = sharedString(data.origin)
     const hops = data.ttl0 - ttl + 1
     const epochNow = host.clock.epochMs()
     if (
@@ -555,12 +556,8 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
       this.rateWarning.report({ from: from.toString(), origin, per: 'origin' })
       return
     }
-    let coordinate: Coordinate | null = null
-    if (data.coord !== null) {
-      const [error, adjustment, height, ...vec] = data.coord
-      coordinate = parseCoordinate({ vec, error, adjustment, height }, VIVALDI_DEFAULTS) // checked by the reader
-    }
-    this.store.put(data, coordinate, hops, host.clock.now(), epochNow)
+    const kept = keptAdvert(data)
+    this.store.put(kept.advert, kept.coordinate, hops, host.clock.now(), epochNow)
     stats.accepted++
     this.forward(data, ttl, from)
     host.emit('map-changed', { origin, hops })
