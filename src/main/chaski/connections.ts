@@ -177,6 +177,11 @@ export class ConnectionManager
   private readonly options: Readonly<NormalizedOptions>
   private logger: Logger | null = null
 
+  /** PeerLinkOwner: the node's clock (its links' close grace period runs on it). */
+  get clock(): Clock {
+    return this.host.clock
+  }
+
   constructor(private readonly host: ConnectionHost) {
     this.options = host.options
     this.deadlines =

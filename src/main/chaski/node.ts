@@ -103,8 +103,9 @@ export class ChaskiNode extends EventEmitter {
     super()
     const normalized = normalizeOptions(options)
     this.id = normalized.id
-    const transport = normalized.key ? new TlsTransport(normalized.key) : tcpTransport
-    const ctx = new NodeContext(this, normalized, options.clock ?? systemClock, transport)
+    const clock = options.clock ?? systemClock
+    const transport = normalized.key ? new TlsTransport(normalized.key, clock) : tcpTransport
+    const ctx = new NodeContext(this, normalized, clock, transport)
     this.#ctx = ctx
     this.ready = new Promise<void>((resolve, reject) => {
       this.#resolveReady = resolve

@@ -2,6 +2,7 @@
 // is an automatic reconnection, the version negotiated), the edge it carries once registered, and why it closes.
 // Link (link.ts) moves frames; this is what they mean to the node's connections (connections.ts).
 import type { Socket } from 'node:net'
+import type { Clock } from './clock'
 import type { Deadline } from './deadlines'
 import type { LinkedEdge } from './linked-edge'
 import type { EdgeLink } from './edge-link'
@@ -16,6 +17,8 @@ export interface PendingHandshake {
 
 /** Who receives what a PeerLink reads (the node's ConnectionManager). */
 export interface PeerLinkOwner {
+  /** The node's clock (the close grace period runs on it). */
+  readonly clock: Clock
   acceptTopic(link: PeerLink, topic: string): boolean
   onFrame(link: PeerLink, topic: string, body: Buffer): void
   /** A frame could not be decoded or validated; the link must be closed. */
@@ -51,6 +54,10 @@ export class PeerLink extends Link implements EdgeLink, Deadline {
     maxFrameSize: number
   ) {
     super(socket, outbound, maxFrameSize)
+  }
+
+  protected override get clock(): Clock {
+    return this.owner.clock
   }
 
   /** The handshake is done: `version` spoken from now on, frames up to `maxFrameSize` accepted. */
