@@ -108,7 +108,9 @@ describe('neighbour adverts are bounded', () => {
       () =>
         advertsOf(fake, node.id)
           .slice(windowStart)
-          .some((advert) => advert.n.length === 1 && advert.n[0]![0] === 'observer' && advert.seq > lastJoinSeenAt),
+          .some(
+            (advert) => advert.n.length === 1 && advert.n[0]![0] === 'observer' && advert.seq > lastJoinSeenAt
+          ),
       { message: 'the last leave was never advertised' }
     )
     const elapsedMs = Date.now() - startedAt
