@@ -1,7 +1,7 @@
 // Where a node's heap goes: builds a star of N nodes in this process (the bundled library, as the scale bench), or a
 // raw star of node:net servers + UDP sockets, takes a heap snapshot after GC and prints the retained self size per
 // kind of object (constructor or type), per node, largest first. Compare the two to see what a node costs.
-// Run: node --expose-gc --import tsx bench/heap-census.ts <node|raw> [count=300] [top=40]
+// Run: [OWNERS=1] [ADVERTS=0] [SETTLE_MS=200] node --expose-gc --import tsx bench/heap-census.ts <node|raw> [count=300] [top=40]
 import net from 'node:net'
 import dgram from 'node:dgram'
 import { once } from 'node:events'
@@ -27,6 +27,10 @@ interface Snapshot {
 
 /** With OWNERS=1, arrays, numbers, strings and closures are keyed by what holds them (owner.edge). */
 const BY_OWNER = process.env.OWNERS === '1'
+/** With ADVERTS=0, nodes send no neighbour adverts (what a node costs without the map). */
+const NO_ADVERTS = process.env.ADVERTS === '0'
+/** SETTLE_MS=3000: wait that long after the star is connected (adverts flow after their 1 s debounce). */
+const SETTLE_MS = Number(process.env.SETTLE_MS ?? 200)
 
 function census(file: string): Map<string, { count: number; bytes: number }> {
   const data = JSON.parse(readFileSync(file, 'utf8')) as Snapshot
@@ -112,7 +116,12 @@ async function buildStar(kind: string, count: number): Promise<unknown> {
   const chaski = await loadChaski()
   const nodes: ChaskiNodeInstance[] = await Promise.all(
     Array.from({ length: count }, (_, i) =>
-      startNode(chaski, { name: `star-${i}`, subscriptions: ['A'], ...(i === 0 ? { maxEdges: count } : {}) })
+      startNode(chaski, {
+        name: `star-${i}`,
+        subscriptions: ['A'],
+        ...(NO_ADVERTS ? { adverts: false } : {}),
+        ...(i === 0 ? { maxEdges: count } : {})
+      })
     )
   )
   for (let i = 1; i < count; i++) await nodes[i]!.connect(nodes[0]!)
@@ -130,7 +139,7 @@ async function main(): Promise<void> {
   const file0 = path.join(os.tmpdir(), `census-0-${process.pid}.heapsnapshot`)
   v8.writeHeapSnapshot(file0)
   const star = await buildStar(kind, count)
-  await new Promise((r) => setTimeout(r, 200))
+  await new Promise((r) => setTimeout(r, SETTLE_MS))
   gc()
   gc()
   const file = path.join(os.tmpdir(), `census-${process.pid}.heapsnapshot`)
@@ -138,7 +147,8 @@ async function main(): Promise<void> {
   const before = census(file0)
   const after = census(file)
   unlinkSync(file0)
-  unlinkSync(file)
+  if (process.env.KEEP_SNAPSHOT === '1') process.stderr.write(`kept ${file}\n`)
+  else unlinkSync(file)
   const rows = [...after.entries()].map(([key, value]) => {
     const was = before.get(key) ?? { count: 0, bytes: 0 }
     return { key, count: (value.count - was.count) / count, bytes: (value.bytes - was.bytes) / count }

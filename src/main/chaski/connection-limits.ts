@@ -40,21 +40,33 @@ export class ConnectionLimits {
   private partialFrameBytes = 0
   private dials: RateLimiter | null = null
   private edgeWarning: ThrottledWarning | null = null
-  readonly refusals: ThrottledWarning
-  readonly drops: ThrottledWarning
+  private refusalWarning: ThrottledWarning | null = null
+  private dropWarning: ThrottledWarning | null = null
   private plaintextWarning: ThrottledWarning | null = null
 
   constructor(
     private readonly log: Logger,
     private readonly clock: Clock = systemClock
-  ) {
-    this.refusals = new ThrottledWarning(log, 'inbound connection refused at once', undefined, clock)
-    this.drops = new ThrottledWarning(
-      log,
+  ) {}
+
+  /** Inbound connections refused at once (made on the first, as every warning here). */
+  get refusals(): ThrottledWarning {
+    return (this.refusalWarning ??= new ThrottledWarning(
+      this.log,
+      'inbound connection refused at once',
+      undefined,
+      this.clock
+    ))
+  }
+
+  /** Links dropped for holding too many bytes of unfinished frames. */
+  get drops(): ThrottledWarning {
+    return (this.dropWarning ??= new ThrottledWarning(
+      this.log,
       'link dropped: the node holds too many bytes of unfinished frames',
       undefined,
-      clock
-    )
+      this.clock
+    ))
   }
 
   /** Dials of addresses learned from the network, per target and overall (made on the first). */

@@ -22,7 +22,7 @@ import {
 } from './constants'
 import { ConnectionLimits, type PendingConnection } from './connection-limits'
 import { connectionDeadlines, DeadlineSweep } from './deadlines'
-import { Edge } from './edge'
+import { LinkedEdge } from './linked-edge'
 import type { Envelope } from './envelope'
 import {
   ConnectionRefusedError,
@@ -84,9 +84,9 @@ export interface ConnectionHost {
   /** Reads and handles a frame through the command registry; throws ProtocolError when it is not acceptable. */
   dispatch(link: PeerLink, envelope: Envelope): void
   /** An edge left the registry (pending pings and discovery waves must let go of it). */
-  onEdgeRemoved(edge: Edge): void
+  onEdgeRemoved(edge: LinkedEdge): void
   /** An edge's link is about to be replaced by a new one (its keep-alive ping on the old link is forgotten). */
-  onLinkReplaced(edge: Edge): void
+  onLinkReplaced(edge: LinkedEdge): void
   /** Emits a node event; a throwing listener is logged, never thrown into the connection code. */
   emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void
 }
@@ -108,8 +108,10 @@ function removalFor(reason: CloseReason): RemovalReason {
 }
 
 // What a manager reads before its first connect() / dial: never written to.
-const NOTHING_CONNECTING: ReadonlyMap<string, Promise<Edge>> = new Map()
+const NOTHING_CONNECTING: ReadonlyMap<string, Promise<LinkedEdge>> = new Map()
 const NOTHING_DIALLED: ReadonlySet<Dialling> = new Set()
+/** Never added to: replaced by a set of the node's own on its first upgrade (only deleted from, a no-op when empty). */
+const NOTHING_UPGRADING = new Set<UpgradingConnection>()
 
 /** An accepted connection its transport is still setting up (TLS): counted as waiting for its handshake. */
 interface UpgradingConnection extends PendingConnection {
@@ -131,26 +133,27 @@ interface EdgeWaiter {
 export class ConnectionManager
   implements PeerLinkOwner, HandshakeReceiver, CloseReceiver, UpdateReceiver, NetworkKeyReceiver
 {
-  readonly edgesById = new Map<string, Edge>()
-  readonly edgesByAddress = new Map<string, Edge>()
+  readonly edgesById = new Map<string, LinkedEdge>()
+  readonly edgesByAddress = new Map<string, LinkedEdge>()
   private readonly links = new Set<PeerLink>()
   /** Dials under way (made on the first dial: a node that is only dialled never needs it). */
   private dialSet: Set<Dialling> | null = null
   /** Accepted connections whose transport is still setting them up (TLS), counted as waiting for a handshake. */
-  private readonly upgrading = new Set<UpgradingConnection>()
+  /** Inbound TLS upgrades in progress (a shared empty set until the first: only secure nodes take any). */
+  private upgrading: Set<UpgradingConnection> = NOTHING_UPGRADING
   /**
    * Dial and handshake timeouts: with the system clock, one timer for the process, shared with other nodes
    * (deadlines.ts); a node given another clock (tests) has its own.
    */
   private readonly deadlines: DeadlineSweep
   /** Registered edges as an array (publish() walks it for every message); rebuilt on first use after a change. */
-  private edgeArray: readonly Edge[] | null = null
+  private edgeArray: readonly LinkedEdge[] | null = null
   /** connect() calls under way by address (made on the first one). */
-  private connectingMap: Map<string, Promise<Edge>> | null = null
+  private connectingMap: Map<string, Promise<LinkedEdge>> | null = null
   /** Outbound links that lost a duplicate race wait for the surviving edge of this peer id. */
   private edgeWaiters: Map<string, EdgeWaiter[]> | null = null
   /** Edges being retried: their latency history and paired flags go to the reconnected edge (made on first use). */
-  private lostEdgeMap: Map<string, Edge> | null = null
+  private lostEdgeMap: Map<string, LinkedEdge> | null = null
   /** Peers we closed lately (made on our first deliberate close). */
   private closedPeers: ClosedPeers | null = null
   /** Pins and revocations (trust.ts). */
@@ -173,6 +176,11 @@ export class ConnectionManager
   private limits: ConnectionLimits | null = null
   private readonly options: Readonly<NormalizedOptions>
   private logger: Logger | null = null
+
+  /** PeerLinkOwner: the node's clock (its links' close grace period runs on it). */
+  get clock(): Clock {
+    return this.host.clock
+  }
 
   constructor(private readonly host: ConnectionHost) {
     this.options = host.options
@@ -251,7 +259,7 @@ export class ConnectionManager
         if (reason !== 'duplicate-pending') return this.refuse(link, reason, error)
         // Without our id: the loser's connect() rejects at once instead of waiting for an edge (it stays pending).
         this.failHandshake(link, error)
-        const frame = host.wire.control('close', { reason: 'duplicate' }, options.ttl)
+        const frame = host.wire.control('close', { reason: 'duplicate' }, options.ttl, host.clock.epochMs())
         void link.close(frame, { reason: 'lost', detail: 'duplicate' })
       },
       admit: (link) => this.admitHeld(link),
@@ -259,8 +267,8 @@ export class ConnectionManager
     })
   }
 
-  private get connecting(): Map<string, Promise<Edge>> {
-    return (this.connectingMap ?? NOTHING_CONNECTING) as Map<string, Promise<Edge>>
+  private get connecting(): Map<string, Promise<LinkedEdge>> {
+    return (this.connectingMap ?? NOTHING_CONNECTING) as Map<string, Promise<LinkedEdge>>
   }
 
   private get dialing(): Set<Dialling> {
@@ -281,12 +289,12 @@ export class ConnectionManager
     return Math.min(this.options.maxFrameSize, MAX_HANDSHAKE_FRAME_BYTES)
   }
 
-  get edges(): Edge[] {
+  get edges(): LinkedEdge[] {
     return [...this.edgesById.values()]
   }
 
   /** The registered edges, not to be modified (a new array once an edge comes or goes). */
-  get edgeList(): readonly Edge[] {
+  get edgeList(): readonly LinkedEdge[] {
     this.edgeArray ??= [...this.edgesById.values()]
     return this.edgeArray
   }
@@ -300,7 +308,7 @@ export class ConnectionManager
     return (this.retries?.size ?? 0) > 0
   }
 
-  edgeByAddress(ip: string, port: number): Edge | undefined {
+  edgeByAddress(ip: string, port: number): LinkedEdge | undefined {
     return this.edgesByAddress.get(addressKey(ip, port))
   }
 
@@ -309,7 +317,7 @@ export class ConnectionManager
    * `expectedPeerId`: the peer must prove that id's key (a reconnection, a pinned peer): IdentityMismatchError
    * and an 'identity-changed' event otherwise.
    */
-  connect(ip: string, port: number, reconnect: boolean, expectedPeerId?: string): Promise<Edge> {
+  connect(ip: string, port: number, reconnect: boolean, expectedPeerId?: string): Promise<LinkedEdge> {
     if (!this.host.isRunning()) return Promise.reject(new NodeStoppedError('node is not running'))
     const key = addressKey(ip, port)
     const existing = this.edgesByAddress.get(key)
@@ -390,6 +398,7 @@ export class ConnectionManager
       socket,
       controller: new AbortController()
     }
+    if (this.upgrading === NOTHING_UPGRADING) this.upgrading = new Set()
     this.upgrading.add(waiting)
     const started = this.host.clock.now()
     const timeoutMs = this.options.handshakeTimeoutMs
@@ -462,7 +471,7 @@ export class ConnectionManager
 
   /** Deliberate close, announced to the peer and never undone by reconnection (spec §3 Ours). */
   close(
-    edge: Edge,
+    edge: LinkedEdge,
     reason: 'closed' | 'pair-disconnect' | 'pair-rejected' | 'revoked',
     removal: RemovalReason
   ): Promise<void> {
@@ -514,7 +523,12 @@ export class ConnectionManager
 
   /** `close {reason, id}`: our id lets a duplicate-link loser find the surviving edge. */
   private closeFrame(reason: CloseReason): Buffer {
-    return this.host.wire.control('close', { reason, id: this.host.id }, this.options.ttl)
+    return this.host.wire.control(
+      'close',
+      { reason, id: this.host.id },
+      this.options.ttl,
+      this.host.clock.epochMs()
+    )
   }
 
   /** Queues our handshake (or handshake_back) on the link, encoded straight into its write batch. */
@@ -534,8 +548,8 @@ export class ConnectionManager
     return normalizeIp(ip) === own || (isUnspecifiedIp(own) && (isLoopbackIp(ip) || isUnspecifiedIp(ip)))
   }
 
-  private dial(ip: string, port: number, reconnect: boolean, expectedPeerId?: string): Promise<Edge> {
-    return new Promise<Edge>((resolve, reject) => {
+  private dial(ip: string, port: number, reconnect: boolean, expectedPeerId?: string): Promise<LinkedEdge> {
+    return new Promise<LinkedEdge>((resolve, reject) => {
       const attempt = (transport: Transport): void => {
         const options = { handshakeTimeoutMs: this.options.handshakeTimeoutMs, expectedPeerId }
         const dial = transport.dial(
@@ -720,7 +734,7 @@ export class ConnectionManager
   }
 
   /** UpdateReceiver (commands/update.ts): the peer's name, subscriptions or paired flag changed. */
-  onUpdate(edge: Edge, update: UpdateData): void {
+  onUpdate(edge: LinkedEdge, update: UpdateData): void {
     if (edge.refresh(update)) this.host.emit('edge-updated', { edge })
   }
 
@@ -888,7 +902,12 @@ export class ConnectionManager
    * which therefore lost it (half-open: this side had not noticed yet). That is reported as the other side reports
    * its own reconnection: `handshake` and `edge-added {reconnected: true}`, the edge staying the same object.
    */
-  private replaceLink(edge: Edge, link: PeerLink, handshake: HandshakeData, reconnection: boolean): Edge {
+  private replaceLink(
+    edge: LinkedEdge,
+    link: PeerLink,
+    handshake: HandshakeData,
+    reconnection: boolean
+  ): LinkedEdge {
     // Every link of an edge is one this manager made (a PeerLink).
     const old = edge.link as PeerLink
     this.host.onLinkReplaced(edge)
@@ -906,8 +925,14 @@ export class ConnectionManager
     return edge
   }
 
-  private registerEdge(link: PeerLink, identity: Identity, ip: string, key: string, version: number): Edge {
-    const edge = new Edge(identity, link, ip, version, this.host.clock.epochMs())
+  private registerEdge(
+    link: PeerLink,
+    identity: Identity,
+    ip: string,
+    key: string,
+    version: number
+  ): LinkedEdge {
+    const edge = new LinkedEdge(identity, link, ip, version, this.host.clock.epochMs())
     link.edge = edge
     const lost = this.lostEdgeMap?.get(key)
     const reconnected = lost !== undefined || this.retries?.has(key) === true
@@ -938,7 +963,7 @@ export class ConnectionManager
     return edge
   }
 
-  private settleHandshake(link: PeerLink, edge: Edge): void {
+  private settleHandshake(link: PeerLink, edge: LinkedEdge): void {
     const pending = link.pendingHandshake
     link.pendingHandshake = null
     pending?.resolve(edge)

@@ -14,7 +14,7 @@ import { isNodeId } from './security/node-id'
 import type { NetworkKeySet } from './security/network-key'
 import { ConnectionManager, type ConnectionHost } from './connections'
 import { DiscoveryEngine, type DiscoveryHost, type DiscoveryRequest } from './discovery'
-import type { Edge } from './edge'
+import { linkedEdge, type LinkedEdge } from './linked-edge'
 import type { Envelope } from './envelope'
 import { DialLimitedError, NodeStoppedError, NotRunningError } from './errors'
 import type { ChaskiNodeEvents, DiscoveryResult, NodeStatus } from './events'
@@ -172,11 +172,11 @@ export class NodeContext
   }
 
   /** The registered edges, not to be modified (a new array once an edge comes or goes). */
-  get edges(): readonly Edge[] {
+  get edges(): readonly LinkedEdge[] {
     return this.connections.edgeList
   }
 
-  get edgesById(): ReadonlyMap<string, Edge> {
+  get edgesById(): ReadonlyMap<string, LinkedEdge> {
     return this.connections.edgesById
   }
 
@@ -221,7 +221,8 @@ export class NodeContext
   /** Emits a node event; a throwing listener is logged, never thrown into the code that emitted. */
   emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void {
     // Our edges changed: our next advert says so (debounced).
-    if (event === 'edge-added') this.map.onEdgeAdded((payload as ChaskiNodeEvents['edge-added']).edge)
+    if (event === 'edge-added')
+      this.map.onEdgeAdded(linkedEdge((payload as ChaskiNodeEvents['edge-added']).edge))
     else if (event === 'reconnect-gave-up') this.map.changed()
     const events = this.events
     if (events.listenerCount(event) === 0) return
@@ -268,7 +269,7 @@ export class NodeContext
     dispatchCommand(this, link, envelope)
   }
 
-  onEdgeRemoved(edge: Edge): void {
+  onEdgeRemoved(edge: LinkedEdge): void {
     this.pings.dropEdge(edge)
     this.discoveryEngine?.onEdgeRemoved(edge)
     this.map.onEdgeRemoved(edge)
@@ -277,7 +278,7 @@ export class NodeContext
   // ------------------------------------------------------------------------------------------------------
   // PingHost, MapHost
 
-  onRoundTrip(edge: Edge, rttMs: number): void {
+  onRoundTrip(edge: LinkedEdge, rttMs: number): void {
     this.map.onRoundTrip(edge, rttMs)
   }
 
@@ -285,23 +286,23 @@ export class NodeContext
     return this.lan?.peers.values() ?? []
   }
 
-  onLinkReplaced(edge: Edge): void {
+  onLinkReplaced(edge: LinkedEdge): void {
     this.pings.linkReplaced(edge)
   }
 
   // ------------------------------------------------------------------------------------------------------
   // DiscoveryHost
 
-  edgeList(): readonly Edge[] {
+  edgeList(): readonly LinkedEdge[] {
     return this.connections.edgeList
   }
 
-  edgeByAddress(ip: string, port: number): Edge | undefined {
+  edgeByAddress(ip: string, port: number): LinkedEdge | undefined {
     return this.connections.edgeByAddress(ip, port)
   }
 
   send<C extends 'discovery' | 'discovery_ack' | 'report_paired'>(
-    edge: Edge,
+    edge: LinkedEdge,
     command: C,
     data: CommandData<C>,
     ttl: number
@@ -309,7 +310,7 @@ export class NodeContext
     if (edge.open) this.wire.send(edge.link, command, data, ttl, this.clock.epochMs())
   }
 
-  connectToPeer(ip: string, port: number): Promise<Edge> {
+  connectToPeer(ip: string, port: number): Promise<LinkedEdge> {
     return this.connections.connect(ip, port, false)
   }
 
@@ -327,11 +328,11 @@ export class NodeContext
     return this.statusChannel!.request(ip, port, timeoutMs)
   }
 
-  closeEdge(edge: Edge, reason: 'pair-disconnect' | 'pair-rejected'): void {
+  closeEdge(edge: LinkedEdge, reason: 'pair-disconnect' | 'pair-rejected'): void {
     void this.connections.close(edge, reason, reason)
   }
 
-  markEdgePaired(edge: Edge, topic: string): void {
+  markEdgePaired(edge: LinkedEdge, topic: string): void {
     edge.pairedTopics.add(topic)
   }
 
@@ -346,7 +347,7 @@ export class NodeContext
    * Connects to an address learned from the network (a LAN beacon) within the dial limits of such addresses:
    * rejects with DialLimitedError when that target, or all together, were dialled too often lately.
    */
-  async connectLearned(address: string, expectedPeerId?: string): Promise<Edge> {
+  async connectLearned(address: string, expectedPeerId?: string): Promise<LinkedEdge> {
     const { ip, port } = this.parseTarget(address)
     if (this.lifecycle !== 'running') await this.whenRunning()
     if (!this.connections.allowLearnedDial(ip, port)) {
@@ -364,7 +365,7 @@ export class NodeContext
   }
 
   /** Discovery through one edge (auto-connect pairs what an edge shares). */
-  async discover(options: { node: Edge; timeoutMs: number }): Promise<DiscoveryResult[]> {
+  async discover(options: { node: LinkedEdge; timeoutMs: number }): Promise<DiscoveryResult[]> {
     await this.whenRunning()
     return this.runDiscovery({ via: options.node, onPair: 'none', timeoutMs: options.timeoutMs })
   }
@@ -405,13 +406,14 @@ export class NodeContext
     const frame = this.wire.control(
       'update',
       { name: this.name, subscriptions: [...this.subscriptions], paired: this.paired },
-      this.options.ttl
+      this.options.ttl,
+      this.clock.epochMs()
     )
     for (const edge of edges.values()) edge.link.send(frame)
   }
 
   /** PairingOwner: a topic was paired or unpaired. */
-  onPairingChange(topic: string, paired: boolean, edge: Edge | null): void {
+  onPairingChange(topic: string, paired: boolean, edge: LinkedEdge | null): void {
     this.identityChanged()
     if (paired) this.emit('paired', { topic, edge })
     else this.emit('unpaired', { topic })

@@ -15,7 +15,14 @@ export class DeadlineSweep {
   private timer: ClockTimer | null = null
   private timerAt = Infinity
 
-  constructor(readonly clock: Clock = systemClock) {}
+  /**
+   * @param granularityMs the timer fires on multiples of this from when it is armed: deadlines that can be a little
+   *   late (keep-alive rounds, periodic adverts) share one firing instead of one each.
+   */
+  constructor(
+    readonly clock: Clock = systemClock,
+    private readonly granularityMs = 1
+  ) {}
 
   get size(): number {
     return this.entries.size
@@ -43,10 +50,14 @@ export class DeadlineSweep {
 
   private arm(at: number): void {
     this.clock.clearTimeout(this.timer)
-    this.timerAt = at
     // Whole milliseconds (Node keeps one timer list per distinct duration, 1000 nodes would make 1000 lists),
     // rounded up and +1: timers fire on the event loop's cached clock, which may lag performance.now().
-    this.timer = this.clock.setTimeout(() => this.sweep(), Math.max(0, Math.ceil(at - this.clock.now())) + 1)
+    const now = this.clock.now()
+    const step = this.granularityMs
+    const delay = Math.ceil(Math.max(0, at - now) / step) * step + 1
+    // A deadline added before the firing time but after `at` rides on this firing (it is at most a step late).
+    this.timerAt = step === 1 ? at : now + delay - 1
+    this.timer = this.clock.setTimeout(() => this.sweep(), delay)
     // Unreferenced: whatever has a deadline holds a socket, which keeps the process alive on its own.
     this.timer.unref()
   }
@@ -72,3 +83,22 @@ export class DeadlineSweep {
  * otherwise arm one, and 1000 nodes would hold 1000). It only ever holds dials and handshakes in progress.
  */
 export const connectionDeadlines = new DeadlineSweep()
+
+/** How late a periodic deadline may fire (periodicSweep). */
+export const PERIODIC_GRANULARITY_MS = 50
+
+const periodicSweeps = new WeakMap<Clock, DeadlineSweep>()
+
+/**
+ * The sweep for periodic rounds (keep-alive, neighbour adverts) of every node on `clock`: one timer per process
+ * instead of a timer, its callback closure and (with jittered durations) a timer list per node and round; firings
+ * are coalesced to PERIODIC_GRANULARITY_MS, so 1000 nodes wake it at most 20 times a second.
+ */
+export function periodicSweep(clock: Clock): DeadlineSweep {
+  let sweep = periodicSweeps.get(clock)
+  if (sweep === undefined) {
+    sweep = new DeadlineSweep(clock, PERIODIC_GRANULARITY_MS)
+    periodicSweeps.set(clock, sweep)
+  }
+  return sweep
+}

@@ -20,7 +20,7 @@ import {
   ROOT_TOPIC,
   SEEN_SEARCHES_SIZE
 } from './constants'
-import type { Edge } from './edge'
+import type { LinkedEdge } from './linked-edge'
 import type { DiscoveryOutcome, DiscoveryResult } from './events'
 import type { Logger } from './logger'
 import { MessagePool } from './message-pool'
@@ -44,17 +44,17 @@ export interface DiscoveryHost {
   /** The node's logger (discovery logs as its 'discovery' component). */
   readonly log: Logger
   readonly clock: Clock
-  edgeList(): readonly Edge[]
-  edgeByAddress(ip: string, port: number): Edge | undefined
+  edgeList(): readonly LinkedEdge[]
+  edgeByAddress(ip: string, port: number): LinkedEdge | undefined
   /** Queues a discovery command on an edge (nothing when the edge is closing). */
-  send<C extends DiscoveryCommand>(edge: Edge, command: C, data: CommandData<C>, ttl: number): void
-  connectToPeer(ip: string, port: number): Promise<Edge>
+  send<C extends DiscoveryCommand>(edge: LinkedEdge, command: C, data: CommandData<C>, ttl: number): void
+  connectToPeer(ip: string, port: number): Promise<LinkedEdge>
   /** An origin's address comes from the network: may we dial it now (per-target and overall dial limits)? */
   allowLearnedDial(ip: string, port: number): boolean
   requestStatus(ip: string, port: number): Promise<StatusResponse>
   /** Deliberate close initiated by discovery. */
-  closeEdge(edge: Edge, reason: 'pair-disconnect' | 'pair-rejected'): void
-  markEdgePaired(edge: Edge, topic: string): void
+  closeEdge(edge: LinkedEdge, reason: 'pair-disconnect' | 'pair-rejected'): void
+  markEdgePaired(edge: LinkedEdge, topic: string): void
   concluded(result: DiscoveryResult): void
 }
 
@@ -62,13 +62,13 @@ type DiscoveryCommand = 'discovery' | 'discovery_ack' | 'report_paired'
 
 export interface DiscoveryRequest {
   /** The edge the search starts through; null: every edge (the whole connected network). */
-  via: Edge | null
+  via: LinkedEdge | null
   onPair: OnPair
   timeoutMs: number
 }
 
 interface HeldReport {
-  edge: Edge
+  edge: LinkedEdge
   report: ReportPairedData
 }
 
@@ -76,7 +76,7 @@ interface OriginSession {
   search: string
   topic: string
   startedAt: number
-  awaiting: Set<Edge>
+  awaiting: Set<LinkedEdge>
   candidates: PairingCandidate[]
   /** Nodes reached that hold the topic but are no candidate (not paired, or full). */
   holders: number
@@ -90,8 +90,8 @@ interface OriginSession {
 
 interface ForwardState {
   search: string
-  upstream: Edge
-  awaiting: Set<Edge>
+  upstream: LinkedEdge
+  awaiting: Set<LinkedEdge>
   result: 'none' | 'pairing'
   candidates: PairingCandidate[]
   /** This node (if it holds the topic) and the holders its subtree reported. */
@@ -165,7 +165,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
   private forwardMap: Map<string, ForwardState> | null = null
   private seen: MessagePool | null = null
   /** Searches each upstream edge has us relaying or answering now (bounded: MAX_DISCOVERY_RELAYS_PER_EDGE). */
-  private relays: InFlight<Edge> | null = null
+  private relays: InFlight<LinkedEdge> | null = null
   /** Per topic: connects to discovery origins under way (they count against maxConnections before they land). */
   private pairingConnects: InFlight<string> | null = null
   /** Made on first need: most nodes never answer a search as paired nor get flooded with them. */
@@ -241,7 +241,11 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
     return Promise.all(results)
   }
 
-  private startSession(topic: string, targets: Edge[], request: DiscoveryRequest): Promise<DiscoveryResult> {
+  private startSession(
+    topic: string,
+    targets: LinkedEdge[],
+    request: DiscoveryRequest
+  ): Promise<DiscoveryResult> {
     const host = this.host
     return new Promise<DiscoveryResult>((resolve) => {
       const session: OriginSession = {
@@ -284,7 +288,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
   // ------------------------------------------------------------------------------------------------------
   // Incoming commands
 
-  onDiscovery(from: Edge, input: DiscoveryData, ttl: number): void {
+  onDiscovery(from: LinkedEdge, input: DiscoveryData, ttl: number): void {
     const host = this.host
     const data = { ...input }
     // An origin listening on 0.0.0.0/:: is reachable at the address its first hop sees.
@@ -315,7 +319,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
     this.forward(from, data, ttl)
   }
 
-  onAck(from: Edge, ack: DiscoveryAckData): void {
+  onAck(from: LinkedEdge, ack: DiscoveryAckData): void {
     const session = this.sessions.get(ack.search)
     if (session && !session.done) {
       if (!session.awaiting.delete(from)) return
@@ -332,7 +336,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
     if (state.awaiting.size === 0) this.finishForward(state)
   }
 
-  onReport(from: Edge, report: ReportPairedData): void {
+  onReport(from: LinkedEdge, report: ReportPairedData): void {
     const session = this.sessions.get(report.search)
     if (!session || session.done || session.topic !== report.topic) {
       this.onLateReport(from, report)
@@ -343,7 +347,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
   }
 
   /** An edge went away: it answers 'none' for every wave still waiting on it. */
-  onEdgeRemoved(edge: Edge): void {
+  onEdgeRemoved(edge: LinkedEdge): void {
     const host = this.host
     this.relays?.drop(edge)
     if (this.sessionMap === null && this.forwardMap === null) return
@@ -373,7 +377,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
   // ------------------------------------------------------------------------------------------------------
   // Forwarding and answering
 
-  private forward(from: Edge, data: DiscoveryData, ttl: number): void {
+  private forward(from: LinkedEdge, data: DiscoveryData, ttl: number): void {
     const host = this.host
     const nextTtl = ttl - 1
     const visited = new Set(data.visited)
@@ -423,7 +427,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
   }
 
   /** Spec §4, paired branch: ask the origin's status over UDP, then connect and report_paired. */
-  private async answerAsPaired(from: Edge, data: DiscoveryData, ttl: number): Promise<void> {
+  private async answerAsPaired(from: LinkedEdge, data: DiscoveryData, ttl: number): Promise<void> {
     const host = this.host
     const topic = data.topic
     const shared = (): number => host.edgeList().filter((edge) => edge.subscriptions.has(topic)).length
@@ -473,7 +477,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
    * Returns the status it went on.
    */
   private async pairWithOrigin(
-    from: Edge,
+    from: LinkedEdge,
     data: DiscoveryData,
     known: StatusResponse | null | undefined
   ): Promise<StatusResponse | null> {
@@ -507,7 +511,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
     }
     const rank = host.pairing.rank(topic)
     this.ack(from, data.search, 'pairing', [{ id: host.id, rank, shared: count }])
-    let edge: Edge
+    let edge: LinkedEdge
     connects.add(topic, 1)
     try {
       edge = await host.connectToPeer(data.origin_ip, data.origin_port)
@@ -534,13 +538,13 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
   }
 
   /** A paired node that will not pair with this origin: 'none', counting itself as a holder of the topic. */
-  private decline(from: Edge, data: DiscoveryData): void {
+  private decline(from: LinkedEdge, data: DiscoveryData): void {
     this.ack(from, data.search, 'none', [], this.host.subscriptions.has(data.topic) ? 1 : 0)
   }
 
   /** `holders`: nodes of this subtree holding the topic that are no candidate (this one included). */
   private ack(
-    to: Edge,
+    to: LinkedEdge,
     search: string,
     result: 'none' | 'pairing',
     candidates: PairingCandidate[],
@@ -596,7 +600,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
     return best
   }
 
-  private accept(session: OriginSession, edge: Edge, report: ReportPairedData): void {
+  private accept(session: OriginSession, edge: LinkedEdge, report: ReportPairedData): void {
     session.held.delete(edge.id)
     this.pairThrough(edge, report)
     for (const other of session.held.values()) {
@@ -607,7 +611,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
   }
 
   /** Spec §4: mark the edge paired, apply onPair 'disconnect', mark ourselves paired. */
-  private pairThrough(edge: Edge, report: ReportPairedData): void {
+  private pairThrough(edge: LinkedEdge, report: ReportPairedData): void {
     const host = this.host
     host.markEdgePaired(edge, report.topic)
     if (report.on_pair === 'disconnect') {
@@ -618,7 +622,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
   }
 
   /** A report for no running search: accept if still unpaired, else this branch lost (spec §4). */
-  private onLateReport(edge: Edge, report: ReportPairedData): void {
+  private onLateReport(edge: LinkedEdge, report: ReportPairedData): void {
     const pairing = this.host.pairing
     if (pairing.has(report.topic) && !pairing.isPaired(report.topic)) {
       this.pairThrough(edge, report)
@@ -629,7 +633,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
     if (!edge.paired) this.host.closeEdge(edge, 'pair-rejected')
   }
 
-  private finish(session: OriginSession, outcome: DiscoveryOutcome, edge: Edge | null): void {
+  private finish(session: OriginSession, outcome: DiscoveryOutcome, edge: LinkedEdge | null): void {
     if (session.done) return
     session.done = true
     this.host.clock.clearTimeout(session.timer)
@@ -643,7 +647,7 @@ export class DiscoveryEngine implements DiscoveryReceiver, DiscoveryAckReceiver,
   private conclude(
     topic: string,
     result: DiscoveryOutcome,
-    edge: Edge | null,
+    edge: LinkedEdge | null,
     startedAt: number,
     holders = 0
   ): DiscoveryResult {

@@ -1,7 +1,8 @@
-// Edge: our view of one connected peer (spec §3): its identity from the handshake, latency, paired topics.
-// The link behind it is private (#link) so app code can read and snapshot an Edge safely.
+// Edge: our view of one connected peer (spec §3): its identity from the handshake, latency, paired topics: what
+// app code reads and snapshots. The link behind it, and what the node's parts keep per edge (keep-alive, the last
+// pong's bytes), are the node's own: LinkedEdge (linked-edge.ts), the class every edge is made of.
 import { formatAddress } from './address'
-import type { EdgeLink } from './edge-link'
+import type { LinkState } from './edge-link'
 import type { FollowedIdentity, Identity } from './identity'
 import { EdgeLatency } from './latency'
 
@@ -47,7 +48,10 @@ function sharedString(text: string): string {
   return text
 }
 
-export class Edge {
+/** The identity fields a pong, an update (no `root`) or a repeated handshake brings (identity.ts FOLLOWED_KEYS). */
+export type IdentityUpdate = Omit<FollowedIdentity, 'root'> & { root?: boolean }
+
+export abstract class Edge {
   /** The peer's node id (protocol logic keys on this, never on the name). */
   readonly id: string
   name: string
@@ -64,18 +68,18 @@ export class Edge {
   version: number
   /** Epoch ms of registration. */
   readonly connectedAt: number
-  /** Keep-alive ping still waiting for its pong (spec §6). */
-  keepAlivePending: number | null = null
-  /** @internal Identity bytes of the last validated pong in our layout (node.ts onPong compares, not decodes). */
-  pongIdentity: Buffer | null = null
-  #link: EdgeLink
-  #from: PeerRef | null = null
   /** stats, made on the first pong: a new edge has nothing to estimate yet. */
   #stats: EdgeLatency | null = null
   /** pairedTopics, made on first use: most edges never pair us for a topic. */
   #paired: Set<string> | null = null
 
-  constructor(identity: Identity, link: EdgeLink, ip: string, version: number, connectedAt = Date.now()) {
+  protected constructor(
+    identity: Identity,
+    direction: EdgeDirection,
+    ip: string,
+    version: number,
+    connectedAt: number
+  ) {
     this.id = sharedString(identity.id)
     this.name = sharedString(identity.name)
     this.ip = sharedString(ip)
@@ -83,11 +87,13 @@ export class Edge {
     this.subscriptions = sharedTopicSet(identity.subscriptions)
     this.root = identity.root
     this.peerPaired = identity.paired
-    this.direction = link.outbound ? 'outbound' : 'inbound'
+    this.direction = direction
     this.version = version
     this.connectedAt = connectedAt
-    this.#link = link
   }
+
+  /** The state of the link carrying this edge. */
+  protected abstract get linkState(): LinkState
 
   /** One-way latency estimate, raw round trips. */
   get stats(): EdgeLatency {
@@ -104,27 +110,12 @@ export class Edge {
     return this.version >= 2
   }
 
-  /** @internal The link currently carrying this edge. */
-  get link(): EdgeLink {
-    return this.#link
-  }
-
-  /**
-   * @internal A new link replaced the old one (docs/PROTOCOL.md, "Duplicate links": a reconnection over a half-open
-   * link, or a duplicate race). A keep-alive ping sent on the old link can never be answered on the new one: it is
-   * forgotten, or the next keep-alive round would cut the healthy new link.
-   */
-  replaceLink(link: EdgeLink): void {
-    this.#link = link
-    this.keepAlivePending = null
-  }
-
   get open(): boolean {
-    return this.#link.state === 'open'
+    return this.linkState === 'open'
   }
 
   get state(): 'open' | 'closing' | 'closed' {
-    const state = this.#link.state
+    const state = this.linkState
     return state === 'handshaking' ? 'open' : state
   }
 
@@ -166,21 +157,14 @@ export class Edge {
     return this.root || this.subscriptions.has(topic)
   }
 
-  /** @internal Cached sender reference for 'message' events. */
-  get from(): PeerRef {
-    this.#from ??= Object.freeze({ id: this.id, name: this.name, ip: this.ip, port: this.port })
-    return this.#from
-  }
-
   /**
-   * @internal Applies the identity fields an edge follows (identity.ts FOLLOWED_KEYS) from a pong, an update (which
-   * has no `root`) or a repeated handshake; returns true when something changed.
+   * Applies the identity fields an edge follows (identity.ts FOLLOWED_KEYS) from a pong, an update (which has no
+   * `root`) or a repeated handshake; returns true when something changed. The node's side (LinkedEdge.refresh) calls it.
    */
-  refresh(update: Omit<FollowedIdentity, 'root'> & { root?: boolean }): boolean {
+  protected applyIdentity(update: IdentityUpdate): boolean {
     let changed = false
     if (update.name !== this.name) {
       this.name = update.name
-      this.#from = null
       changed = true
     }
     if (
@@ -201,8 +185,6 @@ export class Edge {
       this.root = update.root
       changed = true
     }
-    // The bytes of an earlier pong no longer describe this edge: the next pong is decoded in full.
-    if (changed) this.pongIdentity = null
     return changed
   }
 

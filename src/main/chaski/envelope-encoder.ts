@@ -48,20 +48,7 @@ export function writeStrHeader(buf: Uint8Array, at: number, n: number): number {
     buf[at] = 0xa0 | n
     return at + 1
   }
-  if (n < 256) {
-    buf[at] = 0xd9
-    buf[at + 1] = n
-    return at + 2
-  }
-  if (n < 65536) {
-    buf[at] = 0xda
-    buf[at + 1] = n >>> 8
-    buf[at + 2] = n & 0xff
-    return at + 3
-  }
-  buf[at] = 0xdb
-  writeU32(buf, at + 1, n)
-  return at + 5
+  return writeSized(buf, at, n, 0xd9, 0xda, 0xdb)
 }
 
 export function binHeaderSize(n: number): number {
@@ -69,18 +56,26 @@ export function binHeaderSize(n: number): number {
 }
 
 export function writeBinHeader(buf: Uint8Array, at: number, n: number): number {
+  return writeSized(buf, at, n, 0xc4, 0xc5, 0xc6)
+}
+
+/**
+ * The msgpack header shared by str 8/16/32, bin 8/16/32 and uint 8/16/32: a marker, then `n` big-endian in 1, 2 or 4
+ * bytes (the smallest that holds it). Returns the next offset.
+ */
+function writeSized(buf: Uint8Array, at: number, n: number, m8: number, m16: number, m32: number): number {
   if (n < 256) {
-    buf[at] = 0xc4
+    buf[at] = m8
     buf[at + 1] = n
     return at + 2
   }
   if (n < 65536) {
-    buf[at] = 0xc5
+    buf[at] = m16
     buf[at + 1] = n >>> 8
     buf[at + 2] = n & 0xff
     return at + 3
   }
-  buf[at] = 0xc6
+  buf[at] = m32
   writeU32(buf, at + 1, n)
   return at + 5
 }
@@ -96,20 +91,7 @@ export function writeUint(buf: Uint8Array, at: number, n: number): number {
     buf[at] = n
     return at + 1
   }
-  if (n < 256) {
-    buf[at] = 0xcc
-    buf[at + 1] = n
-    return at + 2
-  }
-  if (n < 65536) {
-    buf[at] = 0xcd
-    buf[at + 1] = n >>> 8
-    buf[at + 2] = n & 0xff
-    return at + 3
-  }
-  buf[at] = 0xce
-  writeU32(buf, at + 1, n)
-  return at + 5
+  return writeSized(buf, at, n, 0xcc, 0xcd, 0xce)
 }
 
 function writeU32(buf: Uint8Array, at: number, n: number): void {
@@ -186,7 +168,21 @@ export function prepareControlHeads(commands: readonly string[]): void {
   for (const command of commands) frameHead(command, 'All')
 }
 
+/** The last head used: a stream of messages on one topic skips both map lookups. */
+let lastCommand = ''
+let lastTopic = ''
+let lastHead: FrameHead | null = null
+
 function frameHead(command: string, topic: string): FrameHead {
+  if (command === lastCommand && topic === lastTopic && lastHead !== null) return lastHead
+  const head = lookUpHead(command, topic)
+  lastCommand = command
+  lastTopic = topic
+  lastHead = head
+  return head
+}
+
+function lookUpHead(command: string, topic: string): FrameHead {
   let byTopic = heads.get(command)
   let head = byTopic?.get(topic)
   if (head === undefined) {
@@ -245,10 +241,8 @@ const enum DataKind {
   Binary,
   Text,
   Null,
-  /** Pre-encoded bytes (EncodedValue), copied. */
-  Encoded,
-  /** Anything else, packed by msgpackr while planning. */
-  Packed
+  /** msgpack bytes, copied: pre-encoded (EncodedValue) or anything else, packed by msgpackr while planning. */
+  Msgpack
 }
 
 /** The frame being encoded: filled by planFrame(), consumed by writePlannedFrame(). */
@@ -298,14 +292,11 @@ export function planFrame(
   } else if (data === null) {
     kind = DataKind.Null
     dataBytes = 1
-  } else if (data instanceof EncodedValue) {
-    kind = DataKind.Encoded
-    value = data.bytes
-    dataBytes = data.bytes.length
   } else {
-    kind = DataKind.Packed
-    value = pack(data)
-    dataBytes = (value as Uint8Array).length
+    kind = DataKind.Msgpack
+    const bytes = data instanceof EncodedValue ? data.bytes : pack(data)
+    value = bytes
+    dataBytes = bytes.length
   }
   const head = frameHead(command, topic)
   const chunk = ttlChunk(ttl)
@@ -365,7 +356,7 @@ export function writePlannedFrame(buf: Buffer, at: number): number {
     case DataKind.Null:
       buf[at] = 0xc0
       return at + 1
-    default: // Encoded, Packed: bytes
+    default: // Msgpack
       return copyBytes(buf, at, data as Uint8Array)
   }
 }

@@ -2,6 +2,7 @@
 // batching on the write side, and a single close path. It knows nothing about commands, edges or the handshake:
 // PeerLink (peer-link.ts) adds what the protocol knows about a link, and is what it tells about its frames.
 import type { Socket } from 'node:net'
+import { systemClock, type Clock, type ClockTimer } from './clock'
 import { CLOSE_GRACE_MS, WRITE_BATCH_BYTES, WRITE_HIGH_WATER_BYTES } from './constants'
 import type { FrameSink, LinkState } from './edge-link'
 import { FrameDecoder, type FrameRangeHandler } from './framing'
@@ -69,7 +70,7 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
   /** A batch filled up in this tick: start the next one full-size at once. */
   private burst = false
   private flushScheduled = false
-  private graceTimer: NodeJS.Timeout | null = null
+  private graceTimer: ClockTimer | null = null
   private drainWaiters: Promise<void> | null = null
   // The `closed` promise is made on demand: most links are only awaited when a node stops.
   private closedPromise: Promise<void> | null = null
@@ -126,6 +127,11 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
   private readPeer(): void {
     this.peerAddress = this.socket.remoteAddress ?? ''
     this.peerPort = this.socket.remotePort ?? 0
+  }
+
+  /** Whose time the close grace period runs on (PeerLink: its node's clock). */
+  protected get clock(): Clock {
+    return systemClock
   }
 
   /** Frames whose topic this returns false for are skipped unread. */
@@ -275,7 +281,7 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
     if (lastFrame) this.send(lastFrame)
     this.flush()
     this.socket.end()
-    this.graceTimer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS)
+    this.graceTimer = this.clock.setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS)
     return this.closed
   }
 
@@ -312,7 +318,7 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
     this.batchBuffer = null
     this.batchUsed = 0
     this.discardInput()
-    if (this.graceTimer) clearTimeout(this.graceTimer)
+    if (this.graceTimer) this.clock.clearTimeout(this.graceTimer)
     this.graceTimer = null
     this.onClosed()
     this.resolveClosed?.()

@@ -7,7 +7,7 @@ import type { PingData, PingReceiver } from './commands/ping'
 import { readPong, type PongReceiver } from './commands/pong'
 import { KEEP_ALIVE_JITTER_FACTOR } from './constants'
 import { encodePingData } from './control-data'
-import type { Edge } from './edge'
+import type { LinkedEdge } from './linked-edge'
 import type { Envelope } from './envelope'
 import { EdgeClosedError } from './errors'
 import type { ChaskiNodeEvents } from './events'
@@ -15,6 +15,7 @@ import { FOLLOWED_KEYS } from './identity'
 import type { LocalIdentity } from './local-identity'
 import type { Logger } from './logger'
 import type { NormalizedOptions } from './options'
+import { periodicSweep } from './deadlines'
 import { KeepAlive, PingTracker } from './pinger'
 import { PongBytes } from './pong-bytes'
 import type { WireFormat } from './wire'
@@ -30,11 +31,11 @@ export interface PingHost {
   /** Our identity, as every pong carries it. */
   readonly identity: LocalIdentity
   /** The registered edges by peer id. */
-  readonly edgesById: ReadonlyMap<string, Edge>
+  readonly edgesById: ReadonlyMap<string, LinkedEdge>
   emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void
   listenerCount(event: 'latency'): number
   /** A round trip measured with latency_update (the node's Vivaldi coordinate follows it). */
-  onRoundTrip(edge: Edge, rttMs: number): void
+  onRoundTrip(edge: LinkedEdge, rttMs: number): void
 }
 
 /**
@@ -42,7 +43,7 @@ export interface PingHost {
  * anything differs or is malformed (the caller then validates it in full). Compares the fields an edge follows
  * (identity.ts FOLLOWED_KEYS), plus the id and port it keeps.
  */
-function samePongIdentity(edge: Edge, data: unknown): number | null {
+function samePongIdentity(edge: LinkedEdge, data: unknown): number | null {
   if (typeof data !== 'object' || data === null) return null
   const pong = data as Record<string, unknown>
   const pingId = pong.ping_id
@@ -69,7 +70,7 @@ export class NodePings implements PingReceiver, PongReceiver {
     this.tracker = new PingTracker(host.clock)
     const options = host.options
     this.keepAlive = options.keepAlive
-      ? new KeepAlive(options.keepAliveIntervalMs, KEEP_ALIVE_JITTER_FACTOR, this, host.clock)
+      ? new KeepAlive(options.keepAliveIntervalMs, KEEP_ALIVE_JITTER_FACTOR, this, periodicSweep(host.clock))
       : null
   }
 
@@ -85,12 +86,12 @@ export class NodePings implements PingReceiver, PongReceiver {
   }
 
   /** Pings every edge; resolves with the round trips of those that answered in time. */
-  async pingAll(size: number, timeoutMs: number, latencyUpdate: boolean): Promise<Map<Edge, number>> {
+  async pingAll(size: number, timeoutMs: number, latencyUpdate: boolean): Promise<Map<LinkedEdge, number>> {
     const edges = [...this.host.edgesById.values()]
     const results = await Promise.allSettled(
       edges.map((each) => this.pingEdge(each, size, timeoutMs, latencyUpdate))
     )
-    const map = new Map<Edge, number>()
+    const map = new Map<LinkedEdge, number>()
     results.forEach((result, index) => {
       if (result.status === 'fulfilled') map.set(edges[index]!, result.value)
     })
@@ -98,7 +99,7 @@ export class NodePings implements PingReceiver, PongReceiver {
   }
 
   /** One ping; resolves with the round trip in ms when its pong arrives, rejects after timeoutMs. */
-  pingEdge(edge: Edge, size: number, timeoutMs: number, latencyUpdate: boolean): Promise<number> {
+  pingEdge(edge: LinkedEdge, size: number, timeoutMs: number, latencyUpdate: boolean): Promise<number> {
     if (this.host.edgesById.get(edge.id) !== edge || !edge.open) {
       return Promise.reject(new EdgeClosedError(`${edge.toString()} is not a connected edge of this node`))
     }
@@ -109,13 +110,13 @@ export class NodePings implements PingReceiver, PongReceiver {
   }
 
   /** PingReceiver (commands/ping.ts): answered with our identity, carrying the ping's own timestamp back. */
-  onPing(edge: Edge, ping: PingData, envelope: Envelope): void {
+  onPing(edge: LinkedEdge, ping: PingData, envelope: Envelope): void {
     const pong = this.host.identity.pong(ping.ping_id)
     this.host.wire.send(edge.link, 'pong', pong, this.host.options.ttl, envelope.timestamp)
   }
 
   /** PongReceiver (commands/pong.ts). */
-  onPong(edge: Edge, data: PongBytes | WireObject): void {
+  onPong(edge: LinkedEdge, data: PongBytes | WireObject): void {
     let pingId: number
     if (!(data instanceof PongBytes)) pingId = this.refreshFromPong(edge, data)
     else if (edge.pongIdentity !== null && data.identityEquals(edge.pongIdentity)) {
@@ -158,16 +159,16 @@ export class NodePings implements PingReceiver, PongReceiver {
   }
 
   /** The edge's link was replaced: its keep-alive ping on the old link will never be answered. */
-  linkReplaced(edge: Edge): void {
+  linkReplaced(edge: LinkedEdge): void {
     if (edge.keepAlivePending !== null) this.tracker.forget(edge.keepAlivePending)
   }
 
   /** Pending pings on a removed edge fail at once (EdgeClosedError). */
-  dropEdge(edge: Edge): void {
+  dropEdge(edge: LinkedEdge): void {
     this.tracker.dropEdge(edge)
   }
 
-  private sendPing(edge: Edge, pingId: number, latencyUpdate: boolean, size: number): void {
+  private sendPing(edge: LinkedEdge, pingId: number, latencyUpdate: boolean, size: number): void {
     const dummy = size > 0 ? randomBytes(size) : null
     const options = this.host.options
     const data = options.customCodec
@@ -177,7 +178,7 @@ export class NodePings implements PingReceiver, PongReceiver {
   }
 
   /** Validates a decoded pong, applies a changed identity to the edge, returns its ping id. */
-  private refreshFromPong(edge: Edge, data: unknown): number {
+  private refreshFromPong(edge: LinkedEdge, data: unknown): number {
     // A pong repeating the identity we already hold needs no re-validation: only its id.
     const pingId = samePongIdentity(edge, data)
     if (pingId !== null) return pingId

@@ -8,6 +8,7 @@ import { systemClock } from './clock'
 import { DEFAULT_DISCOVERY_TIMEOUT_MS, MAX_PING_SIZE } from './constants'
 import { NodeContext } from './context'
 import { Edge } from './edge'
+import { linkedEdge, type LinkedEdge } from './linked-edge'
 import { EdgeClosedError, InvalidOptionError, NodeStoppedError, NotRunningError } from './errors'
 import type { ChaskiNodeEvents, DiscoveryResult, NodeStatus } from './events'
 import type { OnPair } from './commands/discovery'
@@ -110,8 +111,9 @@ export class ChaskiNode extends EventEmitter {
     super()
     const normalized = normalizeOptions(options)
     this.id = normalized.id
-    const transport = normalized.key ? new TlsTransport(normalized.key) : tcpTransport
-    const ctx = new NodeContext(this, normalized, systemClock, transport)
+    const clock = options.clock ?? systemClock
+    const transport = normalized.key ? new TlsTransport(normalized.key, clock) : tcpTransport
+    const ctx = new NodeContext(this, normalized, clock, transport)
     this.#ctx = ctx
     this.ready = new Promise<void>((resolve, reject) => {
       this.#resolveReady = resolve
@@ -340,7 +342,7 @@ export class ChaskiNode extends EventEmitter {
       throw new InvalidOptionError('map timeoutMs must be an integer in 1..600000')
     const ctx = this.#ctx
     await ctx.whenRunning()
-    let edge: Edge | undefined
+    let edge: LinkedEdge | undefined
     if (target instanceof Edge) edge = ctx.connections.edgesById.get(target.id)
     else {
       const address = parseAddress(target)
@@ -462,8 +464,8 @@ export class ChaskiNode extends EventEmitter {
   /** Closes an edge deliberately: announced to the peer, never undone by reconnection (spec §3 Ours). */
   async closeConnection(target: ConnectTarget): Promise<void> {
     const connections = this.#ctx.connections
-    let edge: Edge | undefined
-    if (target instanceof Edge) edge = target
+    let edge: LinkedEdge | undefined
+    if (target instanceof Edge) edge = linkedEdge(target)
     else if (target instanceof ChaskiNode) edge = connections.edgesById.get(target.id)
     else {
       const { ip, port } = this.#resolveTarget(target)
@@ -488,7 +490,7 @@ export class ChaskiNode extends EventEmitter {
     const timeoutMs = options.timeoutMs ?? this.#ctx.options.pingTimeoutMs
     const latencyUpdate = options.latencyUpdate ?? true
     // Not an async function: one promise per ping, settled straight by the pong (spec §6 latency matters).
-    if (edge) return pings.pingEdge(edge, size, timeoutMs, latencyUpdate)
+    if (edge) return pings.pingEdge(linkedEdge(edge), size, timeoutMs, latencyUpdate)
     return pings.pingAll(size, timeoutMs, latencyUpdate)
   }
 
@@ -506,8 +508,8 @@ export class ChaskiNode extends EventEmitter {
     if (!Number.isFinite(timeoutMs) || timeoutMs < 0)
       throw new InvalidOptionError('timeoutMs must be a number >= 0')
     const connections = ctx.connections
-    let via: Edge | null = null
-    if (options.node instanceof Edge) via = options.node
+    let via: LinkedEdge | null = null
+    if (options.node instanceof Edge) via = linkedEdge(options.node)
     else if (options.node instanceof ChaskiNode) via = connections.edgesById.get(options.node.id) ?? null
     else if (typeof options.node === 'string') {
       const { ip, port } = this.#resolveTarget(options.node)

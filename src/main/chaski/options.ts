@@ -1,6 +1,7 @@
 // Constructor options: validated and normalised once, with a clear InvalidOptionError per mistake (spec §1).
 import { KeyObject, randomUUID } from 'node:crypto'
 import { isIP } from 'node:net'
+import type { Clock } from './clock'
 import type { Codec, Deserializer, Serializer } from './codec'
 import { createCodec } from './codec'
 import {
@@ -130,6 +131,12 @@ export interface ChaskiNodeOptions {
   reconnectCapMs?: number
   /** Upper bound of a forwarding hop's wait for discovery acks. @default 5000 */
   discoveryHopWaitMs?: number
+  /**
+   * The time every timing decision of the node reads (keep-alive rounds, ping, status, dial, handshake and discovery
+   * timeouts, reconnection backoff, adverts, rate limits, LAN expiry): tests pass a clock they move by hand.
+   * @default systemClock (performance.now(), Date.now(), Node's timers)
+   */
+  clock?: Clock
 }
 
 export interface NormalizedOptions {
@@ -185,6 +192,7 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'subscriptions',
   'serializer',
   'deserializer',
+  'clock',
   'run',
   'ttl',
   'root',
@@ -313,6 +321,8 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) {
     bad(`option 'id' must be a non-empty string of at most ${MAX_ID_LENGTH} characters`)
   }
+  if (input.clock !== undefined && !isClock(input.clock))
+    bad("option 'clock' must have now(), epochMs(), setTimeout() and clearTimeout() functions")
   if (input.serializer !== undefined && typeof input.serializer !== 'function')
     bad("option 'serializer' must be a function")
   if (input.deserializer !== undefined && typeof input.deserializer !== 'function') {
@@ -433,4 +443,10 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
       600_000
     )
   }
+}
+
+function isClock(value: unknown): value is Clock {
+  if (typeof value !== 'object' || value === null) return false
+  const clock = value as Record<string, unknown>
+  return ['now', 'epochMs', 'setTimeout', 'clearTimeout'].every((name) => typeof clock[name] === 'function')
 }

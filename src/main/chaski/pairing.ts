@@ -1,4 +1,4 @@
-import type { Edge } from './edge'
+import type { LinkedEdge } from './linked-edge'
 
 // Per-topic paired state of a node (spec §4), with the pairing depth ("rank") our discovery uses to pick
 // one candidate deterministically (docs/PROTOCOL.md, "Choosing among candidates").
@@ -10,7 +10,7 @@ interface TopicState {
 }
 
 export interface PairingOwner {
-  onPairingChange(topic: string, paired: boolean, edge: Edge | null): void
+  onPairingChange(topic: string, paired: boolean, edge: LinkedEdge | null): void
 }
 
 export class PairingState {
@@ -42,7 +42,7 @@ export class PairingState {
     return true
   }
 
-  setPaired(topic: string, rank: number, edge: Edge | null = null): void {
+  setPaired(topic: string, rank: number, edge: LinkedEdge | null = null): void {
     const state = this.topics.get(topic)
     if (!state) return
     const was = state.paired

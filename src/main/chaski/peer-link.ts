@@ -2,20 +2,23 @@
 // is an automatic reconnection, the version negotiated), the edge it carries once registered, and why it closes.
 // Link (link.ts) moves frames; this is what they mean to the node's connections (connections.ts).
 import type { Socket } from 'node:net'
+import type { Clock } from './clock'
 import type { Deadline } from './deadlines'
-import type { Edge } from './edge'
+import type { LinkedEdge } from './linked-edge'
 import type { EdgeLink } from './edge-link'
 import { Link } from './link'
 import type { Removal } from './removal'
 
 /** A connect() waiting for its link's handshake. */
 export interface PendingHandshake {
-  resolve(edge: Edge): void
+  resolve(edge: LinkedEdge): void
   reject(error: Error): void
 }
 
 /** Who receives what a PeerLink reads (the node's ConnectionManager). */
 export interface PeerLinkOwner {
+  /** The node's clock (the close grace period runs on it). */
+  readonly clock: Clock
   acceptTopic(link: PeerLink, topic: string): boolean
   /** A frame whose body is bytes [start, end) of `buf` (link.ts onFrameAt). */
   onFrame(link: PeerLink, topic: string, buf: Buffer, start: number, end: number): void
@@ -31,7 +34,7 @@ export interface PeerLinkOwner {
 
 export class PeerLink extends Link implements EdgeLink, Deadline {
   /** The registered edge this link carries (null while handshaking or after losing a duplicate race). */
-  edge: Edge | null = null
+  edge: LinkedEdge | null = null
   /** Negotiated protocol version; 0 until the handshake completes. */
   version = 0
   /** Set when we know why this link closes; `lost` otherwise. */
@@ -52,6 +55,10 @@ export class PeerLink extends Link implements EdgeLink, Deadline {
     maxFrameSize: number
   ) {
     super(socket, outbound, maxFrameSize)
+  }
+
+  protected override get clock(): Clock {
+    return this.owner.clock
   }
 
   /** The handshake is done: `version` spoken from now on, frames up to `maxFrameSize` accepted. */

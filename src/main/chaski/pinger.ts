@@ -1,11 +1,12 @@
 // Ping bookkeeping (spec §6): every ping has its own id, so overlapping pings on one edge never interfere,
 // and round trips are measured locally with a monotonic high-resolution clock.
 import { systemClock, type Clock, type ClockTimer } from './clock'
-import type { Edge } from './edge'
+import { periodicSweep, type Deadline, type DeadlineSweep } from './deadlines'
+import type { LinkedEdge } from './linked-edge'
 import { EdgeClosedError, PingTimeoutError } from './errors'
 
 interface PendingPing {
-  edge: Edge
+  edge: LinkedEdge
   sentAt: number
   latencyUpdate: boolean
   resolve: ((rttMs: number) => void) | null
@@ -16,7 +17,7 @@ interface PendingPing {
 }
 
 export interface PongOutcome {
-  edge: Edge
+  edge: LinkedEdge
   rttMs: number
   latencyUpdate: boolean
   keepAlive: boolean
@@ -49,7 +50,7 @@ export class PingTracker {
    * the pong (RTT in ms) or the timeout; without, it is a keep-alive ping tracked on the edge.
    */
   start(
-    edge: Edge,
+    edge: LinkedEdge,
     latencyUpdate: boolean,
     waiter: { resolve: (rttMs: number) => void; reject: (error: Error) => void; timeoutMs: number } | null
   ): number {
@@ -97,7 +98,7 @@ export class PingTracker {
   }
 
   /** Matches a pong; returns null for an unknown id or a pong arriving over another edge. */
-  complete(edge: Edge, pingId: number): PongOutcome | null {
+  complete(edge: LinkedEdge, pingId: number): PongOutcome | null {
     const entry = this.pending.get(pingId)
     if (!entry || entry.edge !== edge) return null
     this.pending.delete(pingId)
@@ -114,7 +115,7 @@ export class PingTracker {
   }
 
   /** Rejects every ping in flight on an edge that went away. */
-  dropEdge(edge: Edge): void {
+  dropEdge(edge: LinkedEdge): void {
     for (const [id, entry] of this.pending) {
       if (entry.edge !== edge) continue
       this.pending.delete(id)
@@ -138,8 +139,9 @@ export interface KeepAliveOwner {
   keepAliveRound(): void
 }
 
-export class KeepAlive {
-  private timer: ClockTimer | null = null
+/** Keep-alive rounds (spec §6) at a jittered interval, on the process-wide periodic sweep (deadlines.ts). */
+export class KeepAlive implements Deadline {
+  deadlineAt = Infinity
   private running = false
 
   constructor(
@@ -147,7 +149,7 @@ export class KeepAlive {
     private readonly jitterFactor: number,
     /** Runs each round (the node's pings: a method, not a closure per node). */
     private readonly owner: KeepAliveOwner,
-    private readonly clock: Clock = systemClock
+    private readonly sweep: DeadlineSweep = periodicSweep(systemClock)
   ) {}
 
   start(): void {
@@ -158,21 +160,19 @@ export class KeepAlive {
 
   stop(): void {
     this.running = false
-    this.clock.clearTimeout(this.timer)
-    this.timer = null
+    this.sweep.delete(this)
+  }
+
+  onDeadline(): void {
+    if (!this.running) return
+    try {
+      this.owner.keepAliveRound()
+    } finally {
+      if (this.running) this.schedule()
+    }
   }
 
   private schedule(): void {
-    // Whole milliseconds: Node keeps one timer list per distinct duration (one per node otherwise).
-    const delay = Math.round(this.intervalMs * (1 + Math.random() * this.jitterFactor))
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = null
-      if (!this.running) return
-      try {
-        this.owner.keepAliveRound()
-      } finally {
-        if (this.running) this.schedule()
-      }
-    }, delay)
+    this.sweep.add(this, this.intervalMs * (1 + Math.random() * this.jitterFactor))
   }
 }

@@ -5,6 +5,7 @@
 // (version 1) peer by its first byte. The peer id the key proves is what peerKey() returns: the handshake refuses a
 // peer whose claimed id is another one.
 import type net from 'node:net'
+import type { Clock } from './clock'
 import type { DeadlineSweep } from './deadlines'
 import {
   createTlsCredentials,
@@ -45,7 +46,8 @@ class TlsDial implements Dialling {
     timeoutMs: number,
     sweep: DeadlineSweep,
     outcome: DialOutcome,
-    options: DialOptions
+    options: DialOptions,
+    clock: Clock
   ) {
     this.tcp = tcpTransport.dial(
       ip,
@@ -58,7 +60,8 @@ class TlsDial implements Dialling {
           secureDial(socket, credentials, {
             timeoutMs: options.handshakeTimeoutMs,
             signal: this.controller.signal,
-            expectedPeerId: options.expectedPeerId
+            expectedPeerId: options.expectedPeerId,
+            clock
           }).then(
             (link) => {
               if (this.aborted) return void link.socket.destroy()
@@ -92,7 +95,11 @@ export class TlsTransport implements Transport {
   readonly secure = true
   private credentials: TlsCredentials | null = null
 
-  constructor(private readonly key: NodeKey) {}
+  constructor(
+    private readonly key: NodeKey,
+    /** The node's clock: it bounds the TLS handshakes (and the wait for an accepted peer's first byte). */
+    private readonly clock: Clock
+  ) {}
 
   /** Makes the certificate and the TLS context (once, before the node listens: a few milliseconds). */
   async prepare(): Promise<void> {
@@ -115,16 +122,18 @@ export class TlsTransport implements Transport {
     outcome: DialOutcome,
     options: DialOptions
   ): Dialling {
-    return new TlsDial(this.ready, ip, port, timeoutMs, sweep, outcome, options)
+    return new TlsDial(this.ready, ip, port, timeoutMs, sweep, outcome, options, this.clock)
   }
 
   async upgradeInbound(socket: net.Socket, timeoutMs: number, signal: AbortSignal): Promise<InboundUpgrade> {
-    const started = Date.now()
-    const kind = await sniffConnection(socket, timeoutMs)
+    const clock = this.clock
+    const started = clock.now()
+    const kind = await sniffConnection(socket, timeoutMs, clock)
     if (kind === 'plaintext') return { socket, secure: false }
     const link = await secureAccept(socket, this.ready, {
-      timeoutMs: Math.max(1, timeoutMs - (Date.now() - started)),
-      signal
+      timeoutMs: Math.max(1, timeoutMs - (clock.now() - started)),
+      signal,
+      clock
     })
     verified.set(link.socket, link)
     return { socket: link.socket, secure: true }

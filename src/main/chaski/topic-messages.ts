@@ -1,7 +1,7 @@
 // Topic messages of one node (spec §7, docs/PROTOCOL.md §8): publish() to the edges whose peer wants the topic,
 // delivery of received messages, and propagation (ttl, the pool of recent ids) when messagePropagation is on.
 import type { MessageReceiver } from './commands/message'
-import type { Edge } from './edge'
+import type { LinkedEdge } from './linked-edge'
 import type { Envelope } from './envelope'
 import type { ChaskiNodeEvents } from './events'
 import { nextMessageId } from './ids'
@@ -15,7 +15,7 @@ export interface MessageHost {
   readonly wire: WireFormat
   readonly subscriptions: ReadonlySet<string>
   /** The registered edges (not to be modified). */
-  readonly edges: readonly Edge[]
+  readonly edges: readonly LinkedEdge[]
   emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): void
 }
 
@@ -55,7 +55,7 @@ export class TopicMessages implements MessageReceiver {
   }
 
   /** MessageReceiver (commands/message.ts). */
-  onMessage(edge: Edge, envelope: Envelope): void {
+  onMessage(edge: LinkedEdge, envelope: Envelope): void {
     const pool = this.pool
     if (pool !== null && !pool.add(envelope.uuid)) return
     const topic = envelope.topic

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import dgram from 'node:dgram'
 import { isIP } from 'node:net'
 import { formatAddress, normalizeIp, sourceKey } from './address'
+import type { Clock, ClockTimer } from './clock'
 import type { Codec } from './codec'
 import { msgpackCodec } from './codec'
 import {
@@ -131,7 +132,7 @@ interface PendingRequest {
   port: number
   resolve(response: StatusResponse): void
   reject(error: Error): void
-  timer: NodeJS.Timeout
+  timer: ClockTimer
 }
 
 /** The status channel a node's UDP socket carries, for the shared socket listeners below. */
@@ -152,6 +153,8 @@ export interface StatusOwner {
   readonly status: NodeStatus
   /** The node's logger (the channel logs as its 'udp' component, made on first use). */
   readonly log: Logger
+  /** The node's clock: status request timeouts and the response rate limit. */
+  readonly clock: Clock
 }
 
 /** The status side channel on a node's own UDP socket. */
@@ -180,6 +183,11 @@ export class UdpStatusChannel {
     return (this.logger ??= this.owner.log.child('udp'))
   }
 
+  private clockNow(): () => number {
+    const clock = this.owner.clock
+    return () => clock.now()
+  }
+
   /** Asks a node at ip:port for its status; rejects with StatusTimeoutError after timeoutMs. */
   request(ip: string, port: number, timeoutMs = DEFAULT_STATUS_TIMEOUT_MS): Promise<StatusResponse> {
     if (this.closed) return Promise.reject(new NodeStoppedError('node stopped'))
@@ -189,7 +197,7 @@ export class UdpStatusChannel {
     const id = randomUUID()
     const pending = (this.pendingMap ??= new Map())
     return new Promise<StatusResponse>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.owner.clock.setTimeout(() => {
         pending.delete(id)
         reject(new StatusTimeoutError(`no status response from ${ip}:${port} within ${timeoutMs} ms`))
       }, timeoutMs)
@@ -198,7 +206,7 @@ export class UdpStatusChannel {
         if (!error) return
         const entry = pending.get(id)
         if (!entry) return
-        clearTimeout(entry.timer)
+        this.owner.clock.clearTimeout(entry.timer)
         pending.delete(id)
         reject(new StatusTimeoutError(`status request to ${ip}:${port} failed: ${error.message}`))
       })
@@ -210,7 +218,7 @@ export class UdpStatusChannel {
     const pending = this.pendingMap
     if (pending === null) return
     for (const [id, entry] of pending) {
-      clearTimeout(entry.timer)
+      this.owner.clock.clearTimeout(entry.timer)
       pending.delete(id)
       entry.reject(new NodeStoppedError('node stopped'))
     }
@@ -232,13 +240,16 @@ export class UdpStatusChannel {
       return
     }
     if (datagram.command === 'status') {
-      this.limiter ??= new RateLimiter({
-        burst: UDP_RESPONSES_PER_SOURCE_BURST,
-        ratePerS: UDP_RESPONSES_PER_SOURCE_PER_SECOND,
-        maxKeys: UDP_RATE_SOURCES,
-        globalBurst: UDP_RESPONSES_PER_SECOND,
-        globalRatePerS: UDP_RESPONSES_PER_SECOND
-      })
+      this.limiter ??= new RateLimiter(
+        {
+          burst: UDP_RESPONSES_PER_SOURCE_BURST,
+          ratePerS: UDP_RESPONSES_PER_SOURCE_PER_SECOND,
+          maxKeys: UDP_RATE_SOURCES,
+          globalBurst: UDP_RESPONSES_PER_SECOND,
+          globalRatePerS: UDP_RESPONSES_PER_SECOND
+        },
+        this.clockNow()
+      )
       if (!this.limiter.allow(sourceKey(rinfo.address))) return
       const answer = statusAnswer(this.codec, datagram.id, this.owner.status, bytes.length)
       if (answer === null) return
@@ -250,7 +261,7 @@ export class UdpStatusChannel {
     const entry = this.pendingMap?.get(datagram.id)
     // Unsolicited, late, or from another source than the one asked: dropped.
     if (!entry || entry.port !== rinfo.port || entry.ip !== normalizeIp(rinfo.address)) return
-    clearTimeout(entry.timer)
+    this.owner.clock.clearTimeout(entry.timer)
     this.pendingMap!.delete(datagram.id)
     settle(entry, datagram, entry.ip, entry.port)
   }

@@ -97,8 +97,13 @@ export class WireFormat {
   }
 
   /** A control frame (topic 'All') with a fresh message id, as its own buffer (e.g. a `close` sent while closing). */
-  control<N extends ControlCommandName>(command: N, data: CommandData<N>, ttl: number): Buffer {
-    return this.frame(command, CONTROL, data, ttl, null, Date.now())
+  control<N extends ControlCommandName>(
+    command: N,
+    data: CommandData<N>,
+    ttl: number,
+    timestamp: number
+  ): Buffer {
+    return this.frame(command, CONTROL, data, ttl, null, timestamp)
   }
 
   /**

@@ -11,7 +11,7 @@ import { handshakeCommand, type HandshakeData } from '../../../src/main/chaski/c
 import { handshakeBackCommand } from '../../../src/main/chaski/commands/handshake-back'
 import { updateCommand } from '../../../src/main/chaski/commands/update'
 import { ConnectionManager, type ConnectionHost } from '../../../src/main/chaski/connections'
-import type { Edge } from '../../../src/main/chaski/edge'
+import type { LinkedEdge } from '../../../src/main/chaski/linked-edge'
 import type { Envelope } from '../../../src/main/chaski/envelope'
 import type { ChaskiNodeEvents } from '../../../src/main/chaski/events'
 import { createLogger, setLogLevel } from '../../../src/main/chaski/index'
@@ -250,7 +250,7 @@ describe('ConnectionManager', () => {
     const [a, b] = [await node('a', { reconnectBaseMs: 100 }), await node('b')]
     const path = await tcpRelay(b.port)
     const edge = await a.manager.connect('127.0.0.1', path.port, false)
-    const onB: Edge = b.manager.edges[0]!
+    const onB: LinkedEdge = b.manager.edges[0]!
     expect(onB.id).toBe('a')
     // b closes a, but the close frame never arrives: the path dies first, so a sees a loss and retries.
     path.blackholeAll()

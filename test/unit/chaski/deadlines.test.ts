@@ -2,7 +2,8 @@
 // (never early; eventually) so a busy machine cannot make them flaky.
 import { performance } from 'node:perf_hooks'
 import { describe, expect, it } from 'vitest'
-import { DeadlineSweep, type Deadline } from '../../../src/main/chaski/deadlines'
+import { DeadlineSweep, periodicSweep, type Deadline } from '../../../src/main/chaski/deadlines'
+import { ManualClock } from '../../helpers/manual-clock'
 import { waitFor } from '../../helpers/wait-for'
 
 function entry(): Deadline & { firedAt: number | null; fired: number } {
@@ -74,5 +75,29 @@ describe('DeadlineSweep', () => {
     sweep.add(first, 10)
     await waitFor(() => second.fired > 0, { timeoutMs: 5_000 })
     expect(second.fired).toBe(1)
+  })
+
+  it('with a granularity, deadlines within one step share a firing: never early, at most one step late', () => {
+    const clock = new ManualClock()
+    const sweep = new DeadlineSweep(clock, 50)
+    const [a, b, c] = [entry(), entry(), entry()]
+    sweep.add(a, 70) // armed for the next whole step: 100 (+1)
+    sweep.add(b, 90) // inside that firing: no timer of its own
+    sweep.add(c, 400)
+    expect(clock.pending).toBe(1)
+    clock.advance(69)
+    expect([a.fired, b.fired]).toEqual([0, 0])
+    clock.advance(32) // 101: one firing serves a and b
+    expect([a.fired, b.fired, c.fired]).toEqual([1, 1, 0])
+    clock.advance(298) // 399: not yet
+    expect(c.fired).toBe(0)
+    clock.advance(52) // at most one step late
+    expect(c.fired).toBe(1)
+  })
+
+  it('periodicSweep: one per clock, shared by every node on it', () => {
+    const clock = new ManualClock()
+    expect(periodicSweep(clock)).toBe(periodicSweep(clock))
+    expect(periodicSweep(new ManualClock())).not.toBe(periodicSweep(clock))
   })
 })

@@ -6,7 +6,7 @@ import type { DiscoveryData } from '../../../src/main/chaski/commands/discovery'
 import type { DiscoveryAckData } from '../../../src/main/chaski/commands/discovery-ack'
 import type { ReportPairedData } from '../../../src/main/chaski/commands/report-paired'
 import { DiscoveryEngine, type DiscoveryHost } from '../../../src/main/chaski/discovery'
-import { Edge } from '../../../src/main/chaski/edge'
+import { LinkedEdge } from '../../../src/main/chaski/linked-edge'
 import type { EdgeLink, LinkState } from '../../../src/main/chaski/edge-link'
 import type { DiscoveryResult } from '../../../src/main/chaski/events'
 import { createLogger, setLogLevel } from '../../../src/main/chaski/index'
@@ -35,10 +35,10 @@ function fakeLink(port: number): EdgeLink & { state: LinkState } {
 
 let nextPort = 9001
 
-function edgeTo(id: string, subscriptions: string[] = []): Edge {
+function edgeTo(id: string, subscriptions: string[] = []): LinkedEdge {
   const port = nextPort++
   const identity = { id, name: id, ip: '127.0.0.1', port, subscriptions, paired: false, root: false }
-  return new Edge(identity, fakeLink(port), '127.0.0.1', 1)
+  return new LinkedEdge(identity, fakeLink(port), '127.0.0.1', 1, Date.now())
 }
 
 interface Sent {
@@ -62,7 +62,7 @@ class RecordingHost implements DiscoveryHost {
   readonly pairing: PairingState
   readonly log = createLogger('chaski:test')
   readonly clock = new ManualClock()
-  edges: Edge[] = []
+  edges: LinkedEdge[] = []
   readonly sent: Sent[] = []
   readonly closed: { id: string; reason: string }[] = []
   readonly dials: string[] = []
@@ -70,26 +70,26 @@ class RecordingHost implements DiscoveryHost {
   /** What requestStatus() answers (a rejection: no UDP answer). */
   status: () => Promise<StatusResponse> = () => Promise.reject(new Error('no answer'))
   /** The edge a dial of a discovery origin lands on. */
-  dialled: Edge | null = null
+  dialled: LinkedEdge | null = null
 
   constructor(subscriptions: string[], paired = false) {
     this.subscriptions = new Set(subscriptions)
     this.pairing = new PairingState(this.subscriptions, paired, { onPairingChange: () => {} })
   }
 
-  edgeList(): readonly Edge[] {
+  edgeList(): readonly LinkedEdge[] {
     return this.edges
   }
 
-  edgeByAddress(ip: string, port: number): Edge | undefined {
+  edgeByAddress(ip: string, port: number): LinkedEdge | undefined {
     return this.edges.find((edge) => edge.ip === ip && edge.port === port)
   }
 
-  send(edge: Edge, command: string, data: unknown, ttl: number): void {
+  send(edge: LinkedEdge, command: string, data: unknown, ttl: number): void {
     this.sent.push({ to: edge.id, command, data: data as Record<string, unknown>, ttl })
   }
 
-  async connectToPeer(ip: string, port: number): Promise<Edge> {
+  async connectToPeer(ip: string, port: number): Promise<LinkedEdge> {
     this.dials.push(`${ip}:${port}`)
     if (!this.dialled) throw new Error('unreachable')
     this.edges.push(this.dialled)
@@ -104,11 +104,11 @@ class RecordingHost implements DiscoveryHost {
     return this.status()
   }
 
-  closeEdge(edge: Edge, reason: 'pair-disconnect' | 'pair-rejected'): void {
+  closeEdge(edge: LinkedEdge, reason: 'pair-disconnect' | 'pair-rejected'): void {
     this.closed.push({ id: edge.id, reason })
   }
 
-  markEdgePaired(edge: Edge, topic: string): void {
+  markEdgePaired(edge: LinkedEdge, topic: string): void {
     edge.pairedTopics.add(topic)
   }
 

@@ -1,7 +1,7 @@
 // `discovery_ack` (docs/PROTOCOL.md §5, echo wave): a hop's answer once its subtree is done, with the pairing
 // candidates found below it and how many nodes holding the topic it reached.
 import { MAX_CANDIDATES, MAX_DISCOVERY_COUNT, MAX_ID_LENGTH } from '../constants'
-import type { Edge } from '../edge'
+import type { LinkedEdge } from '../linked-edge'
 import { fail, get, int, obj, oneOf, str } from '../wire-fields'
 import { defineCommand } from './command'
 
@@ -27,7 +27,7 @@ export interface DiscoveryAckData {
 }
 
 export interface DiscoveryAckReceiver {
-  onAck(from: Edge, data: DiscoveryAckData): void
+  onAck(from: LinkedEdge, data: DiscoveryAckData): void
 }
 
 export function readDiscoveryAck(value: unknown): DiscoveryAckData {

@@ -2,7 +2,7 @@
 // with `discovery_ack` (discovery-ack.ts); a paired node that can pair connects to the origin and sends
 // `report_paired` (report-paired.ts). The engine is discovery.ts.
 import { MAX_ID_LENGTH, MAX_NAME_BYTES, MAX_TOPIC_BYTES, MAX_VISITED } from '../constants'
-import type { Edge } from '../edge'
+import type { LinkedEdge } from '../linked-edge'
 import { int, ip, obj, oneOf, str, strList } from '../wire-fields'
 import { defineCommand } from './command'
 
@@ -26,7 +26,7 @@ export interface DiscoveryData {
 }
 
 export interface DiscoveryReceiver {
-  onDiscovery(from: Edge, data: DiscoveryData, ttl: number): void
+  onDiscovery(from: LinkedEdge, data: DiscoveryData, ttl: number): void
 }
 
 export function readDiscovery(value: unknown): DiscoveryData {

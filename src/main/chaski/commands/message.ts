@@ -1,11 +1,11 @@
 // `message` (docs/PROTOCOL.md §8): a topic message; the frame's topic is the message's topic, never 'All'. Its data
 // is the user's, handed over as decoded (plain msgpack, checked by the codec).
-import type { Edge } from '../edge'
+import type { LinkedEdge } from '../linked-edge'
 import type { Envelope } from '../envelope'
 import { defineCommand } from './command'
 
 export interface MessageReceiver {
-  onMessage(edge: Edge, envelope: Envelope): void
+  onMessage(edge: LinkedEdge, envelope: Envelope): void
 }
 
 export const messageCommand = defineCommand<unknown>()({

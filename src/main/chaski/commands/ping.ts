@@ -1,7 +1,7 @@
 // `ping` (docs/PROTOCOL.md §6): answered by a `pong` carrying the ping's id and timestamp back with the sender's
 // identity. `dummy_data` pads a ping to measure larger round trips.
 import { MAX_PING_SIZE } from '../constants'
-import type { Edge } from '../edge'
+import type { LinkedEdge } from '../linked-edge'
 import type { EncodedValue } from '../envelope-encoder'
 import type { Envelope } from '../envelope'
 import { fail, get, int, obj, optionalBool } from '../wire-fields'
@@ -15,7 +15,7 @@ export interface PingData {
 }
 
 export interface PingReceiver {
-  onPing(edge: Edge, data: PingData, envelope: Envelope): void
+  onPing(edge: LinkedEdge, data: PingData, envelope: Envelope): void
 }
 
 export function readPing(value: unknown): PingData {

@@ -2,7 +2,7 @@
 // A pong in our own layout arrives as PongBytes (its identity still encoded, compared byte for byte with the last
 // one the edge validated); any other map is compared with the identity the edge holds, and validated by readPong
 // only when it differs (node-pings.ts): a pong that repeats a validated identity is not validated again.
-import type { Edge } from '../edge'
+import type { LinkedEdge } from '../linked-edge'
 import type { EncodedValue } from '../envelope-encoder'
 import { readIdentity, type Identity } from '../identity'
 import { PongBytes } from '../pong-bytes'
@@ -15,7 +15,7 @@ export interface PongData extends Identity {
 
 export interface PongReceiver {
   /** `data`: our layout (PongBytes), or a map the receiver compares with the edge, then validates with readPong. */
-  onPong(edge: Edge, data: PongBytes | WireObject): void
+  onPong(edge: LinkedEdge, data: PongBytes | WireObject): void
 }
 
 export function readPong(value: unknown): PongData {

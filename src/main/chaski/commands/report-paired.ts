@@ -1,7 +1,7 @@
 // `report_paired` (docs/PROTOCOL.md §5): a paired node that answered a search connected to the origin and says
 // so on the new edge, with its own pairing rank.
 import { MAX_DISCOVERY_COUNT, MAX_ID_LENGTH, MAX_TOPIC_BYTES } from '../constants'
-import type { Edge } from '../edge'
+import type { LinkedEdge } from '../linked-edge'
 import { int, ip, obj, oneOf, str } from '../wire-fields'
 import { defineCommand } from './command'
 import { ON_PAIR, type OnPair } from './discovery'
@@ -17,7 +17,7 @@ export interface ReportPairedData {
 }
 
 export interface ReportPairedReceiver {
-  onReport(from: Edge, data: ReportPairedData): void
+  onReport(from: LinkedEdge, data: ReportPairedData): void
 }
 
 export function readReportPaired(value: unknown): ReportPairedData {

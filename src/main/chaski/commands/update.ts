@@ -1,6 +1,6 @@
 // `update` (docs/PROTOCOL.md §4): the sender's name, subscriptions or paired flag changed; sent to every edge.
 import { MAX_NAME_BYTES, MAX_SUBSCRIPTIONS, MAX_TOPIC_BYTES } from '../constants'
-import type { Edge } from '../edge'
+import type { LinkedEdge } from '../linked-edge'
 import { bool, obj, str, strList } from '../wire-fields'
 import { defineCommand } from './command'
 
@@ -11,7 +11,7 @@ export interface UpdateData {
 }
 
 export interface UpdateReceiver {
-  onUpdate(edge: Edge, data: UpdateData): void
+  onUpdate(edge: LinkedEdge, data: UpdateData): void
 }
 
 export function readUpdate(value: unknown): UpdateData {

@@ -6,10 +6,10 @@ import { packValue } from '../codec'
 import type { NeighbourEntry, NeighboursData, NeighboursReceiver } from '../commands/neighbours'
 import type { Clock, ClockTimer } from '../clock'
 import { CONTROL_TOPIC, ROOT_TOPIC } from '../constants'
+import { periodicSweep, type Deadline } from '../deadlines'
 import { VivaldiClient } from '../coordinates/client'
 import type { Coordinate } from '../coordinates/coordinate'
-import { parseCoordinate } from '../coordinates/validate'
-import type { Edge } from '../edge'
+import type { LinkedEdge } from '../linked-edge'
 import type { Envelope } from '../envelope'
 import { EdgeClosedError, MapRequestTimeoutError, NodeStoppedError, ProtocolError } from '../errors'
 import type { MapRequestData, MapRequestReceiver } from '../commands/map-request'
@@ -52,12 +52,13 @@ import {
   MAP_REQUEST_PER_S,
   PROBE_TIMEOUT_MS
 } from './limits'
+import { sharedString } from '../shared-strings'
+import { keptAdvert } from './kept-advert'
 import { MapStore, type MapEntry } from './map-store'
 import type { AdvertOptions } from './options'
 import { buildNetworkMap, coordinateToWire } from './snapshot'
 import { AdvertVerifier, advertKeyBytes, signAdvert } from './advert-signature'
 import type { NodeKey } from '../security/node-key'
-import { VIVALDI_DEFAULTS } from '../coordinates/config'
 
 /** What the adverts need from their node. */
 export interface MapHost {
@@ -71,7 +72,7 @@ export interface MapHost {
   /** Signs our adverts; null on a plaintext node (it sends unsigned adverts and accepts unsigned ones). */
   readonly nodeKey: NodeKey | null
   readonly wire: WireFormat
-  readonly edgesById: ReadonlyMap<string, Edge>
+  readonly edgesById: ReadonlyMap<string, LinkedEdge>
   /** Our subscriptions (the root topic '@' among them on a root node). */
   readonly subscriptions: ReadonlySet<string>
   readonly reconnects: ReconnectState[]
@@ -175,15 +176,23 @@ function arrayHeaderSize(count: number): number {
 }
 
 interface PendingMapRequest {
-  edge: Edge
+  edge: LinkedEdge
   resolve(map: NetworkMap): void
   reject(error: Error): void
   timer: ClockTimer
 }
 
-export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReplyReceiver {
-  readonly store = new MapStore(MAP_MAX_ORIGINS)
-  readonly vivaldi = new VivaldiClient()
+// Shared empty maps for nodes that have advertised no round trip and asked no map yet: only read or deleted
+// from (a no-op when empty) until replaced by a map of the node's own.
+const NO_RTTS = new Map<string, number | null>()
+const NO_REQUESTS = new Map<number, PendingMapRequest>()
+
+/** The coordinate of a node that has measured nothing yet (a fresh VivaldiClient's): one frozen value for all. */
+const ORIGIN_COORDINATE = new VivaldiClient().coordinate
+
+export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReplyReceiver, Deadline {
+  /** When the next advert is due (Deadline: the node's adverts ride on the process-wide periodic sweep). */
+  deadlineAt = Infinity
   readonly stats: AdvertStats = {
     sent: 0,
     sentBytes: 0,
@@ -205,19 +214,24 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     probes: 0,
     probeFailures: 0
   }
-  private readonly perOrigin: RateLimiter
-  private readonly perLink: RateLimiter
+  // The store, the coordinate, the limiters, the verifier and warnings are made on first use: a node whose peers
+  // send no advert, nor ask for its map, holds none of them (a 1000-node star measures what a node costs).
+  #store: MapStore | null = null
+  #vivaldi: VivaldiClient | null = null
+  #perOrigin: RateLimiter | null = null
+  #perLink: RateLimiter | null = null
+  #mapRequests: RateLimiter | null = null
+  #rateWarning: ThrottledWarning | null = null
+  #forgedWarning: ThrottledWarning | null = null
+  #signatureWarning: ThrottledWarning | null = null
+  #verifier: AdvertVerifier | null = null
   /** What we send per link (and forward in all), made on the first advert we send. */
   private sendLimiter: RateLimiter | null = null
   /** Where the next forward starts among our edges, so a short forwarding budget is shared by all of them. */
   private forwardStart = 0
-  private readonly rateWarning: ThrottledWarning
-  private readonly forgedWarning: ThrottledWarning
-  private readonly signatureWarning: ThrottledWarning
-  private readonly verifier = new AdvertVerifier()
   /** Our public key as our adverts carry it (null: we sign nothing). */
   private readonly keyBytes: Buffer | null
-  private timer: ClockTimer | null = null
+  private scheduled = false
   private timerAt = Infinity
   private sweepTimer: ClockTimer | null = null
   private probeTimer: ClockTimer | null = null
@@ -228,18 +242,39 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   /** Where the next advert starts in the neighbour list, when they do not all fit. */
   private rotation = 0
   /** RTT medians (ms) of the last advert, per peer: a move beyond the threshold is a change. */
-  private advertisedRtt = new Map<string, number | null>()
+  private advertisedRtt: Map<string, number | null> = NO_RTTS
   private lastRttCheck = -Infinity
-  private readonly mapRequests: RateLimiter
-  private readonly pending = new Map<number, PendingMapRequest>()
+  private pending: Map<number, PendingMapRequest> = NO_REQUESTS
   private nextRequest = 1
 
   constructor(
     private readonly host: MapHost,
     readonly options: Readonly<AdvertOptions>
   ) {
-    const now = (): number => host.clock.now()
-    this.perOrigin = new RateLimiter(
+    this.keyBytes = host.nodeKey === null ? null : advertKeyBytes(host.nodeKey.publicKey)
+  }
+
+  /** The adverts accepted, per origin (made on the first one). */
+  get store(): MapStore {
+    if (this.#store === null) {
+      this.#store = new MapStore(MAP_MAX_ORIGINS)
+      if (this.running) this.startSweep()
+    }
+    return this.#store
+  }
+
+  /** Our Vivaldi coordinate's state (made on the first round trip to a peer whose coordinate we know). */
+  get vivaldi(): VivaldiClient {
+    return (this.#vivaldi ??= new VivaldiClient())
+  }
+
+  private clockNow(): () => number {
+    const clock = this.host.clock
+    return () => clock.now()
+  }
+
+  private get perOrigin(): RateLimiter {
+    return (this.#perOrigin ??= new RateLimiter(
       {
         burst: ADVERT_ORIGIN_BURST,
         ratePerS: ADVERT_ORIGIN_PER_S,
@@ -247,9 +282,12 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
         globalBurst: ADVERT_GLOBAL_BURST,
         globalRatePerS: ADVERT_GLOBAL_PER_S
       },
-      now
-    )
-    this.perLink = new RateLimiter(
+      this.clockNow()
+    ))
+  }
+
+  private get perLink(): RateLimiter {
+    return (this.#perLink ??= new RateLimiter(
       {
         burst: ADVERT_LINK_BURST,
         ratePerS: ADVERT_LINK_PER_S,
@@ -257,9 +295,12 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
         globalBurst: Infinity,
         globalRatePerS: Infinity
       },
-      now
-    )
-    this.mapRequests = new RateLimiter(
+      this.clockNow()
+    ))
+  }
+
+  private get mapRequests(): RateLimiter {
+    return (this.#mapRequests ??= new RateLimiter(
       {
         burst: MAP_REQUEST_BURST,
         ratePerS: MAP_REQUEST_PER_S,
@@ -267,36 +308,41 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
         globalBurst: MAP_REQUEST_BURST * 4,
         globalRatePerS: MAP_REQUEST_PER_S * 4
       },
-      now
-    )
-    const log = host.log.child('map')
-    this.rateWarning = new ThrottledWarning(
-      log,
-      'neighbour adverts beyond the rate, ignored',
-      undefined,
-      host.clock
-    )
-    this.forgedWarning = new ThrottledWarning(log, 'forged neighbour advert ignored', undefined, host.clock)
-    this.signatureWarning = new ThrottledWarning(
-      log,
-      'neighbour advert with a missing or bad signature ignored',
-      undefined,
-      host.clock
-    )
-    this.keyBytes = host.nodeKey === null ? null : advertKeyBytes(host.nodeKey.publicKey)
+      this.clockNow()
+    ))
+  }
+
+  private get rateWarning(): ThrottledWarning {
+    return (this.#rateWarning ??= this.warning('neighbour adverts beyond the rate, ignored'))
+  }
+
+  private get forgedWarning(): ThrottledWarning {
+    return (this.#forgedWarning ??= this.warning('forged neighbour advert ignored'))
+  }
+
+  private get signatureWarning(): ThrottledWarning {
+    return (this.#signatureWarning ??= this.warning(
+      'neighbour advert with a missing or bad signature ignored'
+    ))
+  }
+
+  private warning(message: string): ThrottledWarning {
+    return new ThrottledWarning(this.host.log.child('map'), message, undefined, this.host.clock)
+  }
+
+  private get verifier(): AdvertVerifier {
+    return (this.#verifier ??= new AdvertVerifier())
   }
 
   get coordinate(): Coordinate {
-    return this.vivaldi.coordinate
+    return this.#vivaldi === null ? ORIGIN_COORDINATE : this.#vivaldi.coordinate
   }
 
   start(): void {
     if (!this.options.enabled || this.running) return
     this.running = true
     this.schedulePeriodic()
-    this.sweepTimer = this.host.clock.setTimeout(() => this.sweep(), this.sweepIntervalMs())
-    this.sweepTimer.unref()
-    this.scheduleProbe()
+    if (this.#store !== null) this.startSweep()
   }
 
   stop(): void {
@@ -306,10 +352,10 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
       this.pending.delete(id)
     }
     this.running = false
-    this.host.clock.clearTimeout(this.timer)
+    periodicSweep(this.host.clock).delete(this)
     this.host.clock.clearTimeout(this.sweepTimer)
     this.host.clock.clearTimeout(this.probeTimer)
-    this.timer = null
+    this.scheduled = false
     this.sweepTimer = null
     this.probeTimer = null
     this.timerAt = Infinity
@@ -328,10 +374,10 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
    * next periodic adverts: closest origins first, then the freshest, within the link's send budget (at most
    * ADVERT_SEND_BURST) and the node's forwarding budget; the rest come with their origins' next adverts.
    */
-  onEdgeAdded(edge: Edge): void {
+  onEdgeAdded(edge: LinkedEdge): void {
     if (!this.running) return
     this.changed()
-    if (this.store.size === 0) return
+    if (this.#store === null || this.#store.size === 0) return
     const host = this.host
     const now = host.clock.now()
     const greet: MapEntry[] = []
@@ -399,7 +445,7 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   }
 
   /** Asks the peer on `edge` for the map it holds; rejects with MapRequestTimeoutError after timeoutMs. */
-  requestMap(edge: Edge, depth: number, max: number, timeoutMs: number): Promise<NetworkMap> {
+  requestMap(edge: LinkedEdge, depth: number, max: number, timeoutMs: number): Promise<NetworkMap> {
     const host = this.host
     const request = this.nextRequest
     this.nextRequest = (this.nextRequest % 0xffffffff) + 1
@@ -408,27 +454,28 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
         this.pending.delete(request)
         reject(new MapRequestTimeoutError(`no map from ${edge.toString()} within ${timeoutMs} ms`))
       }, timeoutMs)
+      if (this.pending === NO_REQUESTS) this.pending = new Map()
       this.pending.set(request, { edge, resolve, reject, timer })
       host.wire.send(edge.link, 'map_request', { request, depth, max }, 1, host.clock.epochMs())
     })
   }
 
-  onEdgeRemoved(edge: Edge): void {
+  onEdgeRemoved(edge: LinkedEdge): void {
     for (const [id, request] of this.pending) {
       if (request.edge !== edge) continue
       this.host.clock.clearTimeout(request.timer)
       this.pending.delete(id)
       request.reject(new EdgeClosedError(`${edge.toString()} closed before its map arrived`))
     }
-    this.vivaldi.forgetPeer(edge.id)
+    this.#vivaldi?.forgetPeer(edge.id)
     this.advertisedRtt.delete(edge.id)
     this.changed()
   }
 
   /** A round trip measured on `edge` (pings with latency_update, keep-alive included). */
-  onRoundTrip(edge: Edge, rttMs: number): void {
+  onRoundTrip(edge: LinkedEdge, rttMs: number): void {
     if (!this.running) return
-    const peer = this.store.get(edge.id)?.coordinate
+    const peer = this.#store?.get(edge.id)?.coordinate
     if (peer) {
       try {
         this.vivaldi.update(edge.id, peer, rttMs)
@@ -471,7 +518,8 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
       return
     }
     const host = this.host
-    const origin = data.origin
+    // Kept as a key (rate limiter, store): the shared flat copy, not a slice of the decoded frame.
+    const origin = sharedString(data.origin)
     const hops = data.ttl0 - ttl + 1
     const epochNow = host.clock.epochMs()
     if (
@@ -508,12 +556,8 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
       this.rateWarning.report({ from: from.toString(), origin, per: 'origin' })
       return
     }
-    let coordinate: Coordinate | null = null
-    if (data.coord !== null) {
-      const [error, adjustment, height, ...vec] = data.coord
-      coordinate = parseCoordinate({ vec, error, adjustment, height }, VIVALDI_DEFAULTS) // checked by the reader
-    }
-    this.store.put(data, coordinate, hops, host.clock.now(), epochNow)
+    const kept = keptAdvert(data)
+    this.store.put(kept.advert, kept.coordinate, hops, host.clock.now(), epochNow)
     stats.accepted++
     this.forward(data, ttl, from)
     host.emit('map-changed', { origin, hops })
@@ -524,7 +568,7 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
    * node checks the signature of a signed advert too, and takes unsigned ones as protocol version 1 does (nothing
    * on a plaintext link is authenticated). What fails is counted and ignored; the link stays.
    */
-  private authentic(data: NeighboursData, from: Edge): boolean {
+  private authentic(data: NeighboursData, from: LinkedEdge): boolean {
     if (data.key === undefined || data.sig === undefined) {
       if (this.host.nodeKey === null) return true
       this.stats.unsigned++
@@ -630,7 +674,10 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
       data.sig = signAdvert(data, host.nodeKey!.privateKey)
       bytes += ADVERT_SIGNING_OVERHEAD_BYTES
     }
-    this.advertisedRtt = new Map(all.map((entry) => [entry[0], entry[1] === null ? null : entry[1] / 10]))
+    this.advertisedRtt =
+      all.length === 0
+        ? NO_RTTS
+        : new Map(all.map((entry) => [entry[0], entry[1] === null ? null : entry[1] / 10]))
     return { data, bytes }
   }
 
@@ -660,7 +707,7 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
    * link's send budget and the node's forwarding budget allow. The edges are taken from a rotating start, so when the
    * forwarding budget runs short it is not always the same edges that go without.
    */
-  private forward(data: NeighboursData, ttl: number, from: Edge): void {
+  private forward(data: NeighboursData, ttl: number, from: LinkedEdge): void {
     if (ttl - 1 < 1) return
     const host = this.host
     const edges = host.edgesById
@@ -694,11 +741,12 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   }
 
   private schedule(at: number): void {
-    if (this.timer !== null && this.timerAt <= at) return
-    this.host.clock.clearTimeout(this.timer)
+    if (this.scheduled && this.timerAt <= at) return
+    const sweep = periodicSweep(this.host.clock)
+    sweep.delete(this)
+    this.scheduled = true
     this.timerAt = at
-    this.timer = this.host.clock.setTimeout(() => this.onTimer(), Math.max(0, at - this.host.clock.now()))
-    this.timer.unref()
+    sweep.add(this, Math.max(0, at - this.host.clock.now()))
   }
 
   private schedulePeriodic(): void {
@@ -706,8 +754,8 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     this.schedule(this.host.clock.now() + this.options.intervalMs * jitter)
   }
 
-  private onTimer(): void {
-    this.timer = null
+  onDeadline(): void {
+    this.scheduled = false
     this.timerAt = Infinity
     if (!this.running) return
     const now = this.host.clock.now()
@@ -783,16 +831,26 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     return Math.min(5000, this.options.intervalMs)
   }
 
+  /**
+   * Expiry sweeps and latency probes run while there is a store (made on the first advert): with no advert held
+   * there is nothing to expire nor anyone to probe, and a node holds no timer for them.
+   */
+  private startSweep(): void {
+    if (this.sweepTimer !== null) return
+    this.sweepTimer = this.host.clock.setTimeout(() => this.sweep(), this.sweepIntervalMs())
+    this.sweepTimer.unref()
+    if (this.probeTimer === null) this.scheduleProbe()
+  }
+
   private sweep(): void {
     this.sweepTimer = null
     if (!this.running) return
     this.expireNow()
-    this.sweepTimer = this.host.clock.setTimeout(() => this.sweep(), this.sweepIntervalMs())
-    this.sweepTimer.unref()
+    this.startSweep()
   }
 
   private expireNow(): void {
-    const gone = this.store.expire(this.host.clock.now())
+    const gone = this.#store === null ? [] : this.#store.expire(this.host.clock.now())
     if (gone.length === 0) return
     this.stats.expired += gone.length
     for (const origin of gone) this.host.emit('map-changed', { origin, hops: null })

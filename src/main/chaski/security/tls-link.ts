@@ -24,6 +24,7 @@ import {
 import { nodeIdFromSpki } from './node-id'
 import { isNodeKeyType, type NodeKey } from './node-key'
 import { p256Spki } from './spki'
+import { systemClock, type Clock } from '../clock'
 
 /** What a node needs to set up links: its key, its certificate, and one SecureContext made from them. */
 export interface TlsCredentials {
@@ -76,6 +77,8 @@ export interface SecureLinkOptions {
    * IdentityMismatchError before a single frame is sent to it.
    */
   expectedPeerId?: string
+  /** Whose time bounds the handshake (the node's clock; tests move a ManualClock by hand). @default systemClock */
+  clock?: Clock
 }
 
 /** Sets up a verified TLS link as the dialler (TLS client) over `socket`, connected or connecting. */
@@ -145,6 +148,7 @@ function handshake(
   options: SecureLinkOptions
 ): Promise<VerifiedTlsLink> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS
+  const clock = options.clock ?? systemClock
   // A dialled socket may still be connecting: its address is known once connected.
   let peer = describePeer(socket)
   if (socket.connecting) socket.once('connect', () => (peer = describePeer(socket)))
@@ -153,7 +157,7 @@ function handshake(
     const finish = (error: Error | null, link?: VerifiedTlsLink): void => {
       if (settled) return
       settled = true
-      clearTimeout(timer)
+      clock.clearTimeout(timer)
       options.signal?.removeEventListener('abort', onAbort)
       tlsSocket.off(readyEvent, onReady)
       tlsSocket.off('error', onError)
@@ -183,7 +187,7 @@ function handshake(
       finish(new SecureHandshakeError(`${peer} closed the connection during the TLS handshake`))
     const onAbort = (): void =>
       finish(options.signal!.reason instanceof Error ? options.signal!.reason : new Error('aborted'))
-    const timer = setTimeout(
+    const timer = clock.setTimeout(
       () =>
         finish(
           new SecureHandshakeTimeoutError(`TLS handshake with ${peer} did not finish within ${timeoutMs} ms`)

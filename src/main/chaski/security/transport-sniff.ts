@@ -2,6 +2,7 @@
 // port serves both: a node that allows plaintext hands the socket to the plaintext handshake, one that does not
 // answers `close {reason: 'secure-required'}` in plaintext (a version 1 peer reads it and reports the reason).
 import type net from 'node:net'
+import { systemClock, type Clock } from '../clock'
 import { DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS, TLS_HANDSHAKE_RECORD } from './constants'
 import { SecureHandshakeError, SecureHandshakeTimeoutError } from './errors'
 
@@ -13,11 +14,12 @@ export type ConnectionKind = 'tls' | 'plaintext'
  */
 export function sniffConnection(
   socket: net.Socket,
-  timeoutMs = DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS
+  timeoutMs = DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS,
+  clock: Clock = systemClock
 ): Promise<ConnectionKind> {
   return new Promise((resolve, reject) => {
     const done = (): void => {
-      clearTimeout(timer)
+      clock.clearTimeout(timer)
       socket.off('data', onData)
       socket.off('close', onClose)
     }
@@ -31,7 +33,7 @@ export function sniffConnection(
       done()
       reject(new SecureHandshakeError('the peer closed the connection before sending a byte'))
     }
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       done()
       socket.destroy()
       reject(new SecureHandshakeTimeoutError(`the peer sent nothing within ${timeoutMs} ms`))
