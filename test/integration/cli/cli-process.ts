@@ -2,9 +2,13 @@
 // stdout lines are kept (and parsed when they are JSON events), waits are bounded polls, every child is tracked so
 // afterEach/afterAll can kill what a failed test left behind.
 import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll } from 'vitest'
 import { waitFor } from '../../helpers/wait-for'
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
@@ -142,4 +146,26 @@ export async function killAllCli(): Promise<void> {
   const left = [...running]
   for (const cli of left) cli.kill('SIGKILL')
   await Promise.all(left.map((cli) => cli.waitForExit(10_000).catch(() => undefined)))
+}
+
+/**
+ * A temporary folder for one test file that runs `chaski serve`: it holds a stub dashboard (index.html), which
+ * CHASKI_RENDERER_DIR points the served processes at (no build needed), and whatever the tests write there (settings,
+ * keys). Removed after the file. Returns the folder's path (read it inside tests).
+ */
+export function useServeScratchDir(prefix: string): () => string {
+  let dir: string | undefined
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix))
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Chaski</title>')
+    process.env['CHASKI_RENDERER_DIR'] = dir
+  })
+  afterAll(() => {
+    delete process.env['CHASKI_RENDERER_DIR']
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
+  })
+  return () => {
+    if (dir === undefined) throw new Error('useServeScratchDir: the folder exists only once the tests run')
+    return dir
+  }
 }

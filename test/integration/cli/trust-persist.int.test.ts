@@ -3,29 +3,19 @@
 // revoked through `chaski trust` is still refused after the node restarts; `chaski trust unrevoke` makes it an unknown
 // peer again (tofu trusts it at its next link). A trust file that is not ours, or broken, stops the node with a clear
 // message and is left exactly as it was. `chaski serve` keeps the same decisions in its settings file.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
+import { afterEach, expect, test } from 'vitest'
 import { ChaskiNode } from '../../../src/main/chaski/index'
 import { defaultNodeConfig } from '../../../src/main/host/node-config'
-import { CliProcess, killAllCli, runCli } from './cli-process'
+import { CliProcess, killAllCli, runCli, useServeScratchDir } from './cli-process'
 import { waitFor } from '../../helpers/wait-for'
 
-let dir: string
+const dir = useServeScratchDir('chaski-trust-persist-')
 const peers: ChaskiNode[] = []
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'chaski-trust-persist-'))
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Chaski</title>')
-  process.env['CHASKI_RENDERER_DIR'] = dir
-})
 afterEach(async () => {
   await Promise.all(peers.splice(0).map((p) => p.stop()))
   await killAllCli()
-})
-afterAll(() => {
-  delete process.env['CHASKI_RENDERER_DIR']
-  rmSync(dir, { recursive: true, force: true })
 })
 
 async function laptopNode(): Promise<ChaskiNode> {
@@ -52,7 +42,7 @@ async function trust(args: string[]): Promise<CliProcess> {
 }
 
 test('chaski node --key: a revoked peer is still refused after a restart; unrevoke makes it unknown again', async () => {
-  const key = join(dir, 'gate.key')
+  const key = join(dir(), 'gate.key')
   const trustFile = `${key}.trust.json`
   let gate = gateNode(key)
   let port = await gate.readyPort()
@@ -111,7 +101,7 @@ test('chaski node --key: a trust file that is not ours, or broken, is refused wi
     ['newer', '{"format": "chaski-node-trust", "version": 9, "trusted": []}', /has version 9/]
   ] as const
   for (const [name, text, message] of cases) {
-    const key = join(dir, `${name}.key`)
+    const key = join(dir(), `${name}.key`)
     writeFileSync(`${key}.trust.json`, text, { mode: 0o600 })
     const gate = gateNode(key, false)
     const exit = await gate.waitForExit()
@@ -124,7 +114,7 @@ test('chaski node --key: a trust file that is not ours, or broken, is refused wi
 })
 
 test('chaski serve: a revoked peer is still refused after serve restarts from its settings file; unrevoke lets it back', async () => {
-  const config = join(dir, 'serve.json')
+  const config = join(dir(), 'serve.json')
   const node = {
     ...defaultNodeConfig(),
     name: 'Desk',

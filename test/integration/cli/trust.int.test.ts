@@ -1,38 +1,28 @@
 // `chaski trust` against a RUNNING host (`chaski serve --config`, a real process) through its local control channel:
 // list shows the trusted peers, revoke closes a peer's link and keeps it refused, the socket is this user's only
 // (mode 0600), and bad input gets a clear error.
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { statSync, writeFileSync } from 'node:fs'
 import { createConnection } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
+import { afterEach, expect, test } from 'vitest'
 import { ChaskiNode } from '../../../src/main/chaski/index'
 import { defaultNodeConfig } from '../../../src/main/host/node-config'
 import { controlSocketPath } from '../../../src/main/control/control-path'
 import { MAX_CONTROL_REQUEST_BYTES } from '../../../src/main/control/control-protocol'
 import { groupNodeId, shortGroupedNodeId } from '../../../src/shared/node-id-text'
-import { CliProcess, killAllCli, runCli } from './cli-process'
+import { CliProcess, killAllCli, runCli, useServeScratchDir } from './cli-process'
 import { waitFor } from '../../helpers/wait-for'
 
-let dir: string
+const dir = useServeScratchDir('chaski-trust-cli-')
 const peers: ChaskiNode[] = []
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'chaski-trust-cli-'))
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Chaski</title>')
-  process.env['CHASKI_RENDERER_DIR'] = dir
-})
 afterEach(async () => {
   await Promise.all(peers.splice(0).map((p) => p.stop()))
   await killAllCli()
 })
-afterAll(() => {
-  delete process.env['CHASKI_RENDERER_DIR']
-  rmSync(dir, { recursive: true, force: true })
-})
 
 /** `chaski serve` with one node 'Desk' (trust tofu) on a free port; resolves with its address once serving. */
 async function serveDesk(name: string): Promise<{ serve: CliProcess; config: string; address: string }> {
-  const config = join(dir, `${name}.json`)
+  const config = join(dir(), `${name}.json`)
   const node = {
     ...defaultNodeConfig(),
     name: 'Desk',
@@ -102,7 +92,7 @@ test('trust list and revoke against chaski serve: the peer is listed, revoked, i
 })
 
 test('a foreground chaski node --trust approve: its pending peer is listed with the code and accepted through --key', async () => {
-  const key = join(dir, 'gate.key')
+  const key = join(dir(), 'gate.key')
   const gate = CliProcess.start([
     'node',
     '--json',
@@ -147,7 +137,7 @@ test('bad input: unknown action, unknown peer, no host running, and an oversized
   expect(usage.exitInfo.code).toBe(2)
   expect(usage.stderr).toMatch(/unknown action 'trust-me' \(one of list, accept, reject, revoke, unrevoke\)/)
 
-  const nobody = await runCli(['trust', 'list', '--config', join(dir, 'nothing-here.json')])
+  const nobody = await runCli(['trust', 'list', '--config', join(dir(), 'nothing-here.json')])
   expect(nobody.exitInfo.code).toBe(1)
   expect(nobody.stderr).toMatch(/no Chaski host is running with these settings/)
 

@@ -1,27 +1,15 @@
 // Issue #11 row 1, end to end: one `message` whose data is a self-referencing structure (msgpackr's structured
 // clone extension) sent to a node of a real `chaski serve` process used to stop the whole process. Now the codec
 // refuses it: that link alone is closed as a protocol error, the process keeps serving and the node keeps working.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { Packr } from 'msgpackr'
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
+import { afterEach, expect, test } from 'vitest'
 import { ChaskiNode } from '../../../src/main/chaski/index'
-import { CliProcess, killAllCli } from '../cli/cli-process'
+import { CliProcess, killAllCli, useServeScratchDir } from '../cli/cli-process'
 import { frame, RawPeer } from './raw-peer'
 import { bridgeClient } from './serve-helpers'
 
-let dir: string
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'chaski-serve-plain-'))
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Chaski</title>')
-  process.env['CHASKI_RENDERER_DIR'] = dir
-})
+useServeScratchDir('chaski-serve-plain-')
 afterEach(() => killAllCli())
-afterAll(() => {
-  delete process.env['CHASKI_RENDERER_DIR']
-  rmSync(dir, { recursive: true, force: true })
-})
 
 test('a self-referencing structured-clone message closes only its link; `chaski serve` keeps running', async () => {
   const serve = CliProcess.start(['serve', '--port', '0', '--bare', '--json'])

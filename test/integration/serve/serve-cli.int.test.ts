@@ -1,28 +1,18 @@
 // `chaski serve` as a real process: prints a ready-to-open URL, keeps nodes in the --config file, and on SIGTERM
 // stops every node so peers see a deliberate close.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import net from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import WebSocket from 'ws'
 import { ChaskiNode, type RemovalReason } from '../../../src/main/chaski/index'
-import { CliProcess } from '../cli/cli-process'
+import { CliProcess, useServeScratchDir } from '../cli/cli-process'
 import { waitFor } from '../../helpers/wait-for'
 
-let dir: string
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'chaski-serve-cli-'))
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Chaski</title>')
-  process.env['CHASKI_RENDERER_DIR'] = dir
-})
-afterAll(() => {
-  delete process.env['CHASKI_RENDERER_DIR']
-  rmSync(dir, { recursive: true, force: true })
-})
+const dir = useServeScratchDir('chaski-serve-cli-')
 
 test('serve prints its URL, saves nodes to --config, and stops them cleanly on SIGTERM', async () => {
-  const config = join(dir, 'settings.json')
+  const config = join(dir(), 'settings.json')
   const serve = CliProcess.start(['serve', '--port', '0', '--bare', '--json', '--config', config])
   const serving = await serve.waitForEvent('serving')
   const openUrl = String(serving['openUrl'])
@@ -79,7 +69,7 @@ test('serve with its port in use says so and exits before it starts a node or wr
   const taken = net.createServer()
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
   const port = (taken.address() as net.AddressInfo).port
-  const config = join(dir, 'never-written.json')
+  const config = join(dir(), 'never-written.json')
   try {
     // Without --bare and with no settings file, the host would create (and start) its first-launch node.
     const serve = CliProcess.start(['serve', '--port', String(port), '--config', config])
