@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll } from 'vitest'
+import { defaultNodeConfig } from '../../../src/main/host/node-config'
 import { waitFor } from '../../helpers/wait-for'
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
@@ -168,4 +169,21 @@ export function useServeScratchDir(prefix: string): () => string {
     if (dir === undefined) throw new Error('useServeScratchDir: the folder exists only once the tests run')
     return dir
   }
+}
+
+/** Writes a `chaski serve` settings file with one node, `name` (trust tofu, a free port, LAN off). */
+export function writeOneNodeSettings(config: string, name: string): void {
+  const node = {
+    ...defaultNodeConfig(),
+    name,
+    port: 0,
+    lan: { enabled: false, autoConnect: false, interfaces: [] }
+  }
+  const settings = {
+    version: 1,
+    nodes: [node],
+    preferences: { theme: 'system', recentAddresses: [] },
+    window: null
+  }
+  writeFileSync(config, JSON.stringify(settings))
 }

@@ -7,8 +7,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, expect, test } from 'vitest'
 import { ChaskiNode } from '../../../src/main/chaski/index'
-import { defaultNodeConfig } from '../../../src/main/host/node-config'
-import { CliProcess, killAllCli, runCli, useServeScratchDir } from './cli-process'
+import { CliProcess, killAllCli, runCli, useServeScratchDir, writeOneNodeSettings } from './cli-process'
 import { waitFor } from '../../helpers/wait-for'
 
 const dir = useServeScratchDir('chaski-trust-persist-')
@@ -115,21 +114,7 @@ test('chaski node --key: a trust file that is not ours, or broken, is refused wi
 
 test('chaski serve: a revoked peer is still refused after serve restarts from its settings file; unrevoke lets it back', async () => {
   const config = join(dir(), 'serve.json')
-  const node = {
-    ...defaultNodeConfig(),
-    name: 'Desk',
-    port: 0,
-    lan: { enabled: false, autoConnect: false, interfaces: [] }
-  }
-  writeFileSync(
-    config,
-    JSON.stringify({
-      version: 1,
-      nodes: [node],
-      preferences: { theme: 'system', recentAddresses: [] },
-      window: null
-    })
-  )
+  writeOneNodeSettings(config, 'Desk')
   const serveDesk = async () => {
     const serve = CliProcess.start(['serve', '--port', '0', '--json', '--config', config])
     const serving = await serve.waitForEvent('serving', () => true, 30_000)

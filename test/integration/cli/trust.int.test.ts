@@ -1,16 +1,15 @@
 // `chaski trust` against a RUNNING host (`chaski serve --config`, a real process) through its local control channel:
 // list shows the trusted peers, revoke closes a peer's link and keeps it refused, the socket is this user's only
 // (mode 0600), and bad input gets a clear error.
-import { statSync, writeFileSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { createConnection } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, expect, test } from 'vitest'
 import { ChaskiNode } from '../../../src/main/chaski/index'
-import { defaultNodeConfig } from '../../../src/main/host/node-config'
 import { controlSocketPath } from '../../../src/main/control/control-path'
 import { MAX_CONTROL_REQUEST_BYTES } from '../../../src/main/control/control-protocol'
 import { groupNodeId, shortGroupedNodeId } from '../../../src/shared/node-id-text'
-import { CliProcess, killAllCli, runCli, useServeScratchDir } from './cli-process'
+import { CliProcess, killAllCli, runCli, useServeScratchDir, writeOneNodeSettings } from './cli-process'
 import { waitFor } from '../../helpers/wait-for'
 
 const dir = useServeScratchDir('chaski-trust-cli-')
@@ -23,21 +22,7 @@ afterEach(async () => {
 /** `chaski serve` with one node 'Desk' (trust tofu) on a free port; resolves with its address once serving. */
 async function serveDesk(name: string): Promise<{ serve: CliProcess; config: string; address: string }> {
   const config = join(dir(), `${name}.json`)
-  const node = {
-    ...defaultNodeConfig(),
-    name: 'Desk',
-    port: 0,
-    lan: { enabled: false, autoConnect: false, interfaces: [] }
-  }
-  writeFileSync(
-    config,
-    JSON.stringify({
-      version: 1,
-      nodes: [node],
-      preferences: { theme: 'system', recentAddresses: [] },
-      window: null
-    })
-  )
+  writeOneNodeSettings(config, 'Desk')
   const serve = CliProcess.start(['serve', '--port', '0', '--json', '--config', config])
   const serving = await serve.waitForEvent('serving', () => true, 30_000)
   expect(serving['controlSocket']).toBe(controlSocketPath(config))
