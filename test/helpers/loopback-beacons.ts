@@ -1,6 +1,7 @@
 // Raw UDP senders for LAN-beacon tests: they name the loopback interface (a multicast sender that does not goes
-// out on eth0) and send with TTL 1. Each is closed by the test that made it.
+// out on eth0) and send with TTL 1.
 import { createSocket, type Socket } from 'node:dgram'
+import { afterEach } from 'vitest'
 
 /** A UDP socket bound to `bindIp` (any 127.0.0.0/8 address: a second "host") that multicasts on loopback only. */
 export async function loopbackMulticastSender(bindIp = '127.0.0.1'): Promise<Socket> {
@@ -20,4 +21,17 @@ export function sendDatagram(
   return new Promise((resolve, reject) =>
     socket.send(data, endpoint.port, endpoint.group, (err) => (err ? reject(err) : resolve()))
   )
+}
+
+/** Loopback multicast senders for one test file (`loopbackMulticastSender`), each closed after its test. */
+export function useLoopbackSenders(): (bindIp?: string) => Promise<Socket> {
+  const open: Socket[] = []
+  afterEach(() => {
+    for (const socket of open.splice(0)) socket.close()
+  })
+  return async (bindIp) => {
+    const socket = await loopbackMulticastSender(bindIp)
+    open.push(socket)
+    return socket
+  }
 }

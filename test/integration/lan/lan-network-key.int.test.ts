@@ -3,13 +3,12 @@
 // ignores (and counts) beacons without a tag, tagged with another key, replayed or stale. Also the beacon gaps of
 // security.md: a plaintext node's beacon says protocol version 1 (not 2), and auto-connect dials with the beacon's
 // id as the id the peer must prove, so a forged beacon for a known id cannot steer a dial to an impostor unnoticed.
-import type { Socket } from 'node:dgram'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ChaskiNode, security, setLogLevel } from '../../../src/main/chaski/index'
 import type { ChaskiNodeEvents, ChaskiNodeOptions, LanOptions } from '../../../src/main/chaski/index'
 import { BeaconAuth } from '../../../src/main/chaski/lan/beacon-auth'
 import { encodeBeacon, LanDiscovery, type Beacon } from '../../../src/main/chaski/lan/index'
-import { loopbackMulticastSender, sendDatagram } from '../../helpers/loopback-beacons'
+import { sendDatagram, useLoopbackSenders } from '../../helpers/loopback-beacons'
 import { waitFor as waitForValue } from '../../helpers/wait-for'
 import { uniqueBeaconEndpoint, waitFor } from './lan-test-env'
 
@@ -17,10 +16,9 @@ setLogLevel('silent')
 
 const nodes: ChaskiNode[] = []
 const listeners: LanDiscovery[] = []
-const sockets: Socket[] = []
+const rawSender = useLoopbackSenders()
 
 afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.close()
   await Promise.all(listeners.splice(0).map((lan) => lan.stop()))
   await Promise.all(nodes.splice(0).map((node) => node.stop()))
 })
@@ -62,13 +60,6 @@ async function listener(endpoint: { group: string; port: number }): Promise<LanD
   listeners.push(lan)
   await lan.start()
   return lan
-}
-
-/** A raw sender on loopback (test/helpers/loopback-beacons.ts), closed after the test. */
-async function rawSender(): Promise<Socket> {
-  const socket = await loopbackMulticastSender()
-  sockets.push(socket)
-  return socket
 }
 
 function beacon(overrides: Partial<Beacon> = {}): Omit<Beacon, 'truncated'> {

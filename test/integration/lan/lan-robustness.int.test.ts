@@ -1,22 +1,20 @@
 // Malformed, spoofed and flooding beacons from raw dgram sockets on loopback: dropped, reported, bounded, and the
 // honest peers keep discovering each other.
 import { randomUUID } from 'node:crypto'
-import type { Socket } from 'node:dgram'
 import { afterEach, describe, expect, it } from 'vitest'
 import { encodeBeacon, LanDiscovery } from '../../../src/main/chaski/lan/index'
 import type { Beacon, BeaconRejectedError } from '../../../src/main/chaski/lan/index'
 import { setLogLevel } from '../../../src/main/chaski/logger'
-import { loopbackMulticastSender, sendDatagram } from '../../helpers/loopback-beacons'
+import { sendDatagram, useLoopbackSenders } from '../../helpers/loopback-beacons'
 import { uniqueBeaconEndpoint, waitFor } from './lan-test-env'
 
 setLogLevel('silent')
 
 const running: LanDiscovery[] = []
-const sockets: Socket[] = []
+const rawSender = useLoopbackSenders()
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((lan) => lan.stop()))
-  for (const socket of sockets.splice(0)) socket.close()
 })
 
 function makeLan(endpoint: { group: string; port: number }, port: number, init: { maxPeers?: number } = {}) {
@@ -40,13 +38,6 @@ function makeLan(endpoint: { group: string; port: number }, port: number, init: 
   lan.on('beacon-rejected', (error) => rejected.push(error))
   running.push(lan)
   return { id, lan, rejected }
-}
-
-/** A raw sender on loopback (test/helpers/loopback-beacons.ts), closed after the test. */
-async function rawSender(): Promise<Socket> {
-  const socket = await loopbackMulticastSender()
-  sockets.push(socket)
-  return socket
 }
 
 function beacon(overrides: Partial<Beacon> = {}): Omit<Beacon, 'truncated'> {

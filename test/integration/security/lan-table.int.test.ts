@@ -4,26 +4,21 @@
 // from another host is ignored while its own sender is alive, and only the same host may replace a peer at its
 // address (docs/PROTOCOL.md §11). The attacker sends from 127.0.0.2, the honest nodes from 127.0.0.1.
 import type { Socket } from 'node:dgram'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ChaskiNode, LanPeerLostReason } from '../../../src/main/chaski/index'
 import { encodeBeacon, type Beacon } from '../../../src/main/chaski/lan/index'
-import { loopbackMulticastSender } from '../../helpers/loopback-beacons'
+import { useLoopbackSenders } from '../../helpers/loopback-beacons'
 import { useNodes } from '../../helpers/nodes'
 import { waitFor } from '../../helpers/wait-for'
 import { uniqueBeaconEndpoint } from '../lan/lan-test-env'
 
 const createNode = useNodes({ reconnections: 0 })
-const sockets: Socket[] = []
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.close()
-})
-
+const loopbackSender = useLoopbackSenders()
 type Endpoint = { group: string; port: number }
 
-async function attackerSocket(): Promise<Socket> {
-  const socket = await loopbackMulticastSender('127.0.0.2')
-  sockets.push(socket)
-  return socket
+/** The attacker sends from 127.0.0.2, another "host" than the honest nodes' 127.0.0.1. */
+function attackerSocket(): Promise<Socket> {
+  return loopbackSender('127.0.0.2')
 }
 
 let seq = 0
