@@ -11,6 +11,8 @@ export interface TcpRelay {
   readonly port: number
   /** Connections piped so far. */
   readonly piped: number
+  /** Bytes the dialling side sent through the relay so far (what the wire carried towards the target). */
+  readonly bytesFromClients: number
   /** Resets every piped connection on both sides (RST). */
   resetAll(): void
   /** Every piped connection goes half-open: nothing more passes, and neither side is told. */
@@ -34,6 +36,7 @@ export async function tcpRelay(targetPort: number, targetHost = '127.0.0.1'): Pr
   const silentClients: net.Socket[] = []
   let piped = 0
   let droppedFromTarget = 0
+  let bytesFromClients = 0
   const server = net.createServer((inbound) => {
     const outbound = net.connect({ host: targetHost, port: targetPort })
     const pair: [net.Socket, net.Socket] = [inbound, outbound]
@@ -47,6 +50,7 @@ export async function tcpRelay(targetPort: number, targetHost = '127.0.0.1'): Pr
         outbound.destroy()
       })
     }
+    inbound.on('data', (chunk: Buffer) => (bytesFromClients += chunk.length))
     inbound.pipe(outbound)
     outbound.pipe(inbound)
   })
@@ -56,6 +60,9 @@ export async function tcpRelay(targetPort: number, targetHost = '127.0.0.1'): Pr
     port: (server.address() as net.AddressInfo).port,
     get piped() {
       return piped
+    },
+    get bytesFromClients() {
+      return bytesFromClients
     },
     get droppedFromTarget() {
       return droppedFromTarget

@@ -17,6 +17,8 @@ import {
   MAX_HANDSHAKE_FRAME_BYTES,
   MAX_PARTIAL_FRAME_BYTES,
   MAX_PRE_HANDSHAKE_BYTES,
+  CONTROL_TOPIC,
+  MESSAGE_RUNS_FEATURE,
   PLAINTEXT_PROTOCOL_VERSION,
   PROTOCOL_VERSION
 } from './constants'
@@ -41,6 +43,7 @@ import type { NormalizedOptions } from './options'
 import { PeerLink, type PeerLinkOwner, type PendingHandshake } from './peer-link'
 import { ReconnectQueue, type ReconnectState } from './reconnect'
 import { RECONNECTING_REASONS, type Removal, type RemovalReason } from './removal'
+import { RUN_MARKER } from './message-runs'
 import { NetworkKeyGate } from './network-key-gate'
 import type { NetworkKeyReceiver } from './commands/network-key'
 import { isNodeId } from './security/node-id'
@@ -83,6 +86,8 @@ export interface ConnectionHost {
   acceptsTopic(topic: string): boolean
   /** Reads and handles a frame through the command registry; throws ProtocolError when it is not acceptable. */
   dispatch(link: PeerLink, envelope: Envelope): void
+  /** A run frame's body (message-runs.ts) on a user topic. */
+  dispatchRun(link: PeerLink, topic: string, buf: Buffer, start: number, end: number): void
   /** An edge left the registry (pending pings and discovery waves must let go of it). */
   onEdgeRemoved(edge: LinkedEdge): void
   /** An edge's link is about to be replaced by a new one (its keep-alive ping on the old link is forgotten). */
@@ -713,6 +718,11 @@ export class ConnectionManager
 
   /** PeerLinkOwner: every frame goes through the command registry (commands/index.ts). */
   onFrame(link: PeerLink, topic: string, buf: Buffer, start: number, end: number): void {
+    // An envelope is a map; an array 32 on a user topic is a run of messages (default codec only).
+    if (buf[start] === RUN_MARKER && start < end && topic !== CONTROL_TOPIC && !this.options.customCodec) {
+      this.host.dispatchRun(link, topic, buf, start, end)
+      return
+    }
     this.host.dispatch(link, this.host.wire.decode(topic, buf, start, end))
   }
 
@@ -847,6 +857,8 @@ export class ConnectionManager
   private admit(link: PeerLink, admission: Admission, reply: boolean): void {
     const { handshake, version, ip, key, pinAddress, provenId } = admission
     const selfId = this.host.id
+    // Runs bypass a user codec, so they are sent only with ours (docs/PROTOCOL.md §8 "Runs").
+    link.peerRuns = !this.options.customCodec && handshake.features.includes(MESSAGE_RUNS_FEATURE)
     const existing = this.edgesById.get(handshake.id)
     let keepNew = true
     // The same side opened both links: the peer (or we) dialled again while the old link still looked alive.

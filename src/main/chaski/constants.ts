@@ -32,6 +32,16 @@ export const MAX_NAME_BYTES = 256
 export const MAX_ID_LENGTH = 64
 /** Subscriptions listed in a handshake or pong. */
 export const MAX_SUBSCRIPTIONS = 1024
+/** Handshake `features` (docs/PROTOCOL.md §3): at most this many, each at most this many bytes. */
+export const MAX_FEATURES = 16
+export const MAX_FEATURE_BYTES = 32
+/**
+ * Feature 'message-runs' (docs/PROTOCOL.md §8): a node that lists it accepts run frames, messages of one topic
+ * queued together in one frame. A sender keeps each run frame at most RUN_MAX_BYTES (a single message may be
+ * larger: it is then a run of one); a node lists the feature only when its maxFrameSize allows that much.
+ */
+export const MESSAGE_RUNS_FEATURE = 'message-runs'
+export const RUN_MAX_BYTES = 16_384
 /** Ids in a discovery's visited list (bounded by ttl in practice). */
 export const MAX_VISITED = 1024
 /** Candidates carried back by a discovery_ack. */

@@ -16,11 +16,12 @@ import { ConnectionManager, type ConnectionHost } from './connections'
 import { DiscoveryEngine, type DiscoveryHost, type DiscoveryRequest } from './discovery'
 import { linkedEdge, type LinkedEdge } from './linked-edge'
 import type { Envelope } from './envelope'
-import { DialLimitedError, NodeStoppedError, NotRunningError } from './errors'
+import { DialLimitedError, NodeStoppedError, NotRunningError, ProtocolError } from './errors'
 import type { ChaskiNodeEvents, DiscoveryResult, NodeStatus } from './events'
 import type { Identity } from './identity'
 import { bindSockets, closeUdp } from './listener'
 import { LocalIdentity, type IdentitySource } from './local-identity'
+import { localFeatures, readRun } from './message-runs'
 import { nodeLogger, type Logger } from './logger'
 import { NodeLan, type LanHost } from './lan/node-lan'
 import type { LanOptions } from './lan/options'
@@ -97,7 +98,11 @@ export class NodeContext
     this.name = options.name
     this.codec = options.codec
     this.wire = new WireFormat(options.codec, options.customCodec, options.messagePropagation)
-    this.identity = new LocalIdentity(this, options.customCodec)
+    this.identity = new LocalIdentity(
+      this,
+      options.customCodec,
+      localFeatures(options.customCodec, options.maxFrameSize)
+    )
     this.log = nodeLogger(this)
     this.subscriptions = new Set(options.subscriptions)
     if (options.root) this.subscriptions.add(ROOT_TOPIC)
@@ -267,6 +272,13 @@ export class NodeContext
 
   dispatch(link: PeerLink, envelope: Envelope): void {
     dispatchCommand(this, link, envelope)
+  }
+
+  /** A run frame (message-runs.ts): like a `message`, only on an open link's user topic. */
+  dispatchRun(link: PeerLink, topic: string, buf: Buffer, start: number, end: number): void {
+    if (link.state === 'handshaking') throw new ProtocolError('a message run before the handshake')
+    if (link.state !== 'open' || link.edge === null) return
+    readRun(buf, start, end, topic, this.options.messagePropagation, this.messages, link.edge)
   }
 
   onEdgeRemoved(edge: LinkedEdge): void {

@@ -1,6 +1,7 @@
 // What the parts of a node may do with the link that carries an edge (edge.link): queue frames, wait for the
 // socket to drain, close it. The link's class (peer-link.ts) knows its edge; the edge knows its link only through
 // this interface, so neither module imports the other.
+import type { OpenRun, RunSink } from './message-runs'
 import type { Removal } from './removal'
 
 export type LinkState = 'handshaking' | 'open' | 'closing' | 'closed'
@@ -16,7 +17,11 @@ export interface FrameSink {
   readonly batch: Buffer
 }
 
-export interface EdgeLink extends FrameSink {
+export interface EdgeLink extends FrameSink, RunSink {
+  /** The peer lists the 'message-runs' feature: messages go to it in runs (message-runs.ts). */
+  readonly peerRuns: boolean
+  /** The run this link is filling (made on first use). */
+  openRun(): OpenRun
   /** We dialled it. */
   readonly outbound: boolean
   /** The peer's address: as dialled (outbound), as the socket sees it (inbound). */

@@ -84,7 +84,7 @@ const EMPTY = Buffer.alloc(0)
  * Reader state for the fast path over bytes [at, end) of `buf` (a body, or a received chunk holding it); any
  * surprise returns null (generic path). Nothing is read at or past `end`.
  */
-class Reader {
+export class Reader {
   constructor(
     public buf: Buffer,
     public at: number,

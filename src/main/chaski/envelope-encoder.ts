@@ -94,7 +94,7 @@ export function writeUint(buf: Uint8Array, at: number, n: number): number {
   return writeSized(buf, at, n, 0xcc, 0xcd, 0xce)
 }
 
-function writeU32(buf: Uint8Array, at: number, n: number): void {
+export function writeU32(buf: Uint8Array, at: number, n: number): void {
   buf[at] = n >>> 24
   buf[at + 1] = (n >>> 16) & 0xff
   buf[at + 2] = (n >>> 8) & 0xff
@@ -245,6 +245,68 @@ const enum DataKind {
   Msgpack
 }
 
+/**
+ * A message's `data` measured for writing: a Uint8Array (bin), a string, null, pre-encoded bytes (EncodedValue: ping,
+ * pong and handshake data) or anything else msgpackr packs (packed while measuring). Shared by envelope frames and
+ * run frames (message-runs.ts).
+ */
+export class PlannedData {
+  kind = DataKind.Null
+  value: unknown = null
+  /** UTF-8 length of string data. */
+  textBytes = 0
+  /** Encoded size, msgpack header included. */
+  size = 0
+
+  /** Measures `data` (packing it when it is not bin, str or nil); returns its encoded size. */
+  plan(data: unknown): number {
+    // msgpackr may run user code (toJSON), which may itself send a frame: callers measure data first.
+    this.value = data
+    if (data instanceof Uint8Array) {
+      this.kind = DataKind.Binary
+      this.size = binHeaderSize(data.length) + data.length
+    } else if (typeof data === 'string') {
+      this.kind = DataKind.Text
+      this.textBytes = Buffer.byteLength(data, 'utf8')
+      this.size = strHeaderSize(this.textBytes) + this.textBytes
+    } else if (data === null) {
+      this.kind = DataKind.Null
+      this.size = 1
+    } else {
+      this.kind = DataKind.Msgpack
+      const bytes = data instanceof EncodedValue ? data.bytes : pack(data)
+      this.value = bytes
+      this.size = bytes.length
+    }
+    return this.size
+  }
+
+  /** Writes the planned data at `at`; returns the offset after it. */
+  write(buf: Buffer, at: number): number {
+    const data = this.value
+    switch (this.kind) {
+      case DataKind.Binary: {
+        const bytes = data as Uint8Array
+        at = writeBinHeader(buf, at, bytes.length)
+        return copyBytes(buf, at, bytes)
+      }
+      case DataKind.Text:
+        at = writeStrHeader(buf, at, this.textBytes)
+        return at + buf.write(data as string, at, this.textBytes, 'utf8')
+      case DataKind.Null:
+        buf[at] = 0xc0
+        return at + 1
+      default: // Msgpack
+        return copyBytes(buf, at, data as Uint8Array)
+    }
+  }
+
+  /** Lets go of the data once written (it may be a large user buffer). */
+  release(): void {
+    this.value = null
+  }
+}
+
 /** The frame being encoded: filled by planFrame(), consumed by writePlannedFrame(). */
 class FramePlan {
   head: FrameHead = { bytes: K_COMMAND, topicLength: 0, freshId: null }
@@ -255,10 +317,7 @@ class FramePlan {
   /** null: a fresh message id written as bytes. */
   uuid: string | null = null
   uuidBytes = 0
-  data: unknown = null
-  kind = DataKind.Null
-  /** UTF-8 length of string data. */
-  textBytes = 0
+  readonly data = new PlannedData()
   bodyBytes = 0
 }
 
@@ -278,26 +337,7 @@ export function planFrame(
   uuid: string | null
 ): number {
   // Measure (and pack) the data first: msgpackr may run user code (toJSON), which may itself send a frame.
-  let kind: DataKind
-  let dataBytes: number
-  let textBytes = 0
-  let value: unknown = data
-  if (data instanceof Uint8Array) {
-    kind = DataKind.Binary
-    dataBytes = binHeaderSize(data.length) + data.length
-  } else if (typeof data === 'string') {
-    kind = DataKind.Text
-    textBytes = Buffer.byteLength(data, 'utf8')
-    dataBytes = strHeaderSize(textBytes) + textBytes
-  } else if (data === null) {
-    kind = DataKind.Null
-    dataBytes = 1
-  } else {
-    kind = DataKind.Msgpack
-    const bytes = data instanceof EncodedValue ? data.bytes : pack(data)
-    value = bytes
-    dataBytes = bytes.length
-  }
+  const dataBytes = plan.data.plan(data)
   const head = frameHead(command, topic)
   const chunk = ttlChunk(ttl)
   const uuidBytes = uuid === null ? idSize() : Buffer.byteLength(uuid, 'utf8')
@@ -315,9 +355,6 @@ export function planFrame(
   plan.ttlChunk = chunk
   plan.uuid = uuid
   plan.uuidBytes = uuidBytes
-  plan.data = value
-  plan.kind = kind
-  plan.textBytes = textBytes
   plan.bodyBytes = bodyBytes
   return HEADER + head.topicLength + bodyBytes
 }
@@ -343,22 +380,7 @@ export function writePlannedFrame(buf: Buffer, at: number): number {
     at += buf.write(uuid, at, plan.uuidBytes, 'utf8')
   }
   at = copyBytes(buf, at, K_DATA)
-  const data = plan.data
-  switch (plan.kind) {
-    case DataKind.Binary: {
-      const bytes = data as Uint8Array
-      at = writeBinHeader(buf, at, bytes.length)
-      return copyBytes(buf, at, bytes)
-    }
-    case DataKind.Text:
-      at = writeStrHeader(buf, at, plan.textBytes)
-      return at + buf.write(data as string, at, plan.textBytes, 'utf8')
-    case DataKind.Null:
-      buf[at] = 0xc0
-      return at + 1
-    default: // Msgpack
-      return copyBytes(buf, at, data as Uint8Array)
-  }
+  return plan.data.write(buf, at)
 }
 
 /**

@@ -3,7 +3,14 @@
 // generic validator, the layouts our encoder writes and the fast readers expect (handshake: {v, vmin, reconnect,
 // ...identity}; pong: {ping_id, ...identity}), which fields a live edge follows, and the beacon codec (its test walks
 // IDENTITY_KEYS). Adding a field here is the whole change for every path but the beacon's binary layout.
-import { MAX_ID_LENGTH, MAX_NAME_BYTES, MAX_SUBSCRIPTIONS, MAX_TOPIC_BYTES } from './constants'
+import {
+  MAX_FEATURE_BYTES,
+  MAX_FEATURES,
+  MAX_ID_LENGTH,
+  MAX_NAME_BYTES,
+  MAX_SUBSCRIPTIONS,
+  MAX_TOPIC_BYTES
+} from './constants'
 import { bool, get, int, ip, optionalBool, str, strList, type WireObject } from './wire-fields'
 
 /** How the fast readers (envelope-decoder.ts) read a field of our own layout. */
@@ -75,7 +82,16 @@ export const HANDSHAKE_PREFIX = {
     'uint'
   ),
   /** Set when the connection is an automatic reconnection (optional: false when absent). */
-  reconnect: field((d, c) => optionalBool(d, 'reconnect', c), 'bool')
+  reconnect: field((d, c) => optionalBool(d, 'reconnect', c), 'bool'),
+  /**
+   * Optional wire features the sender accepts (docs/PROTOCOL.md §3 "Features"), e.g. 'message-runs'; unknown ones
+   * are ignored. Absent: none.
+   */
+  features: field(
+    (d, c) =>
+      get(d, 'features') === undefined ? [] : strList(d, 'features', c, MAX_FEATURES, MAX_FEATURE_BYTES),
+    'strList'
+  )
 } as const
 
 /** A field of one of our layouts: its key and how the fast reader reads it. */

@@ -67,6 +67,8 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
    */
   private batchBuffer: Buffer | null = null
   private batchUsed = 0
+  /** Counts the batches that left: an offset into `batch` means something only within its generation. */
+  private generation = 0
   /** A batch filled up in this tick: start the next one full-size at once. */
   private burst = false
   private flushScheduled = false
@@ -220,6 +222,26 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
     return this.batchBuffer!
   }
 
+  /** The current batch's generation and end: what extendBatch() needs to know nothing was queued since. */
+  get batchGeneration(): number {
+    return this.generation
+  }
+
+  get batchEnd(): number {
+    return this.batchUsed
+  }
+
+  /**
+   * Grows the batch's last reservation, which ended at `end` in batch `generation`, by `size` bytes in place (a
+   * frame that takes more content: message-runs.ts). Returns the offset of the new bytes, or -1 when anything was
+   * queued after it, the batch left, or the batch would pass its full size: the caller then reserves anew.
+   */
+  extendBatch(generation: number, end: number, size: number): number {
+    if (generation !== this.generation || end !== this.batchUsed || this.batchBuffer === null) return -1
+    if (end + size > BATCH_BYTES || !this.writable) return -1
+    return this.reserve(size)
+  }
+
   /** Writes this tick's batch now (handshakes do, so the peer's connect() is not delayed by our listeners). */
   flush(): void {
     const buf = this.batchBuffer
@@ -227,6 +249,7 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
     const used = this.batchUsed
     this.batchBuffer = null
     this.batchUsed = 0
+    this.generation++
     if (!this.writable) return
     this.socket.write(used === buf.length ? buf : buf.subarray(0, used))
   }
@@ -317,6 +340,7 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
     this.state = 'closed'
     this.batchBuffer = null
     this.batchUsed = 0
+    this.generation++
     this.discardInput()
     if (this.graceTimer) this.clock.clearTimeout(this.graceTimer)
     this.graceTimer = null

@@ -43,7 +43,9 @@ export class LocalIdentity {
   constructor(
     private readonly source: IdentitySource,
     /** A user serializer encodes whole envelopes: nothing can be pre-encoded then. */
-    private readonly customCodec: boolean
+    private readonly customCodec: boolean,
+    /** The wire features this node accepts (handshake `features`, message-runs.ts localFeatures). */
+    private readonly features: string[] = []
   ) {}
 
   /** Something in the identity changed: everything is rebuilt on next use. */
@@ -59,7 +61,7 @@ export class LocalIdentity {
   }
 
   /**
-   * `handshake` / `handshake_back` data: `{v, vmin, reconnect}` then every identity field (docs/PROTOCOL.md §3,
+   * `handshake` / `handshake_back` data: `{v, vmin, reconnect, features}` then every identity field (docs/PROTOCOL.md §3,
    * identity.ts HANDSHAKE_LAYOUT, the order the fast reader expects).
    */
   handshake(version: number, reconnect: boolean): CommandData<'handshake'> {
@@ -70,7 +72,7 @@ export class LocalIdentity {
       // Not kept as `value`: once encoded, a node that never answers a ping needs no plain copy.
       // A link speaks one version (its transport's): vmin = v.
       const identity = this.identity ?? this.source.identityNow()
-      const plain = { v: version, vmin: version, reconnect, ...identity }
+      const plain = { v: version, vmin: version, reconnect, features: this.features, ...identity }
       data = this.customCodec ? plain : new EncodedValue(encodeSmallMap(plain))
       this.handshakes[index] = data
     }

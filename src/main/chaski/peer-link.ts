@@ -7,6 +7,7 @@ import type { Deadline } from './deadlines'
 import type { LinkedEdge } from './linked-edge'
 import type { EdgeLink } from './edge-link'
 import { Link } from './link'
+import { OpenRun } from './message-runs'
 import type { Removal } from './removal'
 
 /** A connect() waiting for its link's handshake. */
@@ -45,6 +46,9 @@ export class PeerLink extends Link implements EdgeLink, Deadline {
   deadlineAt = 0
   /** Set on outbound links dialled by the reconnection loop (the handshake says `reconnect: true`). */
   reconnect = false
+  /** The peer's handshake listed 'message-runs' (and our codec is the default): set when the handshake completes. */
+  peerRuns = false
+  private run: OpenRun | null = null
   private unknownCommandLogged = false
 
   constructor(
@@ -93,6 +97,10 @@ export class PeerLink extends Link implements EdgeLink, Deadline {
 
   acceptTopic(topic: string): boolean {
     return this.owner.acceptTopic(this, topic)
+  }
+
+  openRun(): OpenRun {
+    return (this.run ??= new OpenRun())
   }
 
   onFrameAt(topic: string, buf: Buffer, start: number, end: number): void {

@@ -28,12 +28,44 @@ function u32(buf: Uint8Array, at: number): number {
  * most MAX_DATA_DEPTH levels of arrays and maps). Returns null when it is, else what is wrong, in words.
  */
 export function plainMsgpackProblem(buf: Uint8Array, start: number, end: number): string | null {
+  const after = plainValueEnd(buf, start, end)
+  if (after < 0) return walkProblem
+  return after === end ? null : `${end - after} trailing byte(s) after the value`
+}
+
+/** What the last plainValueEnd() that returned -1 found wrong. */
+let walkProblem = ''
+
+/** Why the last plainValueEnd() returned -1, in words. */
+export function plainValueProblem(): string {
+  return walkProblem
+}
+
+/**
+ * The offset right after the plain msgpack value that starts at `start` (bytes after it, up to `end`, are not
+ * looked at), or -1 when the bytes there are not one (plainValueProblem() says why). Same checks as
+ * plainMsgpackProblem().
+ */
+export function plainValueEnd(buf: Uint8Array, start: number, end: number): number {
+  const problem = walk(buf, start, end)
+  if (problem === null) return walkEnd
+  walkProblem = problem
+  return -1
+}
+
+/** Where the last successful walk() stopped. */
+let walkEnd = 0
+
+function walk(buf: Uint8Array, start: number, end: number): string | null {
   let at = start
   let depth = 0
   remaining[0] = 1
   for (;;) {
     while (remaining[depth] === 0) {
-      if (depth === 0) return at === end ? null : `${end - at} trailing byte(s) after the value`
+      if (depth === 0) {
+        walkEnd = at
+        return null
+      }
       depth--
     }
     remaining[depth]!--

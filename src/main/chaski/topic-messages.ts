@@ -6,6 +6,7 @@ import type { Envelope } from './envelope'
 import type { ChaskiNodeEvents } from './events'
 import { nextMessageId } from './ids'
 import { MessagePool } from './message-pool'
+import { planRunData, queueInRun, releaseRunData, type RunReceiver } from './message-runs'
 import type { NormalizedOptions } from './options'
 import type { OutgoingFrame, WireFormat } from './wire'
 
@@ -21,8 +22,10 @@ export interface MessageHost {
 
 // Local copy: hot paths should not go through module-binding getters when run from transpiled sources.
 const newMessageId = nextMessageId
+const planData = planRunData
+const releaseData = releaseRunData
 
-export class TopicMessages implements MessageReceiver {
+export class TopicMessages implements MessageReceiver, RunReceiver<LinkedEdge> {
   /** Ids of recent messages (propagation only). */
   private readonly pool: MessagePool | null
 
@@ -33,48 +36,76 @@ export class TopicMessages implements MessageReceiver {
 
   /**
    * Sends `data` to every edge whose peer subscribes to `topic` (or is root). Resolves with the number of edges it
-   * was sent to, after socket buffers drained below the high-water mark (backpressure).
+   * was sent to, after socket buffers drained below the high-water mark (backpressure). A peer that takes runs gets
+   * the message in its link's open run (message-runs.ts), any other an envelope frame encoded once for all of them.
    */
   publish(topic: string, data: unknown, ttl: number, timestamp: number): Promise<number> | number {
     const pool = this.pool
     // Pooled ids (propagation) are needed as strings; otherwise the id is written into the frame as bytes.
     const uuid = pool === null ? null : newMessageId()
     if (uuid !== null) pool!.add(uuid)
-    const frame = this.host.wire.outgoing('message', topic, data, ttl, uuid, timestamp)
     let sent = 0
     let waits: Promise<void>[] | null = null
+    let frame: OutgoingFrame | null = null
+    let runs = false
     const edges = this.host.edges
+    // Envelope frames first: a frame is planned and written before any run takes a message id.
     for (let i = 0; i < edges.length; i++) {
       const edge = edges[i]!
-      if (!edge.wants(topic) || !frame.sendTo(edge.link)) continue
+      if (!edge.wants(topic)) continue
+      const link = edge.link
+      // Runs carry fresh ids only: a message with a pooled id goes as an envelope frame.
+      if (uuid === null && link.peerRuns) {
+        runs = true
+        continue
+      }
+      frame ??= this.host.wire.outgoing('message', topic, data, ttl, uuid, timestamp)
+      if (!frame.sendTo(link)) continue
       sent++
-      if (edge.link.congested) (waits ??= []).push(edge.link.waitDrain())
+      if (link.congested) (waits ??= []).push(link.waitDrain())
     }
-    frame.release()
+    frame?.release()
+    // Measured even when no edge wants it: data that cannot be sent rejects the same with or without peers.
+    if (runs || frame === null) planData(data)
+    if (runs) {
+      for (let i = 0; i < edges.length; i++) {
+        const edge = edges[i]!
+        const link = edge.link
+        if (!link.peerRuns || !edge.wants(topic) || !queueInRun(link, link.openRun(), topic, ttl, timestamp))
+          continue
+        sent++
+        if (link.congested) (waits ??= []).push(link.waitDrain())
+      }
+    }
+    releaseData()
     return waits === null ? sent : Promise.all(waits).then(() => sent)
   }
 
   /** MessageReceiver (commands/message.ts). */
   onMessage(edge: LinkedEdge, envelope: Envelope): void {
+    this.onMessageOf(edge, envelope.topic, envelope.data, envelope.ttl, envelope.uuid, envelope.timestamp)
+  }
+
+  /** A message received in an envelope frame or a run (RunReceiver, message-runs.ts). */
+  onMessageOf(
+    edge: LinkedEdge,
+    topic: string,
+    data: unknown,
+    ttl: number,
+    uuid: string,
+    timestamp: number
+  ): void {
     const pool = this.pool
-    if (pool !== null && !pool.add(envelope.uuid)) return
-    const topic = envelope.topic
+    if (pool !== null && !pool.add(uuid)) return
     const host = this.host
     if (host.options.root || host.subscriptions.has(topic))
-      host.emit('message', { topic, data: envelope.data, from: edge.from })
+      host.emit('message', { topic, data, from: edge.from })
     // Propagation (spec §6): forward with ttl - 1 to every other interested edge.
-    if (pool === null || envelope.ttl - 1 <= 0) return
+    if (pool === null || ttl - 1 <= 0) return
     let frame: OutgoingFrame | null = null
     for (const other of host.edges) {
       if (other === edge || !other.wants(topic)) continue
-      frame ??= host.wire.outgoing(
-        'message',
-        topic,
-        envelope.data,
-        envelope.ttl - 1,
-        envelope.uuid,
-        envelope.timestamp
-      )
+      frame ??= host.wire.outgoing('message', topic, data, ttl - 1, uuid, timestamp)
       frame.sendTo(other.link)
     }
     frame?.release()

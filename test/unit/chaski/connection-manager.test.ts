@@ -86,6 +86,7 @@ class TestNode implements ConnectionHost {
       v: version === 1 ? this.versions.v : version,
       vmin: this.versions.vmin,
       reconnect,
+      features: [],
       id: this.id,
       name: this.id,
       ip: '127.0.0.1',
@@ -98,6 +99,11 @@ class TestNode implements ConnectionHost {
 
   acceptsTopic(topic: string): boolean {
     return topic === 'All'
+  }
+
+  /** No user topics here: these specs exchange control frames only. */
+  dispatchRun(): void {
+    throw new Error('no message runs in these specs')
   }
 
   dispatch(link: PeerLink, envelope: Envelope): void {

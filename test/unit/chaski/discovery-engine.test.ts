@@ -10,6 +10,7 @@ import { LinkedEdge } from '../../../src/main/chaski/linked-edge'
 import type { EdgeLink, LinkState } from '../../../src/main/chaski/edge-link'
 import type { DiscoveryResult } from '../../../src/main/chaski/events'
 import { createLogger, setLogLevel } from '../../../src/main/chaski/index'
+import { OpenRun } from '../../../src/main/chaski/message-runs'
 import { PairingState } from '../../../src/main/chaski/pairing'
 import type { StatusResponse } from '../../../src/main/chaski/udp-status'
 import { ManualClock } from '../../helpers/manual-clock'
@@ -27,6 +28,11 @@ function fakeLink(port: number): EdgeLink & { state: LinkState } {
     batch: Buffer.alloc(0),
     send: () => true,
     reserve: () => -1,
+    peerRuns: false,
+    openRun: () => new OpenRun(),
+    batchGeneration: 0,
+    batchEnd: 0,
+    extendBatch: () => -1,
     waitDrain: async () => {},
     close: async () => {},
     destroy: () => {}

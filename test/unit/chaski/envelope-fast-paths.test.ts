@@ -61,22 +61,41 @@ describe('planFrame / writePlannedFrame', () => {
 })
 
 describe('handshake reader', () => {
-  const local = new LocalIdentity({ identityNow: () => identity }, false)
+  const local = new LocalIdentity({ identityNow: () => identity }, false, ['message-runs'])
 
   it('reads our layout into what the generic decoder gives, accepted by parseHandshake', () => {
     for (const reconnect of [false, true]) {
       const frame = encodeEnvelopeFrame('handshake', 'All', local.handshake(1, reconnect), 1, 64, null)
       const envelope = decodeEnvelopeFast(split(frame).body, 'All')!
       expect(envelope.data).toEqual(genericData(frame))
-      expect(parseHandshake(envelope.data, 'handshake')).toEqual({ ...identity, v: 1, vmin: 1, reconnect })
+      expect(parseHandshake(envelope.data, 'handshake')).toEqual({
+        ...identity,
+        v: 1,
+        vmin: 1,
+        reconnect,
+        features: ['message-runs']
+      })
     }
   })
 
   it('another layout (keys in another order) goes through the generic reader, same result', () => {
-    const data = { ...identity, v: 1, vmin: 1, reconnect: false }
+    const data = {
+      ...identity,
+      v: 1,
+      vmin: 1,
+      reconnect: false,
+      features: ['message-runs', 'from-the-future']
+    }
     const frame = encodeEnvelopeFrame('handshake_back', 'All', data, 1, 64, null)
     const envelope = decodeEnvelopeFast(split(frame).body, 'All')!
     expect(parseHandshake(envelope.data, 'handshake_back')).toEqual(data)
+  })
+
+  it('a handshake without `features` (an older peer, the original implementation) lists none', () => {
+    const data = { ...identity, v: 1, vmin: 1, reconnect: false }
+    const frame = encodeEnvelopeFrame('handshake', 'All', data, 1, 64, null)
+    const envelope = decodeEnvelopeFast(split(frame).body, 'All')!
+    expect(parseHandshake(envelope.data, 'handshake')).toEqual({ ...data, features: [] })
   })
 
   it('a value of the wrong type is left to the validator, which rejects it', () => {
@@ -120,7 +139,7 @@ describe('ping and pong data', () => {
 })
 
 describe('pong reader', () => {
-  const local = new LocalIdentity({ identityNow: () => identity }, false)
+  const local = new LocalIdentity({ identityNow: () => identity }, false, ['message-runs'])
 
   it('keeps the identity encoded: compared byte for byte, decoded on demand', () => {
     const frame = (id: number): Buffer => encodeEnvelopeFrame('pong', 'All', local.pong(id), 9, 64, null)

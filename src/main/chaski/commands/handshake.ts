@@ -15,6 +15,8 @@ export interface HandshakeData extends Identity {
   vmin: number
   /** Set when the handshake is an automatic reconnection (a deliberately closed peer refuses it). */
   reconnect: boolean
+  /** Optional wire features the sender accepts (e.g. 'message-runs'); [] when absent. */
+  features: string[]
 }
 
 export type HandshakeCommandName = 'handshake' | 'handshake_back'
@@ -33,6 +35,7 @@ export function readHandshake(value: unknown, command: HandshakeCommandName): Ha
   handshake.v = v
   handshake.vmin = vmin
   handshake.reconnect = HANDSHAKE_PREFIX.reconnect.read(data, command)
+  handshake.features = HANDSHAKE_PREFIX.features.read(data, command)
   return handshake
 }
 
