@@ -155,6 +155,9 @@ export function readRun<Edge>(
   if (after !== end) bad(`${end - after} trailing byte(s)`)
   const count = buf.readUInt32BE(start + 1) - RUN_FIELDS
   if (count < 1) bad('no message')
+  // Senders keep runs of several messages within RUN_MAX_BYTES: a larger frame of tiny messages would otherwise make
+  // one frame a million events.
+  if (count > 1 && end - start > MAX_RUN) bad(`several messages in more than ${MAX_RUN} bytes`)
   const r = reader
   r.buf = buf
   r.at = start + 5

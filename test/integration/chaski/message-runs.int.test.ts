@@ -135,7 +135,12 @@ const BAD_RUNS: [string, Buffer, RegExp][] = [
   ],
   ['a uuid of 49 bytes', runBody(5, { uuid: 'u'.repeat(49) }), /uuid/],
   ['a ttl of 300', runBody(5, { ttl: 300 }), /ttl/],
-  ['bytes after the run', runBody(5, { trailing: plain('extra') }), /trailing/]
+  ['bytes after the run', runBody(5, { trailing: plain('extra') }), /trailing/],
+  [
+    '20,000 one-byte messages in one frame (runs of several messages stay within 16 KiB)',
+    runBody(20_003, { data: Array.from({ length: 20_000 }, () => plain(null)) }),
+    /16384 bytes/
+  ]
 ]
 
 describe('a malformed run', () => {

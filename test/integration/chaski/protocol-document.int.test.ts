@@ -5,6 +5,7 @@
 import dgram from 'node:dgram'
 import { once } from 'node:events'
 import { describe, expect, it } from 'vitest'
+import { msgpackCodec } from '../../../src/main/chaski/codec'
 import type { ProtocolErrorEvent } from '../../../src/main/chaski/index'
 import { useNodes } from '../../helpers/nodes'
 import { waitFor } from '../../helpers/wait-for'
@@ -160,5 +161,48 @@ describe('docs/PROTOCOL.md, points a second implementation relies on', () => {
     await userConnect.next('handshake_back')
     expect(node.edges.map((edge) => edge.id).sort()).toEqual(['closed', 'leaver', 'stranger'])
     for (const peer of [stranger, leaverBack, userConnect]) peer.destroy()
+  })
+
+  it("a peer that lists 'message-runs' gets a burst in run frames, laid out byte for byte as §8 says", async () => {
+    const node = await createNode()
+    const peer = await RawPeer.handshake(node.port, 'runs-peer', {
+      subscriptions: ['T'],
+      features: ['message-runs']
+    })
+    await waitFor(() => node.edges.length === 1)
+    const payloads = [Buffer.from([1, 2, 3]), Buffer.alloc(200, 7), 'text']
+    await Promise.all(payloads.map((payload) => node.publish('T', payload)))
+    // Usually one run; two or three when the burst crosses a millisecond (a run shares one timestamp).
+    const runs = await waitFor(() => {
+      const frames = peer.rawFrames.filter((f) => f.topic === 'T')
+      const messages = frames.reduce((n, f) => n + f.body.readUInt32BE(1) - 3, 0)
+      return messages === payloads.length ? frames : undefined
+    })
+    let next = 0
+    for (const { body } of runs) {
+      expect(body[0]).toBe(0xdd) // array 32 ...
+      const n = body.readUInt32BE(1) - 3 // ... of timestamp, ttl, uuid, then n messages
+      expect(body[5]).toBe(0xcb) // the timestamp as a float64
+      expect(Math.abs(body.readDoubleBE(6) - Date.now())).toBeLessThan(10_000)
+      expect(body[14]).toBe(64) // ttl: the node's ttl option (positive fixint)
+      expect(body[15]! & 0xe0).toBe(0xa0) // uuid: a fixstr of 1–48 bytes
+      const idLength = body[15]! & 0x1f
+      const id = body.toString('latin1', 16, 16 + idLength)
+      expect(id).toMatch(/^[0-9a-f]{16}-[0-9a-z]+$/)
+      // Then each message's data as its own msgpack value (bin 8, bin 8, fixstr), nothing after.
+      const mine = payloads.slice(next, next + n)
+      expect(body.subarray(16 + idLength)).toEqual(Buffer.concat(mine.map((payload) => plain(payload))))
+      // One plain msgpack value: [timestamp, ttl, uuid, ...data].
+      expect(msgpackCodec.decode(body)).toEqual([body.readDoubleBE(6), 64, id, ...mine])
+      next += n
+    }
+    // A peer that does not list the feature gets envelopes.
+    const plainPeer = await RawPeer.handshake(node.port, 'envelope-peer', { subscriptions: ['T'] })
+    await waitFor(() => node.edges.length === 2)
+    await node.publish('T', 'one')
+    const message = await plainPeer.next('message')
+    expect(message.data).toBe('one')
+    peer.destroy()
+    plainPeer.destroy()
   })
 })

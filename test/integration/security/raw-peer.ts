@@ -107,6 +107,8 @@ export interface ReceivedFrame {
 /** A hand-driven TCP peer: writes raw bytes, reads and decodes the node's frames, knows when the node hung up. */
 export class RawPeer {
   readonly frames: ReceivedFrame[] = []
+  /** Every frame as it came (topic and body bytes), for tests of the byte layout. */
+  readonly rawFrames: { topic: string; body: Buffer }[] = []
   closed = false
   /** The node's `close` reason, once it sent one. */
   closeReason: string | null = null
@@ -115,7 +117,8 @@ export class RawPeer {
     const decoder = new FrameDecoder(
       {
         acceptTopic: () => true,
-        onFrame: (_topic, body) => {
+        onFrame: (topic, body) => {
+          this.rawFrames.push({ topic, body: Buffer.from(body) })
           const message = packr.unpack(body) as ReceivedFrame
           this.frames.push(message)
           if (message.command === 'close') this.closeReason = String(message.data.reason)
@@ -152,11 +155,12 @@ export class RawPeer {
   static async handshake(
     nodePort: number,
     id: string,
-    options: { claimPort?: number; subscriptions?: string[]; localAddress?: string } = {}
+    options: { claimPort?: number; subscriptions?: string[]; localAddress?: string; features?: string[] } = {}
   ): Promise<RawPeer> {
     const peer = await RawPeer.connect(nodePort, options.localAddress)
     // A distinct claimed address per peer: a node takes a new id at a known address for a restart of the old one.
     const data = handshakeData(id, options.claimPort ?? nextClaimPort++, options.subscriptions)
+    if (options.features) data['features'] = options.features
     peer.write(frame('handshake', 'All', plain(data)))
     await peer.next('handshake_back')
     return peer
