@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    // The CLI the integration tests start, compiled once (not by tsx in every child): see the file.
+    globalSetup: ['test/global-setup/build-cli.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Network rule: LAN beacons may only ever use loopback in tests.

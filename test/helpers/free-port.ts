@@ -1,5 +1,7 @@
-// A port that is free for both TCP and UDP on loopback right now (for child processes that need a fixed port).
+// Ports free for both TCP and UDP on loopback right now, for child processes started on a given port.
+import { randomInt } from 'node:crypto'
 import dgram from 'node:dgram'
+import { readFileSync } from 'node:fs'
 import net from 'node:net'
 
 export async function freePort(host = '127.0.0.1'): Promise<number> {
@@ -25,4 +27,61 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
     if (udpOk) return port
   }
   throw new Error('no free TCP+UDP port found')
+}
+
+/** The kernel's ephemeral range (ports it hands out for `port: 0` and outgoing sockets), Linux's default elsewhere. */
+function ephemeralRange(): { low: number; high: number } {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number)
+    if (Number.isInteger(low) && Number.isInteger(high)) return { low, high }
+  } catch {
+    // Not Linux: its default.
+  }
+  return { low: 32768, high: 60999 }
+}
+
+/** Below the ephemeral range, above anything the app picks by itself (node ports from 8511, the dashboard's 8520). */
+const FIXED_PORTS = { low: 20_000, high: 32_767 }
+
+/**
+ * A free TCP+UDP port for a process that must get the same port back after a restart (a node stopped or killed and
+ * started again on its port, as a person's saved node is). freePort() hands out a port of the kernel's ephemeral
+ * range, which any socket on the machine may be given while the process is down (a `port: 0` bind, an outgoing
+ * connection): the restart then fails with "port in use", as a real node's would. Ports here are outside that
+ * range, so only another explicit bind can take one. Falls back to freePort() if the range leaves no room.
+ */
+export async function freeFixedPort(host = '127.0.0.1'): Promise<number> {
+  const high = Math.min(FIXED_PORTS.high, ephemeralRange().low - 1)
+  if (high - FIXED_PORTS.low < 1_000) return freePort(host)
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = FIXED_PORTS.low + randomInt(high - FIXED_PORTS.low + 1)
+    if (await isFree(host, port)) return port
+  }
+  throw new Error(`no free TCP+UDP port found in ${FIXED_PORTS.low}–${high}`)
+}
+
+async function isFree(host: string, port: number): Promise<boolean> {
+  const server = net.createServer()
+  const tcpOk = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false))
+    server.listen({ host, port }, () => resolve(true))
+  })
+  if (!tcpOk) return false
+  const udp = dgram.createSocket(net.isIP(host) === 6 ? 'udp6' : 'udp4')
+  const udpOk = await new Promise<boolean>((resolve) => {
+    udp.once('error', () => resolve(false))
+    udp.bind({ address: host, port }, () => resolve(true))
+  })
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  await new Promise<void>((resolve) => {
+    try {
+      udp.close(() => resolve())
+    } catch {
+      resolve()
+    }
+  })
+  return udpOk
 }

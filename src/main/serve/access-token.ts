@@ -9,8 +9,15 @@ import { WS_SUBPROTOCOL, WS_TOKEN_PROTOCOL_PREFIX } from '../../shared/ws-protoc
 /** What a token may look like: it travels in a URL and in a Sec-WebSocket-Protocol value (RFC 7230 token chars). */
 export const TOKEN_PATTERN = /^[\w.~-]{8,200}$/
 
+/**
+ * 24 random bytes, base64url; drawn again when it would start with '-' (1 in 64): a person passes the printed token
+ * back as `--token <t>`, where a leading '-' reads as an option and serve refuses to start.
+ */
 export function generateToken(): string {
-  return randomBytes(24).toString('base64url')
+  for (;;) {
+    const token = randomBytes(24).toString('base64url')
+    if (!token.startsWith('-')) return token
+  }
 }
 
 export function tokenMatches(expected: string, given: string | null | undefined): boolean {

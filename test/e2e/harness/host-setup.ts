@@ -6,7 +6,7 @@ import type { ContractArgs, ContractResults, NodeConfigInput } from '../../../sr
 import type { MethodName } from '../../../src/shared/methods'
 import type { Result } from '../../../src/shared/result'
 import type { NodeSnapshot, Preferences } from '../../../src/shared/snapshots'
-import { freePort } from '../../helpers/free-port'
+import { freeFixedPort } from '../../helpers/free-port'
 import { waitFor } from '../../helpers/wait-for'
 
 export interface HostCalls {
@@ -59,7 +59,8 @@ export interface NodeSetup extends NodeConfigInput {
  * Removes every local node, sets the preferences (theme 'system' and no recent addresses unless given), then
  * creates `nodes` in order, waits until each serves and makes its connections. Returns the nodes as created.
  * A node given no port gets a free one of its own, not the first free one from 8511 that the node it replaces had:
- * it is a new identity, and a peer that trusts on first use refuses a new key at an address it knows.
+ * it is a new identity, and a peer that trusts on first use refuses a new key at an address it knows. That port is
+ * outside the kernel's ephemeral range (freeFixedPort), as 8511 is, so it is still free when the host restarts.
  */
 export async function resetHost(
   openUrl: string,
@@ -72,7 +73,7 @@ export async function resetHost(
     await host.call('setPreferences', { theme: 'system', recentAddresses: [], ...preferences })
     const created: NodeSnapshot[] = []
     for (const { connect = [], ...config } of nodes) {
-      const node = await host.call('createNode', { port: await freePort(), ...config })
+      const node = await host.call('createNode', { port: await freeFixedPort(), ...config })
       await waitFor(
         async () => (await host.call('getState')).nodes.find((n) => n.id === node.id)?.state === 'serving',
         { timeoutMs: 20_000, message: `${config.name} serving` }

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { freeFixedPort } from '../../helpers/free-port'
 
 const ROOT = resolve(__dirname, '../../..')
 const BUILT_CLI = resolve(ROOT, 'out/main/cli.js')
@@ -138,7 +139,10 @@ export interface ChaskiNodeProcess extends JsonProcess {
 
 export interface ChaskiNodeOptions {
   name: string
-  /** Listen on this port (to start a node again where it was); default any free one. */
+  /**
+   * Listen on this port (to start a node again where it was); default a free one outside the ephemeral range, so that
+   * it is still free when a test starts the node again there.
+   */
   port?: number
   subscribe?: string[]
   connect?: string[]
@@ -159,7 +163,7 @@ export async function startChaskiNode(options: ChaskiNodeOptions): Promise<Chask
     '--ip',
     '127.0.0.1',
     '--port',
-    String(options.port ?? 0)
+    String(options.port ?? (await freeFixedPort()))
   ]
   if (options.subscribe?.length) args.push('--subscribe', options.subscribe.join(','))
   for (const target of options.connect ?? []) args.push('--connect', target)

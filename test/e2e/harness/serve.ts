@@ -1,9 +1,10 @@
-// `chaski serve --port 0 --bare --json` with its own temporary settings file: the dashboard's host for one test file.
+// `chaski serve --bare --json` with its own temporary settings file: the dashboard's host for one test file.
 // A test can stop the process (cleanly or with SIGKILL) and start it again on the same port, with the same token
 // and settings file, as a person restarting it would.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freeFixedPort } from '../../helpers/free-port'
 import { spawnCli, type JsonProcess } from './processes'
 
 export interface ServeProcess {
@@ -32,14 +33,15 @@ export async function startServe(
   if (options.settingsText !== undefined) writeFileSync(configFile, options.settingsText)
   const launch = async (port: number, token?: string) => {
     const args = ['serve', '--port', String(port), '--bare', '--json', '--config', configFile]
-    if (token !== undefined) args.push('--token', token)
+    if (token !== undefined) args.push(`--token=${token}`)
     const proc = spawnCli(`chaski serve (${label})`, args)
     const serving = await proc.waitForLine((l) => l.event === 'serving', 'serving line')
     const openUrl = String(serving['openUrl'])
     const url = new URL(openUrl)
     return { proc, openUrl, port: Number(url.port), token: url.searchParams.get('token') ?? '' }
   }
-  const first = await launch(0)
+  // Outside the kernel's ephemeral range, so the port is still free for startAgain() (see freeFixedPort).
+  const first = await launch(await freeFixedPort())
   const serve: ServeProcess = {
     openUrl: first.openUrl,
     configFile,

@@ -29,7 +29,7 @@ describe('chaski node --trust approve', () => {
     expect(json.events('edge-added')).toEqual([])
 
     const text = CliProcess.start(['node', '--name', 'gate2', '--port', '0', '--trust', 'approve'])
-    await waitFor(() => text.lines.some((line) => /trust policy approve/.test(line)), { timeoutMs: 20_000 })
+    await text.waitForLine((line) => /trust policy approve/.test(line), 'the trust policy line')
     const listening = text.lines.join('\n').match(/127\.0\.0\.1:(\d+)/)
     expect(listening).not.toBeNull()
     void visitor.connect(`127.0.0.1:${listening![1]}`).catch(() => {})

@@ -1,6 +1,11 @@
-// The `chaski` CLI as a real child process, run from source (`node --import tsx src/main/cli/index.ts ...`):
-// stdout lines are kept (and parsed when they are JSON events), waits are bounded polls, every child is tracked so
-// afterEach/afterAll can kill what a failed test left behind.
+// The `chaski` CLI as a real child process: the CLI compiled once for the run by test/global-setup/build-cli.ts
+// (`node <bundle> ...`; from source under tsx when run outside that setup). Stdout lines are kept (and parsed when
+// they are JSON events), waits are bounded polls, every child is tracked so afterEach/afterAll can kill what a failed
+// test left behind.
+//
+// A wait for what a process does (an edge, a discovery result) is bounded from its first output, not from its spawn:
+// how long a process takes to start on two busy cores is START_TIMEOUT_MS's business, and must not eat the bound of
+// the behaviour a test measures (CI once saw 'discovery-concluded' time out at 20 s with no line printed at all).
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,14 +13,24 @@ import { join } from 'node:path'
 import type { ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, inject } from 'vitest'
 import { defaultNodeConfig } from '../../../src/main/host/node-config'
-import { waitFor } from '../../helpers/wait-for'
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url))
-const ENTRY = 'src/main/cli/index.ts'
-/** tsx compiles on first start: slow on two busy cores, hence generous bounds (they are upper bounds only). */
+const SOURCE_ENTRY = 'src/main/cli/index.ts'
+/**
+ * From spawn to the first line printed (and for commands that run to completion): a start is ~0.4 s idle, a few
+ * seconds while the suite's other files keep both cores busy; generous, as an upper bound only.
+ */
 export const START_TIMEOUT_MS = 30_000
+/** Default bound of a wait for what a started process does, counted from its first output. */
+export const EVENT_TIMEOUT_MS = 20_000
+
+/** How to run the CLI: the bundle the globalSetup built, else the sources under tsx. */
+function cliArgv(): string[] {
+  const built = inject('chaskiCli') as string | undefined
+  return built ? [built] : ['--import', 'tsx', SOURCE_ENTRY]
+}
 
 export interface CliEvent {
   event: string
@@ -35,13 +50,24 @@ export class CliProcess {
   stderr = ''
   exitInfo: CliExit | null = null
   private readonly exited: Promise<CliExit>
+  /** Settles once the process printed anything (stdout or stderr) or exited. */
+  private readonly firstOutput: Promise<void>
 
   private constructor(
     readonly args: readonly string[],
     private readonly child: ChildProcess
   ) {
-    createInterface({ input: child.stdout! }).on('line', (line) => this.lines.push(line))
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk))
+    let printed: () => void = () => undefined
+    this.firstOutput = new Promise((resolve) => (printed = resolve))
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      this.lines.push(line)
+      printed()
+    })
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderr += chunk
+      printed()
+    })
+    child.once('close', () => printed())
     this.exited = new Promise((resolve) => {
       child.once('close', (code, signal) => {
         this.exitInfo = { code, signal }
@@ -57,7 +83,7 @@ export class CliProcess {
   }
 
   static start(args: readonly string[]): CliProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+    const child = spawn(process.execPath, [...cliArgv(), ...args], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, CHASKI_LAN_INTERFACES: '127.0.0.1', CHASKI_DEBUG: '' }
@@ -78,30 +104,69 @@ export class CliProcess {
     return events
   }
 
-  /** The first event `name` matching `match`, waiting for it (bounded); fails fast if the process exits. */
+  /** Resolves once the process printed its first line (or anything on stderr, or exited); START_TIMEOUT_MS bound. */
+  async started(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `chaski ${this.args.join(' ')} printed nothing within ${START_TIMEOUT_MS} ms of its start\n${this.describe()}`
+            )
+          ),
+        START_TIMEOUT_MS
+      )
+    })
+    try {
+      await Promise.race([this.firstOutput, timeout])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /**
+   * The first event `name` matching `match`, waiting for it: `timeoutMs` from the process's first output (see the
+   * top of this file); fails fast if the process exits.
+   */
   async waitForEvent(
     name: string,
     match: (event: CliEvent) => boolean = () => true,
-    timeoutMs = 20_000
+    timeoutMs = EVENT_TIMEOUT_MS
   ): Promise<CliEvent> {
-    return waitFor(
-      () => {
-        const found = this.events(name).find(match)
-        if (found) return found
-        if (this.exitInfo) throw new Error(`exited (${JSON.stringify(this.exitInfo)}) before '${name}'`)
-        return undefined
-      },
-      {
-        timeoutMs,
-        intervalMs: 20,
-        message: `'${name}' from chaski ${this.args.join(' ')}\n${this.describe()}`
-      }
-    )
+    return this.waitUntil(() => this.events(name).find(match), `'${name}'`, timeoutMs)
+  }
+
+  /** The first stdout line matching `match` (human or JSON), bounded as waitForEvent. */
+  async waitForLine(
+    match: (line: string) => boolean,
+    what: string,
+    timeoutMs = EVENT_TIMEOUT_MS
+  ): Promise<string> {
+    return this.waitUntil(() => this.lines.find(match), what, timeoutMs)
+  }
+
+  private async waitUntil<T>(find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    const already = find()
+    if (already !== undefined) return already
+    await this.started()
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const found = find()
+      if (found !== undefined) return found
+      const why = this.exitInfo
+        ? `exited (${JSON.stringify(this.exitInfo)}) before ${what}`
+        : Date.now() > deadline
+          ? `no ${what} within ${timeoutMs} ms of its first output`
+          : null
+      if (why !== null) throw new Error(`chaski ${this.args.join(' ')}: ${why}\n${this.describe()}`)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
   }
 
   /** The port from the node's ready line (nodes are always started with port 0). */
   async readyPort(): Promise<number> {
-    const ready = await this.waitForEvent('ready', () => true, START_TIMEOUT_MS)
+    const ready = await this.waitForEvent('ready')
     return ready.port as number
   }
 

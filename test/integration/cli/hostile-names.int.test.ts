@@ -47,10 +47,7 @@ describe('hostile names in the CLI', () => {
       invisibleAddress
     ])
     const added = (name: string) =>
-      waitFor(() => watcher.lines.find((line) => line.includes('edge +') && line.includes(name)), {
-        timeoutMs: START_TIMEOUT_MS,
-        message: `edge line for ${name}\n${watcher.describe()}`
-      })
+      watcher.waitForLine((line) => line.includes('edge +') && line.includes(name), `edge line for ${name}`)
     const evilLine = await added('Evil')
     expect(evilLine).toContain(`Evil\\u{202e}(55673:1.0.0.721)@${evilAddress}`)
     expect(evilLine).toContain('topics news\\u{2066}')

@@ -5,7 +5,6 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { waitFor } from '../../helpers/wait-for'
 import { CliProcess, killAllCli, runCli } from './cli-process'
 
 afterEach(killAllCli)
@@ -65,8 +64,5 @@ describe('chaski node --key / chaski id', () => {
 })
 
 async function waitForLine(cli: CliProcess, pattern: RegExp): Promise<void> {
-  await waitFor(() => cli.lines.some((line) => pattern.test(line)), {
-    timeoutMs: 20_000,
-    message: String(pattern)
-  })
+  await cli.waitForLine((line) => pattern.test(line), String(pattern))
 }

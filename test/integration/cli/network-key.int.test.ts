@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { security } from '../../../src/main/chaski/index'
-import { waitFor } from '../../helpers/wait-for'
 import { CliProcess, killAllCli, runCli } from './cli-process'
 
 afterEach(killAllCli)
@@ -49,14 +48,8 @@ describe('chaski node --network-key-file', () => {
       '--connect',
       String(ready.address).replace(/^hub@/, '')
     ])
-    await waitFor(() => outsider.lines.some((line) => /network-key-mismatch/.test(line)), {
-      timeoutMs: 20_000,
-      message: 'the outsider to print network-key-mismatch'
-    })
-    await waitFor(() => hub.lines.some((line) => /network-key-mismatch/.test(line)), {
-      timeoutMs: 20_000,
-      message: 'the hub to print network-key-mismatch'
-    })
+    await outsider.waitForLine((line) => /network-key-mismatch/.test(line), 'network-key-mismatch')
+    await hub.waitForLine((line) => /network-key-mismatch/.test(line), 'network-key-mismatch')
     expect(outsider.lines.some((line) => /"event":"edge-added"/.test(line))).toBe(false)
   })
 

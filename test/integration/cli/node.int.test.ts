@@ -6,8 +6,7 @@ import type { CliEvent } from './cli-process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { networkInterfaces, tmpdir } from 'node:os'
 import path from 'node:path'
-import { freePort } from '../../helpers/free-port'
-import { waitFor } from '../../helpers/wait-for'
+import { freeFixedPort, freePort } from '../../helpers/free-port'
 import { CliProcess, killAllCli, runCli } from './cli-process'
 
 afterEach(killAllCli)
@@ -15,7 +14,7 @@ afterEach(killAllCli)
 /** The human lines of a `chaski node` until one matches `last` (then it is stopped). */
 async function runCliLines(args: string[], last: RegExp): Promise<string[]> {
   const cli = CliProcess.start(args)
-  await waitFor(() => cli.lines.some((line) => last.test(line)), { timeoutMs: 20_000, message: String(last) })
+  await cli.waitForLine((line) => last.test(line), String(last))
   cli.kill('SIGTERM')
   await cli.waitForExit()
   const end = cli.lines.findIndex((line) => last.test(line))
@@ -174,8 +173,19 @@ describe('chaski node', () => {
     // The hub keeps its key (--key): the leaf's trust policy (tofu) pins it at its address.
     const keyDir = mkdtempSync(path.join(tmpdir(), 'chaski-cli-hub-'))
     const keyFile = path.join(keyDir, 'hub.key')
-    const hub = CliProcess.start(['node', '--json', '--name', 'hub', '--key', keyFile])
-    const port = await hub.readyPort()
+    // Its port is outside the ephemeral range: the suite's other nodes (port 0) cannot take it while the hub is down.
+    const port = await freeFixedPort()
+    const hub = CliProcess.start([
+      'node',
+      '--json',
+      '--name',
+      'hub',
+      '--port',
+      String(port),
+      '--key',
+      keyFile
+    ])
+    expect(await hub.readyPort()).toBe(port)
     const leaf = CliProcess.start(['node', '--json', '--name', 'leaf', '--connect', `127.0.0.1:${port}`])
     await leaf.readyPort()
     await leaf.waitForEvent('edge-added', (event) => peerName(event) === 'hub')
@@ -201,6 +211,8 @@ describe('chaski node', () => {
       () => leaf.events('edge-added').filter((event) => peerName(event) === 'hub').length === 2,
       20_000
     )
+    // Both processes write beside the key (trust file, control socket) until they are gone.
+    await killAllCli()
     rmSync(keyDir, { recursive: true, force: true })
   }, 60_000)
 
