@@ -4,6 +4,7 @@
 // that keeps the links; `chaski serve` restarted with the same config brings back the same nodes, ports and links (and
 // a port taken meanwhile is offered a free one); when the host dies the whole page says so, pending calls fail
 // plainly, and it comes back by itself. Screenshots at 800×600 and 1280×800 in both themes.
+import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
@@ -27,6 +28,7 @@ import {
 import { accessibilityProblems, layoutProblems } from './harness/page-checks'
 import { startDelayRelay, type DelayRelay } from '../helpers/delay-relay'
 import { resetHost, type NodeSetup } from './harness/host-setup'
+import { waitFor } from '../helpers/wait-for'
 
 let serve: ServeProcess
 let session: BrowserSession
@@ -321,6 +323,12 @@ describe('chaski serve restarted', () => {
 describe('the host goes away', () => {
   test('the whole page says so, pending calls fail plainly, actions are off, and it comes back by itself', async () => {
     await startWith([alphaWith(hub.address)])
+    // Linking a peer is saved at once (the host's settings file lists it as the connect returns), so the restart
+    // below has it to come back to. CI once killed the host inside the 1 s that save used to wait.
+    await waitFor(() => readFileSync(serve.configFile, 'utf8').includes(hub.address), {
+      timeoutMs: 5_000,
+      message: "Hub in the host's settings file"
+    })
     await selectNode(page, 'Alpha')
     await openTab(page, 'peers')
     // A call the host will still be busy with when it dies: a connect to something that never completes a handshake.
@@ -372,6 +380,18 @@ describe('the host goes away', () => {
     ).toContain('serving')
     // Alpha dials its known peers as it starts, before the host prints that it serves: the row is back within a
     // moment of the page reconnecting (measured 10–200 ms after the overlay went, with two CPU burners).
-    await eventually(() => peerRow(page, 'Hub').locator(tid('peer-state')).textContent()).toBe('connected')
+    try {
+      await eventually(() => peerRow(page, 'Hub').locator(tid('peer-state')).textContent()).toBe('connected')
+    } catch (error) {
+      // Say what the host holds and what the processes said, so that a failure here explains itself.
+      const state = await hostState(serve.openUrl).catch((e: Error) => e.message)
+      throw new Error(
+        `the Hub row did not come back: ${(error as Error).message}\n` +
+          `host state: ${JSON.stringify(state).slice(0, 4000)}\n` +
+          `serve stderr: ${serve.process.stderr().slice(-2000)}\n` +
+          `Hub's last lines: ${JSON.stringify(hub.lines.slice(-20))}`,
+        { cause: error }
+      )
+    }
   })
 })

@@ -52,8 +52,11 @@ export interface HostedNodeListener {
   ): void
   /** Handling one of the node's events threw: log it; the node and the host go on. */
   failed(node: HostedNode, what: string, err: unknown): void
-  /** What the node remembers changed (known or recent peers, LAN devices): save it soon. */
-  memoryChanged(node: HostedNode): void
+  /**
+   * What the node remembers changed (known or recent peers, LAN devices): save it soon, or at once (`now`) when it
+   * is the person's own decision (a peer kept, disconnected or forgotten), which a crash a moment later must not undo.
+   */
+  memoryChanged(node: HostedNode, now?: boolean): void
   /** The config changed by itself (a port 0 became the port the node got): save it. */
   configChanged(node: HostedNode): void
   /** The port to offer when this node's port is taken (the next free one no other local node is set to). */
@@ -209,7 +212,7 @@ export class HostedNode {
       )
     this.lanDevices.forget(peerId)
     this.listener.changed(this, false)
-    this.listener.memoryChanged(this)
+    this.listener.memoryChanged(this, true)
   }
 
   /** Applies the config's LAN settings to the running node (beacons restart; edges stay). */
@@ -248,7 +251,7 @@ export class HostedNode {
     const entry = this.knownPeers.remember(address, { id: edge.id, name: edge.name })
     this.redialer?.add(entry.address, entry.peerId)
     this.listener.changed(this, false)
-    this.listener.memoryChanged(this)
+    this.listener.memoryChanged(this, true)
   }
 
   /** The known peer this edge is (dialled by that address), if any. */
@@ -281,7 +284,7 @@ export class HostedNode {
       edge = this.node?.edges.find((e) => this.knownAddressOf(e) === entry.address) ?? null
     }
     this.listener.changed(this, false)
-    this.listener.memoryChanged(this)
+    this.listener.memoryChanged(this, true)
     return edge
   }
 
@@ -292,7 +295,7 @@ export class HostedNode {
       throw new UnknownPeerError('that peer is not in the Known peers list (any more)')
     this.redialer?.remove(address)
     this.listener.changed(this, false)
-    this.listener.memoryChanged(this)
+    this.listener.memoryChanged(this, true)
     return edge
   }
 

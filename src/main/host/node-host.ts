@@ -542,6 +542,14 @@ export class NodeHost {
       )
   }
 
+  /** Saves what the nodes remember at once (a pending delayed save is folded into it). */
+  private saveMemoryNow(): void {
+    if (this.closed || !this.store) return
+    if (this.memorySave) clearTimeout(this.memorySave)
+    this.memorySave = null
+    this.save().catch((err: unknown) => this.failed(null, 'saving what the nodes remember', err))
+  }
+
   private scheduleMemorySave(): void {
     if (this.memorySave || this.closed || !this.store) return
     this.memorySave = setTimeout(() => {
@@ -556,7 +564,7 @@ export class NodeHost {
     nodeKey: (node) => this.keys.keyOf(node.id),
     notice: (_node, key, level, text) => this.addNotice(level, text, key),
     changed: (node, graphToo) => this.coalescer.nodeChanged(node.id, graphToo),
-    memoryChanged: () => this.scheduleMemorySave(),
+    memoryChanged: (_node, now) => (now ? this.saveMemoryNow() : this.scheduleMemorySave()),
     configChanged: (node) => {
       this.coalescer.nodeChanged(node.id)
       this.save().catch((err: unknown) => this.failed(node.id, 'saving its port', err))

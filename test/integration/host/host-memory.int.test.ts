@@ -3,7 +3,7 @@
 // Recent peers and the LAN device list kept across restarts, stable ports (and the next free one offered when
 // taken), every option editable (restart in one call, links kept), the addresses of a 0.0.0.0 node, and the round
 // trips through a link whose delay the test sets.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import net from 'node:net'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -106,6 +106,25 @@ describe('stable ports', () => {
 })
 
 describe('known peers', () => {
+  test('a peer the person links and a disconnect they ask for are on disk at once: a host killed a moment later keeps them', async () => {
+    // The delayed save of what nodes remember (last seen times and the like) never comes within this test.
+    const host = await open({ memorySaveDelayMs: 600_000 })
+    const alpha = await host.createNode({ name: 'Alpha', ...lanOff })
+    const hub = await PeerProcess.start({ name: 'Hub' })
+    peers.push(hub)
+    const address = `127.0.0.1:${hub.port}`
+    const saved = (): { address: string; name: string | null; keep: boolean }[] => {
+      const text = readFileSync(join(dir, 'settings.json'), 'utf8')
+      const nodes = (JSON.parse(text) as { nodes: { name: string; memory?: { knownPeers?: [] } }[] }).nodes
+      return nodes.find((n) => n.name === 'Alpha')?.memory?.knownPeers ?? []
+    }
+    await host.connect(alpha.id, { kind: 'address', address })
+    await waitFor(() => saved().length === 1, { timeoutMs: 2_000, message: 'the known peer on disk' })
+    expect(saved()).toMatchObject([{ address, name: 'Hub', keep: true }])
+    await host.setKnownPeer(alpha.id, address, false)
+    await waitFor(() => saved()[0]?.keep === false, { timeoutMs: 2_000, message: 'the disconnect on disk' })
+  })
+
   test('a peer stopped gracefully (SIGTERM) and started again on its port is linked again, with no end to the tries', async () => {
     const host = await open()
     const alpha = await host.createNode({ name: 'Alpha', ...lanOff })
