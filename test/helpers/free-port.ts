@@ -1,30 +1,19 @@
 // Ports free for both TCP and UDP on loopback right now, for child processes started on a given port.
 import { randomInt } from 'node:crypto'
-import dgram from 'node:dgram'
 import { readFileSync } from 'node:fs'
 import net from 'node:net'
+import { isPortFree } from '../../src/main/host/node-ports'
 
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
+    // A port the kernel hands out, kept only if UDP can have the same number too (a node binds both).
     const server = net.createServer()
     const port = await new Promise<number>((resolve, reject) => {
       server.once('error', reject)
       server.listen({ host, port: 0 }, () => resolve((server.address() as net.AddressInfo).port))
     })
-    const udp = dgram.createSocket(net.isIP(host) === 6 ? 'udp6' : 'udp4')
-    const udpOk = await new Promise<boolean>((resolve) => {
-      udp.once('error', () => resolve(false))
-      udp.bind({ address: host, port }, () => resolve(true))
-    })
     await new Promise<void>((resolve) => server.close(() => resolve()))
-    await new Promise<void>((resolve) => {
-      try {
-        udp.close(() => resolve())
-      } catch {
-        resolve()
-      }
-    })
-    if (udpOk) return port
+    if (await isPortFree(host, port)) return port
   }
   throw new Error('no free TCP+UDP port found')
 }
@@ -58,30 +47,7 @@ export async function freeFixedPort(host = '127.0.0.1'): Promise<number> {
   if (high - FIXED_PORTS.low < 1_000) return freePort(host)
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = FIXED_PORTS.low + randomInt(high - FIXED_PORTS.low + 1)
-    if (await isFree(host, port)) return port
+    if (await isPortFree(host, port)) return port
   }
   throw new Error(`no free TCP+UDP port found in ${FIXED_PORTS.low}–${high}`)
-}
-
-async function isFree(host: string, port: number): Promise<boolean> {
-  const server = net.createServer()
-  const tcpOk = await new Promise<boolean>((resolve) => {
-    server.once('error', () => resolve(false))
-    server.listen({ host, port }, () => resolve(true))
-  })
-  if (!tcpOk) return false
-  const udp = dgram.createSocket(net.isIP(host) === 6 ? 'udp6' : 'udp4')
-  const udpOk = await new Promise<boolean>((resolve) => {
-    udp.once('error', () => resolve(false))
-    udp.bind({ address: host, port }, () => resolve(true))
-  })
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  await new Promise<void>((resolve) => {
-    try {
-      udp.close(() => resolve())
-    } catch {
-      resolve()
-    }
-  })
-  return udpOk
 }

@@ -719,7 +719,7 @@ export class ConnectionManager
   /** PeerLinkOwner: every frame goes through the command registry (commands/index.ts). */
   onFrame(link: PeerLink, topic: string, buf: Buffer, start: number, end: number): void {
     // An envelope is a map; an array 32 on a user topic is a run of messages (default codec only).
-    if (buf[start] === RUN_MARKER && start < end && topic !== CONTROL_TOPIC && !this.options.customCodec) {
+    if (start < end && buf[start] === RUN_MARKER && topic !== CONTROL_TOPIC && !this.options.customCodec) {
       this.host.dispatchRun(link, topic, buf, start, end)
       return
     }

@@ -128,7 +128,8 @@ export interface RunReceiver<Edge> {
   onMessageOf(edge: Edge, topic: string, data: unknown, ttl: number, uuid: string, timestamp: number): void
 }
 
-const reader = new Reader(Buffer.alloc(0), 0, 0)
+const EMPTY = Buffer.alloc(0)
+const reader = new Reader(EMPTY, 0, 0)
 
 function bad(what: string): never {
   throw new ProtocolError(`message run: ${what}`)
@@ -195,5 +196,3 @@ export function readRun<Edge>(
     r.buf = EMPTY
   }
 }
-
-const EMPTY = Buffer.alloc(0)

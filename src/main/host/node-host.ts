@@ -552,10 +552,7 @@ export class NodeHost {
 
   private scheduleMemorySave(): void {
     if (this.memorySave || this.closed || !this.store) return
-    this.memorySave = setTimeout(() => {
-      this.memorySave = null
-      this.save().catch((err: unknown) => this.failed(null, 'saving what the nodes remember', err))
-    }, this.init.memorySaveDelayMs ?? 1000)
+    this.memorySave = setTimeout(() => this.saveMemoryNow(), this.init.memorySaveDelayMs ?? 1000)
     this.memorySave.unref?.()
   }
 

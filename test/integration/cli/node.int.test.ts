@@ -175,16 +175,9 @@ describe('chaski node', () => {
     const keyFile = path.join(keyDir, 'hub.key')
     // Its port is outside the ephemeral range: the suite's other nodes (port 0) cannot take it while the hub is down.
     const port = await freeFixedPort()
-    const hub = CliProcess.start([
-      'node',
-      '--json',
-      '--name',
-      'hub',
-      '--port',
-      String(port),
-      '--key',
-      keyFile
-    ])
+    const startHub = (): CliProcess =>
+      CliProcess.start(['node', '--json', '--name', 'hub', '--port', String(port), '--key', keyFile])
+    const hub = startHub()
     expect(await hub.readyPort()).toBe(port)
     const leaf = CliProcess.start(['node', '--json', '--name', 'leaf', '--connect', `127.0.0.1:${port}`])
     await leaf.readyPort()
@@ -195,16 +188,7 @@ describe('chaski node', () => {
     expect(removed).toMatchObject({ reason: 'peer-stopped', willReconnect: false })
     // The library does not reconnect after a deliberate stop; the CLI keeps its --connect target linked.
     await leaf.waitForEvent('redialing', (event) => event.target === `127.0.0.1:${port}`)
-    const again = CliProcess.start([
-      'node',
-      '--json',
-      '--name',
-      'hub',
-      '--port',
-      String(port),
-      '--key',
-      keyFile
-    ])
+    const again = startHub()
     expect(await again.readyPort()).toBe(port)
     await leaf.waitForEvent(
       'edge-added',
