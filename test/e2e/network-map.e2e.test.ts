@@ -93,8 +93,8 @@ describe('whole network scope', () => {
       return page.locator(tid('map-pair-info')).textContent()
     }, 30_000).toMatch(/measured RTT \d+(\.\d+)? ms/)
     // B and D share no link: their RTT is estimated from coordinates.
-    await nodeAt(page, 'B').click()
-    await nodeAt(page, 'D').hover()
+    await nodeAt(page, 'B').locator('circle').click()
+    await nodeAt(page, 'D').locator('circle').hover()
     await eventually(() => page.locator(tid('map-pair-info')).textContent()).toMatch(
       /^B ↔ D: estimated RTT ~\d+(\.\d+)? ms \(from coordinates, error \d+ %\)$/
     )

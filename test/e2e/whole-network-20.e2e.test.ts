@@ -250,7 +250,7 @@ describe('a 20-node network in the dashboard attached to one node', () => {
   test('a pair shows its RTT, measured over a link or estimated; the matrix covers all 400 pairs', async () => {
     await openWholeNetwork(page, 'graph')
     await eventually(() => summary(), 30_000).toMatch(/^20 nodes, \d+ links$/)
-    // By keyboard (nodes may overlap where the layout puts them close): Enter on Hub picks it, focus on another
+    // By keyboard (the mouse path is in network-map.e2e.test.ts): Enter on Hub picks it, focus on another
     // shows the pair. Focus moves away and back on each read, so the text is fresh.
     const nodeAt = (name: string) => page.locator(`${tid('map-node')}[data-name="${name}"]`)
     const pairWith = async (name: string) => {

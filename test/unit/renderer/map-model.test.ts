@@ -2,7 +2,13 @@
 // estimated from coordinates), the matrix, and a layout by coordinates that keeps near nodes near.
 import { describe, expect, it } from 'vitest'
 import type { MapCoordinate, MapLink, MapNode, NetworkMap } from '../../../src/shared/network-map'
-import { latencyMatrix, pairRtt, placeNodes, rttText } from '../../../src/renderer/src/map/map-model'
+import {
+  MIN_NODE_SPACING,
+  latencyMatrix,
+  pairRtt,
+  placeNodes,
+  rttText
+} from '../../../src/renderer/src/map/map-model'
 import { mapLink, mapNode } from './fixtures'
 
 function coordinate(x: number, y: number): MapCoordinate {
@@ -69,5 +75,45 @@ describe('network map model', () => {
       expect(each.y).toBeGreaterThanOrEqual(0)
       expect(each.y).toBeLessThanOrEqual(400)
     }
+  })
+
+  // Seen in CI: two leaves of one node, on loopback, had the same coordinates; drawn at one spot, the one below
+  // could not be hovered or clicked.
+  it('nodes at the same coordinates are drawn apart, inside the drawing, the same way every time', () => {
+    const crowd = Array.from({ length: 8 }, (_, i) => node(`c${i}`, 2, coordinate(0, 0)))
+    const nodes = [
+      ...crowd,
+      node('far', 1, coordinate(0.05, 0.03)),
+      node('none1', 3, null),
+      node('none2', 3, null)
+    ]
+    for (const layout of ['map', 'force'] as const) {
+      const placed = placeNodes(nodes, [], layout, 600, 400)
+      for (const [i, a] of placed.entries()) {
+        expect(a.x).toBeGreaterThanOrEqual(0)
+        expect(a.x).toBeLessThanOrEqual(600)
+        expect(a.y).toBeGreaterThanOrEqual(0)
+        expect(a.y).toBeLessThanOrEqual(400)
+        for (const b of placed.slice(i + 1))
+          expect(Math.hypot(a.x - b.x, a.y - b.y), `${layout}: ${a.id}–${b.id}`).toBeGreaterThan(
+            MIN_NODE_SPACING - 1
+          )
+      }
+      expect(placeNodes(nodes, [], layout, 600, 400)).toEqual(placed)
+    }
+  })
+
+  it('a map whose coordinates are all the same is drawn in the middle, not in a corner', () => {
+    const placed = placeNodes(
+      [node('a', 1, coordinate(0, 0)), node('b', 1, coordinate(0, 0))],
+      [],
+      'map',
+      600,
+      400
+    )
+    // The first stays in the middle of the room for coordinates (the bottom row is for nodes without); the second
+    // is moved next to it.
+    expect(placed[0]).toMatchObject({ x: 300, y: 180 })
+    expect(Math.hypot(placed[1]!.x - 300, placed[1]!.y - 180)).toBeCloseTo(MIN_NODE_SPACING, 6)
   })
 })
