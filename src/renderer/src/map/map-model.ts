@@ -194,6 +194,8 @@ function spreadOverlaps(placed: PlacedNode[], width: number, height: number): vo
   // (the usual case: equal coordinates) is placed in one pass, not one search from the centre per node.
   const resumeAt = new Map<string, number>()
   for (const node of placed) {
+    // Not expected (coordinates are checked where they are read), but a bad one must not stop the drawing.
+    if (!Number.isFinite(node.x) || !Number.isFinite(node.y)) continue
     if (!grid.hasNear(node.x, node.y)) {
       grid.add(node.x, node.y)
       continue
