@@ -33,26 +33,32 @@ function encodeSmallMap(record: Record<string, unknown>): Buffer {
   return out
 }
 
+/** No handshake encoded yet (shared, never written: handshake() replaces it first). */
+const NO_HANDSHAKES: readonly (CommandData<'handshake'> | undefined)[] = Object.freeze([])
+
 export class LocalIdentity {
   private identity: Identity | null = null
   /** The identity's map entries (for pongs); null with a custom codec, undefined until needed. */
   private entries: { entries: Buffer; count: number } | null | undefined = undefined
-  /** Handshake data by `version * 2 + reconnect` (one or two entries in practice). */
-  private handshakes: CommandData<'handshake'>[] = []
+  /**
+   * Handshake data by `version * 2 + reconnect` (one or two entries in practice), in a list of just the length its
+   * highest index needs: writing index 2 of an empty list would have V8 reserve 17 slots.
+   */
+  private handshakes = NO_HANDSHAKES as (CommandData<'handshake'> | undefined)[]
 
   constructor(
     private readonly source: IdentitySource,
     /** A user serializer encodes whole envelopes: nothing can be pre-encoded then. */
     private readonly customCodec: boolean,
     /** The wire features this node accepts (handshake `features`, message-runs.ts localFeatures). */
-    private readonly features: string[] = []
+    private readonly features: readonly string[] = []
   ) {}
 
   /** Something in the identity changed: everything is rebuilt on next use. */
   changed(): void {
     this.identity = null
     this.entries = undefined
-    this.handshakes = []
+    this.handshakes = NO_HANDSHAKES as (CommandData<'handshake'> | undefined)[]
   }
 
   get value(): Identity {
@@ -66,16 +72,20 @@ export class LocalIdentity {
    */
   handshake(version: number, reconnect: boolean): CommandData<'handshake'> {
     const index = version * 2 + (reconnect ? 1 : 0)
-    let data = this.handshakes[index]
-    if (data === undefined) {
-      // Once per identity change: a spread costs nothing worth measuring here.
-      // Not kept as `value`: once encoded, a node that never answers a ping needs no plain copy.
-      // A link speaks one version (its transport's): vmin = v.
-      const identity = this.identity ?? this.source.identityNow()
-      const plain = { v: version, vmin: version, reconnect, features: this.features, ...identity }
-      data = this.customCodec ? plain : new EncodedValue(encodeSmallMap(plain))
-      this.handshakes[index] = data
+    const known = this.handshakes[index]
+    if (known !== undefined) return known
+    // Once per identity change: a spread costs nothing worth measuring here.
+    // Not kept as `value`: once encoded, a node that never answers a ping needs no plain copy.
+    // A link speaks one version (its transport's): vmin = v.
+    const identity = this.identity ?? this.source.identityNow()
+    const plain = { v: version, vmin: version, reconnect, features: this.features, ...identity }
+    const data = this.customCodec ? plain : new EncodedValue(encodeSmallMap(plain))
+    if (index >= this.handshakes.length) {
+      const grown = new Array<CommandData<'handshake'> | undefined>(index + 1)
+      for (let i = 0; i < this.handshakes.length; i++) grown[i] = this.handshakes[i]
+      this.handshakes = grown
     }
+    this.handshakes[index] = data
     return data
   }
 

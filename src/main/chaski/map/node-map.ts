@@ -193,27 +193,8 @@ const ORIGIN_COORDINATE = new VivaldiClient().coordinate
 export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReplyReceiver, Deadline {
   /** When the next advert is due (Deadline: the node's adverts ride on the process-wide periodic sweep). */
   deadlineAt = Infinity
-  readonly stats: AdvertStats = {
-    sent: 0,
-    sentBytes: 0,
-    largestBytes: 0,
-    received: 0,
-    accepted: 0,
-    forwarded: 0,
-    duplicates: 0,
-    rateLimited: 0,
-    forged: 0,
-    badSignature: 0,
-    unsigned: 0,
-    verified: 0,
-    expired: 0,
-    framesOut: 0,
-    bytesOut: 0,
-    vivaldiUpdates: 0,
-    vivaldiRejected: 0,
-    probes: 0,
-    probeFailures: 0
-  }
+  /** Counters, made on the first count: a node that never sent or received an advert holds none. */
+  #stats: AdvertStats | null = null
   // The store, the coordinate, the limiters, the verifier and warnings are made on first use: a node whose peers
   // send no advert, nor ask for its map, holds none of them (a 1000-node star measures what a node costs).
   #store: MapStore | null = null
@@ -266,6 +247,31 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   /** Our Vivaldi coordinate's state (made on the first round trip to a peer whose coordinate we know). */
   get vivaldi(): VivaldiClient {
     return (this.#vivaldi ??= new VivaldiClient())
+  }
+
+  /** What this node's adverts did so far (ChaskiNode.advertStats copies it). */
+  get stats(): AdvertStats {
+    return (this.#stats ??= {
+      sent: 0,
+      sentBytes: 0,
+      largestBytes: 0,
+      received: 0,
+      accepted: 0,
+      forwarded: 0,
+      duplicates: 0,
+      rateLimited: 0,
+      forged: 0,
+      badSignature: 0,
+      unsigned: 0,
+      verified: 0,
+      expired: 0,
+      framesOut: 0,
+      bytesOut: 0,
+      vivaldiUpdates: 0,
+      vivaldiRejected: 0,
+      probes: 0,
+      probeFailures: 0
+    })
   }
 
   private clockNow(): () => number {
