@@ -15,6 +15,26 @@ export interface TransportListener {
   close(): Promise<void>
 }
 
+/**
+ * Who a listener hands its accepted connections and its errors to (the node): methods, not two closures per node.
+ * The server's listeners are shared functions that find their owner on the server (LISTENER_OWNER).
+ */
+export interface ListenerOwner {
+  acceptConnection(socket: net.Socket): void
+  listenerError(error: Error): void
+}
+
+const LISTENER_OWNER = Symbol('chaski.listenerOwner')
+type OwnedServer = net.Server & { [LISTENER_OWNER]: ListenerOwner }
+
+function onServerConnection(this: OwnedServer, socket: net.Socket): void {
+  this[LISTENER_OWNER].acceptConnection(socket)
+}
+
+function onServerError(this: OwnedServer, error: Error): void {
+  this[LISTENER_OWNER].listenerError(error)
+}
+
 export interface DialOutcome {
   /** The connection can carry frames; the socket's 'error' and 'close' listeners are left to the new owner. */
   connected(socket: net.Socket): void
@@ -57,12 +77,7 @@ export interface Transport {
    * Listens on ip:port (0: any free port) with a deep accept backlog. Resolves with the listener, or null when the
    * port is taken (the caller tries another); rejects with ListenError for any other reason.
    */
-  listen(
-    ip: string,
-    port: number,
-    onConnection: (socket: net.Socket) => void,
-    onError: (error: Error) => void
-  ): Promise<TransportListener | null>
+  listen(ip: string, port: number, owner: ListenerOwner): Promise<TransportListener | null>
   /** Opens a connection to ip:port within timeoutMs (through `sweep`, one timer for many dials). */
   dial(
     ip: string,
@@ -175,8 +190,9 @@ class TcpDial implements Deadline, Dialling {
 export const tcpTransport: Transport = {
   name: 'tcp',
   secure: false,
-  listen(ip, port, onConnection, onError) {
-    const server = net.createServer({ noDelay: true }, onConnection)
+  listen(ip, port, owner) {
+    const server = net.createServer({ noDelay: true }, onServerConnection) as OwnedServer
+    server[LISTENER_OWNER] = owner
     return new Promise((resolve, reject) => {
       const failed = (error: Error): void => {
         server.off('listening', listening)
@@ -186,7 +202,7 @@ export const tcpTransport: Transport = {
       }
       const listening = (): void => {
         server.off('error', failed)
-        server.on('error', onError)
+        server.on('error', onServerError)
         resolve(new TcpListener(server, (server.address() as net.AddressInfo).port))
       }
       server.once('error', failed)
