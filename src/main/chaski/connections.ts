@@ -140,7 +140,11 @@ export class ConnectionManager
 {
   readonly edgesById = new Map<string, LinkedEdge>()
   readonly edgesByAddress = new Map<string, LinkedEdge>()
-  private readonly links = new Set<PeerLink>()
+  /**
+   * Every link of this node (handshaking, open, closing), in a list threaded through the links themselves
+   * (PeerLink.prevLink / nextLink): no table per node, where a leaf has one link. addLink(), removeLink(), allLinks().
+   */
+  private firstLink: PeerLink | null = null
   /** Dials under way (made on the first dial: a node that is only dialled never needs it). */
   private dialSet: Set<Dialling> | null = null
   /** Accepted connections whose transport is still setting them up (TLS), counted as waiting for a handshake. */
@@ -386,7 +390,7 @@ export class ConnectionManager
 
   private acceptLink(socket: net.Socket, handshakeTimeoutMs: number): void {
     const link = new PeerLink(socket, false, this, this.handshakeFrameLimit)
-    this.links.add(link)
+    this.addLink(link)
     // A connection that never introduces itself is dropped (onHandshakeDeadline).
     this.deadlines.add(link, handshakeTimeoutMs)
   }
@@ -471,7 +475,33 @@ export class ConnectionManager
   /** Inbound links whose handshake is not complete (ConnectionLimits counts them). */
   private *pendingInbound(): Iterable<PendingConnection> {
     yield* this.upgrading
-    for (const link of this.links) if (!link.outbound && link.version === 0) yield link
+    for (let link = this.firstLink; link !== null; link = link.nextLink) {
+      if (!link.outbound && link.version === 0) yield link
+    }
+  }
+
+  private addLink(link: PeerLink): void {
+    const first = this.firstLink
+    link.nextLink = first
+    if (first !== null) first.prevLink = link
+    this.firstLink = link
+  }
+
+  private removeLink(link: PeerLink): void {
+    const { prevLink, nextLink } = link
+    if (prevLink !== null) prevLink.nextLink = nextLink
+    else if (this.firstLink === link) this.firstLink = nextLink
+    else return // not listed
+    if (nextLink !== null) nextLink.prevLink = prevLink
+    link.prevLink = null
+    link.nextLink = null
+  }
+
+  /** The links as they are now (closing one may unlist others). */
+  private allLinks(): PeerLink[] {
+    const all: PeerLink[] = []
+    for (let link = this.firstLink; link !== null; link = link.nextLink) all.push(link)
+    return all
   }
 
   /** Deliberate close, announced to the peer and never undone by reconnection (spec §3 Ours). */
@@ -506,10 +536,12 @@ export class ConnectionManager
       waiting.controller.abort(stopped)
       waiting.socket.destroy()
     }
-    for (const link of this.links) this.deadlines.delete(link)
+    const links = this.allLinks()
+    for (const link of links) this.deadlines.delete(link)
     const closeFrame = this.closeFrame('stop')
     const closing: Promise<void>[] = []
-    for (const link of this.links) {
+    for (const link of links) {
+      if (link.state === 'closed') continue // closed (and unlisted) while an earlier one closed
       this.failHandshake(link, stopped)
       // A link held pending (policy approve) is told too: its peer sees a stop, not a failed handshake.
       const tell = link.state === 'open' || this.approvalState?.isHeld(link) === true
@@ -655,7 +687,7 @@ export class ConnectionManager
     link.reconnect = reconnect
     link.setDialled(ip, port)
     link.pendingHandshake = pending
-    this.links.add(link)
+    this.addLink(link)
     this.deadlines.add(link, this.options.handshakeTimeoutMs)
     // With a network key the handshake waits for the peer's proof (network-key-gate.ts).
     if (this.options.networkKey !== null && this.networkKey.holdsHandshake(link)) return
@@ -1070,7 +1102,7 @@ export class ConnectionManager
 
   /** PeerLinkOwner */
   onClose(link: PeerLink): void {
-    this.links.delete(link)
+    this.removeLink(link)
     this.deadlines.delete(link)
     this.approvalState?.onClose(link)
     this.admissions?.delete(link)
