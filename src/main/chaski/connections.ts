@@ -113,6 +113,9 @@ function removalFor(reason: CloseReason): RemovalReason {
 }
 
 // What a manager reads before its first connect() / dial: never written to.
+/** From this many edges on, a node looks their addresses up in a table (ConnectionManager.addressIndex). */
+const ADDRESS_INDEX_FROM = 8
+
 const NOTHING_CONNECTING: ReadonlyMap<string, Promise<LinkedEdge>> = new Map()
 const NOTHING_DIALLED: ReadonlySet<Dialling> = new Set()
 /** Never added to: replaced by a set of the node's own on its first upgrade (only deleted from, a no-op when empty). */
@@ -139,7 +142,11 @@ export class ConnectionManager
   implements PeerLinkOwner, HandshakeReceiver, CloseReceiver, UpdateReceiver, NetworkKeyReceiver
 {
   readonly edgesById = new Map<string, LinkedEdge>()
-  readonly edgesByAddress = new Map<string, LinkedEdge>()
+  /**
+   * Edges by listening address (addressKey), kept once the node has ADDRESS_INDEX_FROM edges. With fewer, edgeAtKey()
+   * scans edgesById as fast, and a leaf holds no second table for its one edge.
+   */
+  private addressIndex: Map<string, LinkedEdge> | null = null
   /**
    * Every link of this node (handshaking, open, closing), in a list threaded through the links themselves
    * (PeerLink.prevLink / nextLink): no table per node, where a leaf has one link. addLink(), removeLink(), allLinks().
@@ -318,7 +325,27 @@ export class ConnectionManager
   }
 
   edgeByAddress(ip: string, port: number): LinkedEdge | undefined {
-    return this.edgesByAddress.get(addressKey(ip, port))
+    return this.edgeAtKey(addressKey(ip, port))
+  }
+
+  /** The edge registered last at this address (addressKey), unless it is gone. */
+  private edgeAtKey(key: string): LinkedEdge | undefined {
+    const index = this.addressIndex
+    if (index !== null) return index.get(key)
+    // At most one edge per address is not superseded (registerEdge): the one the index would hold.
+    for (const edge of this.edgesById.values()) {
+      if (!edge.supersededAtAddress && addressKey(edge.ip, edge.port) === key) return edge
+    }
+    return undefined
+  }
+
+  /** The node reached ADDRESS_INDEX_FROM edges: from now on their addresses are looked up in a table. */
+  private indexAddresses(): void {
+    const index = new Map<string, LinkedEdge>()
+    for (const edge of this.edgesById.values()) {
+      if (!edge.supersededAtAddress) index.set(addressKey(edge.ip, edge.port), edge)
+    }
+    this.addressIndex = index
   }
 
   /**
@@ -329,7 +356,7 @@ export class ConnectionManager
   connect(ip: string, port: number, reconnect: boolean, expectedPeerId?: string): Promise<LinkedEdge> {
     if (!this.host.isRunning()) return Promise.reject(new NodeStoppedError('node is not running'))
     const key = addressKey(ip, port)
-    const existing = this.edgesByAddress.get(key)
+    const existing = this.edgeAtKey(key)
     if (existing) return Promise.resolve(existing)
     if (this.isSelfAddress(ip, port)) {
       return Promise.reject(new SelfConnectionError(`${formatAddress(ip, port)} is this node`))
@@ -986,13 +1013,15 @@ export class ConnectionManager
       this.lostEdgeMap?.delete(key)
     }
     this.retries?.cancel(key)
-    const previousAtAddress = this.edgesByAddress.get(key)
+    const previousAtAddress = this.edgeAtKey(key)
     if (previousAtAddress && previousAtAddress.id !== edge.id) {
       // A restarted peer on the same address with a new id: the old edge is stale.
+      previousAtAddress.supersededAtAddress = true
       previousAtAddress.link.destroy({ reason: 'lost', detail: 'replaced by a new node at the same address' })
     }
     this.edgesById.set(edge.id, edge)
-    this.edgesByAddress.set(key, edge)
+    if (this.addressIndex !== null) this.addressIndex.set(key, edge)
+    else if (this.edgesById.size >= ADDRESS_INDEX_FROM) this.indexAddresses()
     this.edgeArray = null
     this.host.emit('handshake', { edge, version, direction: edge.direction })
     this.host.emit('edge-added', { edge, direction: edge.direction, reconnected })
@@ -1122,7 +1151,7 @@ export class ConnectionManager
     const key = addressKey(edge.ip, edge.port)
     this.edgesById.delete(edge.id)
     this.edgeArray = null
-    if (this.edgesByAddress.get(key) === edge) this.edgesByAddress.delete(key)
+    if (this.addressIndex?.get(key) === edge) this.addressIndex.delete(key)
     this.host.onEdgeRemoved(edge)
     const removal: Removal = link.removal ?? { reason: 'lost' }
     const reason: RemovalReason = running ? removal.reason : 'stopped'
