@@ -106,7 +106,7 @@ export class NodeContext
     this.id = options.id
     this.name = options.name
     this.codec = options.codec
-    this.wire = new WireFormat(options.codec, options.customCodec, options.messagePropagation)
+    this.wire = WireFormat.of(options.codec, options.customCodec, options.messagePropagation)
     this.identity = new LocalIdentity(
       this,
       options.customCodec,
