@@ -5,6 +5,7 @@ import { packValue } from './codec'
 import type { CommandData } from './commands/index'
 import { encodePongData } from './control-data'
 import { EncodedValue } from './envelope-encoder'
+import { keptBytes } from './kept-bytes'
 import type { Identity } from './identity'
 
 /** Where the identity comes from (the node's context): asked again after every change. */
@@ -12,24 +13,32 @@ export interface IdentitySource {
   identityNow(): Identity
 }
 
+/** Where a packed plain object's map entries start (after msgpackr's map header), and how many there are. */
+function mapEntries(packed: Uint8Array): { start: number; count: number } {
+  // msgpackr writes an object's map header as map 16 (0xde + count) or, for a few keys, a fixmap.
+  if (packed[0] === 0xde) return { start: 3, count: (packed[1]! << 8) | packed[2]! }
+  return { start: 1, count: packed[0]! & 0x0f }
+}
+
+// Both encodings below are kept until the identity changes: copied out of msgpackr's reused buffer into kept bytes
+// (kept-bytes.ts), not sliced from an 8 KiB pool slab they would pin.
+
 /** A plain object's msgpack map entries (msgpackr's bytes, without its map header) and their count. */
 function encodeEntries(record: Record<string, unknown>): { entries: Buffer; count: number } {
-  // Kept until the identity changes: a buffer of its own, not a slice pinning an 8 KiB pool slab.
   const packed = packValue(record)
-  const map = Buffer.allocUnsafeSlow(packed.length)
-  map.set(packed)
-  // msgpackr writes an object's map header as map 16 (0xde + count) or, for a few keys, a fixmap.
-  if (map[0] === 0xde) return { entries: map.subarray(3), count: map.readUInt16BE(1) }
-  return { entries: map.subarray(1), count: map[0]! & 0x0f }
+  const { start, count } = mapEntries(packed)
+  const entries = keptBytes(packed.length - start)
+  entries.set(packed.subarray(start))
+  return { entries, count }
 }
 
 /** A map of fewer than 16 keys in its smallest form (a fixmap header), as the fast readers expect it. */
 function encodeSmallMap(record: Record<string, unknown>): Buffer {
-  const { entries, count } = encodeEntries(record)
-  // Kept until the identity changes: a buffer of its own, not a slice pinning an 8 KiB pool slab.
-  const out = Buffer.allocUnsafeSlow(1 + entries.length)
+  const packed = packValue(record)
+  const { start, count } = mapEntries(packed)
+  const out = keptBytes(1 + packed.length - start)
   out[0] = 0x80 | count
-  entries.copy(out, 1)
+  out.set(packed.subarray(start), 1)
   return out
 }
 
