@@ -42,18 +42,17 @@ function encodeSmallMap(record: Record<string, unknown>): Buffer {
   return out
 }
 
-/** No handshake encoded yet (shared, never written: handshake() replaces it first). */
-const NO_HANDSHAKES: readonly (CommandData<'handshake'> | undefined)[] = Object.freeze([])
-
 export class LocalIdentity {
   private identity: Identity | null = null
   /** The identity's map entries (for pongs); null with a custom codec, undefined until needed. */
   private entries: { entries: Buffer; count: number } | null | undefined = undefined
   /**
-   * Handshake data by `version * 2 + reconnect` (one or two entries in practice), in a list of just the length its
-   * highest index needs: writing index 2 of an empty list would have V8 reserve 17 slots.
+   * Handshake data by `version * 2 + reconnect`: the first one encoded in two fields (most nodes only ever need one:
+   * no list), any other in a list of just the length its index needs.
    */
-  private handshakes = NO_HANDSHAKES as (CommandData<'handshake'> | undefined)[]
+  private firstIndex = -1
+  private first: CommandData<'handshake'> | null = null
+  private others: (CommandData<'handshake'> | undefined)[] | null = null
 
   constructor(
     private readonly source: IdentitySource,
@@ -67,7 +66,9 @@ export class LocalIdentity {
   changed(): void {
     this.identity = null
     this.entries = undefined
-    this.handshakes = NO_HANDSHAKES as (CommandData<'handshake'> | undefined)[]
+    this.firstIndex = -1
+    this.first = null
+    this.others = null
   }
 
   get value(): Identity {
@@ -81,7 +82,8 @@ export class LocalIdentity {
    */
   handshake(version: number, reconnect: boolean): CommandData<'handshake'> {
     const index = version * 2 + (reconnect ? 1 : 0)
-    const known = this.handshakes[index]
+    if (index === this.firstIndex) return this.first!
+    const known = this.others?.[index]
     if (known !== undefined) return known
     // Once per identity change: a spread costs nothing worth measuring here.
     // Not kept as `value`: once encoded, a node that never answers a ping needs no plain copy.
@@ -89,12 +91,19 @@ export class LocalIdentity {
     const identity = this.identity ?? this.source.identityNow()
     const plain = { v: version, vmin: version, reconnect, features: this.features, ...identity }
     const data = this.customCodec ? plain : new EncodedValue(encodeSmallMap(plain))
-    if (index >= this.handshakes.length) {
-      const grown = new Array<CommandData<'handshake'> | undefined>(index + 1)
-      for (let i = 0; i < this.handshakes.length; i++) grown[i] = this.handshakes[i]
-      this.handshakes = grown
+    if (this.first === null) {
+      this.firstIndex = index
+      this.first = data
+      return data
     }
-    this.handshakes[index] = data
+    const others = this.others ?? []
+    if (index >= others.length) {
+      // Writing index n of a shorter list would have V8 reserve ~17 slots: a list of the length needed instead.
+      const grown = new Array<CommandData<'handshake'> | undefined>(index + 1)
+      for (let i = 0; i < others.length; i++) grown[i] = others[i]
+      this.others = grown
+    }
+    this.others![index] = data
     return data
   }
 
