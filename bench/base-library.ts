@@ -26,7 +26,7 @@ export async function loadBaseLibrary(progress: (message: string) => void): Prom
 
 /**
  * The base commit's bundled library file (built on first use), or null when CHASKI_BENCH_BASE_REF is not set: for
- * child processes that load it themselves (the scale bench's star children, LIBRARY_FILE_ENV).
+ * child processes that load it themselves (the scale bench's star children, library-build.ts LIBRARY_ENV).
  */
 export async function baseLibraryFile(
   progress: (message: string) => void

@@ -15,12 +15,8 @@ export class LibraryUnavailableError extends Error {
 
 let loaded: Promise<Chaski> | undefined
 
-/** Set for a star child that measures another build (base-library.ts baseLibraryFile): the bundle it loads. */
-export const LIBRARY_FILE_ENV = 'CHASKI_BENCH_LIBRARY_FILE'
-
 export function loadChaski(): Promise<Chaski> {
-  const file = process.env[LIBRARY_FILE_ENV]
-  loaded ??= (file ? Promise.resolve(file) : libraryBundle())
+  loaded ??= libraryBundle()
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS bundle at a path known at run time
     .then((file) => require(file) as Chaski)
     .catch((err: unknown) => {

@@ -3,8 +3,7 @@
 // sockets (started by star-launcher.ts). With CHASKI_BENCH_BASE_REF=<commit>, that commit's library is measured
 // too, right after ours in the same run (one-by-one star): extra rows "at <sha> (before)".
 import { baseLibraryFile } from './base-library'
-import { LIBRARY_FILE_ENV } from './chaski'
-import { libraryBundle } from './library-build'
+import { LIBRARY_ENV, libraryBundle } from './library-build'
 import { runStarChild } from './star-launcher'
 import type { StarResult } from './star-child'
 import { round } from './stats'
@@ -32,7 +31,7 @@ function runChild(
     count,
     [kind, String(count), String(concurrency)],
     libraryFile ? 'base star' : `${kind} star`,
-    libraryFile ? { ...process.env, [LIBRARY_FILE_ENV]: libraryFile } : process.env
+    libraryFile ? { ...process.env, [LIBRARY_ENV]: libraryFile } : process.env
   )
 }
 
