@@ -19,6 +19,18 @@ export interface BaseLibrary {
 
 /** The base commit's library, or null when CHASKI_BENCH_BASE_REF is not set. Throws when it cannot be built. */
 export async function loadBaseLibrary(progress: (message: string) => void): Promise<BaseLibrary | null> {
+  const base = await baseLibraryFile(progress)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS bundle at a path known at run time
+  return base && { sha: base.sha, chaski: require(base.file) as Chaski }
+}
+
+/**
+ * The base commit's bundled library file (built on first use), or null when CHASKI_BENCH_BASE_REF is not set: for
+ * child processes that load it themselves (the scale bench's star children, library-build.ts LIBRARY_ENV).
+ */
+export async function baseLibraryFile(
+  progress: (message: string) => void
+): Promise<{ sha: string; file: string } | null> {
   const ref = process.env[BASE_REF_ENV]
   if (!ref) return null
   const sha = spawnSync('git', ['rev-parse', '--short', ref], { cwd: ROOT, encoding: 'utf8' }).stdout.trim()
@@ -37,6 +49,5 @@ export async function loadBaseLibrary(progress: (message: string) => void): Prom
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'))
     await buildLibrary(dir, outDir)
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS bundle at a path known at run time
-  return { sha, chaski: require(file) as Chaski }
+  return { sha, file }
 }

@@ -1,7 +1,9 @@
 // 1000 nodes in one process, connected in a star: time to all connected and resident memory per node, each
 // measured in a fresh child process (bench/star-child.ts), ours and a raw star of plain node:net servers + UDP
-// sockets (started by star-launcher.ts).
-import { libraryBundle } from './library-build'
+// sockets (started by star-launcher.ts). With CHASKI_BENCH_BASE_REF=<commit>, that commit's library is measured
+// too, right after ours in the same run (one-by-one star): extra rows "at <sha> (before)".
+import { baseLibraryFile } from './base-library'
+import { LIBRARY_ENV, libraryBundle } from './library-build'
 import { runStarChild } from './star-launcher'
 import type { StarResult } from './star-child'
 import { round } from './stats'
@@ -20,14 +22,16 @@ function runChild(
   ctx: BenchContext,
   kind: 'raw' | 'node',
   count: number,
-  concurrency: number
+  concurrency: number,
+  libraryFile?: string
 ): Promise<StarResult> {
   return runStarChild<StarResult>(
     ctx,
     'star-child.ts',
     count,
     [kind, String(count), String(concurrency)],
-    `${kind} star`
+    libraryFile ? 'base star' : `${kind} star`,
+    libraryFile ? { ...process.env, [LIBRARY_ENV]: libraryFile } : process.env
   )
 }
 
@@ -70,8 +74,55 @@ async function run(ctx: BenchContext): Promise<Metric[]> {
   const count = ctx.quick ? 200 : 1000
   // Built here, not in the children: Vite loaded into a child would count towards its memory.
   await libraryBundle().catch(() => {})
+  const base = await baseLibraryFile(ctx.progress)
   const [raw, ours] = await runBoth(ctx, count, SEQUENTIAL)
+  let before: Outcome | null = null
+  if (base) {
+    ctx.progress(`ChaskiNode star of ${count} at ${base.sha} (before), ${SEQUENTIAL} connect(s) in flight`)
+    before = await runChild(ctx, 'node', count, SEQUENTIAL, base.file).catch((err: Error): Outcome => ({
+      error: err.message
+    }))
+  }
   const [rawBurst, oursBurst] = await runBoth(ctx, count, BURST)
+  const baseRows: Metric[] =
+    base && before
+      ? [
+          {
+            id: 'star.rssPerNodeBase',
+            label: `star of ${count}: resident memory per node at ${base.sha} (before)`,
+            kind: 'bytes',
+            ours: pick(before, 'rssPerNode'),
+            raw: pick(raw, 'rssPerNode'),
+            original: null,
+            note: before.error,
+            detail: { ours: detailOf(before) }
+          },
+          {
+            id: 'star.rssPerNodeWithoutYoungBase',
+            label: `star of ${count}: resident memory per node, young gen. aside, at ${base.sha}`,
+            kind: 'bytes',
+            ours: rssWithoutYoung(before),
+            raw: rssWithoutYoung(raw),
+            original: null
+          },
+          {
+            id: 'star.heapPerNodeBase',
+            label: `star of ${count}: JS heap per node at ${base.sha} (before)`,
+            kind: 'bytes',
+            ours: pick(before, 'heapUsedPerNode'),
+            raw: pick(raw, 'heapUsedPerNode'),
+            original: null
+          },
+          {
+            id: 'star.connectBase',
+            label: `star of ${count}: all connected, one by one, at ${base.sha}`,
+            kind: 'duration',
+            ours: pick(before, 'connectMs'),
+            raw: pick(raw, 'connectMs'),
+            original: null
+          }
+        ]
+      : []
   const errorNote = (o: Outcome, r: Outcome): string | undefined =>
     o.error ?? (r.error ? `raw: ${r.error}` : undefined)
   return [
@@ -131,7 +182,8 @@ async function run(ctx: BenchContext): Promise<Metric[]> {
       ours: pick(ours, 'heapUsedPerNode'),
       raw: pick(raw, 'heapUsedPerNode'),
       original: null
-    }
+    },
+    ...baseRows
   ]
 }
 

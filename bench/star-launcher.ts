@@ -22,7 +22,8 @@ export function runStarChild<T>(
   script: string,
   count: number,
   args: readonly string[],
-  what: string
+  what: string,
+  env: NodeJS.ProcessEnv = process.env
 ): Promise<T> {
   const shArgs = ['-c', RAISE_LIMIT_AND_RUN, String(fdsNeeded(count))]
   shArgs.push(process.execPath, '--expose-gc', '--import', 'tsx', path.join(__dirname, script), ...args)
@@ -30,7 +31,7 @@ export function runStarChild<T>(
     const child = spawn('/bin/sh', shArgs, {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: process.env
+      env
     })
     let stdout = ''
     let stderr = ''

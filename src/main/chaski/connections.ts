@@ -113,6 +113,9 @@ function removalFor(reason: CloseReason): RemovalReason {
 }
 
 // What a manager reads before its first connect() / dial: never written to.
+/** From this many edges on, a node looks their addresses up in a table (ConnectionManager.addressIndex). */
+const ADDRESS_INDEX_FROM = 8
+
 const NOTHING_CONNECTING: ReadonlyMap<string, Promise<LinkedEdge>> = new Map()
 const NOTHING_DIALLED: ReadonlySet<Dialling> = new Set()
 /** Never added to: replaced by a set of the node's own on its first upgrade (only deleted from, a no-op when empty). */
@@ -139,8 +142,16 @@ export class ConnectionManager
   implements PeerLinkOwner, HandshakeReceiver, CloseReceiver, UpdateReceiver, NetworkKeyReceiver
 {
   readonly edgesById = new Map<string, LinkedEdge>()
-  readonly edgesByAddress = new Map<string, LinkedEdge>()
-  private readonly links = new Set<PeerLink>()
+  /**
+   * Edges by listening address (addressKey), kept once the node has ADDRESS_INDEX_FROM edges. With fewer, edgeAtKey()
+   * scans edgesById as fast, and a leaf holds no second table for its one edge.
+   */
+  private addressIndex: Map<string, LinkedEdge> | null = null
+  /**
+   * Every link of this node (handshaking, open, closing), in a list threaded through the links themselves
+   * (PeerLink.prevLink / nextLink): no table per node, where a leaf has one link. addLink(), removeLink(), allLinks().
+   */
+  private firstLink: PeerLink | null = null
   /** Dials under way (made on the first dial: a node that is only dialled never needs it). */
   private dialSet: Set<Dialling> | null = null
   /** Accepted connections whose transport is still setting them up (TLS), counted as waiting for a handshake. */
@@ -314,7 +325,27 @@ export class ConnectionManager
   }
 
   edgeByAddress(ip: string, port: number): LinkedEdge | undefined {
-    return this.edgesByAddress.get(addressKey(ip, port))
+    return this.edgeAtKey(addressKey(ip, port))
+  }
+
+  /** The edge registered last at this address (addressKey), unless it is gone. */
+  private edgeAtKey(key: string): LinkedEdge | undefined {
+    const index = this.addressIndex
+    if (index !== null) return index.get(key)
+    // At most one edge per address is not superseded (registerEdge): the one the index would hold.
+    for (const edge of this.edgesById.values()) {
+      if (!edge.supersededAtAddress && addressKey(edge.ip, edge.port) === key) return edge
+    }
+    return undefined
+  }
+
+  /** The node reached ADDRESS_INDEX_FROM edges: from now on their addresses are looked up in a table. */
+  private indexAddresses(): void {
+    const index = new Map<string, LinkedEdge>()
+    for (const edge of this.edgesById.values()) {
+      if (!edge.supersededAtAddress) index.set(addressKey(edge.ip, edge.port), edge)
+    }
+    this.addressIndex = index
   }
 
   /**
@@ -325,7 +356,7 @@ export class ConnectionManager
   connect(ip: string, port: number, reconnect: boolean, expectedPeerId?: string): Promise<LinkedEdge> {
     if (!this.host.isRunning()) return Promise.reject(new NodeStoppedError('node is not running'))
     const key = addressKey(ip, port)
-    const existing = this.edgesByAddress.get(key)
+    const existing = this.edgeAtKey(key)
     if (existing) return Promise.resolve(existing)
     if (this.isSelfAddress(ip, port)) {
       return Promise.reject(new SelfConnectionError(`${formatAddress(ip, port)} is this node`))
@@ -386,7 +417,7 @@ export class ConnectionManager
 
   private acceptLink(socket: net.Socket, handshakeTimeoutMs: number): void {
     const link = new PeerLink(socket, false, this, this.handshakeFrameLimit)
-    this.links.add(link)
+    this.addLink(link)
     // A connection that never introduces itself is dropped (onHandshakeDeadline).
     this.deadlines.add(link, handshakeTimeoutMs)
   }
@@ -471,7 +502,33 @@ export class ConnectionManager
   /** Inbound links whose handshake is not complete (ConnectionLimits counts them). */
   private *pendingInbound(): Iterable<PendingConnection> {
     yield* this.upgrading
-    for (const link of this.links) if (!link.outbound && link.version === 0) yield link
+    for (let link = this.firstLink; link !== null; link = link.nextLink) {
+      if (!link.outbound && link.version === 0) yield link
+    }
+  }
+
+  private addLink(link: PeerLink): void {
+    const first = this.firstLink
+    link.nextLink = first
+    if (first !== null) first.prevLink = link
+    this.firstLink = link
+  }
+
+  private removeLink(link: PeerLink): void {
+    const { prevLink, nextLink } = link
+    if (prevLink !== null) prevLink.nextLink = nextLink
+    else if (this.firstLink === link) this.firstLink = nextLink
+    else return // not listed
+    if (nextLink !== null) nextLink.prevLink = prevLink
+    link.prevLink = null
+    link.nextLink = null
+  }
+
+  /** The links as they are now (closing one may unlist others). */
+  private allLinks(): PeerLink[] {
+    const all: PeerLink[] = []
+    for (let link = this.firstLink; link !== null; link = link.nextLink) all.push(link)
+    return all
   }
 
   /** Deliberate close, announced to the peer and never undone by reconnection (spec §3 Ours). */
@@ -506,10 +563,12 @@ export class ConnectionManager
       waiting.controller.abort(stopped)
       waiting.socket.destroy()
     }
-    for (const link of this.links) this.deadlines.delete(link)
+    const links = this.allLinks()
+    for (const link of links) this.deadlines.delete(link)
     const closeFrame = this.closeFrame('stop')
     const closing: Promise<void>[] = []
-    for (const link of this.links) {
+    for (const link of links) {
+      if (link.state === 'closed') continue // closed (and unlisted) while an earlier one closed
       this.failHandshake(link, stopped)
       // A link held pending (policy approve) is told too: its peer sees a stop, not a failed handshake.
       const tell = link.state === 'open' || this.approvalState?.isHeld(link) === true
@@ -655,7 +714,7 @@ export class ConnectionManager
     link.reconnect = reconnect
     link.setDialled(ip, port)
     link.pendingHandshake = pending
-    this.links.add(link)
+    this.addLink(link)
     this.deadlines.add(link, this.options.handshakeTimeoutMs)
     // With a network key the handshake waits for the peer's proof (network-key-gate.ts).
     if (this.options.networkKey !== null && this.networkKey.holdsHandshake(link)) return
@@ -954,13 +1013,15 @@ export class ConnectionManager
       this.lostEdgeMap?.delete(key)
     }
     this.retries?.cancel(key)
-    const previousAtAddress = this.edgesByAddress.get(key)
+    const previousAtAddress = this.edgeAtKey(key)
     if (previousAtAddress && previousAtAddress.id !== edge.id) {
       // A restarted peer on the same address with a new id: the old edge is stale.
+      previousAtAddress.supersededAtAddress = true
       previousAtAddress.link.destroy({ reason: 'lost', detail: 'replaced by a new node at the same address' })
     }
     this.edgesById.set(edge.id, edge)
-    this.edgesByAddress.set(key, edge)
+    if (this.addressIndex !== null) this.addressIndex.set(key, edge)
+    else if (this.edgesById.size >= ADDRESS_INDEX_FROM) this.indexAddresses()
     this.edgeArray = null
     this.host.emit('handshake', { edge, version, direction: edge.direction })
     this.host.emit('edge-added', { edge, direction: edge.direction, reconnected })
@@ -1070,7 +1131,7 @@ export class ConnectionManager
 
   /** PeerLinkOwner */
   onClose(link: PeerLink): void {
-    this.links.delete(link)
+    this.removeLink(link)
     this.deadlines.delete(link)
     this.approvalState?.onClose(link)
     this.admissions?.delete(link)
@@ -1090,7 +1151,7 @@ export class ConnectionManager
     const key = addressKey(edge.ip, edge.port)
     this.edgesById.delete(edge.id)
     this.edgeArray = null
-    if (this.edgesByAddress.get(key) === edge) this.edgesByAddress.delete(key)
+    if (this.addressIndex?.get(key) === edge) this.addressIndex.delete(key)
     this.host.onEdgeRemoved(edge)
     const removal: Removal = link.removal ?? { reason: 'lost' }
     const reason: RemovalReason = running ? removal.reason : 'stopped'

@@ -3,6 +3,7 @@
 // MessageHost, LanHost, and the command handlers' CommandContext). The public ChaskiNode (node.ts) owns one and
 // delegates to it; nothing here is reachable from the node's public API.
 import type dgram from 'node:dgram'
+import type net from 'node:net'
 import { createSocket } from 'node:dgram'
 import { dialableIp, formatAddress, ipVersion, parseAddress } from './address'
 import type { Clock } from './clock'
@@ -33,7 +34,7 @@ import { PairingState } from './pairing'
 import type { PeerLink } from './peer-link'
 import type { ReconnectState } from './reconnect'
 import { TopicMessages, type MessageHost } from './topic-messages'
-import type { Transport, TransportListener } from './transport'
+import type { ListenerOwner, Transport, TransportListener } from './transport'
 import { UdpStatusChannel, type StatusResponse } from './udp-status'
 import { WireFormat } from './wire'
 
@@ -53,7 +54,15 @@ export type Lifecycle = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped'
 const CONTROL = CONTROL_TOPIC
 
 export class NodeContext
-  implements ConnectionHost, DiscoveryHost, PingHost, MessageHost, LanHost, IdentitySource, MapHost
+  implements
+    ConnectionHost,
+    DiscoveryHost,
+    PingHost,
+    MessageHost,
+    LanHost,
+    IdentitySource,
+    MapHost,
+    ListenerOwner
 {
   readonly id: string
   options: Readonly<NormalizedOptions>
@@ -97,7 +106,7 @@ export class NodeContext
     this.id = options.id
     this.name = options.name
     this.codec = options.codec
-    this.wire = new WireFormat(options.codec, options.customCodec, options.messagePropagation)
+    this.wire = WireFormat.of(options.codec, options.customCodec, options.messagePropagation)
     this.identity = new LocalIdentity(
       this,
       options.customCodec,
@@ -463,8 +472,7 @@ export class NodeContext
       port,
       root,
       transport: this.transport,
-      onConnection: (socket) => this.connections.accept(socket),
-      onListenerError: (error) => this.log.error('TCP server error', { error }),
+      owner: this,
       makeUdp: () => createSocket({ type: ipVersion(ip) === 6 ? 'udp6' : 'udp4' })
     })
     if (this.lifecycle !== 'starting') {
@@ -482,6 +490,16 @@ export class NodeContext
     this.lifecycle = 'running'
     this.pings.start()
     this.map.start()
+  }
+
+  /** ListenerOwner: a connection our listener accepted. */
+  acceptConnection(socket: net.Socket): void {
+    this.connections.accept(socket)
+  }
+
+  /** ListenerOwner: our listening server failed. */
+  listenerError(error: Error): void {
+    this.log.error('TCP server error', { error })
   }
 
   /** Starts LAN discovery (once listening); its sockets are its own (stop() waits for them). */

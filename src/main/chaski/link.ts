@@ -35,10 +35,6 @@ function onSocketData(this: LinkedSocket, chunk: Buffer): void {
   this[LINK].socketData(chunk)
 }
 
-function onSocketEnd(this: LinkedSocket): void {
-  this[LINK].discardInput()
-}
-
 function onSocketClose(this: LinkedSocket): void {
   this[LINK].socketClosed()
 }
@@ -88,9 +84,10 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
     socket.setNoDelay(true)
     // The listeners are shared functions that find their link on the socket: no closures per link.
     ;(socket as LinkedSocket)[LINK] = this
+    // No 'end' listener: a stream emits no 'data' after EOF, so the reader stops there by itself, and whatever an
+    // unfinished frame held is released at 'close', which follows EOF (sockets do not stay half-open). A fourth
+    // event name would move the socket's listener table to the next dictionary size (~200 bytes per link).
     socket.on('data', onSocketData)
-    // A reader stops at EOF: nothing after it is decoded.
-    socket.on('end', onSocketEnd)
     socket.on('error', ignoreSocketError)
     socket.on('close', onSocketClose)
   }

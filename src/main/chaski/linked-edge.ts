@@ -10,6 +10,8 @@ export class LinkedEdge extends Edge {
   keepAlivePending: number | null = null
   /** Identity bytes of the last validated pong in our layout (node-pings.ts compares them, not decodes). */
   pongIdentity: Buffer | null = null
+  /** @internal A newer edge registered at this one's address (a restarted peer): address lookups skip this one. */
+  supersededAtAddress = false
   #link: EdgeLink
   #from: PeerRef | null = null
 

@@ -2,11 +2,10 @@
 // Port 0: listen on 0, read the port back, bind UDP to that number; if UDP's bind fails with EADDRINUSE,
 // close both and retry with a new port. Hundreds of nodes created at once never share a port.
 import type dgram from 'node:dgram'
-import type net from 'node:net'
 import { formatAddress } from './address'
 import { BIND_ATTEMPTS, FAVOURITE_PORTS } from './constants'
 import { AddressInUseError, ListenError } from './errors'
-import type { Transport, TransportListener } from './transport'
+import type { ListenerOwner, Transport, TransportListener } from './transport'
 
 export interface BoundSockets {
   listener: TransportListener
@@ -19,8 +18,8 @@ export interface BindRequest {
   port: number
   root: boolean
   transport: Transport
-  onConnection: (socket: net.Socket) => void
-  onListenerError: (error: Error) => void
+  /** Gets the listener's connections and errors. */
+  owner: ListenerOwner
   makeUdp: () => dgram.Socket
 }
 
@@ -57,7 +56,7 @@ function code(error: unknown): string | undefined {
 /** Tries one port number (0 = any) for both; returns null when the number is taken. */
 async function tryPort(request: BindRequest, port: number): Promise<BoundSockets | null> {
   const { ip, transport } = request
-  const listener = await transport.listen(ip, port, request.onConnection, request.onListenerError)
+  const listener = await transport.listen(ip, port, request.owner)
   if (listener === null) return null
   const udp = request.makeUdp()
   try {

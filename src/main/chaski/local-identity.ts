@@ -5,6 +5,7 @@ import { packValue } from './codec'
 import type { CommandData } from './commands/index'
 import { encodePongData } from './control-data'
 import { EncodedValue } from './envelope-encoder'
+import { keptBytes } from './kept-bytes'
 import type { Identity } from './identity'
 
 /** Where the identity comes from (the node's context): asked again after every change. */
@@ -12,24 +13,32 @@ export interface IdentitySource {
   identityNow(): Identity
 }
 
+/** Where a packed plain object's map entries start (after msgpackr's map header), and how many there are. */
+function mapEntries(packed: Uint8Array): { start: number; count: number } {
+  // msgpackr writes an object's map header as map 16 (0xde + count) or, for a few keys, a fixmap.
+  if (packed[0] === 0xde) return { start: 3, count: (packed[1]! << 8) | packed[2]! }
+  return { start: 1, count: packed[0]! & 0x0f }
+}
+
+// Both encodings below are kept until the identity changes: copied out of msgpackr's reused buffer into kept bytes
+// (kept-bytes.ts), not sliced from an 8 KiB pool slab they would pin.
+
 /** A plain object's msgpack map entries (msgpackr's bytes, without its map header) and their count. */
 function encodeEntries(record: Record<string, unknown>): { entries: Buffer; count: number } {
-  // Kept until the identity changes: a buffer of its own, not a slice pinning an 8 KiB pool slab.
   const packed = packValue(record)
-  const map = Buffer.allocUnsafeSlow(packed.length)
-  map.set(packed)
-  // msgpackr writes an object's map header as map 16 (0xde + count) or, for a few keys, a fixmap.
-  if (map[0] === 0xde) return { entries: map.subarray(3), count: map.readUInt16BE(1) }
-  return { entries: map.subarray(1), count: map[0]! & 0x0f }
+  const { start, count } = mapEntries(packed)
+  const entries = keptBytes(packed.length - start)
+  entries.set(packed.subarray(start))
+  return { entries, count }
 }
 
 /** A map of fewer than 16 keys in its smallest form (a fixmap header), as the fast readers expect it. */
 function encodeSmallMap(record: Record<string, unknown>): Buffer {
-  const { entries, count } = encodeEntries(record)
-  // Kept until the identity changes: a buffer of its own, not a slice pinning an 8 KiB pool slab.
-  const out = Buffer.allocUnsafeSlow(1 + entries.length)
+  const packed = packValue(record)
+  const { start, count } = mapEntries(packed)
+  const out = keptBytes(1 + packed.length - start)
   out[0] = 0x80 | count
-  entries.copy(out, 1)
+  out.set(packed.subarray(start), 1)
   return out
 }
 
@@ -37,22 +46,29 @@ export class LocalIdentity {
   private identity: Identity | null = null
   /** The identity's map entries (for pongs); null with a custom codec, undefined until needed. */
   private entries: { entries: Buffer; count: number } | null | undefined = undefined
-  /** Handshake data by `version * 2 + reconnect` (one or two entries in practice). */
-  private handshakes: CommandData<'handshake'>[] = []
+  /**
+   * Handshake data by `version * 2 + reconnect`: the first one encoded in two fields (most nodes only ever need one:
+   * no list), any other in a list of just the length its index needs.
+   */
+  private firstIndex = -1
+  private first: CommandData<'handshake'> | null = null
+  private others: (CommandData<'handshake'> | undefined)[] | null = null
 
   constructor(
     private readonly source: IdentitySource,
     /** A user serializer encodes whole envelopes: nothing can be pre-encoded then. */
     private readonly customCodec: boolean,
     /** The wire features this node accepts (handshake `features`, message-runs.ts localFeatures). */
-    private readonly features: string[] = []
+    private readonly features: readonly string[] = []
   ) {}
 
   /** Something in the identity changed: everything is rebuilt on next use. */
   changed(): void {
     this.identity = null
     this.entries = undefined
-    this.handshakes = []
+    this.firstIndex = -1
+    this.first = null
+    this.others = null
   }
 
   get value(): Identity {
@@ -66,16 +82,28 @@ export class LocalIdentity {
    */
   handshake(version: number, reconnect: boolean): CommandData<'handshake'> {
     const index = version * 2 + (reconnect ? 1 : 0)
-    let data = this.handshakes[index]
-    if (data === undefined) {
-      // Once per identity change: a spread costs nothing worth measuring here.
-      // Not kept as `value`: once encoded, a node that never answers a ping needs no plain copy.
-      // A link speaks one version (its transport's): vmin = v.
-      const identity = this.identity ?? this.source.identityNow()
-      const plain = { v: version, vmin: version, reconnect, features: this.features, ...identity }
-      data = this.customCodec ? plain : new EncodedValue(encodeSmallMap(plain))
-      this.handshakes[index] = data
+    if (index === this.firstIndex) return this.first!
+    const known = this.others?.[index]
+    if (known !== undefined) return known
+    // Once per identity change: a spread costs nothing worth measuring here.
+    // Not kept as `value`: once encoded, a node that never answers a ping needs no plain copy.
+    // A link speaks one version (its transport's): vmin = v.
+    const identity = this.identity ?? this.source.identityNow()
+    const plain = { v: version, vmin: version, reconnect, features: this.features, ...identity }
+    const data = this.customCodec ? plain : new EncodedValue(encodeSmallMap(plain))
+    if (this.first === null) {
+      this.firstIndex = index
+      this.first = data
+      return data
     }
+    const others = this.others ?? []
+    if (index >= others.length) {
+      // Writing index n of a shorter list would have V8 reserve ~17 slots: a list of the length needed instead.
+      const grown = new Array<CommandData<'handshake'> | undefined>(index + 1)
+      for (let i = 0; i < others.length; i++) grown[i] = others[i]
+      this.others = grown
+    }
+    this.others![index] = data
     return data
   }
 

@@ -25,10 +25,14 @@ const RUN_FIELDS = 3
 /** A run's id, so that every message's `<id>.<k>` fits the 64 bytes of an envelope's uuid. */
 export const MAX_RUN_ID_BYTES = 48
 
+// Every node of a process lists one of these two: one frozen list each, not a copy per node.
+const NO_FEATURES: readonly string[] = Object.freeze([])
+const RUN_FEATURES: readonly string[] = Object.freeze([MESSAGE_RUNS_FEATURE])
+
 /** The features this node lists in its handshake (docs/PROTOCOL.md §3 "Features"). */
-export function localFeatures(customCodec: boolean, maxFrameSize: number): string[] {
+export function localFeatures(customCodec: boolean, maxFrameSize: number): readonly string[] {
   // A user codec encodes whole envelopes (runs bypass it); a frame limit below a full run could not take one.
-  return customCodec || maxFrameSize < MAX_RUN ? [] : [MESSAGE_RUNS_FEATURE]
+  return customCodec || maxFrameSize < MAX_RUN ? NO_FEATURES : RUN_FEATURES
 }
 
 /** The link a run is written to (link.ts): its batch, and growing the batch's last reservation in place. */

@@ -63,15 +63,19 @@ function samePongIdentity(edge: LinkedEdge, data: unknown): number | null {
 }
 
 export class NodePings implements PingReceiver, PongReceiver {
-  private readonly tracker: PingTracker
+  /** Pings in flight, made on the first ping (a node of a large network sends its first keep-alive late). */
+  #tracker: PingTracker | null = null
   private readonly keepAlive: KeepAlive | null
 
   constructor(private readonly host: PingHost) {
-    this.tracker = new PingTracker(host.clock)
     const options = host.options
     this.keepAlive = options.keepAlive
       ? new KeepAlive(options.keepAliveIntervalMs, KEEP_ALIVE_JITTER_FACTOR, this, periodicSweep(host.clock))
       : null
+  }
+
+  private get tracker(): PingTracker {
+    return (this.#tracker ??= new PingTracker(this.host.clock))
   }
 
   /** Starts the keep-alive rounds (option keepAlive). */
@@ -82,7 +86,7 @@ export class NodePings implements PingReceiver, PongReceiver {
   /** Stops keep-alive; every pending ping fails with `error`. */
   stop(error: Error): void {
     this.keepAlive?.stop()
-    this.tracker.clear(error)
+    this.#tracker?.clear(error)
   }
 
   /** Pings every edge; resolves with the round trips of those that answered in time. */
@@ -127,7 +131,7 @@ export class NodePings implements PingReceiver, PongReceiver {
       pingId = this.refreshFromPong(edge, data.decode())
       edge.pongIdentity = data.identityCopy()
     }
-    const outcome = this.tracker.complete(edge, pingId)
+    const outcome = this.#tracker?.complete(edge, pingId)
     if (!outcome) return
     edge.stats.record(outcome.rttMs, outcome.latencyUpdate)
     if (outcome.latencyUpdate) this.host.onRoundTrip(edge, outcome.rttMs)
@@ -160,12 +164,12 @@ export class NodePings implements PingReceiver, PongReceiver {
 
   /** The edge's link was replaced: its keep-alive ping on the old link will never be answered. */
   linkReplaced(edge: LinkedEdge): void {
-    if (edge.keepAlivePending !== null) this.tracker.forget(edge.keepAlivePending)
+    if (edge.keepAlivePending !== null) this.#tracker?.forget(edge.keepAlivePending)
   }
 
   /** Pending pings on a removed edge fail at once (EdgeClosedError). */
   dropEdge(edge: LinkedEdge): void {
-    this.tracker.dropEdge(edge)
+    this.#tracker?.dropEdge(edge)
   }
 
   private sendPing(edge: LinkedEdge, pingId: number, latencyUpdate: boolean, size: number): void {

@@ -146,7 +146,7 @@ export interface NormalizedOptions {
   /** The identity key of a secure node, null when `secure` is false. */
   key: NodeKey | null
   trust: TrustPolicy
-  trustedPeers: TrustedPeer[]
+  trustedPeers: readonly TrustedPeer[]
   /** The network key(s) a peer must prove, null without a network key. */
   networkKey: NetworkKeySet | null
   ip: string
@@ -217,6 +217,9 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'reconnectCapMs',
   'discoveryHopWaitMs'
 ])
+
+/** `trustedPeers` when none are given: one frozen list for every node, only read (the trust store copies it). */
+const NO_TRUSTED_PEERS: readonly TrustedPeer[] = Object.freeze([])
 
 function bad(message: string): never {
   throw new InvalidOptionError(message)
@@ -359,7 +362,7 @@ export function normalizeOptions(input: ChaskiNodeOptions = {}): NormalizedOptio
   if (!TRUST_POLICIES.includes(trust)) bad(`option 'trust' must be one of ${TRUST_POLICIES.join(', ')}`)
   // A plaintext link proves no key, so there is nothing a person could approve.
   if (trust === 'approve' && !secure) bad("option trust 'approve' needs a secure node (not secure: false)")
-  const trustedPeers = input.trustedPeers ?? []
+  const trustedPeers = input.trustedPeers ?? NO_TRUSTED_PEERS
   if (
     !Array.isArray(trustedPeers) ||
     trustedPeers.some((p) => typeof p?.id !== 'string' || typeof p.address !== 'string')

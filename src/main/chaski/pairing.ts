@@ -3,26 +3,32 @@ import type { LinkedEdge } from './linked-edge'
 // Per-topic paired state of a node (spec §4), with the pairing depth ("rank") our discovery uses to pick
 // one candidate deterministically (docs/PROTOCOL.md, "Choosing among candidates").
 
-interface TopicState {
-  paired: boolean
-  /** 0: first node of the topic; n: paired through a node of rank n-1. */
-  rank: number
-}
-
 export interface PairingOwner {
   onPairingChange(topic: string, paired: boolean, edge: LinkedEdge | null): void
 }
 
 export class PairingState {
-  private readonly topics = new Map<string, TopicState>()
+  /**
+   * The pairing depth ("rank": 0 for the first node of the topic, n when paired through a node of rank n-1) of each
+   * paired topic; made on the first pairing, so a node that never paired holds no table.
+   */
+  private ranks: Map<string, number> | null = null
 
   constructor(
-    topics: Iterable<string>,
+    /**
+     * The node's subscriptions, read as they are now (not copied: one set per node): add() and remove() are called
+     * right after a topic joins or leaves it.
+     */
+    private readonly topics: ReadonlySet<string>,
     pairedAll: boolean,
     /** Told of every change (the node's context: a method, not a closure per node). */
     private readonly owner: PairingOwner
   ) {
-    for (const topic of topics) this.topics.set(topic, { paired: pairedAll, rank: 0 })
+    if (pairedAll) for (const topic of topics) this.pairedRanks().set(topic, 0)
+  }
+
+  private pairedRanks(): Map<string, number> {
+    return (this.ranks ??= new Map())
   }
 
   has(topic: string): boolean {
@@ -30,48 +36,46 @@ export class PairingState {
   }
 
   isPaired(topic: string): boolean {
-    return this.topics.get(topic)?.paired === true
+    return this.ranks !== null && this.ranks.has(topic)
   }
 
+  /** The rank of a paired topic (0 for one that is not). */
   rank(topic: string): number {
-    return this.topics.get(topic)?.rank ?? 0
+    return this.ranks?.get(topic) ?? 0
   }
 
   get allPaired(): boolean {
-    for (const state of this.topics.values()) if (!state.paired) return false
+    for (const topic of this.topics) if (!this.isPaired(topic)) return false
     return true
   }
 
   setPaired(topic: string, rank: number, edge: LinkedEdge | null = null): void {
-    const state = this.topics.get(topic)
-    if (!state) return
-    const was = state.paired
-    state.paired = true
-    state.rank = was ? Math.min(state.rank, rank) : rank
-    if (!was) this.owner.onPairingChange(topic, true, edge)
+    if (!this.topics.has(topic)) return
+    const ranks = this.pairedRanks()
+    const was = ranks.get(topic)
+    ranks.set(topic, was === undefined ? rank : Math.min(was, rank))
+    if (was === undefined) this.owner.onPairingChange(topic, true, edge)
   }
 
   setUnpaired(topic: string): void {
-    const state = this.topics.get(topic)
-    if (!state || !state.paired) return
-    state.paired = false
+    if (this.ranks === null || !this.ranks.delete(topic)) return
     this.owner.onPairingChange(topic, false, null)
   }
 
+  /** `topic` has just joined the subscriptions. */
   add(topic: string, paired: boolean): void {
-    if (this.topics.has(topic)) return
-    this.topics.set(topic, { paired: false, rank: 0 })
     if (paired) this.setPaired(topic, 0)
   }
 
+  /** `topic` has just left the subscriptions. */
   remove(topic: string): void {
-    this.topics.delete(topic)
+    this.ranks?.delete(topic)
   }
 
   /** topic → paired, as a null-prototype record (topic names are user data). */
   toRecord(): Record<string, boolean> {
     const record = Object.create(null) as Record<string, boolean>
-    for (const [topic, state] of this.topics) record[topic] = state.paired
+    for (const topic of this.topics) record[topic] = this.isPaired(topic)
     return record
   }
 }

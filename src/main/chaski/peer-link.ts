@@ -48,6 +48,9 @@ export class PeerLink extends Link implements EdgeLink, Deadline {
   reconnect = false
   /** The peer's handshake listed 'message-runs' (and our codec is the default): set when the handshake completes. */
   peerRuns = false
+  /** @internal The node's list of links (ConnectionManager.addLink): its neighbours there. */
+  prevLink: PeerLink | null = null
+  nextLink: PeerLink | null = null
   private run: OpenRun | null = null
   private unknownCommandLogged = false
 

@@ -22,7 +22,9 @@ import {
   type DialOutcome,
   type Dialling,
   type InboundUpgrade,
-  type Transport
+  type ListenerOwner,
+  type Transport,
+  type TransportListener
 } from './transport'
 
 /** Verified peers by the TLS socket their frames travel on (gone with the socket). */
@@ -111,8 +113,9 @@ export class TlsTransport implements Transport {
     return this.credentials
   }
 
-  listen: Transport['listen'] = (ip, port, onConnection, onError) =>
-    tcpTransport.listen(ip, port, onConnection, onError)
+  listen(ip: string, port: number, owner: ListenerOwner): Promise<TransportListener | null> {
+    return tcpTransport.listen(ip, port, owner)
+  }
 
   dial(
     ip: string,

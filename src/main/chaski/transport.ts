@@ -15,6 +15,26 @@ export interface TransportListener {
   close(): Promise<void>
 }
 
+/**
+ * Who a listener hands its accepted connections and its errors to (the node): methods, not two closures per node.
+ * The server's listeners are shared functions that find their owner on the server (LISTENER_OWNER).
+ */
+export interface ListenerOwner {
+  acceptConnection(socket: net.Socket): void
+  listenerError(error: Error): void
+}
+
+const LISTENER_OWNER = Symbol('chaski.listenerOwner')
+type OwnedServer = net.Server & { [LISTENER_OWNER]: ListenerOwner }
+
+function onServerConnection(this: OwnedServer, socket: net.Socket): void {
+  this[LISTENER_OWNER].acceptConnection(socket)
+}
+
+function onServerError(this: OwnedServer, error: Error): void {
+  this[LISTENER_OWNER].listenerError(error)
+}
+
 export interface DialOutcome {
   /** The connection can carry frames; the socket's 'error' and 'close' listeners are left to the new owner. */
   connected(socket: net.Socket): void
@@ -57,12 +77,7 @@ export interface Transport {
    * Listens on ip:port (0: any free port) with a deep accept backlog. Resolves with the listener, or null when the
    * port is taken (the caller tries another); rejects with ListenError for any other reason.
    */
-  listen(
-    ip: string,
-    port: number,
-    onConnection: (socket: net.Socket) => void,
-    onError: (error: Error) => void
-  ): Promise<TransportListener | null>
+  listen(ip: string, port: number, owner: ListenerOwner): Promise<TransportListener | null>
   /** Opens a connection to ip:port within timeoutMs (through `sweep`, one timer for many dials). */
   dial(
     ip: string,
@@ -120,10 +135,8 @@ class TcpDial implements Deadline, Dialling {
     this.socket = socket
     // Plain listeners, not once(): `settled` makes each fire at most once, and once() builds a wrapper per call.
     socket.on('connect', this.onConnect)
-    socket.on('error', (error: NodeJS.ErrnoException) =>
-      this.fail(new PeerUnreachableError(`cannot reach ${this.address}: ${error.code ?? error.message}`))
-    )
-    socket.on('close', () => this.fail(new NodeStoppedError('connection attempt aborted')))
+    socket.on('error', this.onError)
+    socket.on('close', this.onClose)
     sweep.add(this, timeoutMs)
   }
 
@@ -142,16 +155,26 @@ class TcpDial implements Deadline, Dialling {
     this.fail(new ConnectTimeoutError(`TCP connect to ${this.address} timed out after ${this.timeoutMs} ms`))
   }
 
-  // An arrow property: the listener to remove once connected (the socket outlives this dial).
+  // Arrow properties: the listeners to remove once connected (the socket outlives this dial). Each is removed with
+  // off(), not removeAllListeners(): a stream's listener table has slots for 'error' and 'close' that off() empties,
+  // while removeAllListeners() deletes them and turns the table into a dictionary (~450 bytes per link, for good).
   private readonly onConnect = (): void => {
     if (this.settled) return
     this.settled = true
     this.sweep.delete(this)
     const socket = this.socket
     socket.off('connect', this.onConnect)
-    socket.removeAllListeners('error')
-    socket.removeAllListeners('close')
+    socket.off('error', this.onError)
+    socket.off('close', this.onClose)
     this.outcome.connected(socket)
+  }
+
+  private readonly onError = (error: NodeJS.ErrnoException): void => {
+    this.fail(new PeerUnreachableError(`cannot reach ${this.address}: ${error.code ?? error.message}`))
+  }
+
+  private readonly onClose = (): void => {
+    this.fail(new NodeStoppedError('connection attempt aborted'))
   }
 
   private fail(error: Error): void {
@@ -167,8 +190,9 @@ class TcpDial implements Deadline, Dialling {
 export const tcpTransport: Transport = {
   name: 'tcp',
   secure: false,
-  listen(ip, port, onConnection, onError) {
-    const server = net.createServer({ noDelay: true }, onConnection)
+  listen(ip, port, owner) {
+    const server = net.createServer({ noDelay: true }, onServerConnection) as OwnedServer
+    server[LISTENER_OWNER] = owner
     return new Promise((resolve, reject) => {
       const failed = (error: Error): void => {
         server.off('listening', listening)
@@ -178,7 +202,7 @@ export const tcpTransport: Transport = {
       }
       const listening = (): void => {
         server.off('error', failed)
-        server.on('error', onError)
+        server.on('error', onServerError)
         resolve(new TcpListener(server, (server.address() as net.AddressInfo).port))
       }
       server.once('error', failed)

@@ -16,17 +16,28 @@ export interface TrustedPeer {
   lastSeen: number
 }
 
+// Shared empty tables for a store that pinned and revoked nothing yet (most nodes under policy 'open'): only read
+// until the first write replaces them with the store's own (pinned(), revoke()); deleting from them is a no-op.
+const NO_PINS: ReadonlyMap<string, TrustedPeer> = new Map()
+const NO_REVOKED: ReadonlySet<string> = new Set()
+
 /** Pins and revocations of one node; bounded (the oldest pin goes first). */
 export class TrustStore {
-  private readonly byAddress = new Map<string, TrustedPeer>()
-  private readonly revoked = new Set<string>()
+  private byAddress = NO_PINS as Map<string, TrustedPeer>
+  private revoked = NO_REVOKED as Set<string>
 
   constructor(
     readonly policy: TrustPolicy,
     seed: readonly TrustedPeer[] = [],
     private readonly maxPins = 4096
   ) {
-    for (const peer of seed) this.byAddress.set(peer.address, { ...peer })
+    for (const peer of seed) this.pinned().set(peer.address, { ...peer })
+  }
+
+  /** The pins, for writing: the store's own table from now on. */
+  private pinned(): Map<string, TrustedPeer> {
+    if (this.byAddress === NO_PINS) this.byAddress = new Map()
+    return this.byAddress
   }
 
   /** The id pinned at this address that is not `id` (tofu), or null when the peer may link. */
@@ -48,7 +59,7 @@ export class TrustStore {
 
   /** Policy approve: the user accepted `id` (met at `address`); it links without asking from now on. */
   pin(address: string, id: string, name: string, now: number): void {
-    this.byAddress.delete(address) // re-inserted last: the newest pin is the last dropped
+    this.pinned().delete(address) // re-inserted last: the newest pin is the last dropped
     this.add({ id, name, address, firstSeen: now, lastSeen: now })
   }
 
@@ -80,7 +91,7 @@ export class TrustStore {
   }
 
   private add(peer: TrustedPeer): void {
-    this.byAddress.set(peer.address, peer)
+    this.pinned().set(peer.address, peer)
     if (this.byAddress.size > this.maxPins) {
       const oldest = this.byAddress.keys().next().value
       if (oldest !== undefined) this.byAddress.delete(oldest)
@@ -89,6 +100,7 @@ export class TrustStore {
 
   /** Refuses `id` from now on and forgets its pins. */
   revoke(id: string): void {
+    if (this.revoked === NO_REVOKED) this.revoked = new Set()
     this.revoked.add(id)
     for (const [address, peer] of this.byAddress) if (peer.id === id) this.byAddress.delete(address)
   }

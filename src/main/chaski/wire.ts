@@ -70,9 +70,22 @@ export class OutgoingFrame {
   }
 }
 
+/**
+ * Reused by every outgoing() of every node of the process (made on the first): a frame is used at once, in the
+ * same synchronous run, so no two uses overlap.
+ */
+let frameOut: OutgoingFrame | null = null
+
+/** The wire formats of default-codec nodes, by keepIds: they hold no state of their own, so nodes share them. */
+const defaultFormats: (WireFormat | undefined)[] = [undefined, undefined]
+
 export class WireFormat {
-  /** Reused by every outgoing() (made on the first). */
-  private frameOut: OutgoingFrame | null = null
+  /** The wire format for these settings: one per process for the default codec, else one of its own. */
+  static of(codec: Codec, custom: boolean, keepIds: boolean): WireFormat {
+    if (custom) return new WireFormat(codec, custom, keepIds)
+    const at = keepIds ? 1 : 0
+    return (defaultFormats[at] ??= new WireFormat(codec, false, keepIds))
+  }
 
   constructor(
     private readonly codec: Codec,
@@ -119,15 +132,12 @@ export class WireFormat {
     timestamp: number
   ): OutgoingFrame {
     if (this.custom) {
-      return (this.frameOut ??= new OutgoingFrame()).reset(
+      return (frameOut ??= new OutgoingFrame()).reset(
         0,
         this.frame(command, topic, data, ttl, uuid, timestamp)
       )
     }
-    return (this.frameOut ??= new OutgoingFrame()).reset(
-      plan(command, topic, data, timestamp, ttl, uuid),
-      null
-    )
+    return (frameOut ??= new OutgoingFrame()).reset(plan(command, topic, data, timestamp, ttl, uuid), null)
   }
 
   /** Queues one control frame on one link, encoded straight into its batch buffer. */

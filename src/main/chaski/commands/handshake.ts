@@ -16,7 +16,7 @@ export interface HandshakeData extends Identity {
   /** Set when the handshake is an automatic reconnection (a deliberately closed peer refuses it). */
   reconnect: boolean
   /** Optional wire features the sender accepts (e.g. 'message-runs'); [] when absent. */
-  features: string[]
+  features: readonly string[]
 }
 
 export type HandshakeCommandName = 'handshake' | 'handshake_back'

@@ -18,7 +18,7 @@ import { encodeMapReply } from './map-wire'
 import type { ChaskiNodeEvents } from '../events'
 import type { Logger } from '../logger'
 import type { PeerLink } from '../peer-link'
-import { RateLimiter } from '../rate-limit'
+import { RateLimiter, type RateLimitInit } from '../rate-limit'
 import type { ReconnectState } from '../reconnect'
 import { ThrottledWarning } from '../throttled-warning'
 import type { WireFormat } from '../wire'
@@ -187,33 +187,47 @@ interface PendingMapRequest {
 const NO_RTTS = new Map<string, number | null>()
 const NO_REQUESTS = new Map<number, PendingMapRequest>()
 
+// What each of a node's advert rate limiters allows: one object per process, not one per limiter.
+const PER_ORIGIN_LIMITS: RateLimitInit = {
+  burst: ADVERT_ORIGIN_BURST,
+  ratePerS: ADVERT_ORIGIN_PER_S,
+  maxKeys: MAP_MAX_ORIGINS,
+  globalBurst: ADVERT_GLOBAL_BURST,
+  globalRatePerS: ADVERT_GLOBAL_PER_S
+}
+
+const PER_LINK_LIMITS: RateLimitInit = {
+  burst: ADVERT_LINK_BURST,
+  ratePerS: ADVERT_LINK_PER_S,
+  maxKeys: 4096,
+  globalBurst: Infinity,
+  globalRatePerS: Infinity
+}
+
+const MAP_REQUEST_LIMITS: RateLimitInit = {
+  burst: MAP_REQUEST_BURST,
+  ratePerS: MAP_REQUEST_PER_S,
+  maxKeys: 4096,
+  globalBurst: MAP_REQUEST_BURST * 4,
+  globalRatePerS: MAP_REQUEST_PER_S * 4
+}
+
+const SEND_LIMITS: RateLimitInit = {
+  burst: ADVERT_SEND_BURST,
+  ratePerS: ADVERT_SEND_PER_S,
+  maxKeys: 4096,
+  globalBurst: ADVERT_FORWARD_BURST,
+  globalRatePerS: ADVERT_FORWARD_PER_S
+}
+
 /** The coordinate of a node that has measured nothing yet (a fresh VivaldiClient's): one frozen value for all. */
 const ORIGIN_COORDINATE = new VivaldiClient().coordinate
 
 export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReplyReceiver, Deadline {
   /** When the next advert is due (Deadline: the node's adverts ride on the process-wide periodic sweep). */
   deadlineAt = Infinity
-  readonly stats: AdvertStats = {
-    sent: 0,
-    sentBytes: 0,
-    largestBytes: 0,
-    received: 0,
-    accepted: 0,
-    forwarded: 0,
-    duplicates: 0,
-    rateLimited: 0,
-    forged: 0,
-    badSignature: 0,
-    unsigned: 0,
-    verified: 0,
-    expired: 0,
-    framesOut: 0,
-    bytesOut: 0,
-    vivaldiUpdates: 0,
-    vivaldiRejected: 0,
-    probes: 0,
-    probeFailures: 0
-  }
+  /** Counters, made on the first count: a node that never sent or received an advert holds none. */
+  #stats: AdvertStats | null = null
   // The store, the coordinate, the limiters, the verifier and warnings are made on first use: a node whose peers
   // send no advert, nor ask for its map, holds none of them (a 1000-node star measures what a node costs).
   #store: MapStore | null = null
@@ -225,6 +239,7 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   #forgedWarning: ThrottledWarning | null = null
   #signatureWarning: ThrottledWarning | null = null
   #verifier: AdvertVerifier | null = null
+  #now: (() => number) | null = null
   /** What we send per link (and forward in all), made on the first advert we send. */
   private sendLimiter: RateLimiter | null = null
   /** Where the next forward starts among our edges, so a short forwarding budget is shared by all of them. */
@@ -268,48 +283,50 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     return (this.#vivaldi ??= new VivaldiClient())
   }
 
+  /** What this node's adverts did so far (ChaskiNode.advertStats copies it). */
+  get stats(): AdvertStats {
+    return (this.#stats ??= {
+      sent: 0,
+      sentBytes: 0,
+      largestBytes: 0,
+      received: 0,
+      accepted: 0,
+      forwarded: 0,
+      duplicates: 0,
+      rateLimited: 0,
+      forged: 0,
+      badSignature: 0,
+      unsigned: 0,
+      verified: 0,
+      expired: 0,
+      framesOut: 0,
+      bytesOut: 0,
+      vivaldiUpdates: 0,
+      vivaldiRejected: 0,
+      probes: 0,
+      probeFailures: 0
+    })
+  }
+
+  /** The node's clock as its rate limiters read it: one function for all of them. */
   private clockNow(): () => number {
-    const clock = this.host.clock
-    return () => clock.now()
+    if (this.#now === null) {
+      const clock = this.host.clock
+      this.#now = () => clock.now()
+    }
+    return this.#now
   }
 
   private get perOrigin(): RateLimiter {
-    return (this.#perOrigin ??= new RateLimiter(
-      {
-        burst: ADVERT_ORIGIN_BURST,
-        ratePerS: ADVERT_ORIGIN_PER_S,
-        maxKeys: MAP_MAX_ORIGINS,
-        globalBurst: ADVERT_GLOBAL_BURST,
-        globalRatePerS: ADVERT_GLOBAL_PER_S
-      },
-      this.clockNow()
-    ))
+    return (this.#perOrigin ??= new RateLimiter(PER_ORIGIN_LIMITS, this.clockNow()))
   }
 
   private get perLink(): RateLimiter {
-    return (this.#perLink ??= new RateLimiter(
-      {
-        burst: ADVERT_LINK_BURST,
-        ratePerS: ADVERT_LINK_PER_S,
-        maxKeys: 4096,
-        globalBurst: Infinity,
-        globalRatePerS: Infinity
-      },
-      this.clockNow()
-    ))
+    return (this.#perLink ??= new RateLimiter(PER_LINK_LIMITS, this.clockNow()))
   }
 
   private get mapRequests(): RateLimiter {
-    return (this.#mapRequests ??= new RateLimiter(
-      {
-        burst: MAP_REQUEST_BURST,
-        ratePerS: MAP_REQUEST_PER_S,
-        maxKeys: 4096,
-        globalBurst: MAP_REQUEST_BURST * 4,
-        globalRatePerS: MAP_REQUEST_PER_S * 4
-      },
-      this.clockNow()
-    ))
+    return (this.#mapRequests ??= new RateLimiter(MAP_REQUEST_LIMITS, this.clockNow()))
   }
 
   private get rateWarning(): ThrottledWarning {
@@ -410,16 +427,7 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
    * Buckets are keyed by peer id, as the receiver keys its own, and exist only for links we sent on.
    */
   private sendBudget(): RateLimiter {
-    this.sendLimiter ??= new RateLimiter(
-      {
-        burst: ADVERT_SEND_BURST,
-        ratePerS: ADVERT_SEND_PER_S,
-        maxKeys: 4096,
-        globalBurst: ADVERT_FORWARD_BURST,
-        globalRatePerS: ADVERT_FORWARD_PER_S
-      },
-      () => this.host.clock.now()
-    )
+    this.sendLimiter ??= new RateLimiter(SEND_LIMITS, this.clockNow())
     return this.sendLimiter
   }
 
