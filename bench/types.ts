@@ -27,7 +27,8 @@ export interface Metric {
   raw: number | null
   /** The original Python implementation's figure on this machine, as given in the issue (reference only). */
   original: number | null
-  target?: Target
+  /** A target, or several that must all hold (e.g. an absolute figure and a ratio to raw). */
+  target?: Target | readonly Target[]
   /** Short remark shown under the table (why a figure is missing, how many runs...). */
   note?: string
   /** Anything else worth keeping in the JSON (summaries, trials, parameters). */
