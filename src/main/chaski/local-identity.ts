@@ -48,11 +48,11 @@ export class LocalIdentity {
   private entries: { entries: Buffer; count: number } | null | undefined = undefined
   /**
    * Handshake data by `version * 2 + reconnect`: the first one encoded in two fields (most nodes only ever need one:
-   * no list), any other in a list of just the length its index needs.
+   * no table), any other in a table made when a second is needed.
    */
   private firstIndex = -1
   private first: CommandData<'handshake'> | null = null
-  private others: (CommandData<'handshake'> | undefined)[] | null = null
+  private others: Map<number, CommandData<'handshake'>> | null = null
 
   constructor(
     private readonly source: IdentitySource,
@@ -83,7 +83,7 @@ export class LocalIdentity {
   handshake(version: number, reconnect: boolean): CommandData<'handshake'> {
     const index = version * 2 + (reconnect ? 1 : 0)
     if (index === this.firstIndex) return this.first!
-    const known = this.others?.[index]
+    const known = this.others?.get(index)
     if (known !== undefined) return known
     // Once per identity change: a spread costs nothing worth measuring here.
     // Not kept as `value`: once encoded, a node that never answers a ping needs no plain copy.
@@ -94,16 +94,9 @@ export class LocalIdentity {
     if (this.first === null) {
       this.firstIndex = index
       this.first = data
-      return data
+    } else {
+      ;(this.others ??= new Map()).set(index, data)
     }
-    const others = this.others ?? []
-    if (index >= others.length) {
-      // Writing index n of a shorter list would have V8 reserve ~17 slots: a list of the length needed instead.
-      const grown = new Array<CommandData<'handshake'> | undefined>(index + 1)
-      for (let i = 0; i < others.length; i++) grown[i] = others[i]
-      this.others = grown
-    }
-    this.others![index] = data
     return data
   }
 

@@ -170,13 +170,14 @@ function placeByForce(
   simulation.tick(200)
   const xs = simNodes.map((node) => node.x!)
   const ys = simNodes.map((node) => node.y!)
-  const spanX = Math.max(...xs) - Math.min(...xs) || 1
-  const spanY = Math.max(...ys) - Math.min(...ys) || 1
+  const [minX, minY] = [Math.min(...xs), Math.min(...ys)]
+  const spanX = Math.max(...xs) - minX || 1
+  const spanY = Math.max(...ys) - minY || 1
   const scale = Math.min((width - 2 * MARGIN) / spanX, (height - 2 * MARGIN) / spanY, 1.5)
   return nodes.map((node, i) => ({
     ...node,
-    x: MARGIN + (xs[i]! - Math.min(...xs)) * scale,
-    y: MARGIN + (ys[i]! - Math.min(...ys)) * scale
+    x: MARGIN + (xs[i]! - minX) * scale,
+    y: MARGIN + (ys[i]! - minY) * scale
   }))
 }
 
