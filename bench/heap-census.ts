@@ -25,8 +25,12 @@ interface Snapshot {
   strings: string[]
 }
 
-/** With OWNERS=1, arrays, numbers, strings and closures are keyed by what holds them (owner.edge). */
-const BY_OWNER = process.env.OWNERS === '1'
+/**
+ * With OWNERS=1, arrays, numbers, strings and closures are keyed by what holds them (owner.edge); with OWNERS=2,
+ * every kind is.
+ */
+const BY_OWNER = process.env.OWNERS === '1' || process.env.OWNERS === '2'
+const EVERY_OWNER = process.env.OWNERS === '2'
 /** With ADVERTS=0, nodes send no neighbour adverts (what a node costs without the map). */
 const NO_ADVERTS = process.env.ADVERTS === '0'
 /** SETTLE_MS=3000: wait that long after the star is connected (adverts flow after their 1 s debounce). */
@@ -76,7 +80,8 @@ function census(file: string): Map<string, { count: number; bytes: number }> {
     let key = keyOf(i)
     if (
       BY_OWNER &&
-      (key === 'array' ||
+      (EVERY_OWNER ||
+        key === 'array' ||
         key === 'number' ||
         key === 'string' ||
         key.startsWith('closure') ||
