@@ -1,12 +1,13 @@
 // 1000 nodes in one process, connected in a star: time to all connected and resident memory per node, each
 // measured in a fresh child process (bench/star-child.ts), ours and a raw star of plain node:net servers + UDP
 // sockets (started by star-launcher.ts). With CHASKI_BENCH_BASE_REF=<commit>, that commit's library is measured
-// too, right after ours in the same run (one-by-one star): extra rows "at <sha> (before)".
+// too, right after ours in the same run (one-by-one star): extra rows "at <sha> (before)". The one-by-one star runs
+// ROUNDS times, raw and ours (and base) in turn; its rows are the median child of each kind.
 import { baseLibraryFile } from './base-library'
 import { LIBRARY_ENV, libraryBundle } from './library-build'
 import { runStarChild } from './star-launcher'
 import type { StarResult } from './star-child'
-import { round } from './stats'
+import { median, round } from './stats'
 import type { BenchContext, BenchModule, Metric } from './types'
 
 const ORIGINAL_BYTES_PER_NODE = 30_000
@@ -17,6 +18,11 @@ const ORIGINAL_BYTES_PER_NODE = 30_000
  */
 const SEQUENTIAL = 1
 const BURST = 100
+/**
+ * Fresh children per kind for the one-by-one star. One child's RSS delta swings by ±4 KiB per node run to run
+ * (where its young generation and its RSS stood before the star: README), so the rows take the median child.
+ */
+const ROUNDS = 5
 
 function runChild(
   ctx: BenchContext,
@@ -35,7 +41,37 @@ function runChild(
   )
 }
 
-type Outcome = Partial<StarResult>
+type Outcome = Partial<StarResult> & { rounds?: unknown[] }
+
+const FIGURES = [
+  'createMs',
+  'connectMs',
+  'rssPerNode',
+  'heapUsedPerNode',
+  'externalPerNode',
+  'youngGenerationPerNode',
+  'rssBefore',
+  'rssAfter'
+] as const
+
+/**
+ * The median of each figure over the children that succeeded (a failed child's error is kept when none did), with
+ * every child's RSS per node and young generation touched before the star in the detail.
+ */
+function medianOutcome(runs: readonly Outcome[]): Outcome {
+  const ok = runs.filter((r) => r.error === undefined)
+  if (ok.length === 0) return runs[0] ?? { error: 'no run' }
+  const out: Outcome = { ...ok[0] }
+  for (const key of FIGURES) out[key] = median(ok.map((r) => r[key] ?? Number.NaN))
+  if (runs.length > 1) {
+    out.rounds = runs.map((r) =>
+      r.error === undefined
+        ? { rssPerNode: Math.round(r.rssPerNode ?? Number.NaN), youngBefore: r.youngBefore }
+        : { error: r.error }
+    )
+  }
+  return out
+}
 
 async function runBoth(ctx: BenchContext, count: number, concurrency: number): Promise<[Outcome, Outcome]> {
   const failed = (err: Error): Outcome => ({ error: err.message })
@@ -75,14 +111,27 @@ async function run(ctx: BenchContext): Promise<Metric[]> {
   // Built here, not in the children: Vite loaded into a child would count towards its memory.
   await libraryBundle().catch(() => {})
   const base = await baseLibraryFile(ctx.progress)
-  const [raw, ours] = await runBoth(ctx, count, SEQUENTIAL)
-  let before: Outcome | null = null
-  if (base) {
-    ctx.progress(`ChaskiNode star of ${count} at ${base.sha} (before), ${SEQUENTIAL} connect(s) in flight`)
-    before = await runChild(ctx, 'node', count, SEQUENTIAL, base.file).catch((err: Error): Outcome => ({
-      error: err.message
-    }))
+  const rounds = ctx.quick ? 1 : ROUNDS
+  const rawRuns: Outcome[] = []
+  const ourRuns: Outcome[] = []
+  const baseRuns: Outcome[] = []
+  for (let round = 1; round <= rounds; round++) {
+    if (rounds > 1) ctx.progress(`one-by-one star, round ${round} of ${rounds}`)
+    const [rawRun, ourRun] = await runBoth(ctx, count, SEQUENTIAL)
+    rawRuns.push(rawRun)
+    ourRuns.push(ourRun)
+    if (base) {
+      ctx.progress(`ChaskiNode star of ${count} at ${base.sha} (before), ${SEQUENTIAL} connect(s) in flight`)
+      baseRuns.push(
+        await runChild(ctx, 'node', count, SEQUENTIAL, base.file).catch((err: Error): Outcome => ({
+          error: err.message
+        }))
+      )
+    }
   }
+  const raw = medianOutcome(rawRuns)
+  const ours = medianOutcome(ourRuns)
+  const before = base ? medianOutcome(baseRuns) : null
   const [rawBurst, oursBurst] = await runBoth(ctx, count, BURST)
   const baseRows: Metric[] =
     base && before
@@ -168,7 +217,8 @@ async function run(ctx: BenchContext): Promise<Metric[]> {
         { of: 'ours', op: '<=', value: 24 * 1024, text: '≤ 24 KiB' },
         { of: 'ratio', op: '<=', value: 1.5, text: '≤ 1.5× raw' }
       ],
-      note: 'RSS delta after GC / nodes; raw = TCP server + UDP socket + link'
+      note: `RSS delta after GC / nodes, median of ${rounds} fresh child(ren) each; raw = TCP server + UDP socket + link`,
+      detail: { ours: ours.rounds, raw: raw.rounds }
     },
     {
       id: 'star.rssPerNodeWithoutYoung',

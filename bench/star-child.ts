@@ -25,6 +25,8 @@ export interface StarResult {
   externalPerNode: number
   /** Growth of V8's young generation (resident pages, empty after GC), per node: see youngGenerationBytes. */
   youngGenerationPerNode: number
+  /** V8's young generation resident before the star (bytes): how much of its cap the burst could still touch. */
+  youngBefore: number
   rssBefore: number
   rssAfter: number
   fdLimit: number | null
@@ -194,6 +196,7 @@ async function main(): Promise<void> {
     heapUsedPerNode: Number.NaN,
     externalPerNode: Number.NaN,
     youngGenerationPerNode: Number.NaN,
+    youngBefore: Number.NaN,
     rssBefore: Number.NaN,
     rssAfter: Number.NaN,
     fdLimit
@@ -225,7 +228,8 @@ async function main(): Promise<void> {
       rssPerNode: (after.rss - before.rss) / count,
       heapUsedPerNode: (after.heapUsed - before.heapUsed) / count,
       externalPerNode: (after.external - before.external) / count,
-      youngGenerationPerNode: (youngAfter - youngBefore) / count
+      youngGenerationPerNode: (youngAfter - youngBefore) / count,
+      youngBefore
     })
   } catch (err) {
     result.error = (err as Error).message
