@@ -485,7 +485,7 @@ export class NodeContext
     this.port = bound.port
     this.identityChanged()
     // Encoded now that the port is known, so connecting does not pay for it (rebuilt on identity changes).
-    this.identity.handshake(this.transport.secure ? PROTOCOL_VERSION : PLAINTEXT_PROTOCOL_VERSION, false)
+    this.identity.prepareHandshake(this.transport.secure ? PROTOCOL_VERSION : PLAINTEXT_PROTOCOL_VERSION)
     this.statusChannel = new UdpStatusChannel(this.udp, this.codec, this)
     this.lifecycle = 'running'
     this.pings.start()

@@ -32,11 +32,15 @@ function encodeEntries(record: Record<string, unknown>): { entries: Buffer; coun
   return { entries, count }
 }
 
-/** A map of fewer than 16 keys in its smallest form (a fixmap header), as the fast readers expect it. */
-function encodeSmallMap(record: Record<string, unknown>): Buffer {
+/**
+ * A map of fewer than 16 keys in its smallest form (a fixmap header), as the fast readers expect it: in kept bytes
+ * when `kept`, else in a buffer of its own that dies with its last user.
+ */
+function encodeSmallMap(record: Record<string, unknown>, kept: boolean): Buffer {
   const packed = packValue(record)
   const { start, count } = mapEntries(packed)
-  const out = keptBytes(1 + packed.length - start)
+  const size = 1 + packed.length - start
+  const out = kept ? keptBytes(size) : Buffer.allocUnsafeSlow(size)
   out[0] = 0x80 | count
   out.set(packed.subarray(start), 1)
   return out
@@ -53,6 +57,12 @@ export class LocalIdentity {
   private firstIndex = -1
   private first: CommandData<'handshake'> | null = null
   private others: Map<number, CommandData<'handshake'>> | null = null
+  /**
+   * Encoded handshake data handed out once and not kept (see handshake()): its index, and whether `first` is such
+   * data (encoded ahead, not yet handed out).
+   */
+  private spentIndex = -1
+  private firstOnce = false
 
   constructor(
     private readonly source: IdentitySource,
@@ -69,6 +79,8 @@ export class LocalIdentity {
     this.firstIndex = -1
     this.first = null
     this.others = null
+    this.spentIndex = -1
+    this.firstOnce = false
   }
 
   get value(): Identity {
@@ -82,15 +94,21 @@ export class LocalIdentity {
    */
   handshake(version: number, reconnect: boolean): CommandData<'handshake'> {
     const index = version * 2 + (reconnect ? 1 : 0)
-    if (index === this.firstIndex) return this.first!
+    if (index === this.firstIndex) {
+      const data = this.first!
+      if (this.firstOnce) this.spend(index)
+      return data
+    }
     const known = this.others?.get(index)
     if (known !== undefined) return known
-    // Once per identity change: a spread costs nothing worth measuring here.
-    // Not kept as `value`: once encoded, a node that never answers a ping needs no plain copy.
-    // A link speaks one version (its transport's): vmin = v.
-    const identity = this.identity ?? this.source.identityNow()
-    const plain = { v: version, vmin: version, reconnect, features: this.features, ...identity }
-    const data = this.customCodec ? plain : new EncodedValue(encodeSmallMap(plain))
+    // Most nodes send one handshake in their life (a leaf dials once): its bytes are kept only once a second link
+    // asks for the same data (a node others dial, a reconnect). One handed out before is kept from then on.
+    const keep = this.customCodec || index === this.spentIndex
+    const data = this.encodeHandshake(version, reconnect, keep)
+    if (!keep) {
+      this.spend(index)
+      return data
+    }
     if (this.first === null) {
       this.firstIndex = index
       this.first = data
@@ -98,6 +116,37 @@ export class LocalIdentity {
       ;(this.others ??= new Map()).set(index, data)
     }
     return data
+  }
+
+  /**
+   * Encodes the handshake the next link will most likely send (the one a plain dial sends), so that connecting does
+   * not pay for it; it is not kept past that first use unless a second link asks for it.
+   */
+  prepareHandshake(version: number): void {
+    const index = version * 2
+    if (this.first !== null || this.spentIndex === index) return
+    this.first = this.encodeHandshake(version, false, this.customCodec)
+    this.firstIndex = index
+    this.firstOnce = !this.customCodec
+  }
+
+  /** `index`'s data was handed out without being kept: the next request for it is encoded again and kept. */
+  private spend(index: number): void {
+    if (this.firstIndex === index && this.firstOnce) {
+      this.first = null
+      this.firstIndex = -1
+      this.firstOnce = false
+    }
+    this.spentIndex = index
+  }
+
+  private encodeHandshake(version: number, reconnect: boolean, keep: boolean): CommandData<'handshake'> {
+    // Once per identity change: a spread costs nothing worth measuring here.
+    // Not kept as `value`: once encoded, a node that never answers a ping needs no plain copy.
+    // A link speaks one version (its transport's): vmin = v.
+    const identity = this.identity ?? this.source.identityNow()
+    const plain = { v: version, vmin: version, reconnect, features: this.features, ...identity }
+    return this.customCodec ? plain : new EncodedValue(encodeSmallMap(plain, keep))
   }
 
   /** `pong` data: the ping id, then the identity (its entries encoded once). */
