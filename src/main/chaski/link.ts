@@ -5,7 +5,7 @@ import type { Socket } from 'node:net'
 import { systemClock, type Clock, type ClockTimer } from './clock'
 import { CLOSE_GRACE_MS, WRITE_BATCH_BYTES, WRITE_HIGH_WATER_BYTES } from './constants'
 import type { FrameSink, LinkState } from './edge-link'
-import { FrameDecoder, type FrameRangeHandler } from './framing'
+import { FrameReader } from './framing'
 
 export type { LinkState }
 
@@ -47,9 +47,8 @@ function flushAtEndOfTick(link: Link): void {
  * What becomes of the frames a link reads. Subclasses (PeerLink) hand them to whoever gives them meaning; the hooks
  * are methods, not a handler object, so a link costs no extra object.
  */
-export abstract class Link implements FrameRangeHandler, FrameSink {
+export abstract class Link extends FrameReader implements FrameSink {
   state: LinkState = 'handshaking'
-  private readonly decoder: FrameDecoder
   /**
    * The peer's address: on an outbound link the address we dialled (setDialled), on an inbound one read on first
    * use (a getpeername() call most connections never need).
@@ -80,7 +79,7 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
     /** Largest frame accepted before the handshake completes (open() sets the limit for the rest). */
     maxFrameSize: number
   ) {
-    this.decoder = new FrameDecoder(this, { maxFrameSize })
+    super(maxFrameSize)
     socket.setNoDelay(true)
     // The listeners are shared functions that find their link on the socket: no closures per link.
     ;(socket as LinkedSocket)[LINK] = this
@@ -134,9 +133,9 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
   }
 
   /** Frames whose topic this returns false for are skipped unread. */
-  abstract acceptTopic(topic: string): boolean
+  abstract override acceptTopic(topic: string): boolean
   /** A complete frame: its body is bytes [start, end) of `buf`, a received chunk (decode it before returning). */
-  abstract onFrameAt(topic: string, buf: Buffer, start: number, end: number): void
+  abstract override onFrameAt(topic: string, buf: Buffer, start: number, end: number): void
   /** A frame could not be decoded or validated (whatever onFrame threw): the link must be closed. */
   protected abstract onBadFrame(error: Error): void
   /**
@@ -152,15 +151,15 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
    * unfinished frames count against the node's budget for established links (re-reported after this frame).
    */
   protected openFrames(maxFrameSize: number): void {
-    const held = this.decoder.takeReported()
+    const held = this.takeReported()
     if (held !== 0) this.onHeldBytes(-held)
     this.state = 'open'
-    this.decoder.maxFrameSize = maxFrameSize
+    this.frameLimit = maxFrameSize
   }
 
   /** Stops decoding for good (EOF, close, drop): later bytes are ignored, held bytes released. */
   discardInput(): void {
-    this.decoder.destroy()
+    this.stopReading()
   }
 
   get isOpen(): boolean {
@@ -314,10 +313,10 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
   }
 
   // ------------------------------------------------------------------------------------------------------
-  // Read side (FrameHandler of the decoder)
+  // Read side (the FrameReader this link is)
 
-  /** FrameHandler: bytes held in unfinished frames changed (the decoder says so after each push). */
-  heldChanged(delta: number): void {
+  /** FrameReader: bytes held in unfinished frames changed (said after each chunk). */
+  protected override heldChanged(delta: number): void {
     this.onHeldBytes(delta)
   }
 
@@ -325,7 +324,7 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
   socketData(chunk: Buffer): void {
     if (this.state === 'closed') return
     try {
-      this.decoder.push(chunk)
+      this.readChunk(chunk)
     } catch (error) {
       this.onBadFrame(error instanceof Error ? error : new Error(String(error)))
     }
