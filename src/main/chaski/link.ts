@@ -5,13 +5,37 @@ import type { Socket } from 'node:net'
 import { systemClock, type Clock, type ClockTimer } from './clock'
 import { CLOSE_GRACE_MS, WRITE_BATCH_BYTES, WRITE_HIGH_WATER_BYTES } from './constants'
 import type { FrameSink, LinkState } from './edge-link'
-import { FrameReader } from './framing'
+import { FRAME_READER_NEXT_FLAG, FrameReader } from './framing'
+import type { Removal } from './removal'
 
 export type { LinkState }
 
 // Local copies: hot paths should not go through module-binding getters when run from transpiled sources.
 const BATCH_BYTES = WRITE_BATCH_BYTES
 const HIGH_WATER_BYTES = WRITE_HIGH_WATER_BYTES
+
+// Link's booleans, bits of FrameReader.flags (one field for all of them).
+/** We dialled it. */
+const OUTBOUND = FRAME_READER_NEXT_FLAG
+/** A batch filled up in this tick: start the next one full-size at once. */
+const BURST = FRAME_READER_NEXT_FLAG << 1
+/** The end-of-tick flush is scheduled. */
+const FLUSH_SCHEDULED = FRAME_READER_NEXT_FLAG << 2
+/** The first bit of `flags` a Link's subclass may use (peer-link.ts). */
+export const LINK_NEXT_FLAG = FRAME_READER_NEXT_FLAG << 3
+
+/**
+ * What a link seldom has: made on first use, as most links never close while their node runs, never wait for
+ * 'drain', and are awaited (closed) only when their node stops.
+ */
+class LinkSeldom {
+  graceTimer: ClockTimer | null = null
+  drainWaiters: Promise<void> | null = null
+  closedPromise: Promise<void> | null = null
+  resolveClosed: (() => void) | null = null
+  /** Why the link closes, once known (PeerLink.removal). */
+  removal: Removal | null = null
+}
 
 // Dialled addresses repeat (every link to one host): links keep one string per address, not one per dial.
 const dialledIps = new Map<string, string>()
@@ -64,22 +88,16 @@ export abstract class Link extends FrameReader implements FrameSink {
   private batchUsed = 0
   /** Counts the batches that left: an offset into `batch` means something only within its generation. */
   private generation = 0
-  /** A batch filled up in this tick: start the next one full-size at once. */
-  private burst = false
-  private flushScheduled = false
-  private graceTimer: ClockTimer | null = null
-  private drainWaiters: Promise<void> | null = null
-  // The `closed` promise is made on demand: most links are only awaited when a node stops.
-  private closedPromise: Promise<void> | null = null
-  private resolveClosed: (() => void) | null = null
+  private seldomState: LinkSeldom | null = null
 
   constructor(
     readonly socket: Socket,
-    readonly outbound: boolean,
+    outbound: boolean,
     /** Largest frame accepted before the handshake completes (open() sets the limit for the rest). */
     maxFrameSize: number
   ) {
     super(maxFrameSize)
+    if (outbound) this.flags |= OUTBOUND
     socket.setNoDelay(true)
     // The listeners are shared functions that find their link on the socket: no closures per link.
     ;(socket as LinkedSocket)[LINK] = this
@@ -91,15 +109,30 @@ export abstract class Link extends FrameReader implements FrameSink {
     socket.on('close', onSocketClose)
   }
 
+  /** We dialled it. */
+  get outbound(): boolean {
+    return (this.flags & OUTBOUND) !== 0
+  }
+
+  protected get seldom(): LinkSeldom {
+    return (this.seldomState ??= new LinkSeldom())
+  }
+
+  /** Why the link closes, once known (null: not known yet). */
+  protected get closeRemoval(): Removal | null {
+    return this.seldomState === null ? null : this.seldomState.removal
+  }
+
   /** Resolves when the socket is fully closed. */
   get closed(): Promise<void> {
-    if (this.closedPromise === null) {
-      this.closedPromise =
+    const seldom = this.seldom
+    if (seldom.closedPromise === null) {
+      seldom.closedPromise =
         this.state === 'closed'
           ? Promise.resolve()
-          : new Promise<void>((resolve) => (this.resolveClosed = resolve))
+          : new Promise<void>((resolve) => (seldom.resolveClosed = resolve))
     }
-    return this.closedPromise
+    return seldom.closedPromise
   }
 
   /** The peer's address: as dialled (outbound), as the socket sees it (inbound; '' once gone without having been asked). */
@@ -195,14 +228,14 @@ export abstract class Link extends FrameReader implements FrameSink {
     let buf = this.batchBuffer
     const used = this.batchUsed
     if (buf === null) {
-      buf = Buffer.allocUnsafe(this.burst ? Math.max(size, BATCH_BYTES) : size)
+      buf = Buffer.allocUnsafe((this.flags & BURST) !== 0 ? Math.max(size, BATCH_BYTES) : size)
       this.batchBuffer = buf
       this.scheduleFlush()
     } else if (used + size > buf.length) {
       if (used + size > BATCH_BYTES) {
         // Full: this batch leaves now, the rest of the tick goes into a new full-size one.
         this.flush()
-        this.burst = true
+        this.flags |= BURST
         return this.reserve(size)
       }
       const grown = Buffer.allocUnsafe(BATCH_BYTES)
@@ -252,14 +285,13 @@ export abstract class Link extends FrameReader implements FrameSink {
 
   /** The end of the tick in which frames were queued (process.nextTick). */
   endOfTick(): void {
-    this.flushScheduled = false
-    this.burst = false
+    this.flags &= ~(FLUSH_SCHEDULED | BURST)
     this.flush()
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled) return
-    this.flushScheduled = true
+    if ((this.flags & FLUSH_SCHEDULED) !== 0) return
+    this.flags |= FLUSH_SCHEDULED
     process.nextTick(flushAtEndOfTick, this)
   }
 
@@ -274,17 +306,18 @@ export abstract class Link extends FrameReader implements FrameSink {
 
   waitDrain(): Promise<void> {
     if (!this.congested || this.state === 'closed') return Promise.resolve()
-    this.drainWaiters ??= new Promise<void>((resolve) => {
+    const seldom = this.seldom
+    seldom.drainWaiters ??= new Promise<void>((resolve) => {
       const done = (): void => {
         this.socket.off('drain', done)
         this.socket.off('close', done)
-        this.drainWaiters = null
+        seldom.drainWaiters = null
         resolve()
       }
       this.socket.on('drain', done)
       this.socket.on('close', done)
     })
-    return this.drainWaiters
+    return seldom.drainWaiters
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -300,7 +333,7 @@ export abstract class Link extends FrameReader implements FrameSink {
     if (lastFrame) this.send(lastFrame)
     this.flush()
     this.socket.end()
-    this.graceTimer = this.clock.setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS)
+    this.seldom.graceTimer = this.clock.setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS)
     return this.closed
   }
 
@@ -338,9 +371,10 @@ export abstract class Link extends FrameReader implements FrameSink {
     this.batchUsed = 0
     this.generation++
     this.discardInput()
-    if (this.graceTimer) this.clock.clearTimeout(this.graceTimer)
-    this.graceTimer = null
+    const seldom = this.seldomState
+    if (seldom?.graceTimer) this.clock.clearTimeout(seldom.graceTimer)
+    if (seldom !== null) seldom.graceTimer = null
     this.onClosed()
-    this.resolveClosed?.()
+    this.seldomState?.resolveClosed?.()
   }
 }
