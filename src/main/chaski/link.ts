@@ -21,8 +21,18 @@ const OUTBOUND = FRAME_READER_NEXT_FLAG
 const BURST = FRAME_READER_NEXT_FLAG << 1
 /** The end-of-tick flush is scheduled. */
 const FLUSH_SCHEDULED = FRAME_READER_NEXT_FLAG << 2
+/** The link's state (LinkState) is kept in two bits of the flags from here. */
+const STATE_SHIFT = 4
+const STATE_BITS = 3 << STATE_SHIFT
+const HANDSHAKING = 0
+const OPEN = 1 << STATE_SHIFT
+const CLOSING = 2 << STATE_SHIFT
+const CLOSED = 3 << STATE_SHIFT
+/** LinkState by its bits (>>> STATE_SHIFT). */
+const STATES: readonly LinkState[] = ['handshaking', 'open', 'closing', 'closed']
 /** The first bit of `flags` a Link's subclass may use (peer-link.ts). */
-export const LINK_NEXT_FLAG = FRAME_READER_NEXT_FLAG << 3
+export const LINK_NEXT_FLAG = 1 << (STATE_SHIFT + 2)
+if (FLUSH_SCHEDULED >= 1 << STATE_SHIFT) throw new Error('Link: flag bits overlap the state')
 
 /**
  * What a link seldom has: made on first use, as most links never close while their node runs, never wait for
@@ -72,7 +82,6 @@ function flushAtEndOfTick(link: Link): void {
  * are methods, not a handler object, so a link costs no extra object.
  */
 export abstract class Link extends FrameReader implements FrameSink {
-  state: LinkState = 'handshaking'
   /**
    * The peer's address: on an outbound link the address we dialled (setDialled), on an inbound one read on first
    * use (a getpeername() call most connections never need).
@@ -109,6 +118,19 @@ export abstract class Link extends FrameReader implements FrameSink {
     socket.on('close', onSocketClose)
   }
 
+  /** handshaking → open → closing → closed (closing may be skipped). */
+  get state(): LinkState {
+    return STATES[(this.flags & STATE_BITS) >>> STATE_SHIFT]!
+  }
+
+  private get stateBits(): number {
+    return this.flags & STATE_BITS
+  }
+
+  private setState(bits: number): void {
+    this.flags = (this.flags & ~STATE_BITS) | bits
+  }
+
   /** We dialled it. */
   get outbound(): boolean {
     return (this.flags & OUTBOUND) !== 0
@@ -128,7 +150,7 @@ export abstract class Link extends FrameReader implements FrameSink {
     const seldom = this.seldom
     if (seldom.closedPromise === null) {
       seldom.closedPromise =
-        this.state === 'closed'
+        this.stateBits === CLOSED
           ? Promise.resolve()
           : new Promise<void>((resolve) => (seldom.resolveClosed = resolve))
     }
@@ -186,7 +208,7 @@ export abstract class Link extends FrameReader implements FrameSink {
   protected openFrames(maxFrameSize: number): void {
     const held = this.takeReported()
     if (held !== 0) this.onHeldBytes(-held)
-    this.state = 'open'
+    this.setState(OPEN)
     this.frameLimit = maxFrameSize
   }
 
@@ -196,7 +218,8 @@ export abstract class Link extends FrameReader implements FrameSink {
   }
 
   get isOpen(): boolean {
-    return this.state === 'open' || this.state === 'handshaking'
+    const state = this.stateBits
+    return state === OPEN || state === HANDSHAKING
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -296,7 +319,7 @@ export abstract class Link extends FrameReader implements FrameSink {
   }
 
   private get writable(): boolean {
-    return this.state !== 'closed' && !this.socket.destroyed && this.socket.writable
+    return this.stateBits !== CLOSED && !this.socket.destroyed && this.socket.writable
   }
 
   /** True when the socket buffers more than the high-water mark (publish() then waits for 'drain'). */
@@ -305,7 +328,7 @@ export abstract class Link extends FrameReader implements FrameSink {
   }
 
   waitDrain(): Promise<void> {
-    if (!this.congested || this.state === 'closed') return Promise.resolve()
+    if (!this.congested || this.stateBits === CLOSED) return Promise.resolve()
     const seldom = this.seldom
     seldom.drainWaiters ??= new Promise<void>((resolve) => {
       const done = (): void => {
@@ -328,8 +351,8 @@ export abstract class Link extends FrameReader implements FrameSink {
    * reads it; after a short grace period the socket is destroyed anyway. Resolves when fully closed.
    */
   protected end(lastFrame: Buffer | null): Promise<void> {
-    if (this.state === 'closed' || this.state === 'closing') return this.closed
-    this.state = 'closing'
+    if (this.stateBits >= CLOSING) return this.closed
+    this.setState(CLOSING)
     if (lastFrame) this.send(lastFrame)
     this.flush()
     this.socket.end()
@@ -339,8 +362,8 @@ export abstract class Link extends FrameReader implements FrameSink {
 
   /** Immediate close (bad frame, peer said close, stop grace over). */
   protected abort(): void {
-    if (this.state === 'closed') return
-    this.state = 'closing'
+    if (this.stateBits === CLOSED) return
+    this.setState(CLOSING)
     this.discardInput()
     this.socket.destroy()
   }
@@ -355,7 +378,7 @@ export abstract class Link extends FrameReader implements FrameSink {
 
   /** @internal The socket's 'data' (onSocketData). */
   socketData(chunk: Buffer): void {
-    if (this.state === 'closed') return
+    if (this.stateBits === CLOSED) return
     try {
       this.readChunk(chunk)
     } catch (error) {
@@ -365,8 +388,8 @@ export abstract class Link extends FrameReader implements FrameSink {
 
   /** @internal The socket's 'close' (onSocketClose). */
   socketClosed(): void {
-    if (this.state === 'closed') return
-    this.state = 'closed'
+    if (this.stateBits === CLOSED) return
+    this.setState(CLOSED)
     this.batchBuffer = null
     this.batchUsed = 0
     this.generation++

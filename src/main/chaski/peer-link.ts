@@ -24,7 +24,7 @@ const PEER_RUNS = LINK_NEXT_FLAG << 1
 /** An unknown command from this peer was logged. */
 const UNKNOWN_COMMAND_LOGGED = LINK_NEXT_FLAG << 2
 /** The negotiated version is kept in the flags' bits from here up (0 until the handshake completes). */
-const VERSION_SHIFT = 8
+const VERSION_SHIFT = 12
 const BELOW_VERSION = (1 << VERSION_SHIFT) - 1
 if (UNKNOWN_COMMAND_LOGGED > BELOW_VERSION) throw new Error('PeerLink: flag bits overlap the version')
 
