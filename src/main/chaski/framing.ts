@@ -50,8 +50,8 @@ export interface FrameHandler {
 
 /**
  * A FrameHandler told where a frame's body lies instead of given a view of it: bytes [start, end) of `buf`, which
- * may be a received chunk holding other frames (decode it before returning; do not keep `buf`). Links are these:
- * no Buffer object is made per frame.
+ * may be a received chunk holding other frames (decode it before returning; do not keep `buf`): no Buffer object is
+ * made per frame. Links get their frames the same way, as FrameReader's onFrameAt.
  */
 export interface FrameRangeHandler {
   acceptTopic(topic: string): boolean
