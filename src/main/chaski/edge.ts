@@ -48,6 +48,25 @@ function sharedString(text: string): string {
   return text
 }
 
+// An edge's booleans, bits of one field (#flags).
+const ROOT = 1
+const PEER_PAIRED = 2
+const INBOUND = 4
+/** #connectedAt holds the epoch ms themselves, not an offset from EPOCH_BASE. */
+const CONNECTED_AT_ITSELF = 8
+/** The first bit of the flags an Edge's subclass may use (linked-edge.ts). */
+export const EDGE_NEXT_FLAG = 16
+/** The negotiated version is kept in the flags' bits from here up. */
+const VERSION_SHIFT = 8
+const BELOW_VERSION = (1 << VERSION_SHIFT) - 1
+
+/**
+ * Epoch ms are kept as an offset from this: an integer small enough (within 2^30 of it, 12 days) to be stored in the
+ * field itself, not as a number object of its own per edge. Any other time is kept as it is.
+ */
+const EPOCH_BASE = Date.now()
+const SMALL_OFFSET = 0x40000000
+
 /** The identity fields a pong, an update (no `root`) or a repeated handshake brings (identity.ts FOLLOWED_KEYS). */
 export type IdentityUpdate = Omit<FollowedIdentity, 'root'> & { root?: boolean }
 
@@ -59,15 +78,10 @@ export abstract class Edge {
   readonly ip: string
   readonly port: number
   subscriptions: ReadonlySet<string>
-  /** The peer is a root node (receives every topic). */
-  root: boolean
-  /** The peer reported itself paired for all its subscriptions. */
-  peerPaired: boolean
-  readonly direction: EdgeDirection
-  /** Negotiated wire protocol version: 2 on a secure (TLS) link, 1 in plaintext. */
-  version: number
-  /** Epoch ms of registration. */
-  readonly connectedAt: number
+  /** ROOT, PEER_PAIRED, INBOUND, CONNECTED_AT_ITSELF, a subclass's bits, the version from VERSION_SHIFT up. */
+  #flags: number
+  /** connectedAt - EPOCH_BASE, or connectedAt itself (CONNECTED_AT_ITSELF). */
+  #connectedAt: number
   /** stats, made on the first pong: a new edge has nothing to estimate yet. */
   #stats: EdgeLatency | null = null
   /** pairedTopics, made on first use: most edges never pair us for a topic. */
@@ -85,11 +99,65 @@ export abstract class Edge {
     this.ip = sharedString(ip)
     this.port = identity.port
     this.subscriptions = sharedTopicSet(identity.subscriptions)
-    this.root = identity.root
-    this.peerPaired = identity.paired
-    this.direction = direction
+    let flags =
+      (identity.root ? ROOT : 0) |
+      (identity.paired ? PEER_PAIRED : 0) |
+      (direction === 'inbound' ? INBOUND : 0)
+    const offset = connectedAt - EPOCH_BASE
+    if (Number.isInteger(connectedAt) && offset > -SMALL_OFFSET && offset < SMALL_OFFSET) {
+      // `| 0`: the difference of two large numbers is a number object even when small; this makes it an integer.
+      this.#connectedAt = offset | 0
+    } else {
+      this.#connectedAt = connectedAt
+      flags |= CONNECTED_AT_ITSELF
+    }
+    this.#flags = flags
     this.version = version
-    this.connectedAt = connectedAt
+  }
+
+  /** The peer is a root node (receives every topic). */
+  get root(): boolean {
+    return (this.#flags & ROOT) !== 0
+  }
+
+  set root(root: boolean) {
+    this.setFlag(ROOT, root)
+  }
+
+  /** The peer reported itself paired for all its subscriptions. */
+  get peerPaired(): boolean {
+    return (this.#flags & PEER_PAIRED) !== 0
+  }
+
+  set peerPaired(paired: boolean) {
+    this.setFlag(PEER_PAIRED, paired)
+  }
+
+  get direction(): EdgeDirection {
+    return (this.#flags & INBOUND) !== 0 ? 'inbound' : 'outbound'
+  }
+
+  /** Negotiated wire protocol version: 2 on a secure (TLS) link, 1 in plaintext. */
+  get version(): number {
+    return this.#flags >>> VERSION_SHIFT
+  }
+
+  set version(version: number) {
+    this.#flags = (this.#flags & BELOW_VERSION) | (version << VERSION_SHIFT)
+  }
+
+  /** Epoch ms of registration. */
+  get connectedAt(): number {
+    return (this.#flags & CONNECTED_AT_ITSELF) !== 0 ? this.#connectedAt : this.#connectedAt + EPOCH_BASE
+  }
+
+  /** A bit of the flags (a subclass's from EDGE_NEXT_FLAG up). */
+  protected hasFlag(bit: number): boolean {
+    return (this.#flags & bit) !== 0
+  }
+
+  protected setFlag(bit: number, on: boolean): void {
+    this.#flags = on ? this.#flags | bit : this.#flags & ~bit
   }
 
   /** The state of the link carrying this edge. */

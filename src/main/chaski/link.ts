@@ -5,13 +5,47 @@ import type { Socket } from 'node:net'
 import { systemClock, type Clock, type ClockTimer } from './clock'
 import { CLOSE_GRACE_MS, WRITE_BATCH_BYTES, WRITE_HIGH_WATER_BYTES } from './constants'
 import type { FrameSink, LinkState } from './edge-link'
-import { FrameDecoder, type FrameRangeHandler } from './framing'
+import { FRAME_READER_NEXT_FLAG, FrameReader } from './framing'
+import type { Removal } from './removal'
 
 export type { LinkState }
 
 // Local copies: hot paths should not go through module-binding getters when run from transpiled sources.
 const BATCH_BYTES = WRITE_BATCH_BYTES
 const HIGH_WATER_BYTES = WRITE_HIGH_WATER_BYTES
+
+// Link's booleans, bits of FrameReader.flags (one field for all of them).
+/** We dialled it. */
+const OUTBOUND = FRAME_READER_NEXT_FLAG
+/** A batch filled up in this tick: start the next one full-size at once. */
+const BURST = FRAME_READER_NEXT_FLAG << 1
+/** The end-of-tick flush is scheduled. */
+const FLUSH_SCHEDULED = FRAME_READER_NEXT_FLAG << 2
+/** The link's state (LinkState) is kept in two bits of the flags from here. */
+const STATE_SHIFT = 4
+const STATE_BITS = 3 << STATE_SHIFT
+const HANDSHAKING = 0
+const OPEN = 1 << STATE_SHIFT
+const CLOSING = 2 << STATE_SHIFT
+const CLOSED = 3 << STATE_SHIFT
+/** LinkState by its bits (>>> STATE_SHIFT). */
+const STATES: readonly LinkState[] = ['handshaking', 'open', 'closing', 'closed']
+/** The first bit of `flags` a Link's subclass may use (peer-link.ts). */
+export const LINK_NEXT_FLAG = 1 << (STATE_SHIFT + 2)
+if (FLUSH_SCHEDULED >= 1 << STATE_SHIFT) throw new Error('Link: flag bits overlap the state')
+
+/**
+ * What a link seldom has: made on first use, as most links never close while their node runs, never wait for
+ * 'drain', and are awaited (closed) only when their node stops.
+ */
+class LinkSeldom {
+  graceTimer: ClockTimer | null = null
+  drainWaiters: Promise<void> | null = null
+  closedPromise: Promise<void> | null = null
+  resolveClosed: (() => void) | null = null
+  /** Why the link closes, once known (PeerLink.removal). */
+  removal: Removal | null = null
+}
 
 // Dialled addresses repeat (every link to one host): links keep one string per address, not one per dial.
 const dialledIps = new Map<string, string>()
@@ -47,9 +81,7 @@ function flushAtEndOfTick(link: Link): void {
  * What becomes of the frames a link reads. Subclasses (PeerLink) hand them to whoever gives them meaning; the hooks
  * are methods, not a handler object, so a link costs no extra object.
  */
-export abstract class Link implements FrameRangeHandler, FrameSink {
-  state: LinkState = 'handshaking'
-  private readonly decoder: FrameDecoder
+export abstract class Link extends FrameReader implements FrameSink {
   /**
    * The peer's address: on an outbound link the address we dialled (setDialled), on an inbound one read on first
    * use (a getpeername() call most connections never need).
@@ -65,22 +97,16 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
   private batchUsed = 0
   /** Counts the batches that left: an offset into `batch` means something only within its generation. */
   private generation = 0
-  /** A batch filled up in this tick: start the next one full-size at once. */
-  private burst = false
-  private flushScheduled = false
-  private graceTimer: ClockTimer | null = null
-  private drainWaiters: Promise<void> | null = null
-  // The `closed` promise is made on demand: most links are only awaited when a node stops.
-  private closedPromise: Promise<void> | null = null
-  private resolveClosed: (() => void) | null = null
+  private seldomState: LinkSeldom | null = null
 
   constructor(
     readonly socket: Socket,
-    readonly outbound: boolean,
+    outbound: boolean,
     /** Largest frame accepted before the handshake completes (open() sets the limit for the rest). */
     maxFrameSize: number
   ) {
-    this.decoder = new FrameDecoder(this, { maxFrameSize })
+    super(maxFrameSize)
+    if (outbound) this.flags |= OUTBOUND
     socket.setNoDelay(true)
     // The listeners are shared functions that find their link on the socket: no closures per link.
     ;(socket as LinkedSocket)[LINK] = this
@@ -92,15 +118,43 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
     socket.on('close', onSocketClose)
   }
 
+  /** handshaking → open → closing → closed (closing may be skipped). */
+  get state(): LinkState {
+    return STATES[(this.flags & STATE_BITS) >>> STATE_SHIFT]!
+  }
+
+  private get stateBits(): number {
+    return this.flags & STATE_BITS
+  }
+
+  private setState(bits: number): void {
+    this.flags = (this.flags & ~STATE_BITS) | bits
+  }
+
+  /** We dialled it. */
+  get outbound(): boolean {
+    return (this.flags & OUTBOUND) !== 0
+  }
+
+  protected get seldom(): LinkSeldom {
+    return (this.seldomState ??= new LinkSeldom())
+  }
+
+  /** Why the link closes, once known (null: not known yet). */
+  protected get closeRemoval(): Removal | null {
+    return this.seldomState === null ? null : this.seldomState.removal
+  }
+
   /** Resolves when the socket is fully closed. */
   get closed(): Promise<void> {
-    if (this.closedPromise === null) {
-      this.closedPromise =
-        this.state === 'closed'
+    const seldom = this.seldom
+    if (seldom.closedPromise === null) {
+      seldom.closedPromise =
+        this.stateBits === CLOSED
           ? Promise.resolve()
-          : new Promise<void>((resolve) => (this.resolveClosed = resolve))
+          : new Promise<void>((resolve) => (seldom.resolveClosed = resolve))
     }
-    return this.closedPromise
+    return seldom.closedPromise
   }
 
   /** The peer's address: as dialled (outbound), as the socket sees it (inbound; '' once gone without having been asked). */
@@ -134,9 +188,9 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
   }
 
   /** Frames whose topic this returns false for are skipped unread. */
-  abstract acceptTopic(topic: string): boolean
+  abstract override acceptTopic(topic: string): boolean
   /** A complete frame: its body is bytes [start, end) of `buf`, a received chunk (decode it before returning). */
-  abstract onFrameAt(topic: string, buf: Buffer, start: number, end: number): void
+  abstract override onFrameAt(topic: string, buf: Buffer, start: number, end: number): void
   /** A frame could not be decoded or validated (whatever onFrame threw): the link must be closed. */
   protected abstract onBadFrame(error: Error): void
   /**
@@ -152,19 +206,20 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
    * unfinished frames count against the node's budget for established links (re-reported after this frame).
    */
   protected openFrames(maxFrameSize: number): void {
-    const held = this.decoder.takeReported()
+    const held = this.takeReported()
     if (held !== 0) this.onHeldBytes(-held)
-    this.state = 'open'
-    this.decoder.maxFrameSize = maxFrameSize
+    this.setState(OPEN)
+    this.frameLimit = maxFrameSize
   }
 
   /** Stops decoding for good (EOF, close, drop): later bytes are ignored, held bytes released. */
   discardInput(): void {
-    this.decoder.destroy()
+    this.stopReading()
   }
 
   get isOpen(): boolean {
-    return this.state === 'open' || this.state === 'handshaking'
+    const state = this.stateBits
+    return state === OPEN || state === HANDSHAKING
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -196,14 +251,14 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
     let buf = this.batchBuffer
     const used = this.batchUsed
     if (buf === null) {
-      buf = Buffer.allocUnsafe(this.burst ? Math.max(size, BATCH_BYTES) : size)
+      buf = Buffer.allocUnsafe((this.flags & BURST) !== 0 ? Math.max(size, BATCH_BYTES) : size)
       this.batchBuffer = buf
       this.scheduleFlush()
     } else if (used + size > buf.length) {
       if (used + size > BATCH_BYTES) {
         // Full: this batch leaves now, the rest of the tick goes into a new full-size one.
         this.flush()
-        this.burst = true
+        this.flags |= BURST
         return this.reserve(size)
       }
       const grown = Buffer.allocUnsafe(BATCH_BYTES)
@@ -253,19 +308,18 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
 
   /** The end of the tick in which frames were queued (process.nextTick). */
   endOfTick(): void {
-    this.flushScheduled = false
-    this.burst = false
+    this.flags &= ~(FLUSH_SCHEDULED | BURST)
     this.flush()
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled) return
-    this.flushScheduled = true
+    if ((this.flags & FLUSH_SCHEDULED) !== 0) return
+    this.flags |= FLUSH_SCHEDULED
     process.nextTick(flushAtEndOfTick, this)
   }
 
   private get writable(): boolean {
-    return this.state !== 'closed' && !this.socket.destroyed && this.socket.writable
+    return this.stateBits !== CLOSED && !this.socket.destroyed && this.socket.writable
   }
 
   /** True when the socket buffers more than the high-water mark (publish() then waits for 'drain'). */
@@ -274,18 +328,19 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
   }
 
   waitDrain(): Promise<void> {
-    if (!this.congested || this.state === 'closed') return Promise.resolve()
-    this.drainWaiters ??= new Promise<void>((resolve) => {
+    if (!this.congested || this.stateBits === CLOSED) return Promise.resolve()
+    const seldom = this.seldom
+    seldom.drainWaiters ??= new Promise<void>((resolve) => {
       const done = (): void => {
         this.socket.off('drain', done)
         this.socket.off('close', done)
-        this.drainWaiters = null
+        seldom.drainWaiters = null
         resolve()
       }
       this.socket.on('drain', done)
       this.socket.on('close', done)
     })
-    return this.drainWaiters
+    return seldom.drainWaiters
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -296,36 +351,36 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
    * reads it; after a short grace period the socket is destroyed anyway. Resolves when fully closed.
    */
   protected end(lastFrame: Buffer | null): Promise<void> {
-    if (this.state === 'closed' || this.state === 'closing') return this.closed
-    this.state = 'closing'
+    if (this.stateBits >= CLOSING) return this.closed
+    this.setState(CLOSING)
     if (lastFrame) this.send(lastFrame)
     this.flush()
     this.socket.end()
-    this.graceTimer = this.clock.setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS)
+    this.seldom.graceTimer = this.clock.setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS)
     return this.closed
   }
 
   /** Immediate close (bad frame, peer said close, stop grace over). */
   protected abort(): void {
-    if (this.state === 'closed') return
-    this.state = 'closing'
+    if (this.stateBits === CLOSED) return
+    this.setState(CLOSING)
     this.discardInput()
     this.socket.destroy()
   }
 
   // ------------------------------------------------------------------------------------------------------
-  // Read side (FrameHandler of the decoder)
+  // Read side (the FrameReader this link is)
 
-  /** FrameHandler: bytes held in unfinished frames changed (the decoder says so after each push). */
-  heldChanged(delta: number): void {
+  /** FrameReader: bytes held in unfinished frames changed (said after each chunk). */
+  protected override heldChanged(delta: number): void {
     this.onHeldBytes(delta)
   }
 
   /** @internal The socket's 'data' (onSocketData). */
   socketData(chunk: Buffer): void {
-    if (this.state === 'closed') return
+    if (this.stateBits === CLOSED) return
     try {
-      this.decoder.push(chunk)
+      this.readChunk(chunk)
     } catch (error) {
       this.onBadFrame(error instanceof Error ? error : new Error(String(error)))
     }
@@ -333,15 +388,16 @@ export abstract class Link implements FrameRangeHandler, FrameSink {
 
   /** @internal The socket's 'close' (onSocketClose). */
   socketClosed(): void {
-    if (this.state === 'closed') return
-    this.state = 'closed'
+    if (this.stateBits === CLOSED) return
+    this.setState(CLOSED)
     this.batchBuffer = null
     this.batchUsed = 0
     this.generation++
     this.discardInput()
-    if (this.graceTimer) this.clock.clearTimeout(this.graceTimer)
-    this.graceTimer = null
+    const seldom = this.seldomState
+    if (seldom?.graceTimer) this.clock.clearTimeout(seldom.graceTimer)
+    if (seldom !== null) seldom.graceTimer = null
     this.onClosed()
-    this.resolveClosed?.()
+    this.seldomState?.resolveClosed?.()
   }
 }

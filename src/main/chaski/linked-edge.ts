@@ -1,17 +1,18 @@
 // LinkedEdge: an Edge as the node's parts hold it (connections, pings, topics, discovery, adverts): the link that
 // carries it, the keep-alive ping it waits for, the last pong's identity bytes. The app sees the same object typed as
 // Edge (edge.ts), whose public face has none of these.
-import { Edge, type EdgeDirection, type IdentityUpdate, type PeerRef } from './edge'
+import { Edge, EDGE_NEXT_FLAG, type EdgeDirection, type IdentityUpdate, type PeerRef } from './edge'
 import type { EdgeLink, LinkState } from './edge-link'
 import type { Identity } from './identity'
+
+/** LinkedEdge's bit of the edge's flags: supersededAtAddress. */
+const SUPERSEDED_AT_ADDRESS = EDGE_NEXT_FLAG
 
 export class LinkedEdge extends Edge {
   /** Keep-alive ping still waiting for its pong (spec §6). */
   keepAlivePending: number | null = null
   /** Identity bytes of the last validated pong in our layout (node-pings.ts compares them, not decodes). */
   pongIdentity: Buffer | null = null
-  /** @internal A newer edge registered at this one's address (a restarted peer): address lookups skip this one. */
-  supersededAtAddress = false
   #link: EdgeLink
   #from: PeerRef | null = null
 
@@ -19,6 +20,15 @@ export class LinkedEdge extends Edge {
     const direction: EdgeDirection = link.outbound ? 'outbound' : 'inbound'
     super(identity, direction, ip, version, connectedAt)
     this.#link = link
+  }
+
+  /** @internal A newer edge registered at this one's address (a restarted peer): address lookups skip this one. */
+  get supersededAtAddress(): boolean {
+    return this.hasFlag(SUPERSEDED_AT_ADDRESS)
+  }
+
+  set supersededAtAddress(superseded: boolean) {
+    this.setFlag(SUPERSEDED_AT_ADDRESS, superseded)
   }
 
   protected get linkState(): LinkState {

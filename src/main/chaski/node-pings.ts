@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto'
 import type { Clock } from './clock'
 import type { PingData, PingReceiver } from './commands/ping'
 import { readPong, type PongReceiver } from './commands/pong'
-import { KEEP_ALIVE_JITTER_FACTOR } from './constants'
 import { encodePingData } from './control-data'
 import type { LinkedEdge } from './linked-edge'
 import type { Envelope } from './envelope'
@@ -15,7 +14,7 @@ import { FOLLOWED_KEYS } from './identity'
 import type { LocalIdentity } from './local-identity'
 import type { Logger } from './logger'
 import type { NormalizedOptions } from './options'
-import { periodicSweep } from './deadlines'
+import { periodicSweep, type DeadlineSweep } from './deadlines'
 import { KeepAlive, PingTracker } from './pinger'
 import { PongBytes } from './pong-bytes'
 import type { WireFormat } from './wire'
@@ -62,16 +61,20 @@ function samePongIdentity(edge: LinkedEdge, data: unknown): number | null {
   return pingId
 }
 
-export class NodePings implements PingReceiver, PongReceiver {
+export class NodePings extends KeepAlive implements PingReceiver, PongReceiver {
   /** Pings in flight, made on the first ping (a node of a large network sends its first keep-alive late). */
   #tracker: PingTracker | null = null
-  private readonly keepAlive: KeepAlive | null
 
   constructor(private readonly host: PingHost) {
-    const options = host.options
-    this.keepAlive = options.keepAlive
-      ? new KeepAlive(options.keepAliveIntervalMs, KEEP_ALIVE_JITTER_FACTOR, this, periodicSweep(host.clock))
-      : null
+    super()
+  }
+
+  protected get keepAliveIntervalMs(): number {
+    return this.host.options.keepAliveIntervalMs
+  }
+
+  protected get keepAliveSweep(): DeadlineSweep {
+    return periodicSweep(this.host.clock)
   }
 
   private get tracker(): PingTracker {
@@ -80,12 +83,12 @@ export class NodePings implements PingReceiver, PongReceiver {
 
   /** Starts the keep-alive rounds (option keepAlive). */
   start(): void {
-    this.keepAlive?.start()
+    if (this.host.options.keepAlive) this.startKeepAlive()
   }
 
   /** Stops keep-alive; every pending ping fails with `error`. */
   stop(error: Error): void {
-    this.keepAlive?.stop()
+    this.stopKeepAlive()
     this.#tracker?.clear(error)
   }
 

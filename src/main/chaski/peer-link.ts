@@ -6,7 +6,7 @@ import type { Clock } from './clock'
 import type { Deadline } from './deadlines'
 import type { LinkedEdge } from './linked-edge'
 import type { EdgeLink } from './edge-link'
-import { Link } from './link'
+import { Link, LINK_NEXT_FLAG } from './link'
 import { OpenRun } from './message-runs'
 import type { Removal } from './removal'
 
@@ -14,6 +14,27 @@ import type { Removal } from './removal'
 export interface PendingHandshake {
   resolve(edge: LinkedEdge): void
   reject(error: Error): void
+}
+
+// PeerLink's booleans, bits of the link's flags.
+/** Dialled by the reconnection loop (the handshake says `reconnect: true`). */
+const RECONNECT = LINK_NEXT_FLAG
+/** The peer's handshake listed 'message-runs'. */
+const PEER_RUNS = LINK_NEXT_FLAG << 1
+/** An unknown command from this peer was logged. */
+const UNKNOWN_COMMAND_LOGGED = LINK_NEXT_FLAG << 2
+/** The negotiated version is kept in the flags' bits from here up (0 until the handshake completes). */
+const VERSION_SHIFT = 12
+const BELOW_VERSION = (1 << VERSION_SHIFT) - 1
+if (UNKNOWN_COMMAND_LOGGED > BELOW_VERSION) throw new Error('PeerLink: flag bits overlap the version')
+
+/**
+ * What a link keeps only while its handshake is under way: the connect() waiting for it and the handshake deadline
+ * (a fractional clock reading: a number object of its own if it were a field of every link).
+ */
+class HandshakeWait {
+  pending: PendingHandshake | null = null
+  deadlineAt = 0
 }
 
 /** Who receives what a PeerLink reads (the node's ConnectionManager). */
@@ -36,23 +57,12 @@ export interface PeerLinkOwner {
 export class PeerLink extends Link implements EdgeLink, Deadline {
   /** The registered edge this link carries (null while handshaking or after losing a duplicate race). */
   edge: LinkedEdge | null = null
-  /** Negotiated protocol version; 0 until the handshake completes. */
-  version = 0
-  /** Set when we know why this link closes; `lost` otherwise. */
-  removal: Removal | null = null
-  /** Outbound links: the connect() waiting for handshake_back. */
-  pendingHandshake: PendingHandshake | null = null
-  /** Handshake deadline (clock ms) while the link is in its connection's DeadlineSweep. */
-  deadlineAt = 0
-  /** Set on outbound links dialled by the reconnection loop (the handshake says `reconnect: true`). */
-  reconnect = false
-  /** The peer's handshake listed 'message-runs' (and our codec is the default): set when the handshake completes. */
-  peerRuns = false
   /** @internal The node's list of links (ConnectionManager.addLink): its neighbours there. */
   prevLink: PeerLink | null = null
   nextLink: PeerLink | null = null
   private run: OpenRun | null = null
-  private unknownCommandLogged = false
+  /** Made when a handshake deadline or waiting connect() is set; dropped once the link is past its handshake. */
+  private handshakeWait: HandshakeWait | null = null
 
   constructor(
     socket: Socket,
@@ -68,10 +78,71 @@ export class PeerLink extends Link implements EdgeLink, Deadline {
     return this.owner.clock
   }
 
+  /** Negotiated protocol version; 0 until the handshake completes. */
+  get version(): number {
+    return this.flags >>> VERSION_SHIFT
+  }
+
+  /** Set when we know why this link closes; `lost` otherwise. */
+  get removal(): Removal | null {
+    return this.closeRemoval
+  }
+
+  set removal(removal: Removal | null) {
+    if (removal !== null || this.closeRemoval !== null) this.seldom.removal = removal
+  }
+
+  /** Set on outbound links dialled by the reconnection loop (the handshake says `reconnect: true`). */
+  get reconnect(): boolean {
+    return (this.flags & RECONNECT) !== 0
+  }
+
+  set reconnect(reconnect: boolean) {
+    this.flags = reconnect ? this.flags | RECONNECT : this.flags & ~RECONNECT
+  }
+
+  /** The peer's handshake listed 'message-runs' (and our codec is the default): set when the handshake completes. */
+  get peerRuns(): boolean {
+    return (this.flags & PEER_RUNS) !== 0
+  }
+
+  set peerRuns(runs: boolean) {
+    this.flags = runs ? this.flags | PEER_RUNS : this.flags & ~PEER_RUNS
+  }
+
+  /** Outbound links: the connect() waiting for handshake_back. */
+  get pendingHandshake(): PendingHandshake | null {
+    return this.handshakeWait === null ? null : this.handshakeWait.pending
+  }
+
+  set pendingHandshake(pending: PendingHandshake | null) {
+    if (pending !== null) {
+      ;(this.handshakeWait ??= new HandshakeWait()).pending = pending
+    } else if (this.handshakeWait !== null) {
+      this.handshakeWait.pending = null
+      this.endHandshakeWait()
+    }
+  }
+
+  /** Handshake deadline (clock ms) while the link is in its connection's DeadlineSweep (0 past the handshake). */
+  get deadlineAt(): number {
+    return this.handshakeWait === null ? 0 : this.handshakeWait.deadlineAt
+  }
+
+  set deadlineAt(at: number) {
+    ;(this.handshakeWait ??= new HandshakeWait()).deadlineAt = at
+  }
+
+  /** Past the handshake with no connect() waiting: its deadline means nothing any more (onDeadline ignores it). */
+  private endHandshakeWait(): void {
+    if (this.state !== 'handshaking' && this.handshakeWait?.pending === null) this.handshakeWait = null
+  }
+
   /** The handshake is done: `version` spoken from now on, frames up to `maxFrameSize` accepted. */
   open(version: number, maxFrameSize: number): void {
-    this.version = version
+    this.flags = (this.flags & BELOW_VERSION) | (version << VERSION_SHIFT)
     this.openFrames(maxFrameSize)
+    this.endHandshakeWait()
   }
 
   /** Graceful close: `lastFrame` (a `close` command), then FIN; `removal` says why (the first reason given wins). */
@@ -88,8 +159,8 @@ export class PeerLink extends Link implements EdgeLink, Deadline {
 
   /** True once per link, so a misbehaving peer cannot flood the log with unknown commands. */
   shouldLogUnknownCommand(): boolean {
-    if (this.unknownCommandLogged) return false
-    this.unknownCommandLogged = true
+    if ((this.flags & UNKNOWN_COMMAND_LOGGED) !== 0) return false
+    this.flags |= UNKNOWN_COMMAND_LOGGED
     return true
   }
 
@@ -120,5 +191,6 @@ export class PeerLink extends Link implements EdgeLink, Deadline {
 
   protected onClosed(): void {
     this.owner.onClose(this)
+    this.endHandshakeWait()
   }
 }

@@ -1,9 +1,10 @@
 // Ping bookkeeping (spec §6): every ping has its own id, so overlapping pings on one edge never interfere,
 // and round trips are measured locally with a monotonic high-resolution clock.
 import { systemClock, type Clock, type ClockTimer } from './clock'
-import { periodicSweep, type Deadline, type DeadlineSweep } from './deadlines'
+import type { Deadline, DeadlineSweep } from './deadlines'
 import type { LinkedEdge } from './linked-edge'
 import { EdgeClosedError, PingTimeoutError } from './errors'
+import { KEEP_ALIVE_JITTER_FACTOR } from './constants'
 
 interface PendingPing {
   edge: LinkedEdge
@@ -134,45 +135,45 @@ export class PingTracker {
   }
 }
 
-/** One node-level keep-alive timer (not one per edge): spec §6. */
-export interface KeepAliveOwner {
-  keepAliveRound(): void
-}
-
-/** Keep-alive rounds (spec §6) at a jittered interval, on the process-wide periodic sweep (deadlines.ts). */
-export class KeepAlive implements Deadline {
+/**
+ * Keep-alive rounds (spec §6) at a jittered interval, on the process-wide periodic sweep (deadlines.ts): one per
+ * node, not one per edge. A base class (NodePings, node-pings.ts), so a node's keep-alive costs two fields, not an
+ * object of its own.
+ */
+export abstract class KeepAlive implements Deadline {
   deadlineAt = Infinity
-  private running = false
+  private keepAliveRunning = false
 
-  constructor(
-    private readonly intervalMs: number,
-    private readonly jitterFactor: number,
-    /** Runs each round (the node's pings: a method, not a closure per node). */
-    private readonly owner: KeepAliveOwner,
-    private readonly sweep: DeadlineSweep = periodicSweep(systemClock)
-  ) {}
+  /** Runs each round (the node's pings). */
+  abstract keepAliveRound(): void
+  /** The interval between rounds, before jitter. */
+  protected abstract get keepAliveIntervalMs(): number
+  /** The sweep the rounds run on. */
+  protected abstract get keepAliveSweep(): DeadlineSweep
 
-  start(): void {
-    if (this.running) return
-    this.running = true
-    this.schedule()
+  protected startKeepAlive(): void {
+    if (this.keepAliveRunning) return
+    this.keepAliveRunning = true
+    this.scheduleKeepAlive()
   }
 
-  stop(): void {
-    this.running = false
-    this.sweep.delete(this)
+  protected stopKeepAlive(): void {
+    // Not running: not in the sweep either (a round re-adds itself only while running).
+    if (!this.keepAliveRunning) return
+    this.keepAliveRunning = false
+    this.keepAliveSweep.delete(this)
   }
 
   onDeadline(): void {
-    if (!this.running) return
+    if (!this.keepAliveRunning) return
     try {
-      this.owner.keepAliveRound()
+      this.keepAliveRound()
     } finally {
-      if (this.running) this.schedule()
+      if (this.keepAliveRunning) this.scheduleKeepAlive()
     }
   }
 
-  private schedule(): void {
-    this.sweep.add(this, this.intervalMs * (1 + Math.random() * this.jitterFactor))
+  private scheduleKeepAlive(): void {
+    this.keepAliveSweep.add(this, this.keepAliveIntervalMs * (1 + Math.random() * KEEP_ALIVE_JITTER_FACTOR))
   }
 }
