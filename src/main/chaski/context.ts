@@ -29,7 +29,7 @@ import type { LanOptions } from './lan/options'
 import { NodeMap, type MapHost } from './map/node-map'
 import type { NodeKey } from './security/node-key'
 import { NodePings, type PingHost } from './node-pings'
-import type { NormalizedOptions } from './options'
+import { NodeOptions, type NormalizedOptions } from './options'
 import { PairingState } from './pairing'
 import type { PeerLink } from './peer-link'
 import type { ReconnectState } from './reconnect'
@@ -65,7 +65,8 @@ export class NodeContext
     ListenerOwner
 {
   readonly id: string
-  options: Readonly<NormalizedOptions>
+  /** The node's options (shared with nodes whose values are equal: options.ts NodeOptions). */
+  options: NodeOptions
   name: string
   /** The real listening port once listening (0 before). */
   port = 0
@@ -102,7 +103,7 @@ export class NodeContext
     readonly clock: Clock,
     readonly transport: Transport
   ) {
-    this.options = Object.freeze(options)
+    this.options = NodeOptions.of(options)
     this.id = options.id
     this.name = options.name
     this.codec = options.codec
@@ -120,7 +121,7 @@ export class NodeContext
     this.pairedTold = this.paired
     this.connections = new ConnectionManager(this)
     this.pings = new NodePings(this)
-    this.map = new NodeMap(this, options.adverts)
+    this.map = new NodeMap(this, this.options.adverts)
   }
 
   /** MapHost: the key that signs our adverts (null on a plaintext node: `secure: false`). */

@@ -129,9 +129,9 @@ export class ChaskiNode extends EventEmitter {
   // ------------------------------------------------------------------------------------------------------
   // Public state
 
-  /** Normalised options (`lan` changes with setLan()). */
+  /** Normalised options (`lan` changes with setLan()): a new frozen object on each read. */
   get options(): Readonly<NormalizedOptions> {
-    return this.#ctx.options
+    return this.#ctx.options.flat()
   }
 
   /** This node's logger: every line says which node wrote it. */
@@ -411,7 +411,7 @@ export class ChaskiNode extends EventEmitter {
       const previous = ctx.lan
       ctx.lan = null
       await previous?.stop()
-      ctx.options = Object.freeze({ ...ctx.options, lan })
+      ctx.options = ctx.options.withLan(lan)
       if (ctx.lifecycle === 'stopping' || ctx.lifecycle === 'stopped') return
       ctx.lan = ctx.createLan(lan)
       if (ctx.lifecycle === 'running') await ctx.lan?.start()
