@@ -23,6 +23,7 @@ import {
   PROTOCOL_VERSION
 } from './constants'
 import { ConnectionLimits, type PendingConnection } from './connection-limits'
+import { EdgeTable } from './edge-table'
 import { connectionDeadlines, DeadlineSweep } from './deadlines'
 import { LinkedEdge } from './linked-edge'
 import type { Envelope } from './envelope'
@@ -141,7 +142,8 @@ interface EdgeWaiter {
 export class ConnectionManager
   implements PeerLinkOwner, HandshakeReceiver, CloseReceiver, UpdateReceiver, NetworkKeyReceiver
 {
-  readonly edgesById = new Map<string, LinkedEdge>()
+  /** Registered edges by peer id (one edge in a field, a table from the second on: edge-table.ts). */
+  readonly edgesById = new EdgeTable()
   /**
    * Edges by listening address (addressKey), kept once the node has ADDRESS_INDEX_FROM edges. With fewer, edgeAtKey()
    * scans edgesById as fast, and a leaf holds no second table for its one edge.
@@ -1019,7 +1021,7 @@ export class ConnectionManager
       previousAtAddress.supersededAtAddress = true
       previousAtAddress.link.destroy({ reason: 'lost', detail: 'replaced by a new node at the same address' })
     }
-    this.edgesById.set(edge.id, edge)
+    this.edgesById.set(edge)
     if (this.addressIndex !== null) this.addressIndex.set(key, edge)
     else if (this.edgesById.size >= ADDRESS_INDEX_FROM) this.indexAddresses()
     this.edgeArray = null
