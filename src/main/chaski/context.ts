@@ -71,7 +71,11 @@ export class NodeContext
   /** The real listening port once listening (0 before). */
   port = 0
   lifecycle: Lifecycle = 'idle'
-  readonly subscriptions: Set<string>
+  /**
+   * Our topics (the root topic among them on a root node). Never modified: subscribe() and unsubscribe() put a new
+   * set here (nodes that start alike share one: options.ts startTopics).
+   */
+  subscriptions: ReadonlySet<string>
   readonly pairing: PairingState
   readonly codec: Codec
   readonly wire: WireFormat
@@ -114,9 +118,8 @@ export class NodeContext
       localFeatures(options.customCodec, options.maxFrameSize)
     )
     this.log = nodeLogger(this)
-    this.subscriptions = new Set(options.subscriptions)
-    if (options.root) this.subscriptions.add(ROOT_TOPIC)
-    this.pairing = new PairingState(this.subscriptions, options.paired, this)
+    this.subscriptions = this.options.startTopics
+    this.pairing = new PairingState(options.paired, this)
     if (options.root) this.pairing.setPaired(ROOT_TOPIC, 0)
     this.pairedTold = this.paired
     this.connections = new ConnectionManager(this)

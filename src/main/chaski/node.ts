@@ -189,6 +189,7 @@ export class ChaskiNode extends EventEmitter {
     return this.#ctx.options.discoveryHopWaitMs
   }
 
+  /** Our topics as they are now: subscribe() and unsubscribe() put a new set in place of this one (read it anew). */
   get subscriptions(): ReadonlySet<string> {
     return this.#ctx.subscriptions
   }
@@ -534,12 +535,13 @@ export class ChaskiNode extends EventEmitter {
     const subs = ctx.subscriptions
     const added = normalizeTopics(topics, 'topics').filter((topic) => !subs.has(topic))
     if (added.length === 0) return
-    for (const topic of added) {
-      subs.add(topic)
-      ctx.pairing.add(topic, options.paired ?? false)
-    }
+    // A new set, never the one in place: nodes that started alike share theirs (options.ts startTopics).
+    const now = new Set(subs)
+    for (const topic of added) now.add(topic)
+    ctx.subscriptions = now
+    for (const topic of added) ctx.pairing.add(topic, options.paired ?? false)
     ctx.broadcastUpdate()
-    ctx.emit('subscriptions-changed', { subscriptions: [...subs], added, removed: [] })
+    ctx.emit('subscriptions-changed', { subscriptions: [...now], added, removed: [] })
   }
 
   unsubscribe(topics: string | Iterable<string>): void {
@@ -547,13 +549,15 @@ export class ChaskiNode extends EventEmitter {
     const subs = ctx.subscriptions
     const removed = normalizeTopics(topics, 'topics').filter((topic) => subs.has(topic))
     if (removed.length === 0) return
+    const now = new Set(subs)
+    for (const topic of removed) now.delete(topic)
+    ctx.subscriptions = now
     for (const topic of removed) {
-      subs.delete(topic)
       ctx.pairing.remove(topic)
       for (const edge of ctx.connections.edgesById.values()) edge.pairedTopics.delete(topic)
     }
     ctx.broadcastUpdate()
-    ctx.emit('subscriptions-changed', { subscriptions: [...subs], added: [], removed })
+    ctx.emit('subscriptions-changed', { subscriptions: [...now], added: [], removed })
   }
 
   /**

@@ -6,6 +6,7 @@ import type { Codec, Deserializer, Serializer } from './codec'
 import { createCodec } from './codec'
 import {
   CONTROL_TOPIC,
+  ROOT_TOPIC,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_DISCOVERY_HOP_WAIT_MS,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
@@ -454,8 +455,14 @@ function isClock(value: unknown): value is Clock {
   return ['now', 'epochMs', 'setTimeout', 'clearTimeout'].every((name) => typeof clock[name] === 'function')
 }
 
-/** What a node's options share with other nodes' (all but id, key and name): one object for nodes with equal values. */
-type SharedOptions = Omit<NormalizedOptions, 'id' | 'key' | 'name'>
+/** The options a node may share with other nodes (all but id, key and name). */
+type ShareableOptions = Omit<NormalizedOptions, 'id' | 'key' | 'name'>
+
+/** What a node's options share with other nodes': one object for nodes with equal values. */
+interface SharedOptions extends ShareableOptions {
+  /** The topics the node starts with: its subscriptions, and the root topic on a root node (never modified). */
+  readonly startTopics: ReadonlySet<string>
+}
 
 /** The keys of NormalizedOptions in the order normalizeOptions() lists them (NodeOptions.flat() keeps it). */
 export const OPTION_KEYS: readonly (keyof NormalizedOptions)[] = [
@@ -518,7 +525,7 @@ function sameTopics(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** Equal values (lists and objects a caller passed, such as `lan` or `trustedPeers`, by identity). */
-function sameShared(a: Readonly<SharedOptions>, b: SharedOptions): boolean {
+function sameShared(a: Readonly<SharedOptions>, b: ShareableOptions): boolean {
   for (const key of OPTION_KEYS) {
     if (key === 'id' || key === 'key' || key === 'name') continue
     if (key === 'codec') {
@@ -533,13 +540,16 @@ function sameShared(a: Readonly<SharedOptions>, b: SharedOptions): boolean {
 }
 
 /** Shared options equal to `values`: the last ones made when equal, else new ones (frozen: nodes share them). */
-function sharedOptions(values: SharedOptions): Readonly<SharedOptions> {
+function sharedOptions(values: ShareableOptions): Readonly<SharedOptions> {
   const last = lastShared?.deref()
   if (last !== undefined && sameShared(last, values)) return last
+  const startTopics = new Set(values.subscriptions)
+  if (values.root) startTopics.add(ROOT_TOPIC)
   const shared: SharedOptions = {
     ...values,
     subscriptions: Object.freeze([...values.subscriptions]) as string[],
-    adverts: Object.freeze({ ...values.adverts })
+    adverts: Object.freeze({ ...values.adverts }),
+    startTopics
   }
   Object.freeze(shared)
   lastShared = new WeakRef(shared)
@@ -572,7 +582,16 @@ export class NodeOptions implements Readonly<NormalizedOptions> {
 
   /** The same options with another `lan` (setLan()). */
   withLan(lan: boolean | LanOptions): NodeOptions {
-    return new NodeOptions(this.id, this.key, this.name, sharedOptions({ ...this.#shared, lan }))
+    const { startTopics: _, ...values } = this.#shared
+    return new NodeOptions(this.id, this.key, this.name, sharedOptions({ ...values, lan }))
+  }
+
+  /**
+   * The topics the node starts with: its subscriptions, and the root topic on a root node. One set for the nodes
+   * that share their options, never modified: a node puts a new set in its place when it subscribes or unsubscribes.
+   */
+  get startTopics(): ReadonlySet<string> {
+    return this.#shared.startTopics
   }
 
   /**

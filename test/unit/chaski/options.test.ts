@@ -138,4 +138,21 @@ describe('NodeOptions (what a node keeps of its options)', () => {
     expect(b.options.lan).toBe(false)
     await Promise.all([a.stop(), b.stop()])
   })
+
+  it('a subscribe or unsubscribe changes that node’s topics only, though like nodes start with one set', () => {
+    const a = new ChaskiNode({ secure: false, run: false, subscriptions: ['A'] })
+    const b = new ChaskiNode({ secure: false, run: false, subscriptions: ['A'] })
+    const root = new ChaskiNode({ secure: false, run: false, subscriptions: ['A'], root: true })
+    const before = b.subscriptions
+    a.subscribe('B')
+    expect([...a.subscriptions]).toEqual(['A', 'B'])
+    expect([...b.subscriptions]).toEqual(['A'])
+    expect([...before]).toEqual(['A'])
+    expect([...root.subscriptions]).toEqual(['A', '@'])
+    b.unsubscribe('A')
+    expect([...b.subscriptions]).toEqual([])
+    expect([...a.subscriptions]).toEqual(['A', 'B'])
+    expect(a.options.subscriptions).toEqual(['A'])
+    expect(a.status.paired).toEqual({ A: false, B: false })
+  })
 })
