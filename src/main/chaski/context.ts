@@ -42,6 +42,8 @@ type Listener<K extends keyof ChaskiNodeEvents> = (payload: ChaskiNodeEvents[K])
 
 /** The public node, as its context sees it: where events go. */
 export interface NodeEvents {
+  /** Resolves when listening (whenRunning() waits for it while starting). */
+  readonly ready: Promise<void>
   emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): boolean
   listenerCount<K extends keyof ChaskiNodeEvents>(event: K): number
   on<K extends keyof ChaskiNodeEvents>(event: K, listener: Listener<K>): unknown
@@ -98,8 +100,6 @@ export class NodeContext
   /** The `paired` flag every edge was last told (handshake or update); an update follows when it changes. */
   private pairedTold: boolean
   private pairedCheckScheduled = false
-  /** Set by the node: resolves when listening (whenRunning() waits for it while starting). */
-  readyPromise: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly events: NodeEvents,
@@ -458,7 +458,7 @@ export class NodeContext
   async whenRunning(): Promise<void> {
     if (this.lifecycle === 'running') return
     if (this.lifecycle === 'starting') {
-      await this.readyPromise
+      await this.events.ready
       return
     }
     if (this.lifecycle === 'idle')

@@ -102,7 +102,8 @@ export class ChaskiNode extends EventEmitter {
   readonly #ctx: NodeContext
   /** setLan() calls run one after another (null until the first). */
   #lanChange: Promise<void> | null = null
-  #startPromise: Promise<void> | null = null
+  /** start() was called while idle: it answers `ready` from then on. */
+  #started = false
   #stopPromise: Promise<void> | null = null
   #resolveReady!: () => void
   #rejectReady!: (error: Error) => void
@@ -121,9 +122,8 @@ export class ChaskiNode extends EventEmitter {
     })
     // `ready` may legitimately go unobserved (fire-and-forget nodes): never an unhandled rejection.
     this.ready.catch(() => {})
-    ctx.readyPromise = this.ready
     ctx.lan = ctx.createLan(normalized.lan)
-    if (normalized.run) void this.start().catch(() => {})
+    if (normalized.run) void this.start()
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -372,12 +372,14 @@ export class ChaskiNode extends EventEmitter {
 
   /** Starts listening (called by the constructor unless `run: false`). Resolves like `ready`. */
   start(): Promise<void> {
-    if (this.#startPromise) return this.#startPromise
+    if (this.#started) return this.ready
     const ctx = this.#ctx
     if (ctx.lifecycle !== 'idle') return Promise.reject(new NodeStoppedError('node was stopped'))
     ctx.lifecycle = 'starting'
-    this.#startPromise = this.#listen()
-    return this.#startPromise
+    this.#started = true
+    // Settles `ready` (one promise per node, not a second one for start()); it never rejects itself.
+    void this.#listen()
+    return this.ready
   }
 
   async #listen(): Promise<void> {
@@ -387,7 +389,7 @@ export class ChaskiNode extends EventEmitter {
     } catch (error) {
       if (ctx.lifecycle === 'starting') ctx.lifecycle = 'stopped'
       this.#rejectReady(error as Error)
-      throw error
+      return
     }
     this.#resolveReady()
     // Settled for good: the resolvers (two closures and their context) need not live as long as the node.
@@ -431,7 +433,7 @@ export class ChaskiNode extends EventEmitter {
     const ctx = this.#ctx
     const previous = ctx.lifecycle
     ctx.lifecycle = 'stopping'
-    if (previous === 'starting') await this.#startPromise?.catch(() => {})
+    if (previous === 'starting') await this.ready.catch(() => {})
     await this.#lanChange
     if (previous === 'idle') this.#rejectReady(new NodeStoppedError('node stopped before it was started'))
     await ctx.shutdown()
