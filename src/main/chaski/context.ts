@@ -66,7 +66,6 @@ export class NodeContext
     MapHost,
     ListenerOwner
 {
-  readonly id: string
   /** The node's options (shared with nodes whose values are equal: options.ts NodeOptions). */
   options: NodeOptions
   name: string
@@ -79,7 +78,6 @@ export class NodeContext
    */
   subscriptions: ReadonlySet<string>
   readonly pairing: PairingState
-  readonly codec: Codec
   readonly wire: WireFormat
   /** Our identity as sent in handshakes and pongs; rebuilt after a change of name, subscriptions or pairing. */
   readonly identity: LocalIdentity
@@ -104,13 +102,11 @@ export class NodeContext
   constructor(
     private readonly events: NodeEvents,
     options: NormalizedOptions,
-    readonly clock: Clock,
+    clock: Clock,
     readonly transport: Transport
   ) {
-    this.options = NodeOptions.of(options)
-    this.id = options.id
+    this.options = NodeOptions.of(options, clock)
     this.name = options.name
-    this.codec = options.codec
     this.wire = WireFormat.of(options.codec, options.customCodec, options.messagePropagation)
     this.identity = new LocalIdentity(
       this,
@@ -125,6 +121,20 @@ export class NodeContext
     this.connections = new ConnectionManager(this)
     this.pings = new NodePings(this)
     this.map = new NodeMap(this, this.options.adverts)
+  }
+
+  /** The node id (the key's on a secure node): kept in the options, not twice. */
+  get id(): string {
+    return this.options.id
+  }
+
+  /** The clock every timing decision of the node reads (option `clock`). */
+  get clock(): Clock {
+    return this.options.clock
+  }
+
+  get codec(): Codec {
+    return this.options.codec
   }
 
   /** MapHost: the key that signs our adverts (null on a plaintext node: `secure: false`). */

@@ -460,6 +460,8 @@ type ShareableOptions = Omit<NormalizedOptions, 'id' | 'key' | 'name'>
 
 /** What a node's options share with other nodes': one object for nodes with equal values. */
 interface SharedOptions extends ShareableOptions {
+  /** The clock the node reads (option `clock`, or the system clock). */
+  readonly clock: Clock
   /** The topics the node starts with: its subscriptions, and the root topic on a root node (never modified). */
   readonly startTopics: ReadonlySet<string>
 }
@@ -525,7 +527,8 @@ function sameTopics(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** Equal values (lists and objects a caller passed, such as `lan` or `trustedPeers`, by identity). */
-function sameShared(a: Readonly<SharedOptions>, b: ShareableOptions): boolean {
+function sameShared(a: Readonly<SharedOptions>, b: ShareableOptions, clock: Clock): boolean {
+  if (a.clock !== clock) return false
   for (const key of OPTION_KEYS) {
     if (key === 'id' || key === 'key' || key === 'name') continue
     if (key === 'codec') {
@@ -540,16 +543,17 @@ function sameShared(a: Readonly<SharedOptions>, b: ShareableOptions): boolean {
 }
 
 /** Shared options equal to `values`: the last ones made when equal, else new ones (frozen: nodes share them). */
-function sharedOptions(values: ShareableOptions): Readonly<SharedOptions> {
+function sharedOptions(values: ShareableOptions, clock: Clock): Readonly<SharedOptions> {
   const last = lastShared?.deref()
-  if (last !== undefined && sameShared(last, values)) return last
+  if (last !== undefined && sameShared(last, values, clock)) return last
   const startTopics = new Set(values.subscriptions)
   if (values.root) startTopics.add(ROOT_TOPIC)
   const shared: SharedOptions = {
     ...values,
     subscriptions: Object.freeze([...values.subscriptions]) as string[],
     adverts: Object.freeze({ ...values.adverts }),
-    startTopics
+    startTopics,
+    clock
   }
   Object.freeze(shared)
   lastShared = new WeakRef(shared)
@@ -574,16 +578,16 @@ export class NodeOptions implements Readonly<NormalizedOptions> {
     Object.freeze(this)
   }
 
-  /** `options` as a node keeps them. */
-  static of(options: NormalizedOptions): NodeOptions {
+  /** `options` as a node keeps them, with the clock the node reads. */
+  static of(options: NormalizedOptions, clock: Clock): NodeOptions {
     const { id, key, name, ...rest } = options
-    return new NodeOptions(id, key, name, sharedOptions(rest))
+    return new NodeOptions(id, key, name, sharedOptions(rest, clock))
   }
 
   /** The same options with another `lan` (setLan()). */
   withLan(lan: boolean | LanOptions): NodeOptions {
-    const { startTopics: _, ...values } = this.#shared
-    return new NodeOptions(this.id, this.key, this.name, sharedOptions({ ...values, lan }))
+    const { startTopics: _, clock, ...values } = this.#shared
+    return new NodeOptions(this.id, this.key, this.name, sharedOptions({ ...values, lan }, clock))
   }
 
   /**
@@ -592,6 +596,11 @@ export class NodeOptions implements Readonly<NormalizedOptions> {
    */
   get startTopics(): ReadonlySet<string> {
     return this.#shared.startTopics
+  }
+
+  /** The clock the node reads (not an option NormalizedOptions lists: flat() leaves it out). */
+  get clock(): Clock {
+    return this.#shared.clock
   }
 
   /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ChaskiNode } from '../../../src/main/chaski/index'
+import { systemClock } from '../../../src/main/chaski/clock'
 import {
   NodeOptions,
   normalizeOptions,
@@ -100,7 +101,7 @@ describe('NodeOptions (what a node keeps of its options)', () => {
       run: false
     }
     const normalized = normalizeOptions(input)
-    const kept = NodeOptions.of(normalized)
+    const kept = NodeOptions.of(normalized, systemClock)
     for (const key of OPTION_KEYS) {
       if (key === 'adverts' || key === 'subscriptions') expect(kept[key]).toEqual(normalized[key])
       else expect(kept[key]).toBe(normalized[key])
