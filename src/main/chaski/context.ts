@@ -500,7 +500,7 @@ export class NodeContext
     this.identityChanged()
     // Encoded now that the port is known, so connecting does not pay for it (rebuilt on identity changes).
     this.identity.handshake(this.transport.secure ? PROTOCOL_VERSION : PLAINTEXT_PROTOCOL_VERSION, false)
-    this.statusChannel = new UdpStatusChannel(this.udp, this.codec, this)
+    this.statusChannel = new UdpStatusChannel(this.udp, this)
     this.lifecycle = 'running'
     this.pings.start()
     this.map.start()
