@@ -566,15 +566,13 @@ function sharedOptions(values: ShareableOptions, clock: Clock): Readonly<SharedO
  * Every option reads as a property, as on NormalizedOptions; flat() gives the plain object the public API returns.
  */
 export class NodeOptions implements Readonly<NormalizedOptions> {
-  readonly #shared: Readonly<SharedOptions>
-
   private constructor(
     readonly id: string,
     readonly key: NodeKey | null,
     readonly name: string,
-    shared: Readonly<SharedOptions>
+    /** What the node shares with like nodes (a plain property, not #private: the hot reads skip a brand check). */
+    private readonly shared: Readonly<SharedOptions>
   ) {
-    this.#shared = shared
     Object.freeze(this)
   }
 
@@ -586,7 +584,7 @@ export class NodeOptions implements Readonly<NormalizedOptions> {
 
   /** The same options with another `lan` (setLan()). */
   withLan(lan: boolean | LanOptions): NodeOptions {
-    const { startTopics: _, clock, ...values } = this.#shared
+    const { startTopics: _, clock, ...values } = this.shared
     return new NodeOptions(this.id, this.key, this.name, sharedOptions({ ...values, lan }, clock))
   }
 
@@ -595,12 +593,12 @@ export class NodeOptions implements Readonly<NormalizedOptions> {
    * that share their options, never modified: a node puts a new set in its place when it subscribes or unsubscribes.
    */
   get startTopics(): ReadonlySet<string> {
-    return this.#shared.startTopics
+    return this.shared.startTopics
   }
 
   /** The clock the node reads (not an option NormalizedOptions lists: flat() leaves it out). */
   get clock(): Clock {
-    return this.#shared.clock
+    return this.shared.clock
   }
 
   /**
@@ -615,100 +613,100 @@ export class NodeOptions implements Readonly<NormalizedOptions> {
   }
 
   get secure(): boolean {
-    return this.#shared.secure
+    return this.shared.secure
   }
   get insecure(): boolean {
-    return this.#shared.insecure
+    return this.shared.insecure
   }
   get trust(): TrustPolicy {
-    return this.#shared.trust
+    return this.shared.trust
   }
   get trustedPeers(): readonly TrustedPeer[] {
-    return this.#shared.trustedPeers
+    return this.shared.trustedPeers
   }
   get networkKey(): NetworkKeySet | null {
-    return this.#shared.networkKey
+    return this.shared.networkKey
   }
   get ip(): string {
-    return this.#shared.ip
+    return this.shared.ip
   }
   get port(): number {
-    return this.#shared.port
+    return this.shared.port
   }
   /** The subscriptions the node started with (a frozen list: the node's own are NodeContext.subscriptions). */
   get subscriptions(): string[] {
-    return this.#shared.subscriptions
+    return this.shared.subscriptions
   }
   get codec(): Codec {
-    return this.#shared.codec
+    return this.shared.codec
   }
   get customCodec(): boolean {
-    return this.#shared.customCodec
+    return this.shared.customCodec
   }
   get run(): boolean {
-    return this.#shared.run
+    return this.shared.run
   }
   get ttl(): number {
-    return this.#shared.ttl
+    return this.shared.ttl
   }
   get root(): boolean {
-    return this.#shared.root
+    return this.shared.root
   }
   get paired(): boolean {
-    return this.#shared.paired
+    return this.shared.paired
   }
   get maxConnections(): number {
-    return this.#shared.maxConnections
+    return this.shared.maxConnections
   }
   get maxEdges(): number {
-    return this.#shared.maxEdges
+    return this.shared.maxEdges
   }
   get reconnections(): number {
-    return this.#shared.reconnections
+    return this.shared.reconnections
   }
   get keepAlive(): boolean {
-    return this.#shared.keepAlive
+    return this.shared.keepAlive
   }
   get messagePropagation(): boolean {
-    return this.#shared.messagePropagation
+    return this.shared.messagePropagation
   }
   get messagesPoolMaxSize(): number {
-    return this.#shared.messagesPoolMaxSize
+    return this.shared.messagesPoolMaxSize
   }
   get lan(): boolean | LanOptions {
-    return this.#shared.lan
+    return this.shared.lan
   }
   get adverts(): AdvertOptions {
-    return this.#shared.adverts
+    return this.shared.adverts
   }
   get keepAliveIntervalMs(): number {
-    return this.#shared.keepAliveIntervalMs
+    return this.shared.keepAliveIntervalMs
   }
   get connectTimeoutMs(): number {
-    return this.#shared.connectTimeoutMs
+    return this.shared.connectTimeoutMs
   }
   get handshakeTimeoutMs(): number {
-    return this.#shared.handshakeTimeoutMs
+    return this.shared.handshakeTimeoutMs
   }
   get pendingTimeoutMs(): number {
-    return this.#shared.pendingTimeoutMs
+    return this.shared.pendingTimeoutMs
   }
   get pingTimeoutMs(): number {
-    return this.#shared.pingTimeoutMs
+    return this.shared.pingTimeoutMs
   }
   get statusTimeoutMs(): number {
-    return this.#shared.statusTimeoutMs
+    return this.shared.statusTimeoutMs
   }
   get maxFrameSize(): number {
-    return this.#shared.maxFrameSize
+    return this.shared.maxFrameSize
   }
   get reconnectBaseMs(): number {
-    return this.#shared.reconnectBaseMs
+    return this.shared.reconnectBaseMs
   }
   get reconnectCapMs(): number {
-    return this.#shared.reconnectCapMs
+    return this.shared.reconnectCapMs
   }
   get discoveryHopWaitMs(): number {
-    return this.#shared.discoveryHopWaitMs
+    return this.shared.discoveryHopWaitMs
   }
 }
