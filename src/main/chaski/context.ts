@@ -27,6 +27,7 @@ import { nodeLogger, type Logger } from './logger'
 import { NodeLan, type LanHost } from './lan/node-lan'
 import type { LanOptions } from './lan/options'
 import { NodeMap, type MapHost } from './map/node-map'
+import type { AdvertOptions } from './map/options'
 import type { NodeKey } from './security/node-key'
 import { NodePings, type PingHost } from './node-pings'
 import { NodeOptions, type NormalizedOptions } from './options'
@@ -120,7 +121,7 @@ export class NodeContext
     this.pairedTold = this.paired
     this.connections = new ConnectionManager(this)
     this.pings = new NodePings(this)
-    this.map = new NodeMap(this, this.options.adverts)
+    this.map = new NodeMap(this)
   }
 
   /** The node id (the key's on a secure node): kept in the options, not twice. */
@@ -135,6 +136,11 @@ export class NodeContext
 
   get codec(): Codec {
     return this.options.codec
+  }
+
+  /** MapHost: the option `adverts`. */
+  get adverts(): Readonly<AdvertOptions> {
+    return this.options.adverts
   }
 
   /** MapHost: the key that signs our adverts (null on a plaintext node: `secure: false`). */

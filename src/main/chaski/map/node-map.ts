@@ -76,6 +76,8 @@ export interface MapHost {
   /** Our subscriptions (the root topic '@' among them on a root node). */
   readonly subscriptions: ReadonlySet<string>
   readonly reconnects: ReconnectState[]
+  /** The node's option `adverts`. */
+  readonly adverts: Readonly<AdvertOptions>
   /** Nodes heard on the LAN (empty when LAN discovery is off). */
   lanPeers(): Iterable<{ id: string; name: string; ip: string; port: number }>
   /** A UDP status request (docs/PROTOCOL.md §9): our latency probe of a node that is not a peer. */
@@ -275,10 +277,7 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   private advertisedRtt: Map<string, number | null> = NO_RTTS
   private lastRttCheck = NEVER
 
-  constructor(
-    private readonly host: MapHost,
-    readonly options: Readonly<AdvertOptions>
-  ) {
+  constructor(private readonly host: MapHost) {
     this.keyBytes = host.nodeKey === null ? null : advertKeyBytes(host.nodeKey.publicKey)
   }
 
@@ -371,6 +370,11 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
 
   private get verifier(): AdvertVerifier {
     return (this.#verifier ??= new AdvertVerifier())
+  }
+
+  /** The node's option `adverts` (read from the node: a map keeps no copy). */
+  get options(): Readonly<AdvertOptions> {
+    return this.host.adverts
   }
 
   get coordinate(): Coordinate {
