@@ -82,7 +82,8 @@ export class NodeContext
   readonly wire: WireFormat
   /** Our identity as sent in handshakes and pongs; rebuilt after a change of name, subscriptions or pairing. */
   readonly identity: LocalIdentity
-  readonly log: Logger
+  /** The node's logger, made on the first line logged (most nodes of a large network log nothing). */
+  private logger: Logger | null = null
   readonly connections: ConnectionManager
   readonly pings: NodePings
   // Made on first use: a node that never runs, relays or answers a discovery, never publishes nor receives a
@@ -114,7 +115,6 @@ export class NodeContext
       options.customCodec,
       localFeatures(options.customCodec, options.maxFrameSize)
     )
-    this.log = nodeLogger(this)
     this.subscriptions = this.options.startTopics
     this.pairing = new PairingState(options.paired, this)
     if (options.root) this.pairing.setPaired(ROOT_TOPIC, 0)
@@ -122,6 +122,11 @@ export class NodeContext
     this.connections = new ConnectionManager(this)
     this.pings = new NodePings(this)
     this.map = new NodeMap(this)
+  }
+
+  /** The node's logger ('chaski:node'; its parts' loggers are its children). */
+  get log(): Logger {
+    return (this.logger ??= nodeLogger(this))
   }
 
   /** The node id (the key's on a secure node): kept in the options, not twice. */
