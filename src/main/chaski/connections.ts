@@ -23,6 +23,7 @@ import {
   PROTOCOL_VERSION
 } from './constants'
 import { ConnectionLimits, type PendingConnection } from './connection-limits'
+import { EdgeTable } from './edge-table'
 import { connectionDeadlines, DeadlineSweep } from './deadlines'
 import { LinkedEdge } from './linked-edge'
 import type { Envelope } from './envelope'
@@ -135,13 +136,40 @@ interface EdgeWaiter {
 }
 
 /**
+ * What only some nodes ever need, made on the first need of any of it: a node that loses no duplicate race, retries
+ * nobody, closes nobody deliberately, holds no network key and no approval keeps none of these fields.
+ */
+class RareConnectionState {
+  /** Outbound links that lost a duplicate race wait for the surviving edge of this peer id. */
+  edgeWaiters: Map<string, EdgeWaiter[]> | null = null
+  /** Edges being retried: their latency history and paired flags go to the reconnected edge. */
+  lostEdgeMap: Map<string, LinkedEdge> | null = null
+  /** Peers we closed lately (made on our first deliberate close). */
+  closedPeers: ClosedPeers | null = null
+  /**
+   * The network-key step before the handshake (network-key-gate.ts): made on first need (a network key, or a peer
+   * sending or refusing a proof), as most nodes hold no key.
+   */
+  keyGate: NetworkKeyGate | null = null
+  /** Policy approve: links held as pending peers, and the comparison-code exchange. */
+  approvalState: Approvals | null = null
+  /** Checked handshakes of held links. */
+  admissions: Map<PeerLink, Admission> | null = null
+  /** Made on the first unexpected loss: most nodes never retry anyone. */
+  retries: ReconnectQueue | null = null
+  /** The dial and handshake timeouts of a node given a clock of its own (tests): not the process-wide sweep. */
+  deadlines: DeadlineSweep | null = null
+}
+
+/**
  * The node's connections. It is the owner of every link it creates (PeerLinkOwner: methods on one prototype, not
  * a handler object with closures per node).
  */
 export class ConnectionManager
   implements PeerLinkOwner, HandshakeReceiver, CloseReceiver, UpdateReceiver, NetworkKeyReceiver
 {
-  readonly edgesById = new Map<string, LinkedEdge>()
+  /** Registered edges by peer id (one edge in a field, a table from the second on: edge-table.ts). */
+  readonly edgesById = new EdgeTable()
   /**
    * Edges by listening address (addressKey), kept once the node has ADDRESS_INDEX_FROM edges. With fewer, edgeAtKey()
    * scans edgesById as fast, and a leaf holds no second table for its one edge.
@@ -157,41 +185,46 @@ export class ConnectionManager
   /** Accepted connections whose transport is still setting them up (TLS), counted as waiting for a handshake. */
   /** Inbound TLS upgrades in progress (a shared empty set until the first: only secure nodes take any). */
   private upgrading: Set<UpgradingConnection> = NOTHING_UPGRADING
-  /**
-   * Dial and handshake timeouts: with the system clock, one timer for the process, shared with other nodes
-   * (deadlines.ts); a node given another clock (tests) has its own.
-   */
-  private readonly deadlines: DeadlineSweep
   /** Registered edges as an array (publish() walks it for every message); rebuilt on first use after a change. */
   private edgeArray: readonly LinkedEdge[] | null = null
   /** connect() calls under way by address (made on the first one). */
   private connectingMap: Map<string, Promise<LinkedEdge>> | null = null
-  /** Outbound links that lost a duplicate race wait for the surviving edge of this peer id. */
-  private edgeWaiters: Map<string, EdgeWaiter[]> | null = null
-  /** Edges being retried: their latency history and paired flags go to the reconnected edge (made on first use). */
-  private lostEdgeMap: Map<string, LinkedEdge> | null = null
-  /** Peers we closed lately (made on our first deliberate close). */
-  private closedPeers: ClosedPeers | null = null
-  /** Pins and revocations (trust.ts). */
-  readonly trust: TrustStore
   /**
-   * The network-key step before the handshake (network-key-gate.ts): made on first need (a network key, or a peer
-   * sending or refusing a proof), as most nodes hold no key.
+   * Pins and revocations (trust.ts); null while a store would hold nothing and decide nothing (policy open, nothing
+   * seeded nor revoked): then no peer is revoked, none conflicts with a pin, and nothing is pinned.
    */
-  private keyGate: NetworkKeyGate | null = null
-  /** Policy approve: links held as pending peers, and the comparison-code exchange (made on first need). */
-  private approvalState: Approvals | null = null
-  /** Checked handshakes of held links (made on the first). */
-  private admissions: Map<PeerLink, Admission> | null = null
-  /** Made on the first unexpected loss: most nodes never retry anyone. */
-  private retries: ReconnectQueue | null = null
+  private trustStore: TrustStore | null
+  /** What only some nodes ever need (races, reconnections, deliberate closes, network keys, approvals). */
+  private rare: RareConnectionState | null = null
   /**
    * Bounds on what peers may make this node hold or do (docs/PROTOCOL.md §10): made on first need (an inbound
    * connection, an unfinished frame, a learned dial), as most nodes of a large network never need them.
    */
   private limits: ConnectionLimits | null = null
-  private readonly options: Readonly<NormalizedOptions>
   private logger: Logger | null = null
+
+  /**
+   * Dial and handshake timeouts: with the system clock, one timer for the process, shared with other nodes
+   * (deadlines.ts); a node given another clock (tests) has its own.
+   */
+  private get deadlines(): DeadlineSweep {
+    return this.rare?.deadlines ?? connectionDeadlines
+  }
+
+  /** The node's options (read from the node: a manager keeps no copy). */
+  private get options(): Readonly<NormalizedOptions> {
+    return this.host.options
+  }
+
+  /** Pins and revocations (trust.ts), made on first use under policy open. */
+  get trust(): TrustStore {
+    return (this.trustStore ??= new TrustStore(this.options.trust, this.options.trustedPeers))
+  }
+
+  /** The rarely needed state, for writing (made now if it is not yet). */
+  private get extra(): RareConnectionState {
+    return (this.rare ??= new RareConnectionState())
+  }
 
   /** PeerLinkOwner: the node's clock (its links' close grace period runs on it). */
   get clock(): Clock {
@@ -199,14 +232,15 @@ export class ConnectionManager
   }
 
   constructor(private readonly host: ConnectionHost) {
-    this.options = host.options
-    this.deadlines =
-      host.clock === connectionDeadlines.clock ? connectionDeadlines : new DeadlineSweep(host.clock)
-    this.trust = new TrustStore(this.options.trust, this.options.trustedPeers)
+    if (host.clock !== connectionDeadlines.clock) this.extra.deadlines = new DeadlineSweep(host.clock)
+    const { trust, trustedPeers } = this.options
+    // Under policy open with nothing seeded, a store holds nothing until a revoke(): made then (the trust getter).
+    this.trustStore =
+      trust === 'open' && trustedPeers.length === 0 ? null : new TrustStore(trust, trustedPeers)
   }
 
   private get networkKey(): NetworkKeyGate {
-    return (this.keyGate ??= new NetworkKeyGate(
+    return (this.extra.keyGate ??= new NetworkKeyGate(
       this.options.networkKey,
       {
         sendProofs: (link, proofs) => {
@@ -246,7 +280,7 @@ export class ConnectionManager
    * approval frame from a peer, the API), as most nodes never hold anyone.
    */
   get approvals(): Approvals {
-    return (this.approvalState ??= this.createApprovals())
+    return (this.extra.approvalState ??= this.createApprovals())
   }
 
   /** The approval state machine's view of this manager (approval.ts ApprovalHost). */
@@ -317,11 +351,11 @@ export class ConnectionManager
 
   /** Peers being retried after an unexpected loss. */
   get reconnects(): ReconnectState[] {
-    return this.retries?.list() ?? []
+    return this.rare?.retries?.list() ?? []
   }
 
   get reconnecting(): boolean {
-    return (this.retries?.size ?? 0) > 0
+    return (this.rare?.retries?.size ?? 0) > 0
   }
 
   edgeByAddress(ip: string, port: number): LinkedEdge | undefined {
@@ -538,24 +572,28 @@ export class ConnectionManager
     removal: RemovalReason
   ): Promise<void> {
     const key = addressKey(edge.ip, edge.port)
-    this.retries?.cancel(key)
-    this.lostEdgeMap?.delete(key)
+    this.rare?.retries?.cancel(key)
+    this.rare?.lostEdgeMap?.delete(key)
     if (this.edgesById.get(edge.id) !== edge) return Promise.resolve()
-    this.closedPeers ??= new ClosedPeers(CLOSED_PEER_MEMORY_MS, CLOSED_PEER_MEMORY_SIZE, this.host.clock)
-    this.closedPeers.remember(edge.id)
+    const closed = (this.extra.closedPeers ??= new ClosedPeers(
+      CLOSED_PEER_MEMORY_MS,
+      CLOSED_PEER_MEMORY_SIZE,
+      this.host.clock
+    ))
+    closed.remember(edge.id)
     return edge.link.close(this.closeFrame(reason), { reason: removal })
   }
 
   /** Stops retrying a peer (the user closed it while it was being retried). */
   forget(ip: string, port: number): void {
     const key = addressKey(ip, port)
-    this.retries?.cancel(key)
-    this.lostEdgeMap?.delete(key)
+    this.rare?.retries?.cancel(key)
+    this.rare?.lostEdgeMap?.delete(key)
   }
 
   /** Closes every link with a `close {reason: 'stop'}` and resolves when every socket is closed. */
   async stop(): Promise<void> {
-    this.retries?.stop()
+    this.rare?.retries?.stop()
     const stopped = new NodeStoppedError('node stopped')
     for (const dial of this.dialing) dial.abort()
     this.dialing.clear()
@@ -571,18 +609,18 @@ export class ConnectionManager
       if (link.state === 'closed') continue // closed (and unlisted) while an earlier one closed
       this.failHandshake(link, stopped)
       // A link held pending (policy approve) is told too: its peer sees a stop, not a failed handshake.
-      const tell = link.state === 'open' || this.approvalState?.isHeld(link) === true
+      const tell = link.state === 'open' || this.rare?.approvalState?.isHeld(link) === true
       closing.push(link.close(tell ? closeFrame : null, { reason: 'stopped' }))
     }
     await Promise.all(closing)
     // connect() calls still waiting for a duplicate's surviving edge fail now, and their timers go with them.
-    for (const waiters of this.edgeWaiters?.values() ?? []) {
+    for (const waiters of this.rare?.edgeWaiters?.values() ?? []) {
       for (const waiter of waiters) {
         this.host.clock.clearTimeout(waiter.timer)
         waiter.pending.reject(stopped)
       }
     }
-    this.edgeWaiters = null
+    if (this.rare !== null) this.rare.edgeWaiters = null
   }
 
   /** `close {reason, id}`: our id lets a duplicate-link loser find the surviving edge. */
@@ -671,8 +709,8 @@ export class ConnectionManager
     const address = formatAddress(ip, port)
     if (direction === 'outbound') {
       // Not retried: another key at this address is refused every time, and each time would be reported again.
-      this.retries?.cancelTarget(ip, port)
-      this.lostEdgeMap?.delete(addressKey(ip, port))
+      this.rare?.retries?.cancelTarget(ip, port)
+      this.rare?.lostEdgeMap?.delete(addressKey(ip, port))
     }
     this.log.warn('peer refused: it did not prove the identity expected', {
       peer: address,
@@ -731,7 +769,7 @@ export class ConnectionManager
 
   /** PeerLinkOwner: a link's handshake did not complete within handshakeTimeoutMs (spec §3 Ours). */
   onHandshakeDeadline(link: PeerLink): void {
-    if (this.approvalState?.onDeadline(link) === true) return // a pending peer nobody accepted in time
+    if (this.rare?.approvalState?.onDeadline(link) === true) return // a pending peer nobody accepted in time
     if (link.outbound) {
       const address = formatAddress(link.remoteAddress, link.remotePort)
       const ms = this.options.handshakeTimeoutMs
@@ -792,7 +830,7 @@ export class ConnectionManager
   onHandshake(link: PeerLink, handshake: HandshakeData, command: HandshakeCommandName): void {
     if (link.state === 'handshaking') {
       if (this.options.networkKey !== null && !this.networkKey.admits(link)) return
-      if (this.approvalState?.isHeld(link) === true)
+      if (this.rare?.approvalState?.isHeld(link) === true)
         throw new ProtocolError(`'${command}' on a link held pending`)
       this.completeHandshake(link, handshake, command === 'handshake' && !link.outbound)
       return
@@ -850,7 +888,7 @@ export class ConnectionManager
       this.refuse(link, 'self', error)
       return
     }
-    if (reply && handshake.reconnect && this.closedPeers?.has(handshake.id) === true) {
+    if (reply && handshake.reconnect && this.rare?.closedPeers?.has(handshake.id) === true) {
       this.refuse(
         link,
         'reconnect-refused',
@@ -860,12 +898,13 @@ export class ConnectionManager
     }
     const ip = isUnspecifiedIp(handshake.ip) ? normalizeIp(link.remoteAddress) : normalizeIp(handshake.ip)
     const key = addressKey(ip, handshake.port)
-    if (this.trust.isRevoked(handshake.id)) {
+    const trust = this.trustStore
+    if (trust !== null && trust.isRevoked(handshake.id)) {
       this.refuse(link, 'revoked', new ConnectionRefusedError('this node revoked the peer', 'revoked'))
       return
     }
     const pinAddress = formatAddress(ip, handshake.port)
-    const pinned = this.trust.conflict(pinAddress, handshake.id)
+    const pinned = trust === null ? null : trust.conflict(pinAddress, handshake.id)
     if (pinned !== null) {
       const error = new IdentityMismatchError(
         `${pinAddress} proved the key of ${handshake.id}, but this node trusts ${pinned.id} (${pinned.name}) there`,
@@ -877,7 +916,7 @@ export class ConnectionManager
       return
     }
     const admission: Admission = { handshake, version, ip, key, pinAddress, provenId }
-    if (this.options.trust === 'approve' || this.approvalState?.isExchanging(link) === true) {
+    if (this.options.trust === 'approve' || this.rare?.approvalState?.isExchanging(link) === true) {
       if (this.holdForApproval(link, admission, reply)) return
     }
     this.admit(link, admission, reply)
@@ -896,7 +935,7 @@ export class ConnectionManager
     const outcome = this.approvals.hold(link, handshake.name, admission.pinAddress)
     if (outcome === 'open') return false
     if (outcome === 'held') {
-      ;(this.admissions ??= new Map()).set(link, admission)
+      ;(this.extra.admissions ??= new Map()).set(link, admission)
       if (reply) this.sendHandshake(link, 'handshake_back', admission.version, false)
       link.flush()
     }
@@ -905,9 +944,9 @@ export class ConnectionManager
 
   /** A held link both sides now admit: registered as if its handshake had just completed. */
   private admitHeld(link: PeerLink): void {
-    const admission = this.admissions?.get(link)
+    const admission = this.rare?.admissions?.get(link)
     if (admission === undefined) return
-    this.admissions!.delete(link)
+    this.rare!.admissions!.delete(link)
     this.deadlines.delete(link)
     this.admit(link, admission, false)
   }
@@ -945,9 +984,9 @@ export class ConnectionManager
     }
     link.open(version, this.options.maxFrameSize)
     if (provenId !== null)
-      this.trust.seen(pinAddress, handshake.id, handshake.name, this.host.clock.epochMs())
+      this.trustStore?.seen(pinAddress, handshake.id, handshake.name, this.host.clock.epochMs())
     if (!link.outbound) this.limits?.releasePending(link)
-    this.closedPeers?.forget(handshake.id)
+    this.rare?.closedPeers?.forget(handshake.id)
     const edge = existing
       ? this.replaceLink(existing, link, handshake, reconnection)
       : this.registerEdge(link, handshake, ip, key, version)
@@ -1005,29 +1044,29 @@ export class ConnectionManager
   ): LinkedEdge {
     const edge = new LinkedEdge(identity, link, ip, version, this.host.clock.epochMs())
     link.edge = edge
-    const lost = this.lostEdgeMap?.get(key)
-    const reconnected = lost !== undefined || this.retries?.has(key) === true
+    const lost = this.rare?.lostEdgeMap?.get(key)
+    const reconnected = lost !== undefined || this.rare?.retries?.has(key) === true
     if (lost) {
       edge.stats.adopt(lost.stats)
       for (const topic of lost.pairedTopics) if (edge.subscriptions.has(topic)) edge.pairedTopics.add(topic)
-      this.lostEdgeMap?.delete(key)
+      this.rare?.lostEdgeMap?.delete(key)
     }
-    this.retries?.cancel(key)
+    this.rare?.retries?.cancel(key)
     const previousAtAddress = this.edgeAtKey(key)
     if (previousAtAddress && previousAtAddress.id !== edge.id) {
       // A restarted peer on the same address with a new id: the old edge is stale.
       previousAtAddress.supersededAtAddress = true
       previousAtAddress.link.destroy({ reason: 'lost', detail: 'replaced by a new node at the same address' })
     }
-    this.edgesById.set(edge.id, edge)
+    this.edgesById.set(edge)
     if (this.addressIndex !== null) this.addressIndex.set(key, edge)
     else if (this.edgesById.size >= ADDRESS_INDEX_FROM) this.indexAddresses()
     this.edgeArray = null
     this.host.emit('handshake', { edge, version, direction: edge.direction })
     this.host.emit('edge-added', { edge, direction: edge.direction, reconnected })
-    const waiters = this.edgeWaiters?.get(edge.id)
+    const waiters = this.rare?.edgeWaiters?.get(edge.id)
     if (waiters) {
-      this.edgeWaiters!.delete(edge.id)
+      this.rare!.edgeWaiters!.delete(edge.id)
       for (const waiter of waiters) {
         this.host.clock.clearTimeout(waiter.timer)
         waiter.pending.resolve(edge)
@@ -1088,7 +1127,7 @@ export class ConnectionManager
     this.failHandshake(link, error)
     if (link.reconnect && close.reason === 'reconnect-refused' && link.edge === null) {
       // The peer closed us deliberately before: stop retrying it.
-      this.retries?.cancelTarget(link.remoteAddress, link.remotePort)
+      this.rare?.retries?.cancelTarget(link.remoteAddress, link.remotePort)
     }
     link.destroy({ reason: removalFor(close.reason), detail: close.reason })
   }
@@ -1096,7 +1135,7 @@ export class ConnectionManager
   private waitForEdge(peerId: string, pending: PendingHandshake): void {
     const edge = this.edgesById.get(peerId)
     if (edge) return pending.resolve(edge)
-    const waiters = (this.edgeWaiters ??= new Map())
+    const waiters = (this.extra.edgeWaiters ??= new Map())
     const list = waiters.get(peerId) ?? []
     const waiter: EdgeWaiter = {
       pending,
@@ -1133,8 +1172,8 @@ export class ConnectionManager
   onClose(link: PeerLink): void {
     this.removeLink(link)
     this.deadlines.delete(link)
-    this.approvalState?.onClose(link)
-    this.admissions?.delete(link)
+    this.rare?.approvalState?.onClose(link)
+    this.rare?.admissions?.delete(link)
     // An inbound link that never completed its handshake leaves the pending count (open() released the others).
     if (!link.outbound && link.version === 0) this.limits?.releasePending(link)
     const running = this.host.isRunning()
@@ -1161,13 +1200,12 @@ export class ConnectionManager
     const willReconnect =
       running && link.outbound && RECONNECTING_REASONS.has(reason) && this.options.reconnections > 0
     if (willReconnect) {
-      this.lostEdgeMap ??= new Map()
-      this.lostEdgeMap.set(key, edge)
+      ;(this.extra.lostEdgeMap ??= new Map()).set(key, edge)
     }
     this.host.emit('edge-removed', { edge, reason, detail: removal.detail, willReconnect })
     if (willReconnect) {
-      this.retries ??= this.createRetries()
-      this.retries.start(key, {
+      const retries = (this.extra.retries ??= this.createRetries())
+      retries.start(key, {
         peerId: edge.id,
         name: edge.name,
         ip: link.remoteAddress,
@@ -1190,7 +1228,7 @@ export class ConnectionManager
         onAttempt: (peer, delayMs) =>
           this.host.emit('reconnecting', { peer, attempt: peer.attempt, delayMs }),
         onGaveUp: (peer) => {
-          this.lostEdgeMap?.delete(addressKey(peer.ip, peer.port))
+          this.rare?.lostEdgeMap?.delete(addressKey(peer.ip, peer.port))
           this.log.warn('gave up reconnecting', {
             peer: formatAddress(peer.ip, peer.port),
             attempts: peer.attempt

@@ -27,9 +27,10 @@ import { nodeLogger, type Logger } from './logger'
 import { NodeLan, type LanHost } from './lan/node-lan'
 import type { LanOptions } from './lan/options'
 import { NodeMap, type MapHost } from './map/node-map'
+import type { AdvertOptions } from './map/options'
 import type { NodeKey } from './security/node-key'
 import { NodePings, type PingHost } from './node-pings'
-import type { NormalizedOptions } from './options'
+import { NodeOptions, type NormalizedOptions } from './options'
 import { PairingState } from './pairing'
 import type { PeerLink } from './peer-link'
 import type { ReconnectState } from './reconnect'
@@ -42,6 +43,8 @@ type Listener<K extends keyof ChaskiNodeEvents> = (payload: ChaskiNodeEvents[K])
 
 /** The public node, as its context sees it: where events go. */
 export interface NodeEvents {
+  /** Resolves when listening (whenRunning() waits for it while starting). */
+  readonly ready: Promise<void>
   emit<K extends keyof ChaskiNodeEvents>(event: K, payload: ChaskiNodeEvents[K]): boolean
   listenerCount<K extends keyof ChaskiNodeEvents>(event: K): number
   on<K extends keyof ChaskiNodeEvents>(event: K, listener: Listener<K>): unknown
@@ -64,19 +67,23 @@ export class NodeContext
     MapHost,
     ListenerOwner
 {
-  readonly id: string
-  options: Readonly<NormalizedOptions>
+  /** The node's options (shared with nodes whose values are equal: options.ts NodeOptions). */
+  options: NodeOptions
   name: string
   /** The real listening port once listening (0 before). */
   port = 0
   lifecycle: Lifecycle = 'idle'
-  readonly subscriptions: Set<string>
+  /**
+   * Our topics (the root topic among them on a root node). Never modified: subscribe() and unsubscribe() put a new
+   * set here (nodes that start alike share one: options.ts startTopics).
+   */
+  subscriptions: ReadonlySet<string>
   readonly pairing: PairingState
-  readonly codec: Codec
   readonly wire: WireFormat
   /** Our identity as sent in handshakes and pongs; rebuilt after a change of name, subscriptions or pairing. */
   readonly identity: LocalIdentity
-  readonly log: Logger
+  /** The node's logger, made on the first line logged (most nodes of a large network log nothing). */
+  private logger: Logger | null = null
   readonly connections: ConnectionManager
   readonly pings: NodePings
   // Made on first use: a node that never runs, relays or answers a discovery, never publishes nor receives a
@@ -93,34 +100,52 @@ export class NodeContext
   /** The `paired` flag every edge was last told (handshake or update); an update follows when it changes. */
   private pairedTold: boolean
   private pairedCheckScheduled = false
-  /** Set by the node: resolves when listening (whenRunning() waits for it while starting). */
-  readyPromise: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly events: NodeEvents,
     options: NormalizedOptions,
-    readonly clock: Clock,
+    clock: Clock,
     readonly transport: Transport
   ) {
-    this.options = Object.freeze(options)
-    this.id = options.id
+    this.options = NodeOptions.of(options, clock)
     this.name = options.name
-    this.codec = options.codec
     this.wire = WireFormat.of(options.codec, options.customCodec, options.messagePropagation)
     this.identity = new LocalIdentity(
       this,
       options.customCodec,
       localFeatures(options.customCodec, options.maxFrameSize)
     )
-    this.log = nodeLogger(this)
-    this.subscriptions = new Set(options.subscriptions)
-    if (options.root) this.subscriptions.add(ROOT_TOPIC)
-    this.pairing = new PairingState(this.subscriptions, options.paired, this)
+    this.subscriptions = this.options.startTopics
+    this.pairing = new PairingState(options.paired, this)
     if (options.root) this.pairing.setPaired(ROOT_TOPIC, 0)
     this.pairedTold = this.paired
     this.connections = new ConnectionManager(this)
     this.pings = new NodePings(this)
-    this.map = new NodeMap(this, options.adverts)
+    this.map = new NodeMap(this)
+  }
+
+  /** The node's logger ('chaski:node'; its parts' loggers are its children). */
+  get log(): Logger {
+    return (this.logger ??= nodeLogger(this))
+  }
+
+  /** The node id (the key's on a secure node): kept in the options, not twice. */
+  get id(): string {
+    return this.options.id
+  }
+
+  /** The clock every timing decision of the node reads (option `clock`). */
+  get clock(): Clock {
+    return this.options.clock
+  }
+
+  get codec(): Codec {
+    return this.options.codec
+  }
+
+  /** MapHost: the option `adverts`. */
+  get adverts(): Readonly<AdvertOptions> {
+    return this.options.adverts
   }
 
   /** MapHost: the key that signs our adverts (null on a plaintext node: `secure: false`). */
@@ -454,7 +479,7 @@ export class NodeContext
   async whenRunning(): Promise<void> {
     if (this.lifecycle === 'running') return
     if (this.lifecycle === 'starting') {
-      await this.readyPromise
+      await this.events.ready
       return
     }
     if (this.lifecycle === 'idle')
@@ -486,7 +511,7 @@ export class NodeContext
     this.identityChanged()
     // Encoded now that the port is known, so connecting does not pay for it (rebuilt on identity changes).
     this.identity.prepareHandshake(this.transport.secure ? PROTOCOL_VERSION : PLAINTEXT_PROTOCOL_VERSION)
-    this.statusChannel = new UdpStatusChannel(this.udp, this.codec, this)
+    this.statusChannel = new UdpStatusChannel(this.udp, this)
     this.lifecycle = 'running'
     this.pings.start()
     this.map.start()

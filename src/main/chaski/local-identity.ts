@@ -151,7 +151,11 @@ export class LocalIdentity {
 
   /** `pong` data: the ping id, then the identity (its entries encoded once). */
   pong(pingId: number): CommandData<'pong'> {
-    if (this.entries === undefined) this.entries = this.customCodec ? null : encodeEntries({ ...this.value })
+    // Encoded from an identity not kept as `value` (like the handshake's): the entries are all a pong needs.
+    if (this.entries === undefined)
+      this.entries = this.customCodec
+        ? null
+        : encodeEntries({ ...(this.identity ?? this.source.identityNow()) })
     const encoded = this.entries
     return encoded
       ? encodePongData(pingId, encoded.entries, encoded.count)

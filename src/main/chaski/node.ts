@@ -102,7 +102,8 @@ export class ChaskiNode extends EventEmitter {
   readonly #ctx: NodeContext
   /** setLan() calls run one after another (null until the first). */
   #lanChange: Promise<void> | null = null
-  #startPromise: Promise<void> | null = null
+  /** start() was called while idle: it answers `ready` from then on. */
+  #started = false
   #stopPromise: Promise<void> | null = null
   #resolveReady!: () => void
   #rejectReady!: (error: Error) => void
@@ -121,17 +122,16 @@ export class ChaskiNode extends EventEmitter {
     })
     // `ready` may legitimately go unobserved (fire-and-forget nodes): never an unhandled rejection.
     this.ready.catch(() => {})
-    ctx.readyPromise = this.ready
     ctx.lan = ctx.createLan(normalized.lan)
-    if (normalized.run) void this.start().catch(() => {})
+    if (normalized.run) void this.start()
   }
 
   // ------------------------------------------------------------------------------------------------------
   // Public state
 
-  /** Normalised options (`lan` changes with setLan()). */
+  /** Normalised options (`lan` changes with setLan()): a new frozen object on each read. */
   get options(): Readonly<NormalizedOptions> {
-    return this.#ctx.options
+    return this.#ctx.options.flat()
   }
 
   /** This node's logger: every line says which node wrote it. */
@@ -189,6 +189,7 @@ export class ChaskiNode extends EventEmitter {
     return this.#ctx.options.discoveryHopWaitMs
   }
 
+  /** Our topics as they are now: subscribe() and unsubscribe() put a new set in place of this one (read it anew). */
   get subscriptions(): ReadonlySet<string> {
     return this.#ctx.subscriptions
   }
@@ -371,12 +372,14 @@ export class ChaskiNode extends EventEmitter {
 
   /** Starts listening (called by the constructor unless `run: false`). Resolves like `ready`. */
   start(): Promise<void> {
-    if (this.#startPromise) return this.#startPromise
+    if (this.#started) return this.ready
     const ctx = this.#ctx
     if (ctx.lifecycle !== 'idle') return Promise.reject(new NodeStoppedError('node was stopped'))
     ctx.lifecycle = 'starting'
-    this.#startPromise = this.#listen()
-    return this.#startPromise
+    this.#started = true
+    // Settles `ready` (one promise per node, not a second one for start()); it never rejects itself.
+    void this.#listen()
+    return this.ready
   }
 
   async #listen(): Promise<void> {
@@ -386,7 +389,7 @@ export class ChaskiNode extends EventEmitter {
     } catch (error) {
       if (ctx.lifecycle === 'starting') ctx.lifecycle = 'stopped'
       this.#rejectReady(error as Error)
-      throw error
+      return
     }
     this.#resolveReady()
     // Settled for good: the resolvers (two closures and their context) need not live as long as the node.
@@ -411,7 +414,7 @@ export class ChaskiNode extends EventEmitter {
       const previous = ctx.lan
       ctx.lan = null
       await previous?.stop()
-      ctx.options = Object.freeze({ ...ctx.options, lan })
+      ctx.options = ctx.options.withLan(lan)
       if (ctx.lifecycle === 'stopping' || ctx.lifecycle === 'stopped') return
       ctx.lan = ctx.createLan(lan)
       if (ctx.lifecycle === 'running') await ctx.lan?.start()
@@ -430,7 +433,7 @@ export class ChaskiNode extends EventEmitter {
     const ctx = this.#ctx
     const previous = ctx.lifecycle
     ctx.lifecycle = 'stopping'
-    if (previous === 'starting') await this.#startPromise?.catch(() => {})
+    if (previous === 'starting') await this.ready.catch(() => {})
     await this.#lanChange
     if (previous === 'idle') this.#rejectReady(new NodeStoppedError('node stopped before it was started'))
     await ctx.shutdown()
@@ -534,12 +537,13 @@ export class ChaskiNode extends EventEmitter {
     const subs = ctx.subscriptions
     const added = normalizeTopics(topics, 'topics').filter((topic) => !subs.has(topic))
     if (added.length === 0) return
-    for (const topic of added) {
-      subs.add(topic)
-      ctx.pairing.add(topic, options.paired ?? false)
-    }
+    // A new set, never the one in place: nodes that started alike share theirs (options.ts startTopics).
+    const now = new Set(subs)
+    for (const topic of added) now.add(topic)
+    ctx.subscriptions = now
+    for (const topic of added) ctx.pairing.add(topic, options.paired ?? false)
     ctx.broadcastUpdate()
-    ctx.emit('subscriptions-changed', { subscriptions: [...subs], added, removed: [] })
+    ctx.emit('subscriptions-changed', { subscriptions: [...now], added, removed: [] })
   }
 
   unsubscribe(topics: string | Iterable<string>): void {
@@ -547,13 +551,15 @@ export class ChaskiNode extends EventEmitter {
     const subs = ctx.subscriptions
     const removed = normalizeTopics(topics, 'topics').filter((topic) => subs.has(topic))
     if (removed.length === 0) return
+    const now = new Set(subs)
+    for (const topic of removed) now.delete(topic)
+    ctx.subscriptions = now
     for (const topic of removed) {
-      subs.delete(topic)
       ctx.pairing.remove(topic)
       for (const edge of ctx.connections.edgesById.values()) edge.pairedTopics.delete(topic)
     }
     ctx.broadcastUpdate()
-    ctx.emit('subscriptions-changed', { subscriptions: [...subs], added: [], removed })
+    ctx.emit('subscriptions-changed', { subscriptions: [...now], added: [], removed })
   }
 
   /**

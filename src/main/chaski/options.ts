@@ -6,6 +6,7 @@ import type { Codec, Deserializer, Serializer } from './codec'
 import { createCodec } from './codec'
 import {
   CONTROL_TOPIC,
+  ROOT_TOPIC,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_DISCOVERY_HOP_WAIT_MS,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
@@ -452,4 +453,260 @@ function isClock(value: unknown): value is Clock {
   if (typeof value !== 'object' || value === null) return false
   const clock = value as Record<string, unknown>
   return ['now', 'epochMs', 'setTimeout', 'clearTimeout'].every((name) => typeof clock[name] === 'function')
+}
+
+/** The options a node may share with other nodes (all but id, key and name). */
+type ShareableOptions = Omit<NormalizedOptions, 'id' | 'key' | 'name'>
+
+/** What a node's options share with other nodes': one object for nodes with equal values. */
+interface SharedOptions extends ShareableOptions {
+  /** The clock the node reads (option `clock`, or the system clock). */
+  readonly clock: Clock
+  /** The topics the node starts with: its subscriptions, and the root topic on a root node (never modified). */
+  readonly startTopics: ReadonlySet<string>
+}
+
+/** The keys of NormalizedOptions in the order normalizeOptions() lists them (NodeOptions.flat() keeps it). */
+export const OPTION_KEYS: readonly (keyof NormalizedOptions)[] = [
+  'id',
+  'secure',
+  'insecure',
+  'key',
+  'trust',
+  'trustedPeers',
+  'networkKey',
+  'ip',
+  'port',
+  'name',
+  'subscriptions',
+  'codec',
+  'customCodec',
+  'run',
+  'ttl',
+  'root',
+  'paired',
+  'maxConnections',
+  'maxEdges',
+  'reconnections',
+  'keepAlive',
+  'messagePropagation',
+  'messagesPoolMaxSize',
+  'lan',
+  'adverts',
+  'keepAliveIntervalMs',
+  'connectTimeoutMs',
+  'handshakeTimeoutMs',
+  'pendingTimeoutMs',
+  'pingTimeoutMs',
+  'statusTimeoutMs',
+  'maxFrameSize',
+  'reconnectBaseMs',
+  'reconnectCapMs',
+  'discoveryHopWaitMs'
+]
+
+/** The last shared options made: the next node with equal values takes them (a star of like nodes holds one). */
+let lastShared: WeakRef<Readonly<SharedOptions>> | null = null
+
+function sameCodec(a: Codec, b: Codec): boolean {
+  return a === b || (a.encode === b.encode && a.decode === b.decode)
+}
+
+function sameAdverts(a: AdvertOptions, b: AdvertOptions): boolean {
+  return (
+    a.enabled === b.enabled &&
+    a.intervalMs === b.intervalMs &&
+    a.debounceMs === b.debounceMs &&
+    a.ttl === b.ttl &&
+    a.probeIntervalMs === b.probeIntervalMs
+  )
+}
+
+function sameTopics(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((topic, i) => topic === b[i])
+}
+
+/** Equal values (lists and objects a caller passed, such as `lan` or `trustedPeers`, by identity). */
+function sameShared(a: Readonly<SharedOptions>, b: ShareableOptions, clock: Clock): boolean {
+  if (a.clock !== clock) return false
+  for (const key of OPTION_KEYS) {
+    if (key === 'id' || key === 'key' || key === 'name') continue
+    if (key === 'codec') {
+      if (!sameCodec(a.codec, b.codec)) return false
+    } else if (key === 'adverts') {
+      if (!sameAdverts(a.adverts, b.adverts)) return false
+    } else if (key === 'subscriptions') {
+      if (!sameTopics(a.subscriptions, b.subscriptions)) return false
+    } else if (a[key] !== b[key]) return false
+  }
+  return true
+}
+
+/** Shared options equal to `values`: the last ones made when equal, else new ones (frozen: nodes share them). */
+function sharedOptions(values: ShareableOptions, clock: Clock): Readonly<SharedOptions> {
+  const last = lastShared?.deref()
+  if (last !== undefined && sameShared(last, values, clock)) return last
+  const startTopics = new Set(values.subscriptions)
+  if (values.root) startTopics.add(ROOT_TOPIC)
+  const shared: SharedOptions = {
+    ...values,
+    subscriptions: Object.freeze([...values.subscriptions]) as string[],
+    adverts: Object.freeze({ ...values.adverts }),
+    startTopics,
+    clock
+  }
+  Object.freeze(shared)
+  lastShared = new WeakRef(shared)
+  return shared
+}
+
+/**
+ * A node's normalised options as it keeps them (issue #12, what a node keeps): its id, key and name, and the rest
+ * in an object shared with every node whose values are equal (most nodes of a large network take the defaults).
+ * Every option reads as a property, as on NormalizedOptions; flat() gives the plain object the public API returns.
+ */
+export class NodeOptions implements Readonly<NormalizedOptions> {
+  private constructor(
+    readonly id: string,
+    readonly key: NodeKey | null,
+    readonly name: string,
+    /** What the node shares with like nodes (a plain property, not #private: the hot reads skip a brand check). */
+    private readonly shared: Readonly<SharedOptions>
+  ) {
+    Object.freeze(this)
+  }
+
+  /** `options` as a node keeps them, with the clock the node reads. */
+  static of(options: NormalizedOptions, clock: Clock): NodeOptions {
+    const { id, key, name, ...rest } = options
+    return new NodeOptions(id, key, name, sharedOptions(rest, clock))
+  }
+
+  /** The same options with another `lan` (setLan()). */
+  withLan(lan: boolean | LanOptions): NodeOptions {
+    const { startTopics: _, clock, ...values } = this.shared
+    return new NodeOptions(this.id, this.key, this.name, sharedOptions({ ...values, lan }, clock))
+  }
+
+  /**
+   * The topics the node starts with: its subscriptions, and the root topic on a root node. One set for the nodes
+   * that share their options, never modified: a node puts a new set in its place when it subscribes or unsubscribes.
+   */
+  get startTopics(): ReadonlySet<string> {
+    return this.shared.startTopics
+  }
+
+  /** The clock the node reads (not an option NormalizedOptions lists: flat() leaves it out). */
+  get clock(): Clock {
+    return this.shared.clock
+  }
+
+  /**
+   * The options as normalizeOptions() returned them: a new frozen plain object with every key in the same order
+   * (spread, Object.keys and JSON see them all), its `subscriptions` a list of its own.
+   */
+  flat(): Readonly<NormalizedOptions> {
+    const out: Record<string, unknown> = {}
+    for (const key of OPTION_KEYS) out[key] = this[key]
+    out.subscriptions = [...this.subscriptions]
+    return Object.freeze(out) as unknown as NormalizedOptions
+  }
+
+  get secure(): boolean {
+    return this.shared.secure
+  }
+  get insecure(): boolean {
+    return this.shared.insecure
+  }
+  get trust(): TrustPolicy {
+    return this.shared.trust
+  }
+  get trustedPeers(): readonly TrustedPeer[] {
+    return this.shared.trustedPeers
+  }
+  get networkKey(): NetworkKeySet | null {
+    return this.shared.networkKey
+  }
+  get ip(): string {
+    return this.shared.ip
+  }
+  get port(): number {
+    return this.shared.port
+  }
+  /** The subscriptions the node started with (a frozen list: the node's own are NodeContext.subscriptions). */
+  get subscriptions(): string[] {
+    return this.shared.subscriptions
+  }
+  get codec(): Codec {
+    return this.shared.codec
+  }
+  get customCodec(): boolean {
+    return this.shared.customCodec
+  }
+  get run(): boolean {
+    return this.shared.run
+  }
+  get ttl(): number {
+    return this.shared.ttl
+  }
+  get root(): boolean {
+    return this.shared.root
+  }
+  get paired(): boolean {
+    return this.shared.paired
+  }
+  get maxConnections(): number {
+    return this.shared.maxConnections
+  }
+  get maxEdges(): number {
+    return this.shared.maxEdges
+  }
+  get reconnections(): number {
+    return this.shared.reconnections
+  }
+  get keepAlive(): boolean {
+    return this.shared.keepAlive
+  }
+  get messagePropagation(): boolean {
+    return this.shared.messagePropagation
+  }
+  get messagesPoolMaxSize(): number {
+    return this.shared.messagesPoolMaxSize
+  }
+  get lan(): boolean | LanOptions {
+    return this.shared.lan
+  }
+  get adverts(): AdvertOptions {
+    return this.shared.adverts
+  }
+  get keepAliveIntervalMs(): number {
+    return this.shared.keepAliveIntervalMs
+  }
+  get connectTimeoutMs(): number {
+    return this.shared.connectTimeoutMs
+  }
+  get handshakeTimeoutMs(): number {
+    return this.shared.handshakeTimeoutMs
+  }
+  get pendingTimeoutMs(): number {
+    return this.shared.pendingTimeoutMs
+  }
+  get pingTimeoutMs(): number {
+    return this.shared.pingTimeoutMs
+  }
+  get statusTimeoutMs(): number {
+    return this.shared.statusTimeoutMs
+  }
+  get maxFrameSize(): number {
+    return this.shared.maxFrameSize
+  }
+  get reconnectBaseMs(): number {
+    return this.shared.reconnectBaseMs
+  }
+  get reconnectCapMs(): number {
+    return this.shared.reconnectCapMs
+  }
+  get discoveryHopWaitMs(): number {
+    return this.shared.discoveryHopWaitMs
+  }
 }

@@ -4,6 +4,8 @@ import type { LinkedEdge } from './linked-edge'
 // one candidate deterministically (docs/PROTOCOL.md, "Choosing among candidates").
 
 export interface PairingOwner {
+  /** The node's subscriptions as they are now (a new set after each change: read anew every time). */
+  readonly subscriptions: ReadonlySet<string>
   onPairingChange(topic: string, paired: boolean, edge: LinkedEdge | null): void
 }
 
@@ -15,16 +17,18 @@ export class PairingState {
   private ranks: Map<string, number> | null = null
 
   constructor(
-    /**
-     * The node's subscriptions, read as they are now (not copied: one set per node): add() and remove() are called
-     * right after a topic joins or leaves it.
-     */
-    private readonly topics: ReadonlySet<string>,
     pairedAll: boolean,
-    /** Told of every change (the node's context: a method, not a closure per node). */
+    /**
+     * Holds the subscriptions, read as they are now (not copied), and is told of every change (the node's context:
+     * a method, not a closure per node). add() and remove() are called right after a topic joins or leaves them.
+     */
     private readonly owner: PairingOwner
   ) {
-    if (pairedAll) for (const topic of topics) this.pairedRanks().set(topic, 0)
+    if (pairedAll) for (const topic of owner.subscriptions) this.pairedRanks().set(topic, 0)
+  }
+
+  private get topics(): ReadonlySet<string> {
+    return this.owner.subscriptions
   }
 
   private pairedRanks(): Map<string, number> {

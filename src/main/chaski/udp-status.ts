@@ -151,10 +151,12 @@ function onUdpError(this: ChannelSocket, error: Error): void {
 export interface StatusOwner {
   /** Spec §1 / §5: what a status request is answered with. */
   readonly status: NodeStatus
-  /** The node's logger (the channel logs as its 'udp' component, made on first use). */
+  /** The node's logger (the channel logs as its 'udp' component). */
   readonly log: Logger
   /** The node's clock: status request timeouts and the response rate limit. */
   readonly clock: Clock
+  /** The node's codec (datagrams are encoded with it). */
+  readonly codec: Codec
 }
 
 /** The status side channel on a node's own UDP socket. */
@@ -165,12 +167,9 @@ export class UdpStatusChannel {
   private limiter: RateLimiter | null = null
   private closed = false
 
-  private logger: Logger | null = null
-
   constructor(
     private readonly socket: dgram.Socket,
-    private readonly codec: Codec,
-    /** The node: what a status request is answered with, and its logger. */
+    /** The node: what a status request is answered with, its codec, clock and logger. */
     private readonly owner: StatusOwner
   ) {
     // Shared listeners that find their channel on the socket: no closures per node.
@@ -179,8 +178,13 @@ export class UdpStatusChannel {
     socket.on('message', onDatagram)
   }
 
+  /** The 'udp' logger, made when something is logged (rare: a node keeps none). */
   private get log(): Logger {
-    return (this.logger ??= this.owner.log.child('udp'))
+    return this.owner.log.child('udp')
+  }
+
+  private get codec(): Codec {
+    return this.owner.codec
   }
 
   private clockNow(): () => number {

@@ -80,7 +80,7 @@ class RecordingHost implements DiscoveryHost {
 
   constructor(subscriptions: string[], paired = false) {
     this.subscriptions = new Set(subscriptions)
-    this.pairing = new PairingState(this.subscriptions, paired, { onPairingChange: () => {} })
+    this.pairing = new PairingState(paired, { subscriptions: this.subscriptions, onPairingChange: () => {} })
   }
 
   edgeList(): readonly LinkedEdge[] {

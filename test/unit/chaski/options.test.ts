@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { ChaskiNode } from '../../../src/main/chaski/index'
-import { normalizeOptions, type ChaskiNodeOptions } from '../../../src/main/chaski/options'
+import { systemClock } from '../../../src/main/chaski/clock'
+import {
+  NodeOptions,
+  normalizeOptions,
+  OPTION_KEYS,
+  type ChaskiNodeOptions
+} from '../../../src/main/chaski/options'
 
 describe('normalizeOptions (spec §1 defaults)', () => {
   it('fills the documented defaults', () => {
@@ -82,5 +88,72 @@ describe('normalizeOptions (spec §1 defaults)', () => {
     expect(() => new ChaskiNode({ port: 99999, run: false })).toThrow(
       /option 'port' must be an integer in 0\.\.65535/
     )
+  })
+})
+
+describe('NodeOptions (what a node keeps of its options)', () => {
+  it('reads every option as normalizeOptions gave it, and flat() is that object again', () => {
+    const input: ChaskiNodeOptions = {
+      secure: false,
+      name: 'n',
+      subscriptions: ['A', 'B'],
+      ttl: 9,
+      run: false
+    }
+    const normalized = normalizeOptions(input)
+    const kept = NodeOptions.of(normalized, systemClock)
+    for (const key of OPTION_KEYS) {
+      if (key === 'adverts' || key === 'subscriptions') expect(kept[key]).toEqual(normalized[key])
+      else expect(kept[key]).toBe(normalized[key])
+    }
+    const flat = kept.flat()
+    expect(flat).toEqual(normalized)
+    expect(Object.keys(flat)).toEqual(Object.keys(normalized))
+    expect(JSON.stringify({ ...flat, codec: null })).toBe(JSON.stringify({ ...normalized, codec: null }))
+    expect(Object.isFrozen(flat)).toBe(true)
+    // Its subscriptions are a list of its own: changing it changes nothing the node keeps.
+    flat.subscriptions.push('C')
+    expect(kept.subscriptions).toEqual(['A', 'B'])
+  })
+
+  it('nodes with equal options share what is not their own (id, key, name)', () => {
+    const a = new ChaskiNode({ secure: false, run: false, subscriptions: ['A'], name: 'a' })
+    const b = new ChaskiNode({ secure: false, run: false, subscriptions: ['A'], name: 'b' })
+    const c = new ChaskiNode({ secure: false, run: false, subscriptions: ['A'], name: 'c', ttl: 3 })
+    expect(a.options).toEqual({ ...b.options, id: a.id, name: 'a' })
+    expect(c.options.ttl).toBe(3)
+    expect(b.options.ttl).toBe(64)
+    expect(a.options.name).toBe('a')
+    expect(b.options.id).toBe(b.id)
+    expect(a.options.adverts).toEqual(b.options.adverts)
+    expect(() => {
+      ;(a.options.adverts as { ttl: number }).ttl = 1
+    }).toThrow(TypeError)
+  })
+
+  it('setLan changes one node’s lan, not that of a node it shares its options with', async () => {
+    const a = new ChaskiNode({ secure: false, run: false })
+    const b = new ChaskiNode({ secure: false, run: false })
+    await a.setLan({ autoConnect: false })
+    expect(a.options.lan).toEqual({ autoConnect: false })
+    expect(b.options.lan).toBe(false)
+    await Promise.all([a.stop(), b.stop()])
+  })
+
+  it('a subscribe or unsubscribe changes that node’s topics only, though like nodes start with one set', () => {
+    const a = new ChaskiNode({ secure: false, run: false, subscriptions: ['A'] })
+    const b = new ChaskiNode({ secure: false, run: false, subscriptions: ['A'] })
+    const root = new ChaskiNode({ secure: false, run: false, subscriptions: ['A'], root: true })
+    const before = b.subscriptions
+    a.subscribe('B')
+    expect([...a.subscriptions]).toEqual(['A', 'B'])
+    expect([...b.subscriptions]).toEqual(['A'])
+    expect([...before]).toEqual(['A'])
+    expect([...root.subscriptions]).toEqual(['A', '@'])
+    b.unsubscribe('A')
+    expect([...b.subscriptions]).toEqual([])
+    expect([...a.subscriptions]).toEqual(['A', 'B'])
+    expect(a.options.subscriptions).toEqual(['A'])
+    expect(a.status.paired).toEqual({ A: false, B: false })
   })
 })

@@ -76,6 +76,8 @@ export interface MapHost {
   /** Our subscriptions (the root topic '@' among them on a root node). */
   readonly subscriptions: ReadonlySet<string>
   readonly reconnects: ReconnectState[]
+  /** The node's option `adverts`. */
+  readonly adverts: Readonly<AdvertOptions>
   /** Nodes heard on the LAN (empty when LAN discovery is off). */
   lanPeers(): Iterable<{ id: string; name: string; ip: string; port: number }>
   /** A UDP status request (docs/PROTOCOL.md §9): our latency probe of a node that is not a peer. */
@@ -220,8 +222,26 @@ const SEND_LIMITS: RateLimitInit = {
   globalRatePerS: ADVERT_FORWARD_PER_S
 }
 
+/**
+ * "Long ago" for the times a node has not reached yet (last advert sent, last RTT check): before any clock reading,
+ * as -Infinity was, but a small integer, so a node that never sent holds no boxed double for it.
+ */
+const NEVER = -(2 ** 30)
+
 /** The coordinate of a node that has measured nothing yet (a fresh VivaldiClient's): one frozen value for all. */
 const ORIGIN_COORDINATE = new VivaldiClient().coordinate
+
+/** What a node's map needs only when asked for its map or sent a bad advert, made on the first such need. */
+class MapRarities {
+  /** Map requests a peer may send us (answered within this rate). */
+  mapRequests: RateLimiter | null = null
+  rateWarning: ThrottledWarning | null = null
+  forgedWarning: ThrottledWarning | null = null
+  signatureWarning: ThrottledWarning | null = null
+  /** Our requests waiting for their reply, by request number. */
+  pending: Map<number, PendingMapRequest> | null = null
+  nextRequest = 1
+}
 
 export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReplyReceiver, Deadline {
   /** When the next advert is due (Deadline: the node's adverts ride on the process-wide periodic sweep). */
@@ -234,10 +254,8 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   #vivaldi: VivaldiClient | null = null
   #perOrigin: RateLimiter | null = null
   #perLink: RateLimiter | null = null
-  #mapRequests: RateLimiter | null = null
-  #rateWarning: ThrottledWarning | null = null
-  #forgedWarning: ThrottledWarning | null = null
-  #signatureWarning: ThrottledWarning | null = null
+  /** Map requests and warnings (made on the first: most nodes are never asked for their map nor sent a bad advert). */
+  #rare: MapRarities | null = null
   #verifier: AdvertVerifier | null = null
   #now: (() => number) | null = null
   /** What we send per link (and forward in all), made on the first advert we send. */
@@ -246,26 +264,20 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   private forwardStart = 0
   /** Our public key as our adverts carry it (null: we sign nothing). */
   private readonly keyBytes: Buffer | null
-  private scheduled = false
   private timerAt = Infinity
   private sweepTimer: ClockTimer | null = null
   private probeTimer: ClockTimer | null = null
   private probing = false
   private running = false
   private lastSeq = 0
-  private lastSentAt = -Infinity
+  private lastSentAt = NEVER
   /** Where the next advert starts in the neighbour list, when they do not all fit. */
   private rotation = 0
   /** RTT medians (ms) of the last advert, per peer: a move beyond the threshold is a change. */
   private advertisedRtt: Map<string, number | null> = NO_RTTS
-  private lastRttCheck = -Infinity
-  private pending: Map<number, PendingMapRequest> = NO_REQUESTS
-  private nextRequest = 1
+  private lastRttCheck = NEVER
 
-  constructor(
-    private readonly host: MapHost,
-    readonly options: Readonly<AdvertOptions>
-  ) {
+  constructor(private readonly host: MapHost) {
     this.keyBytes = host.nodeKey === null ? null : advertKeyBytes(host.nodeKey.publicKey)
   }
 
@@ -325,20 +337,29 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     return (this.#perLink ??= new RateLimiter(PER_LINK_LIMITS, this.clockNow()))
   }
 
+  private get rare(): MapRarities {
+    return (this.#rare ??= new MapRarities())
+  }
+
+  /** Our map requests waiting for their reply (a shared empty table until the first). */
+  private get pending(): Map<number, PendingMapRequest> {
+    return this.#rare?.pending ?? NO_REQUESTS
+  }
+
   private get mapRequests(): RateLimiter {
-    return (this.#mapRequests ??= new RateLimiter(MAP_REQUEST_LIMITS, this.clockNow()))
+    return (this.rare.mapRequests ??= new RateLimiter(MAP_REQUEST_LIMITS, this.clockNow()))
   }
 
   private get rateWarning(): ThrottledWarning {
-    return (this.#rateWarning ??= this.warning('neighbour adverts beyond the rate, ignored'))
+    return (this.rare.rateWarning ??= this.warning('neighbour adverts beyond the rate, ignored'))
   }
 
   private get forgedWarning(): ThrottledWarning {
-    return (this.#forgedWarning ??= this.warning('forged neighbour advert ignored'))
+    return (this.rare.forgedWarning ??= this.warning('forged neighbour advert ignored'))
   }
 
   private get signatureWarning(): ThrottledWarning {
-    return (this.#signatureWarning ??= this.warning(
+    return (this.rare.signatureWarning ??= this.warning(
       'neighbour advert with a missing or bad signature ignored'
     ))
   }
@@ -349,6 +370,11 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
 
   private get verifier(): AdvertVerifier {
     return (this.#verifier ??= new AdvertVerifier())
+  }
+
+  /** The node's option `adverts` (read from the node: a map keeps no copy). */
+  get options(): Readonly<AdvertOptions> {
+    return this.host.adverts
   }
 
   get coordinate(): Coordinate {
@@ -372,7 +398,6 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
     periodicSweep(this.host.clock).delete(this)
     this.host.clock.clearTimeout(this.sweepTimer)
     this.host.clock.clearTimeout(this.probeTimer)
-    this.scheduled = false
     this.sweepTimer = null
     this.probeTimer = null
     this.timerAt = Infinity
@@ -455,15 +480,15 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   /** Asks the peer on `edge` for the map it holds; rejects with MapRequestTimeoutError after timeoutMs. */
   requestMap(edge: LinkedEdge, depth: number, max: number, timeoutMs: number): Promise<NetworkMap> {
     const host = this.host
-    const request = this.nextRequest
-    this.nextRequest = (this.nextRequest % 0xffffffff) + 1
+    const rare = this.rare
+    const request = rare.nextRequest
+    rare.nextRequest = (rare.nextRequest % 0xffffffff) + 1
     return new Promise<NetworkMap>((resolve, reject) => {
       const timer = host.clock.setTimeout(() => {
         this.pending.delete(request)
         reject(new MapRequestTimeoutError(`no map from ${edge.toString()} within ${timeoutMs} ms`))
       }, timeoutMs)
-      if (this.pending === NO_REQUESTS) this.pending = new Map()
-      this.pending.set(request, { edge, resolve, reject, timer })
+      ;(rare.pending ??= new Map()).set(request, { edge, resolve, reject, timer })
       host.wire.send(edge.link, 'map_request', { request, depth, max }, 1, host.clock.epochMs())
     })
   }
@@ -749,10 +774,10 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   }
 
   private schedule(at: number): void {
-    if (this.scheduled && this.timerAt <= at) return
+    // timerAt is Infinity while nothing is scheduled (every `at` is finite).
+    if (this.timerAt <= at) return
     const sweep = periodicSweep(this.host.clock)
     sweep.delete(this)
-    this.scheduled = true
     this.timerAt = at
     sweep.add(this, Math.max(0, at - this.host.clock.now()))
   }
@@ -763,7 +788,6 @@ export class NodeMap implements NeighboursReceiver, MapRequestReceiver, MapReply
   }
 
   onDeadline(): void {
-    this.scheduled = false
     this.timerAt = Infinity
     if (!this.running) return
     const now = this.host.clock.now()
