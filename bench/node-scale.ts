@@ -41,7 +41,12 @@ function runChild(
   )
 }
 
-type Outcome = Partial<StarResult> & { rounds?: unknown[] }
+/** A child's figures, or the median child's (with each child's figures in `rounds`). */
+type Outcome = Partial<StarResult> & {
+  rounds?: unknown[]
+  /** Median over the children of RSS per node minus young generation per node (not a difference of medians). */
+  rssAsidePerNode?: number
+}
 
 const FIGURES = [
   'createMs',
@@ -63,6 +68,9 @@ function medianOutcome(runs: readonly Outcome[]): Outcome {
   if (ok.length === 0) return runs[0] ?? { error: 'no run' }
   const out: Outcome = { ...ok[0] }
   for (const key of FIGURES) out[key] = median(ok.map((r) => r[key] ?? Number.NaN))
+  out.rssAsidePerNode = median(
+    ok.map((r) => (r.rssPerNode ?? Number.NaN) - (r.youngGenerationPerNode ?? Number.NaN))
+  )
   if (runs.length > 1) {
     out.rounds = runs.map((r) =>
       r.error === undefined
@@ -89,6 +97,7 @@ const pick = (
 
 /** RSS per node without the young generation's growth (a per-process cost, star-child.ts youngGenerationBytes). */
 function rssWithoutYoung(r: Outcome): number | null {
+  if (r.error === undefined && r.rssAsidePerNode !== undefined) return r.rssAsidePerNode
   const rss = pick(r, 'rssPerNode')
   const young = pick(r, 'youngGenerationPerNode')
   return rss === null || young === null ? null : rss - young
