@@ -180,7 +180,9 @@ export interface NormalizedOptions {
   discoveryHopWaitMs: number
 }
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+/** The keys of NormalizedOptions in the order normalizeOptions() lists them (NodeOptions.flat() keeps it). */
+export const OPTION_KEYS: readonly (keyof NormalizedOptions)[] = [
+  'id',
   'secure',
   'insecure',
   'key',
@@ -191,9 +193,8 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'port',
   'name',
   'subscriptions',
-  'serializer',
-  'deserializer',
-  'clock',
+  'codec',
+  'customCodec',
   'run',
   'ttl',
   'root',
@@ -206,7 +207,6 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'messagesPoolMaxSize',
   'lan',
   'adverts',
-  'id',
   'keepAliveIntervalMs',
   'connectTimeoutMs',
   'handshakeTimeoutMs',
@@ -217,6 +217,14 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'reconnectBaseMs',
   'reconnectCapMs',
   'discoveryHopWaitMs'
+]
+
+/** What a caller may pass: the normalised options, with the codec given as serializer/deserializer, and the clock. */
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set<string>([
+  ...OPTION_KEYS.filter((key) => key !== 'codec' && key !== 'customCodec'),
+  'serializer',
+  'deserializer',
+  'clock'
 ])
 
 /** `trustedPeers` when none are given: one frozen list for every node, only read (the trust store copies it). */
@@ -465,45 +473,6 @@ interface SharedOptions extends ShareableOptions {
   /** The topics the node starts with: its subscriptions, and the root topic on a root node (never modified). */
   readonly startTopics: ReadonlySet<string>
 }
-
-/** The keys of NormalizedOptions in the order normalizeOptions() lists them (NodeOptions.flat() keeps it). */
-export const OPTION_KEYS: readonly (keyof NormalizedOptions)[] = [
-  'id',
-  'secure',
-  'insecure',
-  'key',
-  'trust',
-  'trustedPeers',
-  'networkKey',
-  'ip',
-  'port',
-  'name',
-  'subscriptions',
-  'codec',
-  'customCodec',
-  'run',
-  'ttl',
-  'root',
-  'paired',
-  'maxConnections',
-  'maxEdges',
-  'reconnections',
-  'keepAlive',
-  'messagePropagation',
-  'messagesPoolMaxSize',
-  'lan',
-  'adverts',
-  'keepAliveIntervalMs',
-  'connectTimeoutMs',
-  'handshakeTimeoutMs',
-  'pendingTimeoutMs',
-  'pingTimeoutMs',
-  'statusTimeoutMs',
-  'maxFrameSize',
-  'reconnectBaseMs',
-  'reconnectCapMs',
-  'discoveryHopWaitMs'
-]
 
 /** The last shared options made: the next node with equal values takes them (a star of like nodes holds one). */
 let lastShared: WeakRef<Readonly<SharedOptions>> | null = null
