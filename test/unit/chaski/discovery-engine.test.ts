@@ -7,44 +7,21 @@ import type { DiscoveryAckData } from '../../../src/main/chaski/commands/discove
 import type { ReportPairedData } from '../../../src/main/chaski/commands/report-paired'
 import { DiscoveryEngine, type DiscoveryHost } from '../../../src/main/chaski/discovery'
 import { LinkedEdge } from '../../../src/main/chaski/linked-edge'
-import type { EdgeLink, LinkState } from '../../../src/main/chaski/edge-link'
 import type { DiscoveryResult } from '../../../src/main/chaski/events'
 import { createLogger, setLogLevel } from '../../../src/main/chaski/index'
-import { OpenRun } from '../../../src/main/chaski/message-runs'
+import { idleEdgeLink } from '../../helpers/idle-edge-link'
 import { PairingState } from '../../../src/main/chaski/pairing'
 import type { StatusResponse } from '../../../src/main/chaski/udp-status'
 import { ManualClock } from '../../helpers/manual-clock'
 
 setLogLevel('silent')
 
-/** The link under an edge: only its state matters to discovery (the host does the sending). */
-function fakeLink(port: number): EdgeLink & { state: LinkState } {
-  return {
-    state: 'open',
-    outbound: true,
-    remoteAddress: '127.0.0.1',
-    remotePort: port,
-    congested: false,
-    batch: Buffer.alloc(0),
-    send: () => true,
-    reserve: () => -1,
-    peerRuns: false,
-    openRun: () => new OpenRun(),
-    batchGeneration: 0,
-    batchEnd: 0,
-    extendBatch: () => -1,
-    waitDrain: async () => {},
-    close: async () => {},
-    destroy: () => {}
-  }
-}
-
 let nextPort = 9001
 
 function edgeTo(id: string, subscriptions: string[] = []): LinkedEdge {
   const port = nextPort++
   const identity = { id, name: id, ip: '127.0.0.1', port, subscriptions, paired: false, root: false }
-  return new LinkedEdge(identity, fakeLink(port), '127.0.0.1', 1, Date.now())
+  return new LinkedEdge(identity, idleEdgeLink(true, port), '127.0.0.1', 1, Date.now())
 }
 
 interface Sent {

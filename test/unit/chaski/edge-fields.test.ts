@@ -1,30 +1,8 @@
 // An edge keeps its booleans, direction and version in one field and its connection time as an offset (edge.ts):
 // what the app reads back must be exactly what the node gave it, whatever the clock.
 import { describe, expect, it } from 'vitest'
-import type { EdgeLink, LinkState } from '../../../src/main/chaski/edge-link'
 import { LinkedEdge } from '../../../src/main/chaski/linked-edge'
-import { OpenRun } from '../../../src/main/chaski/message-runs'
-
-function fakeLink(outbound: boolean): EdgeLink & { state: LinkState } {
-  return {
-    state: 'open',
-    outbound,
-    remoteAddress: '127.0.0.1',
-    remotePort: 9000,
-    congested: false,
-    batch: Buffer.alloc(0),
-    send: () => true,
-    reserve: () => -1,
-    peerRuns: false,
-    openRun: () => new OpenRun(),
-    batchGeneration: 0,
-    batchEnd: 0,
-    extendBatch: () => -1,
-    waitDrain: async () => {},
-    close: async () => {},
-    destroy: () => {}
-  }
-}
+import { idleEdgeLink } from '../../helpers/idle-edge-link'
 
 function edge(
   options: {
@@ -46,7 +24,7 @@ function edge(
   }
   return new LinkedEdge(
     identity,
-    fakeLink(options.outbound ?? true),
+    idleEdgeLink(options.outbound ?? true, 9000),
     '127.0.0.1',
     options.version ?? 1,
     options.connectedAt ?? Date.now()
